@@ -1,0 +1,192 @@
+"""Loading a whole content folder: every valid file, and every problem with its ``path:line``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from lessons.model import Lesson
+from quizzes.errors import ContentError, ContentProblem
+from quizzes.model import Assessment, Bank, Draw, LiveCompetition, Question, Quiz
+from quizzes.source import Source, read_source
+from quizzes.validate import validate_source
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Catalog:
+    """Everything in a content folder that loaded, and the problems of what did not."""
+
+    root: Path
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    banks: dict[str, Bank] = field(default_factory=dict)
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    competitions: dict[str, LiveCompetition] = field(default_factory=dict)
+    assessment: Assessment | None = None
+    errors: list[ContentProblem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line: how many of each kind, and how many problems."""
+        n_questions = sum(len(b.questions) for b in self.banks.values())
+        return (
+            f"{self.files} files: {len(self.lessons)} lessons, {len(self.banks)} banks "
+            f"({n_questions} questions), {len(self.quizzes)} quizzes, "
+            f"{len(self.competitions)} live competitions; {len(self.errors)} problems"
+        )
+
+
+def _files(root: Path, sub: str) -> list[Path]:
+    folder = root / sub
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith("."))
+
+
+def _display(root: Path, path: Path) -> str:
+    return str(root / path.relative_to(root))
+
+
+def _is_live(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("kind") == "competition" and any(
+        k in data for k in ("rounds", "teams", "tiebreak", "start_score")
+    )
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    """Load every file of a content folder; broken files are reported in ``.errors``, never raised."""
+    root = Path(path)
+    catalog = Catalog(root=root)
+    if not root.is_dir():
+        catalog.errors.append(ContentProblem(str(root), 1, "content folder not found"))
+        return catalog
+    first_seen: dict[tuple[str, str], Source] = {}
+
+    def load(p: Path, model: type) -> Any:
+        catalog.files += 1
+        try:
+            source = read_source(p, _display(root, p))
+            if model is Quiz and _is_live(source.data):
+                model = LiveCompetition
+            obj = validate_source(source, model)
+        except ContentError as e:
+            catalog.errors.extend(e.problems)
+            return None
+        kind = "quiz" if model in (Quiz, LiveCompetition) else model.__name__.lower()
+        key = (kind, obj.id)
+        if key in first_seen:
+            other = first_seen[key]
+            catalog.errors.append(source.problem(("id",), f"duplicate {kind} id '{obj.id}' (also {other.path}:{other.line_of(('id',))})"))
+            return None
+        first_seen[key] = source
+        return obj
+
+    for p in _files(root, "lessons"):
+        if (lesson := load(p, Lesson)) is not None:
+            catalog.lessons[lesson.id] = lesson
+    for p in _files(root, "banks"):
+        if (bank := load(p, Bank)) is not None:
+            catalog.banks[bank.id] = bank
+    for p in _files(root, "quizzes"):
+        if (quiz := load(p, Quiz)) is not None:
+            target = catalog.competitions if isinstance(quiz, LiveCompetition) else catalog.quizzes
+            target[quiz.id] = quiz
+    assessment_file = next((root / f"assessment{s}" for s in SUFFIXES if (root / f"assessment{s}").is_file()), None)
+    if assessment_file is not None:
+        catalog.files += 1
+        try:
+            catalog.assessment = validate_source(read_source(assessment_file, _display(root, assessment_file)), Assessment)
+        except ContentError as e:
+            catalog.errors.extend(e.problems)
+
+    _check_links(catalog)
+    return catalog
+
+
+def _resolve_draws(draws: list[Draw], banks: dict[str, Bank], source: Source, loc: tuple) -> tuple[list[list[Question]] | None, list[ContentProblem]]:
+    """The pool of each draw, or the problems that keep the draws from being made."""
+    problems = []
+    pools: list[list[Question]] = []
+    for i, d in enumerate(draws):
+        bank = banks.get(d.bank)
+        if bank is None:
+            problems.append(source.problem((*loc, i, "bank"), f"draw from unknown bank '{d.bank}'"))
+            pools.append([])
+            continue
+        pool = [q for q in bank.questions if d.matches(q)]
+        pools.append(pool)
+        if d.count > len(pool):
+            problems.append(source.problem(
+                (*loc, i, "count"),
+                f"draw asks for {d.count} questions but bank '{d.bank}' has only {len(pool)}{d.describe()}",
+            ))
+    # Draws from one bank take distinct questions: check every group of them (Hall's condition).
+    by_bank: dict[str, list[int]] = {}
+    for i, d in enumerate(draws):
+        by_bank.setdefault(d.bank, []).append(i)
+    for bank_id, idx in by_bank.items():
+        if len(idx) < 2 or problems:
+            continue
+        for size in range(2, len(idx) + 1):
+            for group in combinations(idx, size):
+                union = {id(q) for i in group for q in pools[i]}
+                wanted = sum(draws[i].count for i in group)
+                if wanted > len(union):
+                    problems.append(source.problem(
+                        (*loc, group[-1], "count"),
+                        f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {len(union)}",
+                    ))
+                    break
+    return (None if problems else pools), problems
+
+
+def _check_links(catalog: Catalog) -> None:
+    for lesson in catalog.lessons.values():
+        if lesson.quiz and lesson.quiz not in catalog.quizzes:
+            catalog.errors.append(lesson._source.problem(("quiz",), f"unknown quiz '{lesson.quiz}'"))
+    for quiz_id, quiz in list(catalog.quizzes.items()):
+        if not quiz.draw:
+            continue
+        pools, problems = _resolve_draws(quiz.draw, catalog.banks, quiz._source, ("draw",))
+        catalog.errors.extend(problems)
+        if pools is None:
+            del catalog.quizzes[quiz_id]  # it cannot be served
+        else:
+            quiz._pools = pools
+    for comp_id, comp in list(catalog.competitions.items()):
+        problems = competition_problems(comp, catalog.banks, comp.team_count or 2)
+        catalog.errors.extend(problems)
+        if problems:
+            del catalog.competitions[comp_id]
+    catalog.errors.sort(key=lambda p: (p.path, p.line))
+
+
+def competition_problems(comp: LiveCompetition, banks: dict[str, Bank], n_teams: int) -> list[ContentProblem]:
+    """Problems that keep ``comp`` from running with ``n_teams`` teams (draws and question counts).
+
+    With ``teams: departments`` the catalogue checks for two teams; the host console checks again
+    with the real number of departments.
+    """
+    source = comp._source
+    problems: list[ContentProblem] = []
+    pools: dict[tuple[str, int], list[list[Question]]] = {}
+    for r, rnd in enumerate(comp.rounds):
+        round_pools, draw_problems = _resolve_draws(rnd.draw, banks, source, ("rounds", r, "draw"))
+        problems.extend(draw_problems)
+        pools[("rounds", r)] = round_pools or []
+        needed = rnd.questions_needed(n_teams)
+        if not draw_problems and rnd.questions_available < needed:
+            problems.append(source.problem(
+                ("rounds", r),
+                f"round '{rnd.name}' needs {needed} questions for {n_teams} teams but has {rnd.questions_available}",
+            ))
+    if not problems:
+        comp._pools = pools
+    return problems

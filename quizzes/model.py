@@ -1,0 +1,425 @@
+"""The content model: questions, banks, quizzes, live competitions and assessment settings.
+
+Models are pydantic v2 with unknown keys forbidden. After validation each question's ``answer``
+is held in one canonical form per type (see ``Question``), whatever notation the author used.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from quizzes.errors import FieldError
+from quizzes.fields import Duration, Id, Timestamp
+
+QuestionType = Literal["single", "multiple", "true_false", "fill_blank", "scenario"]
+Difficulty = Literal["easy", "medium", "hard"]
+MultipleScoring = Literal["all_or_nothing", "half", "partial"]
+GradePolicy = Literal["highest", "last", "first", "average"]
+
+LETTERS = "ABCDEFGH"
+BLANK = re.compile(r"_{3,}|（[ \u3000]*）")
+TRUE_WORDS = {"true", "t", "对", "正确", "√", "✓", "是", "yes", "y"}
+FALSE_WORDS = {"false", "f", "错", "错误", "×", "✗", "x", "否", "no", "n"}
+_LETTER_SEPARATORS = re.compile(r"[\s,，、/;；|]+")
+
+
+class StrictModel(BaseModel):
+    """Base of every content model: unknown keys are errors; numbers may stand for text."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True)
+
+
+def count_blanks(prompt: str) -> int:
+    """How many blanks (``___`` or ``（ ）``) a fill-in prompt has."""
+    return len(BLANK.findall(prompt))
+
+
+def normalize_text(text: str) -> str:
+    """Fill-in matching form: NFKC, all whitespace removed, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def parse_letters(value: Any, n_options: int) -> str:
+    """Letters in any accepted notation (``[A, C]``, ``"AC"``, ``"A,C"``, ``"A、C"``) → ``"AC"``.
+
+    Raises ``ValueError`` naming the first letter outside the options.
+    """
+    if isinstance(value, (list, tuple, set, frozenset)):
+        parts = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"{item!r} is not a letter")
+            parts.append(item)
+        text = "".join(parts)
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise ValueError(f"{value!r} is not a letter or a list of letters")
+    text = _LETTER_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    allowed = LETTERS[:n_options]
+    for ch in text:
+        if ch not in allowed:
+            last = allowed[-1] if allowed else "A"
+            raise ValueError(f"'{ch}' is not one of the options A–{last}")
+    return "".join(sorted(set(text)))
+
+
+def parse_bool(value: Any) -> bool:
+    """true/false in any accepted notation (对/错, 正确/错误, √/×, T/F, yes/no) → bool."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = unicodedata.normalize("NFKC", value).strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise ValueError(f"{value!r} is not true or false (also 对/错, 正确/错误, √/×, T/F)")
+
+
+class Option(StrictModel):
+    """An answer option; plain text, or ``{text, credit}`` in a scenario question."""
+
+    text: str = Field(min_length=1)
+    credit: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return {"text": str(value)}
+        return value
+
+
+class Question(StrictModel):
+    """One question. After validation ``answer`` is canonical:
+
+    - ``single``: one letter, ``"B"``; ``multiple``: sorted letters, ``"AC"``;
+    - ``true_false``: a bool; ``fill_blank``: a list per blank of accepted texts;
+    - ``scenario``: ``None`` (the options carry the credits).
+    """
+
+    id: Id
+    type: QuestionType
+    prompt: str = Field(min_length=1)
+    options: list[Option] | None = None
+    answer: Annotated[
+        str | bool | list[str | list[str]] | None,
+        Field(description="see the content format: depends on the question type"),
+    ] = None
+    points: float = Field(default=1, gt=0)
+    explanation: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    difficulty: Difficulty | None = None
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _keep_answer(cls, value: Any) -> Any:
+        # The answer's shape depends on the type; it is checked in _check below.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, list):
+            return [[str(x) for x in v] if isinstance(v, list) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Question:
+        t = self.type
+        opts = self.options
+        if t in ("single", "multiple", "scenario"):
+            if not opts:
+                raise FieldError("options", f"a {t} question needs options (2 to 8)")
+            if not 2 <= len(opts) <= 8:
+                raise FieldError("options", f"a {t} question needs 2 to 8 options, not {len(opts)}")
+            texts = [normalize_text(o.text) for o in opts]
+            for i, text in enumerate(texts):
+                if text in texts[:i]:
+                    raise FieldError(("options", i), f"option {LETTERS[i]} repeats option {LETTERS[texts.index(text)]}")
+        elif opts is not None:
+            raise FieldError("options", f"a {t} question has no options")
+
+        if t == "scenario":
+            for i, o in enumerate(opts or []):
+                if o.credit is None:
+                    raise FieldError(("options", i), "a scenario option is {text: …, credit: 0..1}")
+            if not any(o.credit == 1 for o in opts or []):
+                raise FieldError("options", "a scenario question needs at least one option with credit 1")
+            if self.answer is not None:
+                raise FieldError("answer", "a scenario question has no answer: the options carry the credits")
+            return self
+        for i, o in enumerate(opts or []):
+            if o.credit is not None:
+                raise FieldError(("options", i, "credit"), "credit is only for scenario questions")
+        if self.answer is None or self.answer == "" or self.answer == []:
+            raise FieldError("answer", f"a {t} question needs an answer")
+        try:
+            if t == "single":
+                letters = parse_letters(self.answer, len(opts or []))
+                if len(letters) != 1:
+                    raise ValueError("a single-choice answer is one letter")
+                self.answer = letters
+            elif t == "multiple":
+                self.answer = parse_letters(self.answer, len(opts or []))
+            elif t == "true_false":
+                self.answer = parse_bool(self.answer)
+            else:
+                self.answer = self._blanks()
+        except FieldError:
+            raise
+        except ValueError as e:
+            raise FieldError("answer", str(e)) from None
+        return self
+
+    def _blanks(self) -> list[list[str]]:
+        answer = self.answer if isinstance(self.answer, list) else [self.answer]
+        blanks: list[list[str]] = []
+        for entry in answer:
+            alternatives = entry if isinstance(entry, list) else [entry]
+            if not alternatives or not all(isinstance(a, str) and a.strip() for a in alternatives):
+                raise ValueError("each blank's answer is a text or a list of accepted texts")
+            blanks.append([a.strip() for a in alternatives])
+        n = count_blanks(self.prompt)
+        if n == 0:
+            raise FieldError("prompt", "a fill_blank prompt marks its blanks with ___ or （ ）")
+        if n != len(blanks):
+            raise ValueError(f"the prompt has {n} blank(s) but the answer gives {len(blanks)}")
+        return blanks
+
+    @property
+    def letters(self) -> str:
+        """The option letters of this question, in authored order."""
+        return LETTERS[: len(self.options or [])]
+
+
+class Draw(StrictModel):
+    """Random questions drawn from a bank for each attempt."""
+
+    bank: Id
+    count: int = Field(gt=0)
+    tags: list[str] | None = None
+    type: QuestionType | None = None
+    difficulty: Difficulty | None = None
+    points: float | None = Field(default=None, gt=0)
+
+    def matches(self, question: Question) -> bool:
+        """Whether a bank question passes this draw's filters."""
+        if self.type and question.type != self.type:
+            return False
+        if self.difficulty and question.difficulty != self.difficulty:
+            return False
+        if self.tags and not set(self.tags) & set(question.tags):
+            return False
+        return True
+
+    def describe(self) -> str:
+        parts = [f"{k}: {v}" for k, v in (("tags", self.tags), ("type", self.type), ("difficulty", self.difficulty)) if v]
+        return f" ({', '.join(parts)})" if parts else ""
+
+
+def _unique_question_ids(questions: list[Question], field: str = "questions") -> None:
+    seen: dict[str, int] = {}
+    for i, q in enumerate(questions):
+        if q.id in seen:
+            raise FieldError((field, i, "id"), f"duplicate question id '{q.id}' (also {field}[{seen[q.id]}])")
+        seen[q.id] = i
+
+
+class Bank(StrictModel):
+    """A question bank: one file under ``banks/``."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Bank:
+        _unique_question_ids(self.questions)
+        return self
+
+
+class Quiz(StrictModel):
+    """A quiz, exam or online competition (``leaderboard: true``)."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    kind: Literal["quiz", "exam", "competition"] = "quiz"
+    description: str | None = None
+    time_limit: Duration | None = None
+    pass_percent: float = Field(default=60, ge=0, le=100)
+    max_attempts: int | None = Field(default=None, ge=1)
+    grade_policy: GradePolicy = "highest"
+    opens: Timestamp | None = None
+    closes: Timestamp | None = None
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    multiple_scoring: MultipleScoring = "all_or_nothing"
+    leaderboard: bool = False
+    questions: list[Question] = Field(default_factory=list)
+    draw: list[Draw] = Field(default_factory=list)
+
+    # Filled by the catalogue: for each draw, the bank questions that pass its filters.
+    _pools: list[list[Question]] | None = PrivateAttr(default=None)
+    _source: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> Quiz:
+        if not self.questions and not self.draw:
+            raise FieldError("questions", "a quiz needs questions, a draw, or both")
+        _unique_question_ids(self.questions)
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise FieldError("closes", "closes must be after opens")
+        return self
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        """How many attempts an employee may make (None: unlimited); exams default to 1."""
+        if self.max_attempts is not None:
+            return self.max_attempts
+        return 1 if self.kind in ("exam", "competition") or self.leaderboard else None
+
+    @property
+    def draws_from_banks(self) -> bool:
+        return bool(self.draw)
+
+
+class Team(StrictModel):
+    """An explicit team of a live competition."""
+
+    name: str = Field(min_length=1)
+    members: list[str] = Field(default_factory=list)
+
+
+class Round(StrictModel):
+    """A round of a live competition: ``required`` (必答), ``buzzer`` (抢答) or ``risk`` (风险)."""
+
+    name: str = Field(min_length=1)
+    type: Literal["required", "buzzer", "risk"]
+    per_team: int | None = Field(default=None, ge=1)
+    points: float | None = Field(default=None, gt=0)
+    penalty: float = Field(default=0, ge=0)
+    early_buzz_penalty: float | None = Field(default=None, ge=0)
+    values: list[float] | None = None
+    time_limit: Duration | None = None
+    questions: list[Question] = Field(default_factory=list)
+    draw: list[Draw] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Round:
+        t = self.type
+        if t == "risk":
+            if not self.values:
+                raise FieldError("values", "a risk round needs values to pick from, e.g. [10, 20, 30]")
+            if any(v <= 0 for v in self.values):
+                raise FieldError("values", "risk values must be greater than zero")
+            if self.points is not None:
+                raise FieldError("points", "a risk round scores by the picked value, not points")
+        else:
+            if self.points is None:
+                raise FieldError("points", f"a {t} round needs points")
+            if self.values is not None:
+                raise FieldError("values", "values are only for risk rounds")
+        if t == "buzzer" and self.per_team is not None:
+            raise FieldError("per_team", "per_team is not for buzzer rounds")
+        if t != "buzzer" and self.early_buzz_penalty is not None:
+            raise FieldError("early_buzz_penalty", "early_buzz_penalty is only for buzzer rounds")
+        if not self.questions and not self.draw:
+            raise FieldError("questions", "a round needs questions, a draw, or both")
+        _unique_question_ids(self.questions)
+        return self
+
+    @property
+    def turns_per_team(self) -> int:
+        return self.per_team or 1
+
+    def questions_needed(self, n_teams: int) -> int:
+        """How many questions this round uses with ``n_teams`` teams."""
+        return 1 if self.type == "buzzer" else self.turns_per_team * n_teams
+
+    @property
+    def questions_available(self) -> int:
+        return len(self.questions) + sum(d.count for d in self.draw)
+
+
+class Tiebreak(StrictModel):
+    """Sudden death: buzzer questions until one team is right and the others are not."""
+
+    type: Literal["sudden_death"] = "sudden_death"
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Tiebreak:
+        _unique_question_ids(self.questions)
+        return self
+
+
+class LiveCompetition(StrictModel):
+    """A live on-stage competition: ``kind: competition`` with teams and rounds."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    kind: Literal["competition"] = "competition"
+    teams: Literal["departments"] | list[Team] = "departments"
+    start_score: float = 0
+    rounds: list[Round] = Field(min_length=1)
+    tiebreak: Tiebreak | None = None
+
+    _pools: dict[tuple[str, int], list[list[Question]]] | None = PrivateAttr(default=None)
+    _source: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> LiveCompetition:
+        if isinstance(self.teams, list):
+            if len(self.teams) < 2:
+                raise FieldError("teams", "a competition needs at least two teams")
+            names = [t.name for t in self.teams]
+            for i, name in enumerate(names):
+                if name in names[:i]:
+                    raise FieldError(("teams", i, "name"), f"duplicate team name '{name}'")
+        seen: dict[str, str] = {}
+        groups = [(f"rounds[{r}]", rnd.questions) for r, rnd in enumerate(self.rounds)]
+        if self.tiebreak:
+            groups.append(("tiebreak", self.tiebreak.questions))
+        for where, questions in groups:
+            for i, q in enumerate(questions):
+                if q.id in seen:
+                    loc = (*_loc(where), "questions", i, "id")
+                    raise FieldError(loc, f"duplicate question id '{q.id}' (also in {seen[q.id]})")
+                seen[q.id] = where
+        return self
+
+    @property
+    def team_count(self) -> int | None:
+        """The number of explicit teams, or None when teams come from the roster."""
+        return len(self.teams) if isinstance(self.teams, list) else None
+
+
+def _loc(where: str) -> tuple[str | int, ...]:
+    m = re.fullmatch(r"(\w+)\[(\d+)\]", where)
+    return (m.group(1), int(m.group(2))) if m else (where,)
+
+
+class Weights(StrictModel):
+    """How the three parts weigh in an assessment indicator; they sum to 1."""
+
+    lessons: float = Field(ge=0, le=1)
+    quizzes: float = Field(ge=0, le=1)
+    competitions: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Weights:
+        total = self.lessons + self.quizzes + self.competitions
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"the weights must add up to 1, not {total:g}")
+        return self
+
+
+class Assessment(StrictModel):
+    """``assessment.yaml``: the period and weights of assessment indicators."""
+
+    period: Literal["month", "quarter", "year"] = "quarter"
+    participation_target: float = Field(default=0.9, ge=0, le=1)
+    weights: Weights = Field(default_factory=lambda: Weights(lessons=0.3, quizzes=0.5, competitions=0.2))

@@ -1,0 +1,110 @@
+"""The paper of one attempt: which questions, in which order, with which option order.
+
+A paper is drawn once from a seed and stored with the attempt (``to_json``), so that an attempt is
+graded against exactly what the employee saw, even if the content changes later.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizzes.errors import DrawError
+from quizzes.model import MultipleScoring, Question, Quiz
+
+
+@dataclass(frozen=True)
+class PaperQuestion:
+    """A question as placed on a paper: its key (``id`` or ``bank/id``) and display order of options."""
+
+    key: str
+    question: Question
+    order: tuple[int, ...] = ()
+
+    @property
+    def display_letters(self) -> list[str]:
+        """Authored letters in display order (``['C', 'A', 'B']``)."""
+        return [self.question.letters[i] for i in self.order]
+
+
+@dataclass(frozen=True)
+class Paper:
+    quiz_id: str
+    seed: int
+    multiple_scoring: MultipleScoring = "all_or_nothing"
+    pass_percent: float = 60
+    questions: list[PaperQuestion] = field(default_factory=list)
+
+    @property
+    def max_score(self) -> float:
+        return sum(pq.question.points for pq in self.questions)
+
+    def question(self, key: str) -> PaperQuestion:
+        for pq in self.questions:
+            if pq.key == key:
+                return pq
+        raise KeyError(key)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "quiz_id": self.quiz_id, "seed": self.seed, "multiple_scoring": self.multiple_scoring,
+            "pass_percent": self.pass_percent,
+            "questions": [
+                {"key": pq.key, "order": list(pq.order), "question": pq.question.model_dump(mode="json", exclude_defaults=True)}
+                for pq in self.questions
+            ],
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Paper:
+        data: dict[str, Any] = json.loads(text)
+        return cls(
+            quiz_id=data["quiz_id"], seed=data["seed"], multiple_scoring=data["multiple_scoring"],
+            pass_percent=data["pass_percent"],
+            questions=[PaperQuestion(q["key"], Question.model_validate(q["question"]), tuple(q["order"])) for q in data["questions"]],
+        )
+
+
+def _place(rng: random.Random, key: str, question: Question, shuffle_options: bool) -> PaperQuestion:
+    order = list(range(len(question.options or [])))
+    if shuffle_options and question.type in ("single", "multiple", "scenario"):
+        rng.shuffle(order)
+    return PaperQuestion(key, question, tuple(order))
+
+
+def draw_paper(quiz: Quiz, seed: int) -> Paper:
+    """Draw and shuffle the questions of one attempt; the same quiz and seed give the same paper.
+
+    Drawn questions are keyed ``bank/id`` (inline ones by ``id``) and take the draw's ``points``.
+    """
+    if quiz.draw and quiz._pools is None:
+        raise DrawError(f"quiz '{quiz.id}' draws from banks: load it with load_catalog() to resolve them")
+    rng = random.Random(seed)
+    placed: list[tuple[str, Question]] = [(q.id, q) for q in quiz.questions]
+    taken: set[str] = set()
+    for d, pool in zip(quiz.draw, quiz._pools or [], strict=True):
+        free = [q for q in pool if f"{d.bank}/{q.id}" not in taken]
+        if len(free) < d.count:
+            raise DrawError(f"quiz '{quiz.id}': bank '{d.bank}' has only {len(free)} questions left for a draw of {d.count}")
+        for q in rng.sample(free, d.count):
+            key = f"{d.bank}/{q.id}"
+            taken.add(key)
+            placed.append((key, q.model_copy(update={"points": d.points}) if d.points else q))
+    if quiz.shuffle_questions:
+        rng.shuffle(placed)
+    return Paper(
+        quiz_id=quiz.id, seed=seed, multiple_scoring=quiz.multiple_scoring, pass_percent=quiz.pass_percent,
+        questions=[_place(rng, key, q, quiz.shuffle_options) for key, q in placed],
+    )
+
+
+def paper_of(quiz: Quiz) -> Paper:
+    """The paper of a self-contained quiz in authored order (for grading without an attempt)."""
+    if quiz.draw:
+        raise DrawError(f"quiz '{quiz.id}' draws from banks: grade the paper drawn for the attempt")
+    return Paper(
+        quiz_id=quiz.id, seed=0, multiple_scoring=quiz.multiple_scoring, pass_percent=quiz.pass_percent,
+        questions=[PaperQuestion(q.id, q, tuple(range(len(q.options or [])))) for q in quiz.questions],
+    )

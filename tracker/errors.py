@@ -1,0 +1,45 @@
+"""Named exceptions of the store. Messages name the record (employee, attempt, user, row)."""
+
+from __future__ import annotations
+
+from quizzes.errors import MingdeError
+
+
+class TrackerError(MingdeError):
+    """Base class of the store's errors."""
+
+
+class NotFound(TrackerError):
+    """A record (employee, attempt, user) does not exist."""
+
+
+class AccessDenied(TrackerError):
+    """The signed-in account's role or identity does not allow this call."""
+
+
+class QuizUnavailable(TrackerError):
+    """The quiz is closed, not yet open, or the employee has used all attempts."""
+
+
+class AttemptClosed(TrackerError):
+    """The attempt was already submitted or its time is up: no more answers are taken."""
+
+
+class TooEarly(TrackerError):
+    """A lesson is marked completed before its minimum reading time."""
+
+    def __init__(self, message: str, seconds_left: int):
+        super().__init__(message)
+        self.seconds_left = seconds_left
+
+
+class RosterError(TrackerError):
+    """A roster file has bad rows; ``problems`` lists each with its row number. Nothing was imported."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class AccountError(TrackerError):
+    """A user cannot be added or changed (bad role, weak password, name taken …)."""

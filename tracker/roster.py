@@ -1,0 +1,122 @@
+"""Reading a roster (花名册) from CSV or XLSX.
+
+Headers are ``工号,姓名,部门,班组`` or ``id,name,department,team``, in any order; an optional
+``在职``/``active`` column takes 是/否, 1/0, true/false. Every bad row is reported by its row number
+(the header is row 1) and nothing is returned unless all rows are good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.errors import RosterError
+
+HEADERS = {
+    "工号": "id", "id": "id", "员工编号": "id",
+    "姓名": "name", "name": "name",
+    "部门": "department", "department": "department", "科室": "department",
+    "班组": "team", "team": "team",
+    "在职": "active", "active": "active", "状态": "active",
+}
+REQUIRED = ("id", "name", "department")
+ACTIVE_WORDS = {"是": 1, "否": 0, "1": 1, "0": 0, "true": 1, "false": 0, "在职": 1, "离职": 0, "y": 1, "n": 0, "yes": 1, "no": 0, "": 1}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    id: str
+    name: str
+    department: str
+    team: str | None
+    active: int
+
+
+def _clean(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _read_rows(path: Path) -> list[list[str]]:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise RosterError([f"{path}: file too large ({size} bytes; the limit is {MAX_BYTES})"])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as e:  # openpyxl raises many kinds for a broken file
+            raise RosterError([f"{path}: not a readable Excel file ({type(e).__name__})"]) from None
+        try:
+            ws = wb.worksheets[0]
+            return [[_clean(c) for c in row] for row in ws.iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise RosterError([f"{path}: a roster is a .csv or .xlsx file"])
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError([f"{path}: the file is neither UTF-8 nor GBK text"])
+    if "\x00" in text:
+        raise RosterError([f"{path}: the file is not text"])
+    return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def read_roster(path: str | Path) -> list[RosterRow]:
+    """All rows of a roster file, or ``RosterError`` listing every bad row by number."""
+    p = Path(path)
+    if not p.is_file():
+        raise RosterError([f"{p}: file not found"])
+    rows = _read_rows(p)
+    while rows and not any(rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise RosterError([f"{p}: the file is empty"])
+    header = [HEADERS.get(h.casefold() if h.isascii() else h) for h in rows[0]]
+    missing = [k for k in REQUIRED if k not in header]
+    if missing:
+        raise RosterError([f"{p}:1: missing column(s) {', '.join(missing)} (use 工号,姓名,部门,班组 or id,name,department,team)"])
+    col = {k: header.index(k) for k in set(header) - {None}}
+    problems: list[str] = []
+    out: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        cells = {k: (row[i] if i < len(row) else "") for k, i in col.items()}
+        where = f"{p}:{number}"
+        bad = [k for k in REQUIRED if not cells.get(k)]
+        if bad:
+            problems.append(f"{where}: empty {', '.join(bad)}")
+            continue
+        if cells["id"] in seen:
+            problems.append(f"{where}: 工号 {cells['id']} repeats row {seen[cells['id']]}")
+            continue
+        if any(len(v) > 100 for v in cells.values()):
+            problems.append(f"{where}: a cell is longer than 100 characters")
+            continue
+        active_word = cells.get("active", "").casefold()
+        if active_word not in ACTIVE_WORDS:
+            problems.append(f"{where}: active is 是/否 or 1/0, not {cells.get('active')!r}")
+            continue
+        seen[cells["id"]] = number
+        out.append(RosterRow(cells["id"], cells["name"], cells["department"], cells.get("team") or None, ACTIVE_WORDS[active_word]))
+    if problems:
+        raise RosterError(problems)
+    if not out:
+        raise RosterError([f"{p}: no employees in the file"])
+    return out
