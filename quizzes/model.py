@@ -216,7 +216,8 @@ class Draw(StrictModel):
         return True
 
     def describe(self) -> str:
-        parts = [f"{k}: {v}" for k, v in (("tags", self.tags), ("type", self.type), ("difficulty", self.difficulty)) if v]
+        tags = "/".join(self.tags) if self.tags else None
+        parts = [f"{k}: {v}" for k, v in (("tags", tags), ("type", self.type), ("difficulty", self.difficulty)) if v]
         return f" ({', '.join(parts)})" if parts else ""
 
 

@@ -111,6 +111,8 @@ def parse_yaml(text: str, path: str = "<text>") -> Source:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
         what = e.problem or e.context or "invalid YAML"
+        if e.problem and e.context and e.context_mark and mark and e.context_mark.line != mark.line:
+            what += f" ({e.context} on line {e.context_mark.line + 1})"
         raise ContentError.at(path, line, f"YAML syntax error: {what}") from None
     except yaml.YAMLError as e:
         raise ContentError.at(path, 1, f"YAML syntax error: {e}") from None

@@ -69,16 +69,21 @@ def problems_from(error: ValidationError, source: Source) -> list[ContentProblem
         kind = err["type"]
         loc, union_at = _walk(source.data, tuple(err["loc"]), kind == "missing")
         msg = err["msg"]
+        shown = loc
         ctx_error = (err.get("ctx") or {}).get("error")
         if isinstance(ctx_error, FieldError):
-            loc = loc + ctx_error.loc
+            loc = shown = loc + ctx_error.loc
             msg = ctx_error.message
         elif kind == "extra_forbidden":
             key = str(loc[-1]) if loc else "?"
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
             msg = f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+            shown = loc[:-1]
         elif kind == "missing":
             msg = f"missing required key '{loc[-1]}'" if loc else "missing required key"
+            shown = loc[:-1]
+        elif kind == "too_short":
+            msg = "needs at least one item"
         elif kind in ("value_error", "assertion_error"):
             msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         elif kind == "model_type" or kind == "model_attributes_type":
@@ -89,21 +94,21 @@ def problems_from(error: ValidationError, source: Source) -> list[ContentProblem
             msg = "expected a list"
         if kind in _SHOW_INPUT and not isinstance(ctx_error, FieldError):
             msg = f"{msg} (got {err.get('input')!r})"
-        rows.append((loc, union_at, kind, msg))
+        rows.append((loc, union_at, kind, msg, shown))
 
     # Within a union, keep the errors of the branch that fits the data's shape.
     kept = []
-    for loc, union_at, kind, msg in rows:
+    for loc, union_at, kind, msg, shown in rows:
         if union_at is not None:
             value = _data_at(source.data, union_at)
             siblings = [r for r in rows if r[1] == union_at]
             if isinstance(value, (list, dict)) and kind in _SCALAR_ERRORS and any(r[2] not in _SCALAR_ERRORS for r in siblings):
                 continue
-        kept.append((loc, msg))
+        kept.append((loc, msg, shown))
     seen = set()
     problems = []
-    for loc, msg in kept:
-        p = ContentProblem(source.path, source.line_of(loc), msg, format_loc(loc))
+    for loc, msg, shown in kept:
+        p = ContentProblem(source.path, source.line_of(loc), msg, format_loc(shown))
         if (p.line, p.field, p.message) not in seen:
             seen.add((p.line, p.field, p.message))
             problems.append(p)

@@ -1,0 +1,21 @@
+"""JSON Schemas of the content files, for editors that use yaml-language-server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lessons.model import Lesson
+from quizzes.model import Assessment, Bank, LiveCompetition, Quiz
+
+KINDS = {"lesson": Lesson, "bank": Bank, "quiz": Quiz, "competition": LiveCompetition, "assessment": Assessment}
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """One JSON Schema per file kind."""
+    out = {}
+    for kind, model in KINDS.items():
+        body = model.model_json_schema(mode="validation")
+        body["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        body["title"] = f"Mingde {kind} file"
+        out[kind] = body
+    return out

@@ -1,0 +1,99 @@
+"""Shared fixtures: a fresh database per test, the starter content, small content folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from quizzes import load_catalog
+from tracker import Tracker
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+DATA = Path(__file__).resolve().parent / "data"
+UTC = dt.UTC
+
+
+@pytest.fixture
+def tracker(tmp_path):
+    """A fresh, empty store in a temporary folder; closed after the test."""
+    t = Tracker(tmp_path / "mingde.db")
+    yield t
+    t.close()
+
+
+@pytest.fixture(scope="session")
+def starter_catalog():
+    """The starter content in content/, loaded once."""
+    return load_catalog(CONTENT)
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: YAML text}`` under ``root`` (text is dedented); return ``root``."""
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_content(tmp_path):
+    """``make_content({path: yaml})`` → a content folder in tmp_path."""
+
+    def make(files: dict[str, str]) -> Path:
+        return write_files(tmp_path / "content", files)
+
+    return make
+
+
+SMALL_QUIZ = """
+id: small
+title: 小测验
+pass_percent: 60
+shuffle_questions: false
+shuffle_options: false
+questions:
+  - id: s1
+    type: single
+    prompt: 职业道德的首要要求是？
+    options: [爱岗敬业, 追求私利, 只对领导负责, 按关系办事]
+    answer: A
+    points: 2
+  - id: m1
+    type: multiple
+    prompt: 属于职业道德基本规范的有？
+    options: [爱岗敬业, 诚实守信, 投机取巧, 办事公道]
+    answer: ABD
+    points: 3
+  - id: t1
+    type: true_false
+    prompt: 安全生产方针包括“安全第一”。
+    answer: 对
+  - id: f1
+    type: fill_blank
+    prompt: 安全生产方针是安全第一、___、综合治理。
+    answer: [预防为主]
+  - id: c1
+    type: scenario
+    prompt: 服务对象送来土特产表示感谢，你应当？
+    options:
+      - {text: 婉言谢绝并说明纪律要求, credit: 1}
+      - {text: 收下后上交单位, credit: 0.5}
+      - {text: 收下自用, credit: 0}
+"""
+
+
+@pytest.fixture
+def small_quiz(make_content):
+    """A self-contained five-question quiz (one of each type), in authored order, 8 points."""
+    root = make_content({"quizzes/small.yaml": SMALL_QUIZ})
+    return load_catalog(root).quizzes["small"]
+
+
+def at(text: str) -> dt.datetime:
+    """'2026-03-01T08:00' (UTC) as an aware datetime, for fixed clocks in tests."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)

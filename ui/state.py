@@ -1,0 +1,51 @@
+"""Shared, cached resources of the Streamlit app: settings, the catalogue, the store, the language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from quizzes import Catalog, load_catalog
+from tracker import Tracker
+from tracker.config import Settings, settings
+from ui.i18n import default_lang, translate
+
+
+def config() -> Settings:
+    return settings()
+
+
+def _fingerprint(root: Path) -> tuple:
+    """Names, sizes and mtimes of the content files: the catalogue reloads when they change."""
+    if not root.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*.y*ml")))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalog(root: str, fingerprint: tuple) -> Catalog:
+    return load_catalog(root)
+
+
+def catalog() -> Catalog:
+    root = config().content
+    return _catalog(str(root), _fingerprint(root))
+
+
+@st.cache_resource(show_spinner=False)
+def _tracker(path: str) -> Tracker:
+    return Tracker(path)
+
+
+def tracker() -> Tracker:
+    return _tracker(str(config().db))
+
+
+def lang() -> str:
+    return st.session_state.get("lang") or default_lang()
+
+
+def t(key: str, **values: object) -> str:
+    """Translate ``key`` into the current language."""
+    return translate(lang(), key, **values)
