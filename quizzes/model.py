@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
 from quizzes.errors import FieldError
 from quizzes.fields import Duration, Id, Timestamp
@@ -95,6 +95,31 @@ class Option(StrictModel):
         return value
 
 
+_TEXT = {"anyOf": [{"type": "string"}, {"type": "number"}]}
+OptionItem = Annotated[
+    Option,
+    WithJsonSchema({
+        "anyOf": [
+            *_TEXT["anyOf"],
+            {
+                "type": "object",
+                "properties": {"text": {"type": "string"}, "credit": {"type": "number", "minimum": 0, "maximum": 1}},
+                "required": ["text"],
+                "additionalProperties": False,
+            },
+        ],
+        "description": "option text, or {text, credit} in a scenario question",
+    }),
+]
+ANSWER_SCHEMA = {
+    "anyOf": [
+        {"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"},
+        {"type": "array", "items": {"anyOf": [*_TEXT["anyOf"], {"type": "array", "items": _TEXT}]}},
+    ],
+    "description": "single: B; multiple: [A, C] or AC; true_false: true/false (对/错 …); fill_blank: one entry per blank",
+}
+
+
 class Question(StrictModel):
     """One question. After validation ``answer`` is canonical:
 
@@ -106,11 +131,8 @@ class Question(StrictModel):
     id: Id
     type: QuestionType
     prompt: str = Field(min_length=1)
-    options: list[Option] | None = None
-    answer: Annotated[
-        str | bool | list[str | list[str]] | None,
-        Field(description="see the content format: depends on the question type"),
-    ] = None
+    options: list[OptionItem] | None = None
+    answer: Annotated[str | bool | list[str | list[str]] | None, WithJsonSchema(ANSWER_SCHEMA)] = None
     points: float = Field(default=1, gt=0)
     explanation: str | None = None
     tags: list[str] = Field(default_factory=list)
