@@ -82,19 +82,20 @@ def read_roster(path: str | Path) -> list[RosterRow]:
     if not p.is_file():
         raise RosterError([f"{p}: file not found"])
     rows = _read_rows(p)
-    while rows and not any(rows[0]):
-        rows.pop(0)
-    if not rows:
+    first = 0  # blank rows above the header still count in row numbers
+    while first < len(rows) and not any(rows[first]):
+        first += 1
+    if first == len(rows):
         raise RosterError([f"{p}: the file is empty"])
-    header = [HEADERS.get(h.casefold() if h.isascii() else h) for h in rows[0]]
+    header = [HEADERS.get(h.casefold() if h.isascii() else h) for h in rows[first]]
     missing = [k for k in REQUIRED if k not in header]
     if missing:
-        raise RosterError([f"{p}:1: missing column(s) {', '.join(missing)} (use 工号,姓名,部门,班组 or id,name,department,team)"])
+        raise RosterError([f"{p}:{first + 1}: missing column(s) {', '.join(missing)} (use 工号,姓名,部门,班组 or id,name,department,team)"])
     col = {k: header.index(k) for k in set(header) - {None}}
     problems: list[str] = []
     out: list[RosterRow] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[first + 1 :], start=first + 2):
         if not any(row):
             continue
         cells = {k: (row[i] if i < len(row) else "") for k, i in col.items()}

@@ -34,7 +34,7 @@ from tracker.roster import read_roster
 from tracker.schema import migrate
 
 ROLES = ("employee", "organizer", "leader", "admin")
-USERNAME = re.compile(r"^[\w.@-]{2,64}$")
+USERNAME = re.compile(r"[\w.@-]{2,64}")
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -171,7 +171,7 @@ class Tracker:
     # -- accounts ------------------------------------------------------------------------------
     def add_user(self, username: str, password: str, role: str, employee_id: str | None = None) -> Account:
         """Create an account; the password is stored only as a slow salted hash."""
-        if not USERNAME.match(username or ""):
+        if not USERNAME.fullmatch(username or ""):
             raise AccountError(f"user name {username!r}: 2–64 letters, digits, '.', '-', '_' or '@'")
         if role not in ROLES:
             raise AccountError(f"user {username}: role must be one of {', '.join(ROLES)}, not {role!r}")
