@@ -1,14 +1,27 @@
-"""Mingde's Streamlit entry point: page config, language and navigation. Wiring only."""
+"""Mingde's Streamlit entry point: page config, sign-in gate, navigation by role. Wiring only.
+
+``streamlit run app.py`` imports this module to find ``app`` (an ``st.App`` carrying the sign-in
+routes), then runs it again as the page script (``__name__ == "__main__"``) for every browser.
+"""
 
 import streamlit as st
 
-from ui.i18n import LANGS
-from ui.state import lang, t
+if __name__ != "__main__":
+    from ui.server import routes
 
-st.set_page_config(page_title=t("app.title"), page_icon="📘", layout="wide")
+    app = st.App(__file__, routes=routes())
+else:
+    from ui.auth import current_account, sign_out_button
+    from ui.i18n import LANGS
+    from ui.nav import pages_for
+    from ui.state import remember_lang, t, use_account_lang
 
-with st.sidebar:
-    st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", index=list(LANGS).index(lang()))
-
-page = st.navigation([st.Page("ui/pages/overview.py", title=t("page.overview"), default=True)])
-page.run()
+    account = current_account()
+    use_account_lang(account)
+    st.set_page_config(page_title=t("app.title"), page_icon="📘", layout="centered")
+    with st.sidebar:
+        st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
+        if account is not None:
+            st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
+            sign_out_button()
+    st.navigation(pages_for(account)).run()

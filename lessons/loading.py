@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lessons.model import Lesson
-from quizzes.validate import validate_source
 from quizzes.source import read_source
+from quizzes.validate import validate_source
 
 
 def load_lesson(path: str | Path) -> Lesson:

@@ -233,9 +233,7 @@ class Draw(StrictModel):
             return False
         if self.difficulty and question.difficulty != self.difficulty:
             return False
-        if self.tags and not set(self.tags) & set(question.tags):
-            return False
-        return True
+        return not self.tags or bool(set(self.tags) & set(question.tags))
 
     def describe(self) -> str:
         tags = "/".join(self.tags) if self.tags else None

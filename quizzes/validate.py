@@ -37,10 +37,7 @@ def _walk(data: Any, loc: tuple, is_missing: bool) -> tuple[Loc, Loc | None]:
     node = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
             out.append(part)
         elif last and is_missing or isinstance(node, dict) and not isinstance(part, int) and "[" not in str(part) and part not in {"str", "bool", "int", "float"}:

@@ -1,44 +1,260 @@
-"""AppTest smoke tests: each page runs without an exception, with the right title, in both languages."""
+"""AppTest: every page runs (title, no exception, role gating), and the quiz flow end to end."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, SMALL_QUIZ, write_files
+from tests.conftest import at as moment
+from tracker import Tracker
+from tracker.auth import sign_in
+
+LESSON = """
+id: basics
+title: 职业道德基础
+summary: 为什么职业道德是每位职工的基本功。
+minutes: 10
+min_read_time: 2m
+tags: [职业道德]
+sections:
+  - title: 什么是职业道德
+    body: |
+      职业道德是从业人员在职业活动中应当遵循的行为准则。<script>alert(1)</script>
+key_points: [爱岗敬业, 诚实守信]
+quiz: small
+"""
+PASSWORD = "password-1"
 
 
 @pytest.fixture
-def app(monkeypatch, tmp_path):
+def env(tmp_path, monkeypatch):
+    """A content folder (one lesson, one five-question quiz), a store with one account per role."""
+    content = write_files(tmp_path / "content", {"quizzes/small.yaml": SMALL_QUIZ, "lessons/basics.yaml": LESSON})
+    db = tmp_path / "app.db"
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(tmp_path / "app.db"))
-    monkeypatch.setenv("MINGDE_CONTENT", str(ROOT / "content"))
-
-    def run(**env) -> AppTest:
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
-        return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
-
-    return run
-
-
-@pytest.mark.parametrize(("lang", "title"), [("zh", "明德 · 职业道德教育"), ("en", "Mingde · Professional ethics")])
-def test_overview_page(app, lang, title):
-    at = app(MINGDE_LANG=lang)
-    assert not at.exception
-    assert at.title[0].value == title
-    assert len(at.metric) == 5
+    monkeypatch.setenv("MINGDE_DB", str(db))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    tracker = Tracker(db)
+    tracker.add_employee("E001", "张三", "办公室", "综合组")
+    tracker.add_employee("E002", "李四", "办公室", "财务组")
+    tracker.add_user("zhang", PASSWORD, "employee", "E001")
+    tracker.add_user("li", PASSWORD, "employee", "E002")
+    tracker.add_user("org", PASSWORD, "organizer")
+    tracker.add_user("boss", PASSWORD, "leader")
+    tracker.add_user("root", PASSWORD, "admin")
+    yield tracker
+    tracker.close()
 
 
-def test_overview_lists_content_problems_with_file_and_line(app):
-    at = app(MINGDE_CONTENT=str(DATA / "broken"))
-    assert not at.exception
-    shown = at.code[0].value
-    assert "lessons/unknown-quiz.yaml:6: quiz: unknown quiz 'no-such-quiz'" in shown
+def app(tracker: Tracker | None = None, user: str | None = None, page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if user:
+        at.session_state["session_token"] = sign_in(tracker, user, PASSWORD).token
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
 
 
-def test_switching_language(app):
-    at = app()
+def html_bodies(at: AppTest) -> str:
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+# -- sign-in -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("lang", "labels"), [("zh", ["用户名", "密码", "登录"]), ("en", ["Username", "Password", "Sign in"])])
+def test_login_form_labels(env, monkeypatch, lang, labels):
+    monkeypatch.setenv("MINGDE_LANG", lang)
+    body = html_bodies(app())
+    assert 'action="/auth/login"' in body and 'type="password"' in body
+    for label in labels:
+        assert f">{label}<" in body
+
+
+@pytest.mark.parametrize(("params", "message"), [({"login": "failed"}, "用户名或密码不正确。"), ({"login": "wait", "s": "120"}, "登录失败次数过多，请 120 秒后再试。")])
+def test_login_messages(env, params, message):
+    assert [e.value for e in app(**params).error] == [message]
+
+
+def test_an_expired_or_forged_token_shows_the_login_page(env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["session_token"] = "forged"
+    at.run()
+    assert "/auth/login" in html_bodies(at)
+
+
+# -- navigation by role -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("user", "title"), [("zhang", "学习"), ("org", "内容概览"), ("boss", "内容概览"), ("root", "内容概览")])
+def test_default_page_by_role(env, user, title):
+    assert app(env, user).title[0].value == title
+
+
+@pytest.mark.parametrize("page", ["ui/pages/learn.py", "ui/pages/quizzes.py", "ui/pages/results.py"])
+def test_accounts_without_an_employee_record_do_not_get_employee_pages(env, page):
+    with pytest.raises(ValueError, match=r"Known pages: \['/.*/ui/pages/overview.py'\]"):
+        app(env, "root", page)
+
+
+def test_employees_do_not_get_the_management_pages(env):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app(env, "zhang", "ui/pages/overview.py")
+
+
+def test_the_library_refuses_employee_calls_without_an_employee_record(env):
+    from tracker import AccessDenied
+    from tracker.access import Access
+
+    root = next(u for u in env.users() if u.username == "root")
+    with pytest.raises(AccessDenied, match="not linked to an employee record"):
+        Access(env, root).lesson_progress()
+
+
+# -- pages ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [("ui/pages/learn.py", "学习"), ("ui/pages/quizzes.py", "测验"), ("ui/pages/results.py", "我的成绩")],
+)
+def test_employee_pages_smoke(env, page, title):
+    assert app(env, "zhang", page).title[0].value == title
+
+
+def test_english_titles(env, monkeypatch):
+    monkeypatch.setenv("MINGDE_LANG", "en")
+    assert app(env, "zhang", "ui/pages/results.py").title[0].value == "My results"
+
+
+def test_language_choice_is_remembered_per_account(env):
+    at = app(env, "zhang")
     at.sidebar.selectbox[0].set_value("en").run()
+    assert at.title[0].value == "Lessons"
+    assert next(u for u in env.users() if u.username == "zhang").lang == "en"
+    assert app(env, "zhang").title[0].value == "Lessons"  # a new session starts in English
+
+
+def test_lesson_list_shows_progress_tags_and_time(env):
+    text = " ".join(m.value for m in app(env, "zhang").markdown)
+    assert "未开始" in text and "约 10 分钟" in text and "#职业道德" in text
+
+
+def test_lesson_page_renders_markdown_without_html(env):
+    at = app(env, "zhang", lesson="basics")
+    assert at.title[0].value == "职业道德基础"
+    body = " ".join(m.value for m in at.markdown)
+    assert "职业道德是从业人员" in body
+    assert not any(getattr(m.proto, "allow_html", False) for m in at.markdown)
+
+
+def test_lesson_completion_waits_for_the_reading_time(env):
+    at = app(env, "zhang", lesson="basics")
+    at.button(key="complete").click().run()
+    assert "请再认真阅读" in at.warning[0].value
+    env.open_lesson("E001", "basics", now=moment("2026-01-01T00:00"))  # first opened long ago
+    with env.write() as db:
+        db.execute("UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00'")
+    at = app(env, "zhang", lesson="basics")
+    at.button(key="complete").click().run()
+    assert at.success[0].value == "本课已学完。"
+    assert "小测验" in " ".join(str(link.proto.label) for link in at.get("page_link"))
+
+
+# -- the quiz flow --------------------------------------------------------------------------------------
+def start(env) -> tuple[AppTest, str]:
+    at = app(env, "zhang", "ui/pages/quizzes.py")
+    at.button(key="start:small").click().run()
     assert not at.exception
-    assert at.title[0].value == "Mingde · Professional ethics"
+    attempt_id = at.query_params["attempt"]
+    assert at.title[0].value == "小测验"
+    # AppTest reruns the page it started on after an in-script switch_page; open the take page as a
+    # browser would after the redirect.
+    return take(env, attempt_id), attempt_id
+
+
+def take(env, attempt_id: str, user: str = "zhang") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["session_token"] = sign_in(env, user, PASSWORD).token
+    at.run()
+    at.switch_page("ui/pages/take.py")
+    at.query_params["attempt"] = attempt_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_answers_are_saved_as_given_and_survive_a_refresh(env):
+    at, attempt_id = start(env)
+    assert at.title[0].value == "小测验"
+    at.radio(key=f"{attempt_id}:s1").set_value("A").run()
+    at.checkbox(key=f"{attempt_id}:m1:B").check().run()
+    at.text_input(key=f"{attempt_id}:f1:0").input("预防为主").run()
+    assert env.saved_responses(attempt_id) == {"s1": "A", "m1": "B", "f1": ["预防为主"]}
+    again = take(env, attempt_id)  # a new browser session: same attempt, same answers
+    assert again.radio(key=f"{attempt_id}:s1").value == "A"
+    assert again.checkbox(key=f"{attempt_id}:m1:B").value is True
+    assert again.text_input(key=f"{attempt_id}:f1:0").value == "预防为主"
+
+
+def test_submit_with_unanswered_questions_asks_first_and_submits_once(env):
+    at, attempt_id = start(env)
+    at.radio(key=f"{attempt_id}:s1").set_value("A").run()
+    at.button(key="submit").click().run()
+    assert "还有 4 题未作答" in at.warning[0].value
+    assert env.attempt(attempt_id)["submitted_at"] is None
+    at.button(key="submit_anyway").click().run()
+    assert not at.exception
+    row = env.attempt(attempt_id)
+    assert row["submitted_at"] and row["score"] == 2
+    assert [m.value for m in at.metric][:2] == ["2 / 8", "25%"]
+    assert not [b for b in at.button if b.key in ("submit", "submit_anyway")]  # nothing to click twice
+    assert len([a for a in env.attempts("E001") if a["submitted_at"]]) == 1
+
+
+def test_result_page_shows_answers_and_explanations_for_practice(env):
+    at, attempt_id = start(env)
+    for key, value in (("s1", "B"), ("t1", True), ("c1", "A")):
+        at.radio(key=f"{attempt_id}:{key}").set_value(value).run()
+    at.checkbox(key=f"{attempt_id}:m1:A").check().run()
+    at.text_input(key=f"{attempt_id}:f1:0").input("预防为主").run()
+    at.button(key="submit").click().run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "✔" in text and "你的选择" in text and "正确答案" in text
+
+
+def test_answer_key_is_not_rendered_before_submission(env):
+    at, attempt_id = start(env)
+    rendered = " ".join(str(e.proto) for e in at.main)
+    for secret in ("婉言谢绝并说明纪律要求 (", "credit", "预防为主", "explanation"):
+        assert secret not in rendered
+
+
+def test_someone_elses_attempt_is_refused(env):
+    _, attempt_id = start(env)
+    at = take(env, attempt_id, user="li")
+    assert [e.value for e in at.error] == ["找不到这次作答。"]
+    assert not at.radio
+
+
+def test_results_page_lists_history_and_the_wrong_answer_book(env):
+    at, attempt_id = start(env)
+    at.radio(key=f"{attempt_id}:s1").set_value("B").run()
+    at.button(key="submit").click().run()
+    at.button(key="submit_anyway").click().run()
+    results = app(env, "zhang", "ui/pages/results.py")
+    text = " ".join([m.value for m in results.markdown] + [c.value for c in results.caption])
+    assert "小测验" in text and "0/8" in text
+    assert "共 5 道错题" in text
+    results.button[0].click().run()
+    practice = next(a for a in env.attempts("E001") if a["quiz_id"] == "_wrong_book")
+    assert practice["quiz_kind"] == "practice" and practice["submitted_at"] is None
+    page = take(env, practice["id"])
+    assert page.title[0].value == "错题重练"
+    assert len(page.radio) == 3  # single, true_false, scenario of the five wrong questions
+
+
+def test_overview_lists_content_problems_with_file_and_line(env, monkeypatch):
+    monkeypatch.setenv("MINGDE_CONTENT", str(DATA / "broken"))
+    at = app(env, "org")
+    assert "lessons/unknown-quiz.yaml:6: quiz: unknown quiz 'no-such-quiz'" in at.code[0].value

@@ -11,6 +11,7 @@ import pytest
 import tracker.store as store
 from quizzes import Quiz
 from quizzes.errors import ResponseError
+from quizzes.fields import SHANGHAI
 from tests.conftest import SMALL_QUIZ, at
 from tracker import AttemptClosed, NotFound, QuizUnavailable
 
@@ -55,6 +56,13 @@ def test_start_attempt_stores_the_drawn_paper(tracker, emp, small_quiz):
     paper = tracker.paper(attempt_id)
     assert [pq.key for pq in paper.questions] == KEYS
     assert paper.max_score == 8
+
+
+def test_times_are_stored_in_utc_whatever_the_clock_zone(tracker, emp, small_quiz):
+    attempt_id = tracker.start_attempt(emp, small_quiz, now=dt.datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI))
+    tracker.submit_attempt(attempt_id, {}, now=dt.datetime(2026, 3, 10, 10, 5, tzinfo=SHANGHAI))
+    row = tracker.attempt(attempt_id)
+    assert (row["started_at"], row["submitted_at"]) == ("2026-03-10T02:00:00.000+00:00", "2026-03-10T02:05:00.000+00:00")
 
 
 def test_start_attempt_resumes_the_attempt_in_progress(tracker, emp, small_quiz):

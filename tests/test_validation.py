@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from quizzes import ContentError, load_catalog, load_quiz
@@ -30,7 +32,7 @@ def test_broken_files_do_not_stop_the_valid_ones():
 def test_every_problem_names_an_existing_line():
     catalog = load_catalog(BROKEN)
     for p in catalog.errors:
-        lines = open(p.path, encoding="utf-8", errors="replace").read().splitlines() or [""]
+        lines = Path(p.path).read_text(encoding="utf-8", errors="replace").splitlines() or [""]
         assert 1 <= p.line <= max(1, len(lines)), str(p)
 
 

@@ -1,7 +1,14 @@
 """Mingde's SQLite store (sqlite-utils): roster, accounts, attempts, lessons and reports."""
 
 from tracker.errors import (
-    AccessDenied, AccountError, AttemptClosed, NotFound, QuizUnavailable, RosterError, TooEarly, TrackerError,
+    AccessDenied,
+    AccountError,
+    AttemptClosed,
+    NotFound,
+    QuizUnavailable,
+    RosterError,
+    TooEarly,
+    TrackerError,
 )
 from tracker.schema import SCHEMA_VERSION
 from tracker.store import ROLES, Account, Tracker

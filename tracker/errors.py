@@ -43,3 +43,15 @@ class RosterError(TrackerError):
 
 class AccountError(TrackerError):
     """A user cannot be added or changed (bad role, weak password, name taken …)."""
+
+
+class SignInFailed(TrackerError):
+    """Wrong user name or password (one neutral message for both)."""
+
+
+class Throttled(TrackerError):
+    """Too many failed sign-ins for a user name: wait ``seconds`` before trying again."""
+
+    def __init__(self, message: str, seconds: int):
+        super().__init__(message)
+        self.seconds = seconds

@@ -196,6 +196,7 @@ class Tracker:
         with self.write() as db:
             if db.execute("UPDATE accounts SET password_hash = ? WHERE username = ?", (hashed, username)).rowcount == 0:
                 raise NotFound(f"user {username} not found")
+            db.execute("DELETE FROM sessions WHERE username = ?", (username,))  # sign out everywhere
 
     def set_lang(self, username: str, lang: str) -> None:
         with self.write() as db:
@@ -254,13 +255,35 @@ class Tracker:
                      "body": source.text, "first_seen": iso(now)},
                     pk="hash", ignore=True,
                 )
-            attempt_id = uuid.uuid4().hex
-            db["attempts"].insert({
-                "id": attempt_id, "employee_id": employee_id, "quiz_id": quiz.id, "quiz_kind": quiz.kind,
-                "content_hash": source.digest if source is not None else None, "seed": seed,
-                "paper": paper.to_json(), "started_at": iso(now), "deadline": iso(deadline) if deadline else None,
-            })
+            return self._insert_attempt(db, employee_id, quiz.kind, paper, now, deadline,
+                                        source.digest if source is not None else None)
+
+    def _insert_attempt(self, db: Database, employee_id: str, kind: str, paper: Paper, now: dt.datetime,
+                        deadline: dt.datetime | None, content_hash: str | None) -> str:
+        attempt_id = uuid.uuid4().hex
+        db["attempts"].insert({
+            "id": attempt_id, "employee_id": employee_id, "quiz_id": paper.quiz_id, "quiz_kind": kind,
+            "content_hash": content_hash, "seed": paper.seed, "paper": paper.to_json(), "started_at": iso(now),
+            "deadline": iso(deadline) if deadline else None,
+        })
         return attempt_id
+
+    def start_practice(self, employee_id: str, paper: Paper, *, now: dt.datetime | None = None) -> str:
+        """An untimed practice attempt on a given paper (such as the wrong-answer book).
+
+        Practice attempts (``quiz_kind`` = 'practice') are kept out of participation reports;
+        an unfinished one on the same paper id is resumed.
+        """
+        now = now or utcnow()
+        self.employee(employee_id)
+        with self.write() as db:
+            open_row = self._one(
+                "SELECT id FROM attempts WHERE employee_id = ? AND quiz_id = ? AND submitted_at IS NULL",
+                (employee_id, paper.quiz_id),
+            )
+            if open_row:
+                return open_row["id"]
+            return self._insert_attempt(db, employee_id, "practice", paper, now, None, None)
 
     def attempt(self, attempt_id: str) -> dict:
         """The attempt's row (without the paper); ``NotFound`` if there is none."""
@@ -437,7 +460,7 @@ class Tracker:
         sql = f"""
             WITH p AS (
                 SELECT DISTINCT employee_id FROM attempts
-                WHERE submitted_at >= :lo AND submitted_at < :hi {quiz_filter}
+                WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice' {quiz_filter}
             )
             SELECT {keys}, COUNT(*) AS headcount, COUNT(p.employee_id) AS participants
             FROM employees e LEFT JOIN p ON p.employee_id = e.id

@@ -46,6 +46,18 @@ def lang() -> str:
     return st.session_state.get("lang") or default_lang()
 
 
+def use_account_lang(account) -> None:
+    """Start a session in the language the account chose last time."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = (account.lang if account and account.lang else None) or default_lang()
+
+
+def remember_lang(account) -> None:
+    """Store the language choice with the account (the selectbox's callback)."""
+    if account is not None:
+        tracker().set_lang(account.username, st.session_state["lang"])
+
+
 def t(key: str, **values: object) -> str:
     """Translate ``key`` into the current language."""
     return translate(lang(), key, **values)

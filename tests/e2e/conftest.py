@@ -63,7 +63,7 @@ def server(tmp_path_factory, demo_db):
     shutil.copy(demo_db, db)
     port = _free_port()
     env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(ROOT / "content"), "MINGDE_LANG": "zh"}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

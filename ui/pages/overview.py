@@ -6,7 +6,7 @@ from quizzes.fields import SHANGHAI, format_duration
 from ui.state import catalog, t
 
 cat = catalog()
-st.title(t("app.title"))
+st.title(t("overview.title"))
 st.caption(t("app.tagline"))
 
 cols = st.columns(5)

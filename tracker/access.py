@@ -1,0 +1,217 @@
+"""What a signed-in account may do, checked in the library (hiding a page is not access control).
+
+``Access(tracker, account)`` is what the UI calls. Self-service calls act only on the account's own
+employee record; an attempt id of someone else is refused with ``AccessDenied``, whatever the
+request. Before an attempt is submitted only ``ShownQuestion``s leave the library: prompt, options
+in display order and the number of blanks, never answers, credits or explanations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lessons.model import Lesson
+from quizzes.fields import utcnow
+from quizzes.grading import Grade
+from quizzes.model import Question, Quiz
+from quizzes.paper import Paper, PaperQuestion
+from tracker.errors import AccessDenied, QuizUnavailable
+from tracker.store import Account, Tracker, parse_iso
+
+WRONG_BOOK_ID = "_wrong_book"
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """A question as the browser may see it before submission: no answer key of any kind."""
+
+    key: str
+    number: int
+    type: str
+    prompt: str
+    points: float
+    options: tuple[tuple[str, str], ...]  # (authored letter, text), in display order
+    blanks: int
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """Whether an employee can take a quiz now, and why not."""
+
+    code: str  # open | in_progress | not_open | closed | exhausted
+    used: int
+    allowed: int | None
+    best_percent: float | None
+    attempt_id: str | None = None
+
+    @property
+    def can_start(self) -> bool:
+        return self.code in ("open", "in_progress")
+
+
+@dataclass(frozen=True)
+class WrongItem:
+    """A question the employee last answered wrong (错题本)."""
+
+    key: str  # bank/id, or quiz-id:id for inline questions
+    quiz_id: str
+    question: Question
+    order: tuple[int, ...]
+    response: Any
+    times_wrong: int
+    last_seen: str
+
+
+def shown(pq: PaperQuestion, number: int) -> ShownQuestion:
+    q = pq.question
+    options = tuple((q.letters[i], q.options[i].text) for i in pq.order) if q.options else ()
+    blanks = len(q.answer) if q.type == "fill_blank" else 0
+    return ShownQuestion(pq.key, number, q.type, q.prompt, q.points, options, blanks)
+
+
+def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
+    """Answers and explanations are shown after submission for practice; for exams and contests
+    only once the window has closed (when it has a closing time)."""
+    if kind in ("quiz", "practice") or quiz is None:
+        return True
+    return quiz.closes is None or now >= quiz.closes
+
+
+class Access:
+    """The calls of one signed-in account, each checked against its role and identity."""
+
+    def __init__(self, tracker: Tracker, account: Account):
+        self.tracker = tracker
+        self.account = account
+
+    # -- checks ----------------------------------------------------------------------------------
+    def require(self, *roles: str) -> None:
+        self.tracker.check_role(self.account, *roles)
+
+    @property
+    def employee_id(self) -> str:
+        if not self.account.employee_id:
+            raise AccessDenied(f"user {self.account.username} is not linked to an employee record")
+        return self.account.employee_id
+
+    def own_attempt(self, attempt_id: str) -> dict:
+        """The attempt's row if it is this employee's; ``AccessDenied`` otherwise."""
+        row = self.tracker.attempt(attempt_id)
+        if row["employee_id"] != self.account.employee_id:
+            raise AccessDenied(f"attempt {attempt_id} belongs to someone else")
+        return row
+
+    # -- quizzes ---------------------------------------------------------------------------------
+    def quiz_status(self, quiz: Quiz, *, now: dt.datetime | None = None) -> QuizStatus:
+        now = now or utcnow()
+        self.tracker.finalize_expired(now=now, employee_id=self.employee_id)
+        rows = self.tracker.attempts(self.employee_id, quiz.id)
+        done = [r for r in rows if r["submitted_at"]]
+        best = max((r["percent"] for r in done), default=None)
+        open_row = next((r for r in rows if not r["submitted_at"]), None)
+        allowed = quiz.attempts_allowed
+        if open_row:
+            code = "in_progress"
+        elif quiz.opens and now < quiz.opens:
+            code = "not_open"
+        elif quiz.closes and now >= quiz.closes:
+            code = "closed"
+        elif allowed is not None and len(rows) >= allowed:
+            code = "exhausted"
+        else:
+            code = "open"
+        return QuizStatus(code, len(rows), allowed, best, open_row["id"] if open_row else None)
+
+    def start_attempt(self, quiz: Quiz, *, now: dt.datetime | None = None) -> str:
+        return self.tracker.start_attempt(self.employee_id, quiz, now=now)
+
+    def shown_questions(self, attempt_id: str) -> list[ShownQuestion]:
+        """The questions of one's own attempt as they may be shown before submission."""
+        self.own_attempt(attempt_id)
+        return [shown(pq, i) for i, pq in enumerate(self.tracker.paper(attempt_id).questions, start=1)]
+
+    def saved_responses(self, attempt_id: str) -> dict[str, Any]:
+        self.own_attempt(attempt_id)
+        return self.tracker.saved_responses(attempt_id)
+
+    def save_answer(self, attempt_id: str, key: str, response: Any, *, now: dt.datetime | None = None) -> None:
+        self.own_attempt(attempt_id)
+        self.tracker.save_answer(attempt_id, key, response, now=now)
+
+    def submit(self, attempt_id: str, responses: dict[str, Any] | None = None, *, now: dt.datetime | None = None) -> Grade:
+        self.own_attempt(attempt_id)
+        return self.tracker.submit_attempt(attempt_id, responses, now=now)
+
+    def result(self, attempt_id: str) -> Grade:
+        """The graded result of one's own submitted attempt (answer key included: after submission)."""
+        self.own_attempt(attempt_id)
+        return self.tracker.grade_of(attempt_id)
+
+    def my_attempts(self) -> list[dict]:
+        self.tracker.finalize_expired(employee_id=self.employee_id)
+        return self.tracker.attempts(self.employee_id)
+
+    # -- lessons ---------------------------------------------------------------------------------
+    def open_lesson(self, lesson: Lesson, *, now: dt.datetime | None = None) -> dict:
+        return self.tracker.open_lesson(self.employee_id, lesson.id, now=now)
+
+    def complete_lesson(self, lesson: Lesson, *, now: dt.datetime | None = None) -> str:
+        return self.tracker.complete_lesson(self.employee_id, lesson, now=now)
+
+    def lesson_progress(self) -> dict[str, dict]:
+        return self.tracker.lesson_progress(self.employee_id)
+
+    # -- wrong-answer book -------------------------------------------------------------------------
+    def wrong_book(self) -> list[WrongItem]:
+        """Questions whose latest answer (in any attempt, practice included) was wrong, newest first."""
+        rows = self.tracker.db.query(
+            "SELECT a.id, a.quiz_id, a.quiz_kind, a.submitted_at, a.paper FROM attempts a "
+            "WHERE a.employee_id = ? AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at", (self.employee_id,))
+        latest: dict[str, tuple] = {}
+        wrong_count: dict[str, int] = {}
+        for row in rows:
+            paper = Paper.from_json(row["paper"])
+            answers = {r["question_id"]: r for r in self.tracker.db.query(
+                "SELECT question_id, response, correct FROM answers WHERE attempt_id = ?", (row["id"],))}
+            for pq in paper.questions:
+                key = pq.key if ("/" in pq.key or row["quiz_kind"] == "practice") else f"{row['quiz_id']}:{pq.key}"
+                ans = answers.get(pq.key)
+                if ans is None:
+                    continue
+                right = bool(ans["correct"])
+                if not right:
+                    wrong_count[key] = wrong_count.get(key, 0) + 1
+                quiz_id = row["quiz_id"] if row["quiz_kind"] != "practice" else latest.get(key, (None, row["quiz_id"]))[1]
+                response = json.loads(ans["response"]) if ans["response"] else None
+                latest[key] = (right, quiz_id, pq, response, row["submitted_at"])
+        items = [WrongItem(key, quiz_id, pq.question, pq.order, response, wrong_count.get(key, 0), seen)
+                 for key, (right, quiz_id, pq, response, seen) in latest.items() if not right]
+        return sorted(items, key=lambda w: w.last_seen, reverse=True)
+
+    def start_wrong_practice(self, *, limit: int = 20, now: dt.datetime | None = None) -> str:
+        """A practice attempt on (up to ``limit``) questions of one's wrong-answer book."""
+        items = self.wrong_book()[:limit]
+        if not items:
+            raise QuizUnavailable("the wrong-answer book is empty")
+        paper = Paper(quiz_id=WRONG_BOOK_ID, seed=0, multiple_scoring="all_or_nothing", pass_percent=60,
+                      questions=[PaperQuestion(w.key, w.question, w.order) for w in items])
+        return self.tracker.start_practice(self.employee_id, paper, now=now)
+
+    # -- reports (leaders and organizers) ----------------------------------------------------------
+    def participation(self, start: dt.date | str, end: dt.date | str, **kwargs: Any) -> pd.DataFrame:
+        self.require("leader", "organizer")
+        return self.tracker.participation(start, end, **kwargs)
+
+    def attempt_of_anyone(self, attempt_id: str) -> dict:
+        """Any attempt, for leaders and organizers (reports, disputes)."""
+        self.require("leader", "organizer")
+        return self.tracker.attempt(attempt_id)
+
+
+def deadline_of(row: dict) -> dt.datetime | None:
+    return parse_iso(row["deadline"]) if row.get("deadline") else None

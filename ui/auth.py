@@ -1,0 +1,43 @@
+"""Who is signed in: the session cookie (or, in tests, a token in session state), checked on the server."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from tracker import Account
+from tracker.access import Access
+from tracker.auth import session_account
+from ui.server import COOKIE
+from ui.state import t, tracker
+
+
+def session_token() -> str | None:
+    """The session cookie; AppTest (which cannot send cookies) puts a token in session state."""
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token:
+        token = st.session_state.get("session_token")
+    return token if isinstance(token, str) else None
+
+
+def current_account() -> Account | None:
+    """The signed-in account, re-checked against the sessions table on every run."""
+    return session_account(tracker(), session_token())
+
+
+def access() -> Access:
+    """The library calls of the signed-in account; stops the page when nobody is signed in."""
+    account = current_account()
+    if account is None:
+        st.warning(t("auth.signed_out"))
+        st.stop()
+    return Access(tracker(), account)
+
+
+def sign_out_button() -> None:
+    """A plain form posting to /auth/logout: the server ends the session and clears the cookie."""
+    label = html.escape(t("auth.sign_out"))
+    st.html(f'<form method="post" action="/auth/logout" class="mingde-signout">'
+            f'<button type="submit" style="width:100%;padding:.45rem;border-radius:.5rem;border:1px solid #c9c4b5;'
+            f'background:#fff;cursor:pointer">{label}</button></form>')

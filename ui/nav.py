@@ -1,0 +1,30 @@
+"""Which pages an account sees. (The library checks roles again on every privileged call.)"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker import Account
+from ui.state import t
+
+PAGES = "ui/pages"
+
+
+def pages_for(account: Account | None) -> dict[str, list] | list:
+    """``st.navigation`` input for this account: the sign-in page alone when nobody is signed in."""
+    if account is None:
+        return [st.Page(f"{PAGES}/login.py", title=t("page.login"), url_path="login", default=True)]
+    sections: dict[str, list] = {}
+    if account.employee_id:
+        sections[t("nav.learning")] = [
+            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon="📖", url_path="learn", default=True),
+            st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon="📝", url_path="quizzes"),
+            st.Page(f"{PAGES}/results.py", title=t("page.results"), icon="📊", url_path="results"),
+            st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
+        ]
+    if account.role in ("organizer", "leader", "admin"):
+        sections[t("nav.manage")] = [
+            st.Page(f"{PAGES}/overview.py", title=t("page.overview"), icon="🗂️", url_path="overview",
+                    default=not account.employee_id),
+        ]
+    return sections

@@ -1,0 +1,28 @@
+"""Sign-in: a plain HTML form posting to /auth/login, which sets an HttpOnly session cookie."""
+
+import html
+
+import streamlit as st
+
+from ui.state import t
+
+st.title(t("app.title"))
+st.caption(t("app.tagline"))
+
+problem = st.query_params.get("login")
+if problem == "failed":
+    st.error(t("login.failed"))
+elif problem == "wait":
+    st.error(t("login.wait", s=st.query_params.get("s", "60")))
+
+e = html.escape
+field = "display:block;width:100%;box-sizing:border-box;margin:.25rem 0 .9rem;padding:.6rem;font-size:1rem;border:1px solid #c9c4b5;border-radius:.5rem"
+st.html(
+    f'<form method="post" action="/auth/login" style="max-width:24rem">'
+    f'<label for="username">{e(t("login.username"))}</label>'
+    f'<input id="username" name="username" autocomplete="username" required maxlength="64" style="{field}">'
+    f'<label for="password">{e(t("login.password"))}</label>'
+    f'<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256" style="{field}">'
+    f'<button type="submit" style="padding:.6rem 1.4rem;font-size:1rem;border:0;border-radius:.5rem;background:#2f6f5e;color:#fff;cursor:pointer">'
+    f'{e(t("login.submit"))}</button></form>'
+)

@@ -1,0 +1,54 @@
+"""我的成绩: one's own attempts, lesson progress and the wrong-answer book (错题本)."""
+
+import streamlit as st
+
+from tracker.access import WRONG_BOOK_ID
+from ui.auth import access
+from ui.state import catalog, t
+from ui.widgets import local_time, md_escape, type_label
+
+me = access()
+cat = catalog()
+st.title(t("results.title"))
+
+attempts = me.my_attempts()
+st.subheader(t("results.history"))
+if not attempts:
+    st.caption(t("results.none"))
+for a in attempts:
+    quiz = cat.quizzes.get(a["quiz_id"])
+    name = quiz.title if quiz else (t("take.practice_title") if a["quiz_id"] == WRONG_BOOK_ID else a["quiz_id"])
+    with st.container(border=True):
+        if a["submitted_at"]:
+            outcome = t("result.passed") if a["passed"] else t("result.failed")
+            st.markdown(f"**{name}** · {a['score']:g}/{a['max_score']:g} · {a['percent']:g}% · {outcome}")
+            st.caption(t("results.submitted_at", at=local_time(a["submitted_at"])))
+            st.page_link("ui/pages/take.py", label=t("results.view"), query_params={"attempt": a["id"]})
+        else:
+            st.markdown(f"**{name}** · {t('results.in_progress')}")
+            st.page_link("ui/pages/take.py", label=t("quizzes.resume"), query_params={"attempt": a["id"]})
+
+st.subheader(t("results.lessons"))
+progress = me.lesson_progress()
+rows = []
+for lesson in cat.lessons.values():
+    row = progress.get(lesson.id)
+    status = "completed" if row and row["completed_at"] else ("reading" if row else "not_started")
+    rows.append({t("col.title"): lesson.title, t("results.status"): t(f"learn.status.{status}"),
+                 t("results.completed_at"): local_time(row["completed_at"]) if row else ""})
+st.dataframe(rows, hide_index=True, width="stretch")
+
+st.subheader(t("results.wrong_book"))
+wrong = me.wrong_book()
+if not wrong:
+    st.caption(t("results.wrong_none"))
+else:
+    st.caption(t("results.wrong_count", n=len(wrong)))
+    if st.button(t("results.practice"), type="primary"):
+        st.switch_page("ui/pages/take.py", query_params={"attempt": me.start_wrong_practice()})
+    for item in wrong[:50]:
+        with st.expander(f"{type_label(item.question.type)} · {md_escape(item.question.prompt[:40])}"):
+            st.markdown(item.question.prompt)
+            if item.question.explanation:
+                st.info(item.question.explanation, icon="💡")
+            st.caption(t("results.times_wrong", n=item.times_wrong))

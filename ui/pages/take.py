@@ -1,0 +1,92 @@
+"""Taking an attempt (``?attempt=ID``): answers are saved as they are given; then the result."""
+
+import contextlib
+
+import streamlit as st
+
+from quizzes.fields import utcnow
+from tracker.access import deadline_of, review_allowed
+from tracker.errors import AccessDenied, AttemptClosed, NotFound
+from ui.auth import access
+from ui.state import catalog, t
+from ui.widgets import countdown, is_answered, question_header, question_input, review
+
+me = access()
+attempt_id = st.query_params.get("attempt", "")
+try:
+    row = me.own_attempt(attempt_id)
+except (NotFound, AccessDenied):
+    st.error(t("take.not_found"))
+    st.stop()
+
+quiz = catalog().quizzes.get(row["quiz_id"])
+title = quiz.title if quiz else t("take.practice_title")
+now = utcnow()
+deadline = deadline_of(row)
+if not row["submitted_at"] and deadline and now > deadline + me.tracker.grace:
+    me.tracker.finalize_expired(now=now, employee_id=row["employee_id"])
+    row = me.own_attempt(attempt_id)
+
+st.title(title)
+
+if row["submitted_at"]:
+    grade = me.result(attempt_id)
+    if row["auto_submitted"]:
+        st.warning(t("take.auto_submitted"))
+    passed = t("result.passed") if grade.passed else t("result.failed")
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("result.score"), f"{grade.score:g} / {grade.max_score:g}")
+    c2.metric(t("result.percent"), f"{grade.percent:g}%")
+    c3.metric(t("result.outcome"), passed)
+    if review_allowed(quiz, row["quiz_kind"], now):
+        orders = {pq.key: pq.order for pq in me.tracker.paper(attempt_id).questions}
+        for n, result in enumerate(grade.results, start=1):
+            with st.container(border=True):
+                review(result, n, orders[result.key])
+    else:
+        st.info(t("result.review_later"))
+    st.page_link("ui/pages/quizzes.py", label=t("take.back"), icon="⬅️")
+    st.stop()
+
+questions = me.shown_questions(attempt_id)
+
+
+def save(key, value):
+    # When the time is up the save is refused; this run then finds the attempt expired.
+    with contextlib.suppress(AttemptClosed):
+        me.save_answer(attempt_id, key, value)
+
+
+if deadline:
+    countdown(deadline, now)
+
+    @st.fragment(run_every=max(1.0, (deadline + me.tracker.grace - now).total_seconds() + 1))
+    def watch_deadline():
+        if utcnow() > deadline + me.tracker.grace:
+            st.rerun()
+
+    watch_deadline()
+
+saved = me.saved_responses(attempt_id)
+answered = sum(1 for q in questions if is_answered(q, saved.get(q.key)))
+st.progress(answered / len(questions), text=t("take.progress", done=answered, total=len(questions)))
+
+for q in questions:
+    with st.container(border=True):
+        question_header(q)
+        question_input(q, f"{attempt_id}:{q.key}", saved.get(q.key), save)
+
+missing = [q.number for q in questions if not is_answered(q, saved.get(q.key))]
+confirm_key = f"confirm:{attempt_id}"
+if missing and st.session_state.get(confirm_key):
+    st.warning(t("take.unanswered", n=len(missing), which="、".join(map(str, missing[:20]))))
+    ready = st.button(t("take.submit_anyway"), type="primary", key="submit_anyway")
+else:
+    ready = st.button(t("take.submit"), type="primary", key="submit")
+    if ready and missing:
+        st.session_state[confirm_key] = True
+        st.rerun()
+if ready:
+    me.submit(attempt_id)
+    st.session_state.pop(confirm_key, None)
+    st.rerun()
