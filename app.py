@@ -4,6 +4,8 @@
 routes), then runs it again as the page script (``__name__ == "__main__"``) for every browser.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 if __name__ != "__main__":
@@ -18,7 +20,7 @@ else:
 
     account = current_account()
     use_account_lang(account)
-    st.set_page_config(page_title=t("app.title"), page_icon="📘", layout="centered")
+    st.set_page_config(page_title=t("app.title"), page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"), layout="centered")
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:

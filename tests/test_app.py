@@ -220,7 +220,7 @@ def test_result_page_shows_answers_and_explanations_for_practice(env):
     at.text_input(key=f"{attempt_id}:f1:0").input("预防为主").run()
     at.button(key="submit").click().run()
     text = " ".join(m.value for m in at.markdown)
-    assert "✔" in text and "你的选择" in text and "正确答案" in text
+    assert ":material/check:" in text and "你的选择" in text and "正确答案" in text
 
 
 def test_answer_key_is_not_rendered_before_submission(env):
@@ -258,3 +258,18 @@ def test_overview_lists_content_problems_with_file_and_line(env, monkeypatch):
     monkeypatch.setenv("MINGDE_CONTENT", str(DATA / "broken"))
     at = app(env, "org")
     assert "lessons/unknown-quiz.yaml:6: quiz: unknown quiz 'no-such-quiz'" in at.code[0].value
+
+
+def test_time_limit_shows_a_countdown_and_the_server_submits_when_time_is_up(env, monkeypatch):
+    timed = SMALL_QUIZ.replace("pass_percent: 60", "pass_percent: 60\ntime_limit: 10m")
+    content = write_files(env.path.parent / "timed", {"quizzes/small.yaml": timed, "lessons/basics.yaml": LESSON})
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    at, attempt_id = start(env)
+    assert "剩余时间 10:00" in html_bodies(at) or "剩余时间 09:5" in html_bodies(at)
+    at.radio(key=f"{attempt_id}:s1").set_value("A").run()
+    with env.write() as db:  # the browser was closed; eleven minutes pass
+        db.execute("UPDATE attempts SET started_at = '2026-01-01T00:00:00.000+00:00', deadline = '2026-01-01T00:10:00.000+00:00'")
+    again = take(env, attempt_id)
+    assert again.warning[0].value == "作答时间已到，系统已按时限内保存的答案自动交卷。"
+    row = env.attempt(attempt_id)
+    assert row["auto_submitted"] == 1 and row["score"] == 2 and row["submitted_at"] == "2026-01-01T00:10:00.000+00:00"

@@ -17,14 +17,14 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
     sections: dict[str, list] = {}
     if account.employee_id:
         sections[t("nav.learning")] = [
-            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon="📖", url_path="learn", default=True),
-            st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon="📝", url_path="quizzes"),
-            st.Page(f"{PAGES}/results.py", title=t("page.results"), icon="📊", url_path="results"),
+            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn", default=True),
+            st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon=":material/edit_note:", url_path="quizzes"),
+            st.Page(f"{PAGES}/results.py", title=t("page.results"), icon=":material/bar_chart:", url_path="results"),
             st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
         ]
     if account.role in ("organizer", "leader", "admin"):
         sections[t("nav.manage")] = [
-            st.Page(f"{PAGES}/overview.py", title=t("page.overview"), icon="🗂️", url_path="overview",
+            st.Page(f"{PAGES}/overview.py", title=t("page.overview"), icon=":material/folder_open:", url_path="overview",
                     default=not account.employee_id),
         ]
     return sections

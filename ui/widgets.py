@@ -106,7 +106,8 @@ def _letters_shown(letters: str, order: tuple[int, ...], authored: str) -> str:
 def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
     """One question after submission: the answer given, the correct answer, points, explanation."""
     q = result.question
-    mark = "✅" if result.correct else ("🟡" if result.points > 0 else "❌")
+    mark = ":green[:material/check_circle:]" if result.correct else (
+        ":orange[:material/adjust:]" if result.points > 0 else ":red[:material/cancel:]")
     st.markdown(f"{mark} **{number}.** `{type_label(q.type)}` · {t('result.points', got=f'{result.points:g}', max=f'{result.max_points:g}')}")
     st.markdown(q.prompt)
     if q.options:
@@ -115,7 +116,7 @@ def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
         for n, i in enumerate(order):
             letter = q.letters[i]
             right = (q.type != "scenario" and letter in (q.answer or "")) or (q.type == "scenario" and q.options[i].credit == 1)
-            tag = (" ✔" if right else "") + (f" ← {t('result.your_choice')}" if letter in chosen else "")
+            tag = (" :green[:material/check:]" if right else "") + (f" ← {t('result.your_choice')}" if letter in chosen else "")
             credit = f" ({t('result.credit')} {q.options[i].credit:g})" if q.type == "scenario" else ""
             st.markdown(f"- {LETTERS[n]}. {q.options[i].text}{credit}{tag}")
     elif q.type == "true_false":
@@ -126,4 +127,4 @@ def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
         correct = "；".join(" / ".join(alts) for alts in q.answer)
         st.markdown(f"{t('result.your_answer')}: {given}\n\n{t('result.correct_answer')}: {correct}")
     if q.explanation:
-        st.info(q.explanation, icon="💡")
+        st.info(q.explanation, icon=":material/lightbulb:")

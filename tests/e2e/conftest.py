@@ -56,13 +56,44 @@ def demo_db(tmp_path_factory):
     return path
 
 
+MARKER = "MARKER-EXPLAIN-7f3a"
+ANSWER_MARKER = "MARKERANSWERQ9"
+MARKER_QUIZ = f"""
+id: e2e-marker
+title: 端到端测验
+shuffle_questions: false
+shuffle_options: false
+questions:
+  - id: m1
+    type: single
+    prompt: 端到端第一题：职业道德的首要要求是？
+    options: [爱岗敬业, 投机取巧, 只对领导负责]
+    answer: A
+    explanation: {MARKER} 爱岗敬业是首要要求。
+  - id: m2
+    type: fill_blank
+    prompt: 端到端第二题：安全生产方针是安全第一、___、综合治理。
+    answer: [[{ANSWER_MARKER}, 预防为主]]
+    explanation: {MARKER}
+  - id: m3
+    type: true_false
+    prompt: 端到端第三题：职工代表大会是职工行使民主管理权力的机构。
+    answer: true
+    explanation: {MARKER}
+"""
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, demo_db):
-    """``streamlit run app.py`` on a free port with the demo data; yields the base URL."""
+    """``streamlit run app.py`` on a free port with the demo data and the starter content plus a
+    quiz whose explanations and accepted answers carry markers; yields the base URL."""
     db = tmp_path_factory.mktemp("server") / "mingde.db"
     shutil.copy(demo_db, db)
+    content = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "quizzes" / "e2e-marker.yaml").write_text(MARKER_QUIZ, encoding="utf-8")
     port = _free_port()
-    env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(ROOT / "content"), "MINGDE_LANG": "zh"}
+    env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],

@@ -25,11 +25,11 @@ if lesson is None:
                 meta.append(t("learn.minutes", n=item.minutes))
             meta += [f"#{tag}" for tag in item.tags]
             st.markdown(" · ".join(meta))
-            st.page_link("ui/pages/learn.py", label=t("learn.open"), query_params={"lesson": item.id}, icon="📖")
+            st.page_link("ui/pages/learn.py", label=t("learn.open"), query_params={"lesson": item.id}, icon=":material/menu_book:")
     st.stop()
 
 row = me.open_lesson(lesson)
-st.page_link("ui/pages/learn.py", label=t("learn.back"), icon="⬅️")
+st.page_link("ui/pages/learn.py", label=t("learn.back"), icon=":material/arrow_back:")
 st.title(lesson.title)
 if lesson.summary:
     st.caption(lesson.summary)
@@ -51,4 +51,4 @@ elif st.button(t("learn.complete"), type="primary", key="complete"):
         st.warning(t("learn.too_early", s=e.seconds_left))
 if row["completed_at"] and lesson.quiz in cat.quizzes:
     st.page_link("ui/pages/quizzes.py", label=t("learn.take_quiz", title=cat.quizzes[lesson.quiz].title),
-                 query_params={"quiz": lesson.quiz}, icon="📝")
+                 query_params={"quiz": lesson.quiz}, icon=":material/edit_note:")

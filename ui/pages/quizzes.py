@@ -13,10 +13,11 @@ cat = catalog()
 focus = st.query_params.get("quiz")
 
 st.title(t("quizzes.title"))
-for quiz in cat.quizzes.values():
+# A quiz linked from a lesson (``?quiz=ID``) comes first.
+for quiz in sorted(cat.quizzes.values(), key=lambda q: q.id != focus):
     status = me.quiz_status(quiz)
     with st.container(border=True):
-        st.markdown(f"#### {quiz.title}" + (" 🎯" if quiz.id == focus else ""))
+        st.markdown(f"#### {quiz.title}")
         facts = [t(f"kind.{quiz.kind}")]
         if quiz.opens or quiz.closes:
             facts.append(t("quizzes.window", opens=local_time(quiz.opens) or "…", closes=local_time(quiz.closes) or "…"))
@@ -39,4 +40,4 @@ for quiz in cat.quizzes.values():
                 else:
                     st.switch_page("ui/pages/take.py", query_params={"attempt": attempt_id})
         else:
-            st.info(t(f"quizzes.status.{status.code}"), icon="ℹ️")
+            st.info(t(f"quizzes.status.{status.code}"), icon=":material/info:")

@@ -50,5 +50,5 @@ else:
         with st.expander(f"{type_label(item.question.type)} · {md_escape(item.question.prompt[:40])}"):
             st.markdown(item.question.prompt)
             if item.question.explanation:
-                st.info(item.question.explanation, icon="💡")
+                st.info(item.question.explanation, icon=":material/lightbulb:")
             st.caption(t("results.times_wrong", n=item.times_wrong))

@@ -45,7 +45,7 @@ if row["submitted_at"]:
                 review(result, n, orders[result.key])
     else:
         st.info(t("result.review_later"))
-    st.page_link("ui/pages/quizzes.py", label=t("take.back"), icon="⬅️")
+    st.page_link("ui/pages/quizzes.py", label=t("take.back"), icon=":material/arrow_back:")
     st.stop()
 
 questions = me.shown_questions(attempt_id)
