@@ -21,7 +21,7 @@ from quizzes.grading import Grade
 from quizzes.model import Question, Quiz
 from quizzes.paper import Paper, PaperQuestion
 from tracker.errors import AccessDenied, QuizUnavailable
-from tracker.store import Account, Tracker, parse_iso
+from tracker.store import Account, Tracker, iso, parse_iso
 
 WRONG_BOOK_ID = "_wrong_book"
 
@@ -72,6 +72,11 @@ def shown(pq: PaperQuestion, number: int) -> ShownQuestion:
     options = tuple((q.letters[i], q.options[i].text) for i in pq.order) if q.options else ()
     blanks = len(q.answer) if q.type == "fill_blank" else 0
     return ShownQuestion(pq.key, number, q.type, q.prompt, q.points, options, blanks)
+
+
+def attempt_review_allowed(row: dict, now: dt.datetime) -> bool:
+    """Whether the answers of a stored attempt may be shown now (``attempts.review_after``)."""
+    return not row.get("review_after") or now >= parse_iso(row["review_after"])
 
 
 def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
@@ -147,9 +152,17 @@ class Access:
         self.own_attempt(attempt_id)
         return self.tracker.submit_attempt(attempt_id, responses, now=now)
 
-    def result(self, attempt_id: str) -> Grade:
-        """The graded result of one's own submitted attempt (answer key included: after submission)."""
-        self.own_attempt(attempt_id)
+    def outcome(self, attempt_id: str) -> dict:
+        """Score, percent and pass of one's own attempt (never the answer key)."""
+        row = self.own_attempt(attempt_id)
+        return {k: row[k] for k in ("submitted_at", "score", "max_score", "percent", "passed", "auto_submitted", "review_after")}
+
+    def result(self, attempt_id: str, *, now: dt.datetime | None = None) -> Grade:
+        """The graded result of one's own submitted attempt, answer key included: only once review
+        is allowed (at once for practice; for exams and contests after they close)."""
+        row = self.own_attempt(attempt_id)
+        if not attempt_review_allowed(row, now or utcnow()):
+            raise AccessDenied(f"the answers of attempt {attempt_id} are shown after {row['review_after']}")
         return self.tracker.grade_of(attempt_id)
 
     def my_attempts(self) -> list[dict]:
@@ -167,11 +180,15 @@ class Access:
         return self.tracker.lesson_progress(self.employee_id)
 
     # -- wrong-answer book -------------------------------------------------------------------------
-    def wrong_book(self) -> list[WrongItem]:
-        """Questions whose latest answer (in any attempt, practice included) was wrong, newest first."""
+    def wrong_book(self, *, now: dt.datetime | None = None) -> list[WrongItem]:
+        """Questions whose latest answer (in any attempt, practice included) was wrong, newest first.
+
+        Attempts whose answers may not be shown yet (an exam still open) are left out.
+        """
         rows = self.tracker.db.query(
             "SELECT a.id, a.quiz_id, a.quiz_kind, a.submitted_at, a.paper FROM attempts a "
-            "WHERE a.employee_id = ? AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at", (self.employee_id,))
+            "WHERE a.employee_id = ? AND a.submitted_at IS NOT NULL AND (a.review_after IS NULL OR a.review_after <= ?) "
+            "ORDER BY a.submitted_at", (self.employee_id, iso(now or utcnow())))
         latest: dict[str, tuple] = {}
         wrong_count: dict[str, int] = {}
         for row in rows:
@@ -195,7 +212,7 @@ class Access:
 
     def start_wrong_practice(self, *, limit: int = 20, now: dt.datetime | None = None) -> str:
         """A practice attempt on (up to ``limit``) questions of one's wrong-answer book."""
-        items = self.wrong_book()[:limit]
+        items = self.wrong_book(now=now)[:limit]
         if not items:
             raise QuizUnavailable("the wrong-answer book is empty")
         paper = Paper(quiz_id=WRONG_BOOK_ID, seed=0, multiple_scoring="all_or_nothing", pass_percent=60,

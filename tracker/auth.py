@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ FAILURE_MEMORY = dt.timedelta(hours=1)  # failures older than this are forgotten
 
 
 def session_hours() -> float:
-    """How long a session lasts (``MINGDE_SESSION_HOURS``, default 12)."""
+    """How long a session lasts (``MINGDE_SESSION_HOURS``: more than 0, at most a year; default 12)."""
     try:
-        return float(os.environ.get("MINGDE_SESSION_HOURS", "12"))
+        hours = float(os.environ.get("MINGDE_SESSION_HOURS", "12"))
     except ValueError:
         return 12.0
+    return hours if math.isfinite(hours) and 0 < hours <= 24 * 366 else 12.0
 
 
 def _hash(token: str) -> str:
@@ -73,7 +75,7 @@ def sign_in(tracker: Tracker, username: str, password: str, *, now: dt.datetime 
             expires = now + dt.timedelta(hours=session_hours())
             db["sessions"].insert({"token_hash": _hash(token), "username": account.username, "created_at": iso(now),
                                    "expires_at": iso(expires), "last_seen": iso(now)})
-            db.execute("DELETE FROM sessions WHERE expires_at < ?", (iso(now),))
+            db.execute("DELETE FROM sessions WHERE expires_at <= ?", (iso(now),))
     if account is None:
         raise SignInFailed("wrong user name or password")
     return SignIn(account, token, expires)

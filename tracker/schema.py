@@ -6,7 +6,11 @@ migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlite_utils import Database
+
+SQL = Path(__file__).parent / "sql"
 
 MIGRATIONS: list[str] = [
     # 1: the core tables
@@ -105,6 +109,12 @@ MIGRATIONS: list[str] = [
         locked_until TEXT
     );
     """,
+    # 3: content management (quiz visibility), in its own file
+    (SQL / "003_content.sql").read_text(encoding="utf-8"),
+    # 4: reports (assessment period locks, item analysis indexes)
+    (SQL / "004_reports.sql").read_text(encoding="utf-8"),
+    # 5: live competitions (runs and their event log)
+    (SQL / "005_competitions.sql").read_text(encoding="utf-8"),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

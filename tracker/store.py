@@ -255,8 +255,11 @@ class Tracker:
                      "body": source.text, "first_seen": iso(now)},
                     pk="hash", ignore=True,
                 )
-            return self._insert_attempt(db, employee_id, quiz.kind, paper, now, deadline,
-                                        source.digest if source is not None else None)
+            attempt_id = self._insert_attempt(db, employee_id, quiz.kind, paper, now, deadline,
+                                              source.digest if source is not None else None)
+            if quiz.kind != "quiz" and quiz.closes:
+                db.execute("UPDATE attempts SET review_after = ? WHERE id = ?", (iso(quiz.closes), attempt_id))
+            return attempt_id
 
     def _insert_attempt(self, db: Database, employee_id: str, kind: str, paper: Paper, now: dt.datetime,
                         deadline: dt.datetime | None, content_hash: str | None) -> str:
@@ -289,7 +292,7 @@ class Tracker:
         """The attempt's row (without the paper); ``NotFound`` if there is none."""
         row = self._one(
             "SELECT id, employee_id, quiz_id, quiz_kind, content_hash, seed, started_at, deadline, submitted_at, "
-            "score, max_score, percent, passed, auto_submitted FROM attempts WHERE id = ?", (attempt_id,))
+            "score, max_score, percent, passed, auto_submitted, review_after FROM attempts WHERE id = ?", (attempt_id,))
         if row is None:
             raise NotFound(f"attempt {attempt_id} not found")
         return row

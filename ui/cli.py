@@ -233,5 +233,9 @@ def backup(file):
     click.echo(f"backed up to {dest}")
 
 
+# Commands defined in their own modules attach themselves to the groups above.
+from ui import cli_import, cli_reports  # noqa: E402, F401
+
+
 def main() -> None:
     cli(prog_name="mingde")

@@ -5,7 +5,7 @@ import contextlib
 import streamlit as st
 
 from quizzes.fields import utcnow
-from tracker.access import deadline_of, review_allowed
+from tracker.access import attempt_review_allowed, deadline_of
 from tracker.errors import AccessDenied, AttemptClosed, NotFound
 from ui.auth import access
 from ui.state import catalog, t
@@ -30,15 +30,15 @@ if not row["submitted_at"] and deadline and now > deadline + me.tracker.grace:
 st.title(title)
 
 if row["submitted_at"]:
-    grade = me.result(attempt_id)
     if row["auto_submitted"]:
         st.warning(t("take.auto_submitted"))
-    passed = t("result.passed") if grade.passed else t("result.failed")
+    passed = t("result.passed") if row["passed"] else t("result.failed")
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("result.score"), f"{grade.score:g} / {grade.max_score:g}")
-    c2.metric(t("result.percent"), f"{grade.percent:g}%")
+    c1.metric(t("result.score"), f"{row['score']:g} / {row['max_score']:g}")
+    c2.metric(t("result.percent"), f"{row['percent']:g}%")
     c3.metric(t("result.outcome"), passed)
-    if review_allowed(quiz, row["quiz_kind"], now):
+    if attempt_review_allowed(row, now):
+        grade = me.result(attempt_id, now=now)
         orders = {pq.key: pq.order for pq in me.tracker.paper(attempt_id).questions}
         for n, result in enumerate(grade.results, start=1):
             with st.container(border=True):

@@ -1,0 +1,1 @@
+"""``mingde import``: question banks from Excel, GIFT or Aiken (attached to ``ui.cli.cli``)."""

@@ -1,0 +1,1 @@
+"""``mingde report assessment`` and ``mingde report items`` (attached to ``ui.cli.report``)."""
