@@ -6,6 +6,7 @@ migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -128,8 +129,25 @@ def migrate(db: Database) -> int:
 
         raise TrackerError(f"the database has schema version {version}, newer than this Mingde ({SCHEMA_VERSION}): upgrade Mingde")
     for number in range(version, SCHEMA_VERSION):
-        for statement in MIGRATIONS[number].split(";"):
-            if statement.strip():
-                db.execute(statement)
+        for statement in statements(MIGRATIONS[number]):
+            db.execute(statement)
         db.execute(f"PRAGMA user_version = {number + 1}")
     return version
+
+
+def statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (semicolons in comments and strings are safe).
+
+    ``executescript`` would commit the caller's transaction; statements run one by one do not.
+    """
+    out: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                out.append(current)
+            current = ""
+    if current.strip() and any(not ln.strip().startswith("--") for ln in current.splitlines() if ln.strip()):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {current.strip()[:60]}")
+    return out
