@@ -132,7 +132,14 @@ class Access:
             code = "open"
         return QuizStatus(code, len(rows), allowed, best, open_row["id"] if open_row else None)
 
+    def visible(self, quizzes: list[Quiz]) -> list[Quiz]:
+        """The quizzes employees may see (organizers can hide a quiz without deleting it)."""
+        hidden = self.tracker.hidden_quizzes()
+        return [q for q in quizzes if q.id not in hidden]
+
     def start_attempt(self, quiz: Quiz, *, now: dt.datetime | None = None) -> str:
+        if quiz.id in self.tracker.hidden_quizzes():
+            raise QuizUnavailable(f"quiz '{quiz.id}' is hidden")
         return self.tracker.start_attempt(self.employee_id, quiz, now=now)
 
     def shown_questions(self, attempt_id: str) -> list[ShownQuestion]:

@@ -495,6 +495,19 @@ class Tracker:
         tmp.replace(dest)
         return dest
 
+    # -- content settings ----------------------------------------------------------------------
+    def set_quiz_hidden(self, account: Account, quiz_id: str, hidden: bool) -> None:
+        """Hide (or show again) a quiz for employees without deleting its file; organizers only."""
+        self.check_role(account, "organizer")
+        with self.write() as db:
+            db["quiz_settings"].upsert({"quiz_id": quiz_id, "hidden": int(hidden), "updated_at": iso(utcnow()),
+                                        "updated_by": account.username}, pk="quiz_id")
+        self.audit(account.username, "quiz.hide" if hidden else "quiz.show", {"quiz_id": quiz_id})
+
+    def hidden_quizzes(self) -> set[str]:
+        """Ids of the quizzes organizers have hidden."""
+        return {r["quiz_id"] for r in self.db.query("SELECT quiz_id FROM quiz_settings WHERE hidden = 1")}
+
     def check_role(self, account: Account | None, *roles: str) -> Account:
         """``AccessDenied`` unless ``account`` has one of ``roles`` (admin always passes)."""
         if account is None or account.disabled or (account.role not in roles and account.role != "admin"):

@@ -14,7 +14,7 @@ focus = st.query_params.get("quiz")
 
 st.title(t("quizzes.title"))
 # A quiz linked from a lesson (``?quiz=ID``) comes first.
-for quiz in sorted(cat.quizzes.values(), key=lambda q: q.id != focus):
+for quiz in sorted(me.visible(list(cat.quizzes.values())), key=lambda q: q.id != focus):
     status = me.quiz_status(quiz)
     with st.container(border=True):
         st.markdown(f"#### {quiz.title}")
