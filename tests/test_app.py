@@ -273,3 +273,46 @@ def test_time_limit_shows_a_countdown_and_the_server_submits_when_time_is_up(env
     assert again.warning[0].value == "作答时间已到，系统已按时限内保存的答案自动交卷。"
     row = env.attempt(attempt_id)
     assert row["auto_submitted"] == 1 and row["score"] == 2 and row["submitted_at"] == "2026-01-01T00:10:00.000+00:00"
+
+
+# -- content management (organizers) --------------------------------------------------------------------
+BANK_UPLOAD = "id: uploaded\ntitle: 上传的题库\nquestions:\n  - {id: u1, type: single, prompt: 上传题, options: [甲, 乙], answer: A}\n"
+
+
+def content_page(env, user: str = "org") -> AppTest:
+    return app(env, user, "ui/pages/content.py")
+
+
+def test_content_page_is_for_organizers_only(env):
+    assert content_page(env).title[0].value == "内容管理"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app(env, "boss", "ui/pages/content.py")
+
+
+def test_upload_preview_and_publish_a_bank(env):
+    at = content_page(env)
+    at.file_uploader[0].set_value(("my bank.yaml", BANK_UPLOAD.encode(), "application/x-yaml")).run()
+    assert not at.exception
+    assert "校验通过：题库，将保存为 my-bank.yaml。" in at.success[0].value
+    assert "上传题" in " ".join(m.value for m in at.markdown)
+    at.button(key="publish").click().run()
+    assert "已发布 my-bank.yaml。" in [s.value for s in at.success]
+    published = env.path.parent / "content" / "banks" / "my-bank.yaml"
+    assert published.read_text(encoding="utf-8") == BANK_UPLOAD
+
+
+def test_an_invalid_upload_shows_file_and_line_and_offers_no_publish(env):
+    at = content_page(env)
+    bad = BANK_UPLOAD.replace("answer: A", "answer: C")
+    at.file_uploader[0].set_value(("bad.yaml", bad.encode(), "application/x-yaml")).run()
+    assert at.error[0].value == "内容有误，未发布："
+    assert "banks/bad.yaml:4: questions[0].answer: 'C' is not one of the options A–B" in at.code[0].value
+    assert not [b for b in at.button if b.key == "publish"]
+
+
+def test_hiding_a_quiz_from_the_content_page(env):
+    at = content_page(env)
+    at.toggle(key="visible:small").set_value(False).run()
+    assert env.hidden_quizzes() == {"small"}
+    quizzes = app(env, "zhang", "ui/pages/quizzes.py")
+    assert "小测验" not in " ".join(m.value for m in quizzes.markdown)

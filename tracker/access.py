@@ -226,6 +226,19 @@ class Access:
                       questions=[PaperQuestion(w.key, w.question, w.order) for w in items])
         return self.tracker.start_practice(self.employee_id, paper, now=now)
 
+    # -- content management (organizers) -----------------------------------------------------------
+    def publish(self, root: Any, yaml_text: str, filename: str, kind: str | None = None, *, replace: bool = False) -> Any:
+        """Publish an upload into the content folder (organizers); recorded in the audit log."""
+        from quizzes.publishing import publish
+
+        self.require("organizer")
+        path = publish(root, yaml_text, filename, kind, replace=replace)
+        self.tracker.audit(self.account.username, "content.publish", {"path": str(path)})
+        return path
+
+    def set_quiz_hidden(self, quiz_id: str, hidden: bool) -> None:
+        self.tracker.set_quiz_hidden(self.account, quiz_id, hidden)
+
     # -- reports (leaders and organizers) ----------------------------------------------------------
     def participation(self, start: dt.date | str, end: dt.date | str, **kwargs: Any) -> pd.DataFrame:
         self.require("leader", "organizer")

@@ -23,8 +23,9 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
         ]
     if account.role in ("organizer", "leader", "admin"):
-        sections[t("nav.manage")] = [
-            st.Page(f"{PAGES}/overview.py", title=t("page.overview"), icon=":material/folder_open:", url_path="overview",
-                    default=not account.employee_id),
-        ]
+        manage = [st.Page(f"{PAGES}/overview.py", title=t("page.overview"), icon=":material/folder_open:", url_path="overview",
+                          default=not account.employee_id)]
+        if account.role in ("organizer", "admin"):
+            manage.append(st.Page(f"{PAGES}/content.py", title=t("page.content"), icon=":material/upload_file:", url_path="content"))
+        sections[t("nav.manage")] = manage
     return sections
