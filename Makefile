@@ -6,7 +6,7 @@ PORT   ?= 8501
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
-.PHONY: run test lint format venv clean e2e
+.PHONY: run test lint format venv clean e2e bench
 
 venv: $(VENV)/.installed
 
@@ -26,6 +26,10 @@ test: venv
 
 e2e: venv
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+# Benchmarks are run by hand; they append their results to docs/benchmarks.md.
+bench: venv
+	$(BIN)/python bench/bench_submit.py --out docs/benchmarks.md
 
 lint: venv
 	$(BIN)/ruff check .
