@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# The host name users type; set so that Streamlit never looks up a public IP (no internet here).
+SERVER_ADDRESS ?= localhost
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
@@ -19,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: venv
 	$(BIN)/mingde demo --if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.serverAddress $(SERVER_ADDRESS)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -96,7 +96,8 @@ def server(tmp_path_factory, demo_db):
     env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.serverAddress", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
