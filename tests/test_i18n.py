@@ -1,0 +1,51 @@
+"""Every UI text key used in the code exists in both catalogues, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from tests.conftest import ROOT
+from ui.i18n import EN, ZH, translate
+
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
+KEY = re.compile(r"""\bt\(\s*f?["']([a-z_.]+(?:\{[^}]+\}[a-z_.]*)*)["']""")
+DYNAMIC = {
+    "kind.{": ["kind.quiz", "kind.exam", "kind.competition"],
+    "learn.status.{": ["learn.status.not_started", "learn.status.reading", "learn.status.completed"],
+    "qtype.{": ["qtype.single", "qtype.multiple", "qtype.true_false", "qtype.fill_blank", "qtype.scenario"],
+    "role.{": ["role.employee", "role.organizer", "role.leader", "role.admin"],
+    "quizzes.status.{": ["quizzes.status.not_open", "quizzes.status.closed", "quizzes.status.exhausted"],
+    "content.kind.{": ["content.kind.lesson", "content.kind.bank", "content.kind.quiz"],
+}
+
+
+def used_keys() -> set[str]:
+    keys: set[str] = set()
+    for path in SOURCES:
+        for key in KEY.findall(path.read_text(encoding="utf-8")):
+            if "{" in key:
+                prefix = key[: key.index("{") + 1]
+                keys.update(DYNAMIC.get(prefix, [key]))
+            else:
+                keys.add(key)
+    return keys
+
+
+@pytest.mark.parametrize("key", sorted(used_keys()))
+def test_key_in_both_catalogues(key):
+    assert key in ZH, f"missing in zh: {key}"
+    assert key in EN, f"missing in en: {key}"
+
+
+@pytest.mark.parametrize("key", sorted(ZH))
+def test_same_placeholders(key):
+    names = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}  # noqa: E731
+    assert names(ZH[key]) == names(EN.get(key, ZH[key]))
+
+
+def test_unknown_language_falls_back_to_chinese():
+    assert translate("fr", "login.submit") == "登录"
+    assert translate("en", "no.such.key") == "no.such.key"
