@@ -39,8 +39,12 @@ def count_blanks(prompt: str) -> int:
 
 
 def normalize_text(text: str) -> str:
-    """Fill-in matching form: NFKC, all whitespace removed, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    """Fill-in matching form: NFKC, all whitespace removed, case-folded (idempotent).
+
+    Removing whitespace can leave a combining mark next to a letter, so NFKC is applied again at
+    the end: normalising a normalised text changes nothing.
+    """
+    return unicodedata.normalize("NFKC", "".join(unicodedata.normalize("NFKC", text).split()).casefold())
 
 
 def parse_letters(value: Any, n_options: int) -> str:
