@@ -47,6 +47,11 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", "".join(unicodedata.normalize("NFKC", text).split()).casefold())
 
 
+def option_key(text: str) -> str:
+    """What makes two options the same: NFKC and whitespace ignored, case kept (M and m differ)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def parse_letters(value: Any, n_options: int) -> str:
     """Letters in any accepted notation (``[A, C]``, ``"AC"``, ``"A,C"``, ``"A、C"``) → ``"AC"``.
 
@@ -161,7 +166,7 @@ class Question(StrictModel):
                 raise FieldError("options", f"a {t} question needs options (2 to 8)")
             if not 2 <= len(opts) <= 8:
                 raise FieldError("options", f"a {t} question needs 2 to 8 options, not {len(opts)}")
-            texts = [normalize_text(o.text) for o in opts]
+            texts = [option_key(o.text) for o in opts]
             for i, text in enumerate(texts):
                 if text in texts[:i]:
                     raise FieldError(("options", i), f"option {LETTERS[i]} repeats option {LETTERS[texts.index(text)]}")

@@ -1,0 +1,69 @@
+"""Aiken: single-answer multiple choice, options ``A.`` or ``A)``, then ``ANSWER: X``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from quizzes.importers.common import Candidate, Parsed, Progress, Skipped, report_progress
+from quizzes.model import LETTERS
+
+_OPTION = re.compile(r"([A-H])\s*[.)．）、]\s*(.*)")
+_ANSWER = re.compile(r"ANSWER\s*[:：]\s*(.*)", re.I)
+
+
+def looks_like_aiken(text: str) -> bool:
+    """Whether text has Aiken ``ANSWER: X`` lines."""
+    return bool(re.search(r"^\s*ANSWER\s*[:：]\s*[A-Za-zＡ-Ｚ]", text, re.M | re.I))
+
+
+def parse_aiken(text: str, progress: Progress | None = None) -> Parsed:
+    """Parse Aiken text; a question without options or an ANSWER line is skipped with its line."""
+    out = Parsed()
+    lines = text.split("\n")
+    total = sum(1 for line in lines if _ANSWER.fullmatch(line.strip()))
+    report_progress(progress, 0, total)
+    prompt: list[str] = []
+    options: list[str] = []
+    start = 0
+    done = 0
+
+    def flush(reason: str) -> None:
+        out.skipped.append(Skipped(f"line {start}", reason))
+
+    for n, line in enumerate(lines, 1):
+        stripped = unicodedata.normalize("NFKC", line).strip() if line.strip() else ""
+        if not stripped:
+            continue
+        if m := _ANSWER.fullmatch(stripped):
+            if not prompt:
+                out.skipped.append(Skipped(f"line {n}", "ANSWER line without a question"))
+            elif len(options) < 2:
+                flush("fewer than 2 options (A. … B. …) before the ANSWER line")
+            else:
+                letter = m.group(1).strip().upper()
+                if not re.fullmatch(r"[A-H]", letter):
+                    flush(f"ANSWER '{m.group(1).strip()}' is not one option letter")
+                elif LETTERS.index(letter) >= len(options):
+                    flush(f"ANSWER {letter} is not one of the options A–{LETTERS[len(options) - 1]}")
+                else:
+                    data = {"type": "single", "prompt": "\n".join(prompt), "options": options, "answer": letter}
+                    out.candidates.append(Candidate(f"line {start}", data))
+            prompt, options = [], []
+            done += 1
+            report_progress(progress, done, total)
+            continue
+        m = _OPTION.fullmatch(line.strip())
+        if prompt and m and len(options) < len(LETTERS) and m.group(1) == LETTERS[len(options)]:
+            options.append(m.group(2).strip())
+            continue
+        if options:
+            # text after the options without an ANSWER line: that question is incomplete
+            flush("no ANSWER line after the options")
+            prompt, options = [], []
+        if not prompt:
+            start = n
+        prompt.append(line.strip())
+    if prompt:
+        flush("no ANSWER line after the options" if options else "no options and no ANSWER line")
+    return out

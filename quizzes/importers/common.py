@@ -1,0 +1,316 @@
+"""What every importer shares: the result, the report, and building a valid bank from rows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from quizzes.errors import FieldError, MingdeError
+from quizzes.model import LETTERS, Bank, Question, option_key
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+Progress = Callable[[int, int], None]
+_ID_OK = re.compile(r"[a-z0-9][a-z0-9_-]*")
+KEY_ORDER = ("id", "type", "prompt", "options", "answer", "points", "explanation", "tags", "difficulty")
+
+
+class ImportFailed(MingdeError):
+    """A file cannot be imported at all; the message names the file. ``skipped`` lists the rows, if any."""
+
+    def __init__(self, message: str, skipped: list[Skipped] | None = None, warnings: list[str] | None = None):
+        super().__init__(message)
+        self.skipped = list(skipped or [])
+        self.warnings = list(warnings or [])
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row or question that was not imported: where (``Sheet1!row 7``, ``line 12``) and why."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class Candidate:
+    """One question as read from a file, before validation: where it came from and its fields."""
+
+    where: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Parsed:
+    """What a format parser hands back: candidate questions, skipped rows and warnings."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """A valid bank, its YAML text and the report of the import."""
+
+    bank: Bank
+    yaml_text: str
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    format: str = ""
+
+    @property
+    def imported(self) -> int:
+        """How many questions were imported."""
+        return len(self.bank.questions)
+
+    def report(self) -> str:
+        """The report as text: imported count, each skipped row with its reason, warnings."""
+        lines = [f"imported {self.imported} question(s) into bank '{self.bank.id}'"]
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)}:")
+            lines += [f"  {s}" for s in self.skipped]
+        if self.warnings:
+            lines.append(f"warnings ({len(self.warnings)}):")
+            lines += [f"  {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def check_size(path: Path) -> bytes:
+    """The bytes of ``path``; ``ImportFailed`` if it is missing, empty or over 20 MB."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ImportFailed(f"{path}: not a file")
+        if size > MAX_IMPORT_BYTES:
+            raise ImportFailed(f"{path}: file too large ({size} bytes; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)")
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ImportFailed(f"{path}: cannot read the file ({e.strerror or e})") from None
+    if not raw.strip():
+        raise ImportFailed(f"{path}: the file is empty")
+    return raw
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else GBK/GB18030; binary data is refused."""
+    if b"\x00" in raw[:8192]:
+        raise ImportFailed(f"{path}: not a text file (binary data)")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise ImportFailed(f"{path}: not readable text (save it as UTF-8 or GBK)")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\r\t\f")
+    return bad > max(2, len(sample) // 100)
+
+
+class _TextOnly(HTMLParser):
+    BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+HTML_TAG = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|img|a|ul|ol|li|table|tr|td|th|sub|sup|font|h[1-6]|script|style|iframe)\b[^>]*>", re.I)
+
+
+def html_to_text(text: str) -> str:
+    """Strip HTML tags to plain text (entities decoded, scripts dropped, breaks kept as newlines)."""
+    parser = _TextOnly()
+    parser.feed(text)
+    parser.close()
+    out = "".join(parser.parts)
+    out = re.sub(r"[ \t]*\n[ \t]*", "\n", out)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+def slug(text: str) -> str:
+    """A content id from a name: ``Ethics Bank 2026`` → ``ethics-bank-2026`` (may be empty)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[^a-z0-9_]+", "-", text).strip("-_")
+
+
+def bank_id_for(path: Path, bank_id: str | None) -> str:
+    """The given bank id (checked), or one made from the file name (``imported`` if none fits)."""
+    if bank_id is not None:
+        if not _ID_OK.fullmatch(bank_id):
+            raise ImportFailed(f"bank id '{bank_id}' is not valid (lower-case letters, digits, - and _, starting with a letter or digit)")
+        return bank_id
+    return slug(path.stem) or "imported"
+
+
+def _error_text(e: ValidationError) -> str:
+    messages = []
+    for err in e.errors(include_url=False):
+        ctx_error = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, FieldError):
+            loc = ".".join(str(p) for p in ctx_error.loc)
+            messages.append(f"{loc}: {ctx_error.message}")
+        else:
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            messages.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(messages[:3])
+
+
+def _distinct_options(cand: Candidate, warnings: list[str]) -> None:
+    """Options that repeat an earlier one (compared like the model: spaces ignored) get a visible marker."""
+    options = cand.data.get("options")
+    if not isinstance(options, list):
+        return
+    seen: dict[str, int] = {}
+    for i, opt in enumerate(options):
+        text = opt["text"] if isinstance(opt, dict) else opt
+        if not isinstance(text, str) or i >= len(LETTERS):
+            continue
+        key = option_key(text)
+        if key in seen:
+            new = f"{text}（{LETTERS[i]}）"
+            warnings.append(f"{cand.where}: option {LETTERS[i]} '{text}' repeats option {LETTERS[seen[key]]} "
+                            f"'{_text(options[seen[key]])}' (spaces are ignored); kept as '{new}'")
+            if isinstance(opt, dict):
+                opt["text"] = new
+            else:
+                options[i] = new
+            key = option_key(new)
+        seen[key] = i
+
+
+def _text(opt: Any) -> str:
+    return opt["text"] if isinstance(opt, dict) else str(opt)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def question_dict(q: Question, qid: str) -> dict[str, Any]:
+    """A validated question as a plain dict in readable key order (defaults left out)."""
+    out: dict[str, Any] = {"id": qid, "type": q.type, "prompt": q.prompt}
+    if q.options is not None:
+        out["options"] = [
+            {"text": o.text, "credit": _number(o.credit)} if q.type == "scenario" and o.credit is not None else o.text
+            for o in q.options
+        ]
+    if q.type in ("single", "multiple", "true_false"):
+        out["answer"] = q.answer
+    elif q.type == "fill_blank":
+        out["answer"] = [alts[0] if isinstance(alts, list) and len(alts) == 1 else alts for alts in q.answer or []]
+    if q.points != 1:
+        out["points"] = _number(q.points)
+    if q.explanation:
+        out["explanation"] = q.explanation
+    if q.tags:
+        out["tags"] = list(q.tags)
+    if q.difficulty:
+        out["difficulty"] = q.difficulty
+    return {k: out[k] for k in KEY_ORDER if k in out}
+
+
+def build_result(path: Path, fmt: str, parsed: Parsed, *, bank_id: str | None, title: str | None) -> ImportResult:
+    """Validate every candidate (invalid ones are skipped with the reason), then the bank and its YAML."""
+    bid = bank_id_for(path, bank_id)
+    skipped = list(parsed.skipped)
+    warnings = list(parsed.warnings)
+    valid: list[Question] = []
+    for cand in parsed.candidates:
+        _distinct_options(cand, warnings)
+        try:
+            valid.append(Question.model_validate({**cand.data, "id": "q"}))
+        except ValidationError as e:
+            skipped.append(Skipped(cand.where, _error_text(e)))
+    skipped.sort(key=_where_key)
+    if not valid:
+        detail = f"; {len(skipped)} skipped, the first: {skipped[0]}" if skipped else ""
+        raise ImportFailed(f"{path}: no question could be imported{detail}", skipped, warnings)
+    width = max(3, len(str(len(valid))))
+    dicts = [question_dict(q, f"{bid}-{i:0{width}d}") for i, q in enumerate(valid, 1)]
+    data = {"id": bid, "title": (title or path.stem).strip() or bid, "questions": dicts}
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as e:  # pragma: no cover - each question was valid on its own
+        raise ImportFailed(f"{path}: the imported bank is not valid ({_error_text(e)})") from None
+    text = to_yaml(data)
+    _check_reload(path, text, bank)
+    return ImportResult(bank=bank, yaml_text=text, skipped=skipped, warnings=warnings, format=fmt)
+
+
+def _where_key(s: Skipped) -> tuple:
+    m = re.search(r"(\d+)$", s.where)
+    return (s.where.rsplit("!", 1)[0] if "!" in s.where else "", int(m.group(1)) if m else 0)
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    """``yaml.safe_dump`` in readable form (unicode kept, keys in the given order)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+
+
+def _check_reload(path: Path, text: str, bank: Bank) -> None:
+    from quizzes.errors import ContentError
+    from quizzes.source import MAX_FILE_BYTES, parse_yaml
+    from quizzes.validate import validate_source
+
+    n = len(bank.questions)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise ImportFailed(f"{path}: {n} questions make {size // 1024} KB of YAML, more than one bank file may hold "
+                           f"({MAX_FILE_BYTES // (1024 * 1024)} MB); split the file into several banks")
+    try:
+        again = validate_source(parse_yaml(text, f"{path.stem}.yaml"), Bank)
+    except ContentError as e:
+        problem = e.problems[0].message if e.problems else str(e)
+        if "too large" in problem:
+            raise ImportFailed(f"{path}: {n} questions are more than one bank file may hold ({problem}); "
+                               "split the file into several banks") from None
+        raise ImportFailed(f"{path}: the generated YAML does not load back ({problem})") from None  # pragma: no cover
+    if [q.model_dump() for q in again.questions] != [q.model_dump() for q in bank.questions]:  # pragma: no cover
+        raise ImportFailed(f"{path}: the generated YAML does not load back to the same questions")
+
+
+def split_alternatives(text: str) -> list[str]:
+    """Accepted alternatives within one cell: split by ``|``, ``；`` or ``;``."""
+    return [p.strip() for p in re.split(r"[|｜；;]", text) if p.strip()]
+
+
+def report_progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
