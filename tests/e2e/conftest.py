@@ -56,6 +56,7 @@ def demo_db(tmp_path_factory):
     return path
 
 
+SERVER_FILES: dict[str, Path] = {}  # the running server's database and content folder
 MARKER = "MARKER-EXPLAIN-7f3a"
 ANSWER_MARKER = "MARKERANSWERQ9"
 MARKER_QUIZ = f"""
@@ -112,6 +113,7 @@ def server(tmp_path_factory, demo_db):
             return False
 
     wait_until(healthy, 60, "the streamlit server")
+    SERVER_FILES["db"], SERVER_FILES["content"] = db, content
     yield url
     proc.terminate()
     try:

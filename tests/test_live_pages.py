@@ -1,0 +1,150 @@
+"""AppTest for the live-competition pages: host console, big-screen scoreboard, team buzzer."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tracker import Tracker
+from tracker import competitions as comp
+from tracker.auth import sign_in
+
+PASSWORD = "password-1"
+DEPARTMENTS = ["办公室", "执法大队", "农技中心"]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    db = tmp_path / "live.db"
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(db))
+    monkeypatch.setenv("MINGDE_CONTENT", str(ROOT / "content"))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    comp.clear_cache()
+    tracker = Tracker(db)
+    for i, department in enumerate(DEPARTMENTS):
+        for j in range(3):
+            tracker.add_employee(f"E{i}{j}", f"员工{i}{j}", department)
+        tracker.add_user(f"cap{i}", PASSWORD, "employee", f"E{i}0")
+    tracker.add_user("org", PASSWORD, "organizer")
+    tracker.add_user("zhang", PASSWORD, "employee", "E01")
+    yield tracker
+    tracker.close()
+    comp.clear_cache()
+
+
+def page(tracker: Tracker, user: str, path: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["session_token"] = sign_in(tracker, user, PASSWORD).token
+    at.run()
+    at.switch_page(path)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_host_console_creates_and_drives_a_run(env):
+    at = page(env, "org", "ui/pages/host.py")
+    assert at.title[0].value == "现场赛主持台"
+    click(at, "create")
+    run = at.query_params["run"]
+    assert at.title[0].value == "2026年职业道德知识竞赛（现场赛）"
+    for key in ("start", "reveal", "open"):
+        click(at, key)
+    answering = comp.state(env, run).answering_team
+    click(at, f"judge:{answering}:right")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"1. {answering}"] == "110"
+    assert comp.state(env, run).scores[answering] == 110
+    click(at, "reveal_answer")
+    click(at, "next")
+    assert comp.state(env, run).question_index == 1
+
+
+def test_illegal_host_commands_show_the_rule(env):
+    at = page(env, "org", "ui/pages/host.py")
+    click(at, "create")
+    click(at, "start")
+    at.text_input(key="undo_reason").input("裁判更正").run()
+    click(at, "undo")
+    assert at.error[0].value == "there is no scoring action to undo"
+
+
+def test_undo_needs_a_reason_and_restores_the_score(env):
+    at = page(env, "org", "ui/pages/host.py")
+    click(at, "create")
+    run = at.query_params["run"]
+    for key in ("start", "reveal", "open"):
+        click(at, key)
+    answering = comp.state(env, run).answering_team
+    click(at, f"judge:{answering}:wrong")
+    assert at.button(key="undo").disabled
+    at.text_input(key="undo_reason").input("裁判更正").run()
+    click(at, "undo")
+    assert comp.state(env, run).scores[answering] == 100
+    assert comp.events(env, run)[-1].data["reason"] == "裁判更正"
+
+
+def test_employees_cannot_open_the_host_console(env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["session_token"] = sign_in(env, "zhang", PASSWORD).token
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("ui/pages/host.py")
+
+
+def staged(env, mode: str = "host") -> str:
+    from quizzes import load_catalog
+
+    catalog = load_catalog(ROOT / "content")
+    competition = next(iter(catalog.competitions.values()))
+    org = next(u for u in env.users() if u.username == "org")
+    captains = {d: f"cap{i}" for i, d in enumerate(DEPARTMENTS)} if mode == "devices" else None
+    return comp.create_run(env, org, competition, teams="departments", mode=mode, captains=captains, banks=catalog.banks, seed=7)
+
+
+def test_scoreboard_shows_the_question_but_not_the_answer_until_revealed(env):
+    run = staged(env)
+    org = next(u for u in env.users() if u.username == "org")
+    for command in ({"kind": "start"}, {"kind": "reveal"}):
+        comp.append(env, org, run, command)
+    board = page(env, "zhang", "ui/pages/scoreboard.py", run=run)
+    state = comp.state(env, run)
+    text = " ".join(m.value for m in board.markdown)
+    assert state.question.question.prompt in text
+    assert not board.success  # no answer shown
+    comp.append(env, org, run, {"kind": "reveal_answer"})
+    board.run()
+    assert board.success[0].value.startswith("答案：")
+
+
+def test_team_device_buzzes_for_its_team_only(env):
+    run = staged(env, mode="devices")
+    org = next(u for u in env.users() if u.username == "org")
+    comp.append(env, org, run, {"kind": "start"})
+    state = comp.state(env, run)
+    while state.round_type != "buzzer":  # skip to the buzzer round
+        for command in ({"kind": "reveal"}, {"kind": "open"}, {"kind": "judge", "result": "right"}, {"kind": "next"}):
+            comp.append(env, org, run, command)
+        state = comp.state(env, run)
+    comp.append(env, org, run, {"kind": "reveal"})
+    comp.append(env, org, run, {"kind": "open"})
+    device = page(env, "cap1", "ui/pages/team.py")
+    assert device.title[0].value == "抢答器"
+    click(device, "buzz")
+    state = comp.state(env, run)
+    assert state.buzz_order[0][0] == DEPARTMENTS[1] and state.answering_team == DEPARTMENTS[1]
+
+
+def test_someone_who_is_not_a_captain_has_no_buzzer(env):
+    staged(env, mode="devices")
+    assert page(env, "zhang", "ui/pages/team.py").info[0].value == "你不是正在进行的比赛的队长。"

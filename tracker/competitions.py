@@ -1,0 +1,250 @@
+"""Live competitions in the store: runs, their append-only event log, results, and a state cache.
+
+- ``create_run`` draws the questions once (``quizzes.competition.build_setup``) and stores the
+  setup JSON; the run can always be rebuilt from ``setup`` + ``competition_events``.
+- ``append`` validates a command against the replayed state *inside* the same ``BEGIN
+  IMMEDIATE`` transaction that writes the event, so events are totally ordered, ``seq`` has no
+  gaps, and the server's time is stamped in that order.
+- Buzzes: concurrent buzzes are serialised by the write lock; the first one written wins (it
+  becomes the answering team). Later buzzes of *other* teams are recorded after it (in
+  ``buzz_order``); a second buzz of the *same* team on one question is refused with
+  ``CompetitionRuleError``.
+- ``state`` is served from a process-wide cache keyed by (database, run id, last seq): a refresh
+  costs one ``SELECT MAX(seq)``; the log is replayed only when a new event was written (by
+  another process, or after a restart).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import threading
+import uuid
+from typing import Any
+
+from quizzes import competition as rules
+from quizzes.catalog import competition_problems
+from quizzes.competition import CompetitionRuleError, Event, Setup, State, TeamSetup
+from quizzes.errors import DrawError
+from quizzes.fields import utcnow
+from quizzes.model import Bank, LiveCompetition
+from tracker.errors import AccessDenied, NotFound
+from tracker.store import Account, Tracker, iso
+
+HOST_ROLES = ("organizer",)  # admin always passes check_role
+
+_cache: dict[tuple[str, str], tuple[int, State]] = {}
+_setups: dict[tuple[str, str], Setup] = {}
+_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every cached state (as after a restart)."""
+    with _lock:
+        _cache.clear()
+        _setups.clear()
+
+
+def _key(tracker: Tracker, run_id: str) -> tuple[str, str]:
+    return (str(tracker.path.resolve()), run_id)
+
+
+def department_teams(tracker: Tracker) -> list[TeamSetup]:
+    """One team per department of the roster; members are its active employees."""
+    teams: dict[str, list[str]] = {}
+    for e in tracker.employees(active_only=True):
+        teams.setdefault(e["department"], []).append(e["id"])
+    return [TeamSetup(name, tuple(members)) for name, members in teams.items()]
+
+
+def create_run(tracker: Tracker, account: Account | None, competition: LiveCompetition, *,
+               teams: Any = None, mode: str = "host", seed: int | None = None, now: dt.datetime | None = None,
+               captains: dict[str, str] | None = None, banks: dict[str, Bank] | None = None) -> str:
+    """Stage a competition; return the new run's id. Organizer or admin only.
+
+    ``teams``: None (as the file says), ``'departments'`` (one team per department of the
+    roster, members = active employees), or a list of ``TeamSetup``, ``(name, members[, captain])``,
+    ``{name, members, captain}`` or content ``Team``. ``captains``: team name → username of the
+    account that may buzz/pick/answer for it on a device (``mode='devices'``).
+    ``banks``: when given, ``competition_problems`` re-resolves the draws for the real number of
+    teams; otherwise the pools resolved by ``load_catalog`` are used.
+    """
+    tracker.check_role(account, *HOST_ROLES)
+    now = now or utcnow()
+    spec = competition.teams if teams is None else teams
+    if spec == "departments":
+        team_list = department_teams(tracker)
+    else:
+        team_list = []
+        for t in spec:
+            if hasattr(t, "model_dump"):
+                t = t.model_dump()
+            team_list.append(rules._team(t))
+    if captains:
+        names = {t.name for t in team_list}
+        for name in captains:
+            if name not in names:
+                raise CompetitionRuleError(f"captain given for unknown team '{name}'")
+        team_list = [TeamSetup(t.name, t.members, captains.get(t.name, t.captain)) for t in team_list]
+    seen: dict[str, str] = {}
+    for t in team_list:
+        for m in t.members:
+            tracker.employee(m)  # NotFound for an unknown 工号
+            if m in seen:
+                raise CompetitionRuleError(f"employee {m} is in two teams ('{seen[m]}' and '{t.name}')")
+            seen[m] = t.name
+    if banks is not None:
+        problems = competition_problems(competition, banks, len(team_list))
+        if problems:
+            raise CompetitionRuleError("\n".join(str(p) for p in problems))
+    else:
+        for rnd in competition.rounds:
+            needed = rnd.questions_needed(len(team_list))
+            if rnd.questions_available < needed:
+                raise CompetitionRuleError(
+                    f"round '{rnd.name}' needs {needed} questions for {len(team_list)} teams but has {rnd.questions_available}")
+    seed = secrets.randbits(31) if seed is None else seed
+    try:
+        setup = rules.build_setup(competition, team_list, mode=mode, seed=seed)
+    except DrawError as e:
+        raise CompetitionRuleError(str(e)) from None
+    source = getattr(competition, "_source", None)
+    digest = source.digest if source is not None and getattr(source, "digest", "") else None
+    run_id = uuid.uuid4().hex
+    with tracker.write() as db:
+        if digest:
+            db["content_versions"].insert(
+                {"hash": digest, "kind": "competition", "object_id": competition.id, "path": source.path,
+                 "body": source.text, "first_seen": iso(now)},
+                pk="hash", ignore=True,
+            )
+        db["competition_runs"].insert({
+            "id": run_id, "competition_id": competition.id, "title": competition.title, "content_hash": digest,
+            "mode": mode, "setup": setup.to_json(), "status": "setup", "created_at": iso(now),
+            "created_by": account.username if account else None, "finished_at": None,
+        })
+    return run_id
+
+
+def _run(tracker: Tracker, run_id: str) -> dict:
+    rows = list(tracker.db.query("SELECT * FROM competition_runs WHERE id = ?", (run_id,)))
+    if not rows:
+        raise NotFound(f"competition run {run_id} not found")
+    return rows[0]
+
+
+def setup_of(tracker: Tracker, run_id: str) -> Setup:
+    key = _key(tracker, run_id)
+    with _lock:
+        if key in _setups:
+            return _setups[key]
+    setup = Setup.from_json(_run(tracker, run_id)["setup"])
+    with _lock:
+        _setups[key] = setup
+    return setup
+
+
+def _last_seq(tracker: Tracker, run_id: str) -> int:
+    return tracker.db.execute("SELECT COALESCE(MAX(seq), 0) FROM competition_events WHERE run_id = ?", (run_id,)).fetchone()[0]
+
+
+def events(tracker: Tracker, run_id: str) -> list[Event]:
+    """The run's log in order."""
+    return [Event(r["seq"], r["kind"], json.loads(r["data"]), r["at"], r["actor"]) for r in tracker.db.query(
+        "SELECT seq, kind, data, at, actor FROM competition_events WHERE run_id = ? ORDER BY seq", (run_id,))]
+
+
+def state(tracker: Tracker, run_id: str) -> State:
+    """The run's current state (read-only; shared from the cache)."""
+    setup = setup_of(tracker, run_id)
+    return _state_at(tracker, run_id, setup, _last_seq(tracker, run_id))
+
+
+def _state_at(tracker: Tracker, run_id: str, setup: Setup, seq: int) -> State:
+    key = _key(tracker, run_id)
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == seq:
+        return hit[1]
+    st = rules.replay(setup, events(tracker, run_id))
+    with _lock:
+        _cache[key] = (st.seq, st)
+    return st
+
+
+def _authorize(tracker: Tracker, account: Account | None, setup: Setup, command: dict) -> None:
+    kind = command.get("kind")
+    if kind in rules.TEAM_COMMANDS:
+        team = command.get("team")
+        if account is not None and not account.disabled and account.role in ("organizer", "admin"):
+            return  # the host enters it for the team
+        if setup.mode != "devices":
+            raise AccessDenied(f"'{kind}' is entered by the host in this competition")
+        captain = setup.team(team).captain if team else None
+        if account is None or account.disabled or captain is None or account.username != captain:
+            raise AccessDenied(f"only the captain of team '{team}' can {kind.replace('_', ' ')} for it")
+        return
+    tracker.check_role(account, *HOST_ROLES)
+
+
+def append(tracker: Tracker, account: Account | None, run_id: str, command: dict, now: dt.datetime | None = None) -> Event:
+    """Validate ``command`` against the current state and append its event; return the event.
+
+    Raises ``AccessDenied`` (role/captain), ``CompetitionRuleError`` (not legal now) or ``NotFound``.
+    """
+    setup = setup_of(tracker, run_id)
+    _authorize(tracker, account, setup, command)
+    with tracker.write() as db:
+        now = now or utcnow()  # stamped once the write lock is held: server order = time order
+        run = _run(tracker, run_id)
+        if run["status"] == "finished":
+            raise CompetitionRuleError(f"competition run {run_id} is finished")
+        current = _state_at(tracker, run_id, setup, _last_seq(tracker, run_id))
+        event, new = rules.advance(current, command, at=iso(now), actor=account.username if account else None)
+        db["competition_events"].insert({
+            "run_id": run_id, "seq": event.seq, "at": event.at, "actor": event.actor, "kind": event.kind,
+            "data": json.dumps(event.data, ensure_ascii=False),
+        })
+        if event.kind == "start":
+            db.execute("UPDATE competition_runs SET status = 'running' WHERE id = ?", (run_id,))
+        elif event.kind == "finish":
+            db.execute("UPDATE competition_runs SET status = 'finished', finished_at = ? WHERE id = ?", (event.at, run_id))
+            _write_results(db, run_id, setup, new)
+    with _lock:
+        key = _key(tracker, run_id)
+        hit = _cache.get(key)
+        if hit is None or hit[0] < new.seq:
+            _cache[key] = (new.seq, new)
+    return event
+
+
+def _write_results(db, run_id: str, setup: Setup, st: State) -> None:
+    if list(db.query("SELECT 1 FROM competition_results WHERE run_id = ? LIMIT 1", (run_id,))):
+        return  # written once
+    db["competition_results"].insert_all(
+        [{"run_id": run_id, "team": r["team"], "rank": r["rank"], "points": r["score"]} for r in st.ranking])
+    members = [{"run_id": run_id, "team": t.name, "employee_id": m} for t in setup.teams for m in t.members]
+    if members:
+        db["competition_members"].insert_all(members)
+
+
+def finish(tracker: Tracker, account: Account | None, run_id: str, now: dt.datetime | None = None) -> Event:
+    """Finish the run: append ``finish`` and write its results and members (once)."""
+    return append(tracker, account, run_id, {"kind": "finish"}, now=now)
+
+
+def runs(tracker: Tracker, competition_id: str | None = None) -> list[dict]:
+    """Runs (newest first), without their setup JSON."""
+    sql = ("SELECT id, competition_id, title, content_hash, mode, status, created_at, created_by, finished_at "
+           "FROM competition_runs")
+    params: tuple = ()
+    if competition_id:
+        sql += " WHERE competition_id = ?"
+        params = (competition_id,)
+    return list(tracker.db.query(sql + " ORDER BY created_at DESC, id", params))
+
+
+def results(tracker: Tracker, run_id: str) -> list[dict]:
+    """The final ranking written at finish (empty before)."""
+    return list(tracker.db.query("SELECT team, rank, points FROM competition_results WHERE run_id = ? ORDER BY rank, team", (run_id,)))
