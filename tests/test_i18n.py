@@ -19,6 +19,14 @@ DYNAMIC = {
     "role.{": ["role.employee", "role.organizer", "role.leader", "role.admin"],
     "quizzes.status.{": ["quizzes.status.not_open", "quizzes.status.closed", "quizzes.status.exhausted"],
     "content.kind.{": ["content.kind.lesson", "content.kind.bank", "content.kind.quiz"],
+    "period.{": ["period.month", "period.quarter", "period.year", "period.dates"],
+    "part.by.{": ["part.by.department", "part.by.team"],
+    "assess.by.{": ["assess.by.employee", "assess.by.department"],
+    "items.{": ["items.quiz", "items.bank"],
+    "host.teams.{": ["host.teams.file", "host.teams.departments"],
+    "host.mode.{": ["host.mode.host", "host.mode.devices"],
+    "host.status.{": ["host.status.setup", "host.status.running", "host.status.finished"],
+    "host.judge.{": ["host.judge.right", "host.judge.wrong", "host.judge.timeout"],
 }
 
 

@@ -1,0 +1,52 @@
+"""考核指标 (leaders, organizers): 0–100 indicators per employee or department, with their inputs;
+leaders lock (归档) a period so its figures no longer change."""
+
+import streamlit as st
+
+from quizzes.errors import MingdeError
+from tracker.reports import assessment_indicators, lock_log, lock_period, unlock_period
+from ui.auth import access
+from ui.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, header
+from ui.report_widgets import downloads, period_picker
+from ui.state import catalog, t
+from ui.widgets import local_time
+
+me = access()
+me.require("leader", "organizer")
+cat = catalog()
+st.title(t("assess.title"))
+weights = cat.assessment.weights if cat.assessment else None
+if weights:
+    st.caption(t("assess.weights", l=f"{weights.lessons:.0%}", q=f"{weights.quizzes:.0%}", c=f"{weights.competitions:.0%}"))
+
+period = period_picker(cat.assessment.period if cat.assessment else "quarter", key="assess")
+by = st.radio(t("part.by"), ["employee", "department"], format_func=lambda b: t(f"assess.by.{b}"), horizontal=True)
+table = assessment_indicators(me.tracker, me.account, period, cat, by=by)
+lock = table.attrs.get("locked")
+if lock:
+    st.info(t("assess.locked", by=lock["locked_by"], at=local_time(lock["locked_at"])), icon=":material/lock:")
+
+formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS}
+st.dataframe(table.style.format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
+             hide_index=True, width="stretch")
+st.caption(t("assess.how"))
+downloads({t("assess.title"): table}, {t("report.period"): period.key, t("part.by"): t(f"assess.by.{by}"),
+                                      t("assess.locked_col"): lock["locked_by"] if lock else "—"},
+          f"assessment-{period.key}-{by}", "assess")
+
+if me.account.role in ("leader", "admin"):
+    st.subheader(t("assess.archive"))
+    reason = st.text_input(t("assess.reason"), key="reason", max_chars=200)
+    try:
+        if lock is None and st.button(t("assess.lock"), type="primary", key="lock"):
+            lock_period(me.tracker, me.account, period, assessment_indicators(me.tracker, me.account, period, cat),
+                        reason=reason or None)
+            st.rerun()
+        if lock is not None and st.button(t("assess.unlock"), key="unlock"):
+            unlock_period(me.tracker, me.account, period, reason=reason or None)
+            st.rerun()
+    except MingdeError as e:
+        st.error(str(e))
+    log = lock_log(me.tracker, me.account, period)
+    if not log.empty:
+        st.dataframe(log.rename(columns=header), hide_index=True, width="stretch")

@@ -1,0 +1,55 @@
+"""Widgets shared by the report pages: the period picker and the download buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from quizzes.fields import SHANGHAI
+from tracker.reports import Period, date_period, month_period, quarter_period, year_period
+from ui.export import header, to_csv_bytes, to_xlsx_bytes
+from ui.state import t
+
+KINDS = ("month", "quarter", "year", "dates")
+
+
+def period_picker(default: str = "quarter", key: str = "period") -> Period:
+    """Month, quarter, year or explicit dates (Asia/Shanghai), defaulting to the current one."""
+    today = dt.datetime.now(SHANGHAI).date()
+    cols = st.columns([2, 2, 2])
+    kind = cols[0].selectbox(t("period.kind"), KINDS, index=KINDS.index(default) if default in KINDS else 1,
+                             format_func=lambda k: t(f"period.{k}"), key=f"{key}:kind")
+    if kind == "dates":
+        start = cols[1].date_input(t("period.from"), today.replace(month=1, day=1), key=f"{key}:from")
+        end = cols[2].date_input(t("period.to"), today, key=f"{key}:to")
+        if end < start:
+            st.error(t("period.bad"))
+            st.stop()
+        return date_period(start, end)
+    years = list(range(today.year, today.year - 6, -1))
+    year = cols[1].selectbox(t("period.year"), years, key=f"{key}:year")
+    if kind == "year":
+        return year_period(year)
+    if kind == "quarter":
+        q = cols[2].selectbox(t("period.quarter"), [1, 2, 3, 4], index=(today.month - 1) // 3, key=f"{key}:q",
+                              format_func=lambda n: f"Q{n}")
+        return quarter_period(year, q)
+    m = cols[2].selectbox(t("period.month"), list(range(1, 13)), index=today.month - 1, key=f"{key}:m")
+    return month_period(year, m)
+
+
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    """The same table with the export's Chinese column headers (for display)."""
+    return df.rename(columns={c: header(c) for c in df.columns})
+
+
+def downloads(tables: dict[str, pd.DataFrame], meta: dict, name: str, key: str) -> None:
+    """Excel (all tables, plus the period and filters) and CSV (the first table) download buttons."""
+    first = next(iter(tables.values()))
+    c1, c2 = st.columns(2)
+    c1.download_button(t("report.xlsx"), to_xlsx_bytes(tables, meta), file_name=f"{name}.xlsx", key=f"{key}:xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    c2.download_button(t("report.csv"), to_csv_bytes(first), file_name=f"{name}.csv", key=f"{key}:csv",
+                       mime="text/csv", on_click="ignore")
