@@ -1,0 +1,28 @@
+"""A leader downloads the participation report from a real browser and opens it with openpyxl."""
+
+from __future__ import annotations
+
+import openpyxl
+from playwright.sync_api import expect
+
+TIMEOUT = 30_000
+
+
+def test_leader_downloads_the_participation_workbook(server, page, tmp_path):
+    page.goto(server)
+    page.get_by_label("用户名").fill("leader")
+    page.get_by_label("密码").fill("mingde-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+    page.goto(f"{server}/participation")
+    expect(page.get_by_role("heading", name="参与情况")).to_be_visible(timeout=TIMEOUT)
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="下载 Excel").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name.startswith("participation-") and path.suffix == ".xlsx"
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.worksheets[0]
+    assert [c.value for c in sheet[1]][:4] == ["部门", "在岗人数", "参与人数", "参与率"]
+    assert sheet.freeze_panes == "A2"
+    assert any(row[0].value == "合计" for row in sheet.iter_rows(min_row=2))
