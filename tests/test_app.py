@@ -339,3 +339,14 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
 
 def test_leaderboard_page_without_contests(env):
     assert app(env, "zhang", "ui/pages/leaderboard.py").info[0].value == "目前没有网上竞赛。"
+
+
+def test_results_page_shows_my_own_indicator(env):
+    at, attempt_id = start(env)
+    at.radio(key=f"{attempt_id}:s1").set_value("A").run()
+    at.button(key="submit").click().run()
+    at.button(key="submit_anyway").click().run()
+    results = app(env, "zhang", "ui/pages/results.py")
+    labels = [m.label for m in results.metric]
+    assert any(label.endswith("考核指标") for label in labels)
+    assert {"课程学习", "测验成绩", "竞赛"} <= set(labels)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracker.access import WRONG_BOOK_ID
+from tracker.reports import current_period, my_indicator
 from ui.auth import access
 from ui.state import catalog, t
 from ui.widgets import local_time, md_escape, type_label
@@ -37,6 +38,19 @@ for lesson in cat.lessons.values():
     rows.append({t("col.title"): lesson.title, t("results.status"): t(f"learn.status.{status}"),
                  t("results.completed_at"): local_time(row["completed_at"]) if row else ""})
 st.dataframe(rows, hide_index=True, width="stretch")
+
+st.subheader(t("results.indicator"))
+period = current_period(cat.assessment.period if cat.assessment else "quarter")
+mine = my_indicator(me.tracker, me.account, period, cat)
+if mine.empty:
+    st.caption(t("results.indicator_none"))
+else:
+    row = mine.iloc[0]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("results.indicator_total", period=period.key), f"{row['indicator']:.1f}")
+    c2.metric(t("results.indicator_lessons"), f"{row['lesson_score']:.1f}")
+    c3.metric(t("results.indicator_quizzes"), f"{row['quiz_score']:.1f}")
+    c4.metric(t("results.indicator_competitions"), f"{row['competition_score']:.1f}")
 
 st.subheader(t("results.wrong_book"))
 wrong = me.wrong_book()
