@@ -350,3 +350,19 @@ def test_results_page_shows_my_own_indicator(env):
     labels = [m.label for m in results.metric]
     assert any(label.endswith("考核指标") for label in labels)
     assert {"课程学习", "测验成绩", "竞赛"} <= set(labels)
+
+
+def test_upload_the_real_excel_template_imports_every_question(env):
+    sample = (ROOT / "tests" / "data" / "import" / "question-bank-template-magicodes.xlsx").read_bytes()
+    at = content_page(env)
+    at.file_uploader[0].set_value(("题库导入模板.xlsx", sample,
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert not at.exception
+    assert at.info[0].value.startswith("导入 404 题，跳过 0 项")
+    assert "校验通过：题库" in at.success[0].value
+    at.button(key="publish").click().run()
+    assert any(s.value.startswith("已发布") for s in at.success)
+    from quizzes import load_catalog
+
+    banks = load_catalog(env.path.parent / "content").banks
+    assert sum(len(b.questions) for b in banks.values()) == 404
