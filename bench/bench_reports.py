@@ -27,6 +27,7 @@ from tracker import Account, Tracker  # noqa: E402
 from tracker import reports as r  # noqa: E402
 
 ADMIN = Account("bench", "admin")
+NOTES = "How it was run:"
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -176,6 +177,9 @@ def write_section(path: Path, body: str) -> None:
     if "## Reports" in old:
         head, _, rest = old.partition("## Reports")
         tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        body_old = rest[: len(rest) - len(tail)]
+        if NOTES in body_old:  # hand-written notes below the figures are kept
+            section += "\n" + NOTES + body_old.split(NOTES, 1)[1].rstrip("\n") + "\n"
         new = head + section + tail
     else:
         new = old.rstrip("\n") + "\n\n" + section

@@ -80,13 +80,14 @@ def submission_path(tracker: Tracker, quiz, runs: int) -> tuple[list[float], lis
         tracker.submit_attempt(attempt_id, responses)
         ours.append(time.perf_counter() - t0)
         # the floor: the same rows written by hand in one transaction, no grading
-        rows = [(f"raw{i}", pq.key, n, json.dumps(responses[pq.key]), 1.0, 1) for n, pq in enumerate(paper.questions)]
+        raw_id = f"raw-{attempt_id}"
+        rows = [(raw_id, pq.key, n, json.dumps(responses[pq.key]), 1.0, 1) for n, pq in enumerate(paper.questions)]
         t0 = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
         raw.execute("INSERT INTO attempts (id, employee_id, quiz_id, seed, paper, started_at) VALUES (?, 'E0000', 'raw', 0, '{}', '')",
-                    (f"raw{i}",))
+                    (raw_id,))
         raw.executemany("INSERT INTO answers (attempt_id, question_id, position, response, points, correct) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        raw.execute("UPDATE attempts SET submitted_at = 'x', score = 50, max_score = 50, percent = 100, passed = 1 WHERE id = ?", (f"raw{i}",))
+        raw.execute("UPDATE attempts SET submitted_at = 'x', score = 50, max_score = 50, percent = 100, passed = 1 WHERE id = ?", (raw_id,))
         raw.execute("COMMIT")
         floor.append(time.perf_counter() - t0)
     raw.close()

@@ -341,19 +341,19 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
     policy = {q: catalog.quizzes[q].grade_policy for q in quiz_ids}
     fin, fparams = _in("f", [q for q in quiz_ids if policy[q] == "first"])
     tin, tparams = _in("t", [q for q in quiz_ids if policy[q] == "last"])
-    # first/last: the attempt with the least/greatest (submitted_at, id), its percent after the last '|'
+    # first/last: the attempt with the least/greatest (submitted_at, id); its percent is the last 9
+    # characters of the key (printf %09.4f: 0 to 0100.0000)
+    key = "submitted_at || '|' || id || '|' || printf('%09.4f', percent)"
     sql = f"""
         SELECT employee_id, quiz_id, MAX(percent) AS highest, AVG(percent) AS average,
-               MIN(CASE WHEN quiz_id IN {fin} THEN submitted_at || '|' || id || '|' || percent END) AS first,
-               MAX(CASE WHEN quiz_id IN {tin} THEN submitted_at || '|' || id || '|' || percent END) AS last
+               CAST(substr(MIN(CASE WHEN quiz_id IN {fin} THEN {key} END), -9) AS REAL) AS first,
+               CAST(substr(MAX(CASE WHEN quiz_id IN {tin} THEN {key} END), -9) AS REAL) AS last
         FROM attempts WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
         AND +quiz_id IN {qin} {one}
         GROUP BY employee_id, quiz_id
     """
     per_quiz = _frame(tracker, sql, {"lo": p.lo, "hi": p.hi, "emp": employee_id, **qparams, **fparams, **tparams},
                       ["employee_id", "quiz_id", "highest", "average", "first", "last"])
-    for name in ("first", "last"):
-        per_quiz[name] = pd.to_numeric(per_quiz[name].astype(object).str.rsplit("|", n=1).str[-1], errors="coerce")
     pol = per_quiz["quiz_id"].map(policy)
     per_quiz["counted"] = 0.0
     for name in ("highest", "average", "first", "last"):

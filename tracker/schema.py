@@ -113,9 +113,9 @@ MIGRATIONS: list[str] = [
     # 3: content management (quiz visibility), in its own file
     (SQL / "003_content.sql").read_text(encoding="utf-8"),
     # 4: live competitions (runs and their event log)
-    (SQL / "005_competitions.sql").read_text(encoding="utf-8"),
+    (SQL / "004_competitions.sql").read_text(encoding="utf-8"),
     # 5: reports (assessment period locks, report indexes, some on the competition tables)
-    (SQL / "004_reports.sql").read_text(encoding="utf-8"),
+    (SQL / "005_reports.sql").read_text(encoding="utf-8"),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

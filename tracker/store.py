@@ -14,6 +14,7 @@ import secrets
 import sqlite3
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from tracker.schema import migrate
 ROLES = ("employee", "organizer", "leader", "admin")
 USERNAME = re.compile(r"[\w.@-]{2,64}")
 BUSY_TIMEOUT_MS = 30_000
+PAPER_CACHE = 4096  # parsed papers kept per Tracker (a few MB)
 
 
 def iso(moment: dt.datetime) -> str:
@@ -52,7 +54,7 @@ def day_start(day: dt.date | str) -> dt.datetime:
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
     if isinstance(day, dt.datetime):
-        return day if day.tzinfo else day.replace(tzinfo=SHANGHAI)
+        day = (day if day.tzinfo else day.replace(tzinfo=SHANGHAI)).astimezone(SHANGHAI).date()
     return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
 
 
@@ -80,6 +82,10 @@ class Tracker:
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
+        # Parsed papers by attempt id: a paper never changes once drawn, and parsing 50 questions
+        # costs more than the rest of a submission.
+        self._papers: OrderedDict[str, Paper] = OrderedDict()
+        self._papers_lock = threading.Lock()
         with self.write() as db:
             migrate(db)
 
@@ -264,12 +270,21 @@ class Tracker:
     def _insert_attempt(self, db: Database, employee_id: str, kind: str, paper: Paper, now: dt.datetime,
                         deadline: dt.datetime | None, content_hash: str | None) -> str:
         attempt_id = uuid.uuid4().hex
-        db["attempts"].insert({
-            "id": attempt_id, "employee_id": employee_id, "quiz_id": paper.quiz_id, "quiz_kind": kind,
-            "content_hash": content_hash, "seed": paper.seed, "paper": paper.to_json(), "started_at": iso(now),
-            "deadline": iso(deadline) if deadline else None,
-        })
+        db.execute(
+            "INSERT INTO attempts (id, employee_id, quiz_id, quiz_kind, content_hash, seed, paper, started_at, deadline) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (attempt_id, employee_id, paper.quiz_id, kind, content_hash, paper.seed, paper.to_json(), iso(now),
+             iso(deadline) if deadline else None),
+        )
+        self._remember_paper(attempt_id, paper)
         return attempt_id
+
+    def _remember_paper(self, attempt_id: str, paper: Paper) -> None:
+        with self._papers_lock:
+            self._papers[attempt_id] = paper
+            self._papers.move_to_end(attempt_id)
+            while len(self._papers) > PAPER_CACHE:
+                self._papers.popitem(last=False)
 
     def start_practice(self, employee_id: str, paper: Paper, *, now: dt.datetime | None = None) -> str:
         """An untimed practice attempt on a given paper (such as the wrong-answer book).
@@ -299,10 +314,16 @@ class Tracker:
 
     def paper(self, attempt_id: str) -> Paper:
         """The questions of an attempt as drawn (answer key included: never send it to a browser)."""
+        with self._papers_lock:
+            cached = self._papers.get(attempt_id)
+        if cached is not None:
+            return cached
         row = self._one("SELECT paper FROM attempts WHERE id = ?", (attempt_id,))
         if row is None:
             raise NotFound(f"attempt {attempt_id} not found")
-        return Paper.from_json(row["paper"])
+        paper = Paper.from_json(row["paper"])
+        self._remember_paper(attempt_id, paper)
+        return paper
 
     def attempts(self, employee_id: str, quiz_id: str | None = None) -> list[dict]:
         """An employee's attempts, newest first."""
@@ -363,20 +384,22 @@ class Tracker:
                 return grade(paper, self.saved_responses(attempt_id))
             closing = self._closing_time(row)
             late = closing is not None and now > closing
-            merged = self.saved_responses(attempt_id)
+            drafts = db.conn.execute("SELECT question_id, response, saved_at FROM answers WHERE attempt_id = ?",
+                                     (attempt_id,)).fetchall()
+            merged = {key: json.loads(response) for key, response, _ in drafts if response is not None}
+            saved_at = {key: at for key, _, at in drafts}
             if not late:
-                merged.update({k: v for k, v in given.items()})
+                merged.update(given)
             result = grade(paper, {k: v for k, v in merged.items() if v is not None})
-            saved_at = {r["question_id"]: r["saved_at"] for r in db.query(
-                "SELECT question_id, saved_at FROM answers WHERE attempt_id = ?", (attempt_id,))}
             db.execute("DELETE FROM answers WHERE attempt_id = ?", (attempt_id,))
-            db["answers"].insert_all([
-                {"attempt_id": attempt_id, "question_id": r.key, "position": i,
-                 "response": json.dumps(r.response, ensure_ascii=False) if r.response is not None else None,
-                 "points": r.points, "correct": int(r.correct),
-                 "saved_at": iso(now) if (r.key in given and not late) else saved_at.get(r.key)}
-                for i, r in enumerate(result.results)
-            ])
+            stamp = iso(now)
+            db.conn.executemany(
+                "INSERT INTO answers (attempt_id, question_id, position, response, points, correct, saved_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(attempt_id, r.key, i, json.dumps(r.response, ensure_ascii=False) if r.response is not None else None,
+                  r.points, int(r.correct), stamp if (r.key in given and not late) else saved_at.get(r.key))
+                 for i, r in enumerate(result.results)],
+            )
             submitted = parse_iso(row["deadline"]) if late else now
             db.execute(
                 "UPDATE attempts SET submitted_at = ?, score = ?, max_score = ?, percent = ?, passed = ?, auto_submitted = ? WHERE id = ?",

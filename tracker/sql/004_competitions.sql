@@ -1,4 +1,4 @@
--- 5: live competitions. A run is one staging of a competition file; everything that happens in it
+-- 4: live competitions. A run is one staging of a competition file; everything that happens in it
 -- is appended to competition_events (never updated), and standings are derived from that log.
 CREATE TABLE competition_runs (
     id TEXT PRIMARY KEY,

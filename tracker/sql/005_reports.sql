@@ -1,4 +1,4 @@
--- 4: reports. Assessment period locks (归档) and their log, and indexes for the report queries.
+-- 5: reports. Assessment period locks (归档) and their log, and indexes for the report queries.
 
 -- A locked period: the figures as they were when it was locked (JSON, pandas "split" orient).
 -- Reads of a locked period return these figures instead of recomputing them.
