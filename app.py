@@ -20,7 +20,9 @@ else:
 
     account = current_account()
     use_account_lang(account)
-    st.set_page_config(page_title=t("app.title"), page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"), layout="centered")
+    st.set_page_config(
+        page_title=t("app.title"), page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"), layout="centered"
+    )
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:

@@ -52,8 +52,12 @@ def naive_participation(path: Path, p: r.Period) -> pd.DataFrame:
     att = att[(att["submitted_at"] >= p.lo) & (att["submitted_at"] < p.hi) & (att["quiz_kind"] != "practice")]
     les = les[(les["completed_at"] >= p.lo) & (les["completed_at"] < p.hi)]
     a = att.merge(emp, left_on="employee_id", right_on="id")
-    g = a.groupby("department").agg(participants=("employee_id", "nunique"), attempts=("percent", "size"),
-                                    avg_percent=("percent", "mean"), pass_rate=("passed", "mean"))
+    g = a.groupby("department").agg(
+        participants=("employee_id", "nunique"),
+        attempts=("percent", "size"),
+        avg_percent=("percent", "mean"),
+        pass_rate=("passed", "mean"),
+    )
     head = emp.groupby("department").size().rename("headcount")
     done = les.merge(emp, left_on="employee_id", right_on="id").groupby("department").size().rename("lessons_completed")
     return pd.concat([head, g, done], axis=1).fillna(0).assign(participation_rate=lambda d: d.participants / d.headcount)
@@ -73,8 +77,12 @@ def naive_assessment(path: Path, p: r.Period, catalog) -> pd.DataFrame:
         con.close()
     quizzes = r.period_quizzes(Tracker(path), catalog, p)
     policy = {q: catalog.quizzes[q].grade_policy for q in quizzes}
-    att = att[(att["submitted_at"] >= p.lo) & (att["submitted_at"] < p.hi) & (att["quiz_kind"] != "practice")
-              & att["quiz_id"].isin(quizzes)].sort_values(["submitted_at", "id"])
+    att = att[
+        (att["submitted_at"] >= p.lo)
+        & (att["submitted_at"] < p.hi)
+        & (att["quiz_kind"] != "practice")
+        & att["quiz_id"].isin(quizzes)
+    ].sort_values(["submitted_at", "id"])
     g = att.groupby(["employee_id", "quiz_id"])["percent"]
     per = pd.DataFrame({"highest": g.max(), "average": g.mean(), "first": g.first(), "last": g.last()}).reset_index()
     per["counted"] = [row[policy[row["quiz_id"]]] for _, row in per.iterrows()]
@@ -100,8 +108,15 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).resolve().parent.parent).stdout.strip() or "unknown"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            ).stdout.strip()
+            or "unknown"
+        )
     except OSError:
         commit = "unknown"
     return {"nproc": str(os.cpu_count()), "cpu": cpu, "commit": commit}
@@ -131,6 +146,7 @@ def main() -> None:
                 return fn(t)
             finally:
                 t.close()
+
         return run
 
     part_first, part = timed(cold(lambda t: r.participation_report(t, ADMIN, p, catalog=catalog)), args.runs)
@@ -176,7 +192,7 @@ def write_section(path: Path, body: str) -> None:
     section = "## Reports\n\n" + body + "\n"
     if "## Reports" in old:
         head, _, rest = old.partition("## Reports")
-        tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
         body_old = rest[: len(rest) - len(tail)]
         if NOTES in body_old:  # hand-written notes below the figures are kept
             section += "\n" + NOTES + body_old.split(NOTES, 1)[1].rstrip("\n") + "\n"

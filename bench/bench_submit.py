@@ -30,14 +30,21 @@ from tracker import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = "id: bench\ntitle: 基准题库\nquestions:\n" + "".join(
-    f"  - {{id: q{i:03d}, type: single, prompt: 第{i}题, options: [甲, 乙, 丙, 丁], answer: {LETTERS[i % 4]}}}\n" for i in range(60)
+    f"  - {{id: q{i:03d}, type: single, prompt: 第{i}题, options: [甲, 乙, 丙, 丁], answer: {LETTERS[i % 4]}}}\n"
+    for i in range(60)
 )
 QUIZ = "id: bench-quiz\ntitle: 基准测验\nmax_attempts: 100000\ndraw: [{bank: bench, count: 50}]\n"
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
 
 
@@ -61,8 +68,12 @@ def setup(tmp: Path) -> tuple[Tracker, object]:
     quiz = load_catalog(tmp / "content").quizzes["bench-quiz"]
     tracker = Tracker(tmp / "bench.db")
     with tracker.write() as db:
-        db["employees"].insert_all([{"id": f"E{i:04d}", "name": f"员工{i}", "department": f"部门{i % 6}", "team": None, "active": 1}
-                                     for i in range(2000)])
+        db["employees"].insert_all(
+            [
+                {"id": f"E{i:04d}", "name": f"员工{i}", "department": f"部门{i % 6}", "team": None, "active": 1}
+                for i in range(2000)
+            ]
+        )
     return tracker, quiz
 
 
@@ -84,10 +95,17 @@ def submission_path(tracker: Tracker, quiz, runs: int) -> tuple[list[float], lis
         rows = [(raw_id, pq.key, n, json.dumps(responses[pq.key]), 1.0, 1) for n, pq in enumerate(paper.questions)]
         t0 = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO attempts (id, employee_id, quiz_id, seed, paper, started_at) VALUES (?, 'E0000', 'raw', 0, '{}', '')",
-                    (raw_id,))
-        raw.executemany("INSERT INTO answers (attempt_id, question_id, position, response, points, correct) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        raw.execute("UPDATE attempts SET submitted_at = 'x', score = 50, max_score = 50, percent = 100, passed = 1 WHERE id = ?", (raw_id,))
+        raw.execute(
+            "INSERT INTO attempts (id, employee_id, quiz_id, seed, paper, started_at) VALUES (?, 'E0000', 'raw', 0, '{}', '')",
+            (raw_id,),
+        )
+        raw.executemany(
+            "INSERT INTO answers (attempt_id, question_id, position, response, points, correct) VALUES (?, ?, ?, ?, ?, ?)", rows
+        )
+        raw.execute(
+            "UPDATE attempts SET submitted_at = 'x', score = 50, max_score = 50, percent = 100, passed = 1 WHERE id = ?",
+            (raw_id,),
+        )
         raw.execute("COMMIT")
         floor.append(time.perf_counter() - t0)
     raw.close()
@@ -102,7 +120,7 @@ def burst(tracker: Tracker, quiz, submissions: int = 1000, threads: int = 100) -
 
     def work(n: int) -> None:
         barrier.wait()
-        for attempt_id in ids[n * per_thread:(n + 1) * per_thread]:
+        for attempt_id in ids[n * per_thread : (n + 1) * per_thread]:
             try:
                 tracker.submit_attempt(attempt_id, {})
             except Exception as e:  # noqa: BLE001 - counted and reported
@@ -116,7 +134,8 @@ def burst(tracker: Tracker, quiz, submissions: int = 1000, threads: int = 100) -
         th.join()
     wall = time.perf_counter() - t0
     recorded = tracker.db.execute(
-        "SELECT COUNT(*) FROM attempts WHERE quiz_id = 'bench-quiz' AND submitted_at IS NOT NULL AND employee_id >= 'E1000'").fetchone()[0]
+        "SELECT COUNT(*) FROM attempts WHERE quiz_id = 'bench-quiz' AND submitted_at IS NOT NULL AND employee_id >= 'E1000'"
+    ).fetchone()[0]
     locked = sum("locked" in e for e in errors)
     return {"wall": wall, "errors": len(errors), "locked": locked, "recorded": recorded}
 
@@ -144,8 +163,8 @@ Machine: {machine()}. Store settings: WAL, synchronous=FULL, busy_timeout 30 s.
 | ratio (median) | {med_o / med_f:.2f} | |
 
 {args.runs} runs each, measured in the same run. Burst: 1,000 submissions from 100 threads at once through
-one Tracker: {result['wall']:.2f} s wall, {result['errors']} errors ({result['locked']} "database is locked"),
-{result['recorded']} attempts recorded.
+one Tracker: {result["wall"]:.2f} s wall, {result["errors"]} errors ({result["locked"]} "database is locked"),
+{result["recorded"]} attempts recorded.
 """
     print(text)
     if args.out:

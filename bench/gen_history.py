@@ -50,13 +50,15 @@ def write_content(root: Path, weeks: int) -> None:
             f"id: week-{w + 1:03d}\ntitle: 第{w + 1}周测验\ngrade_policy: {policy}\n"
             f"opens: {opens:%Y-%m-%d %H:%M}Z\ncloses: {closes:%Y-%m-%d %H:%M}Z\n"
             "questions:\n  - id: q1\n    type: single\n    prompt: 哪一个？\n    options: [甲, 乙]\n    answer: A\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     for lesson in LESSONS:
         (root / "lessons" / f"{lesson}.yaml").write_text(
-            f"id: {lesson}\ntitle: {lesson}\nsections:\n  - title: 一\n    body: 正文。\n", encoding="utf-8")
+            f"id: {lesson}\ntitle: {lesson}\nsections:\n  - title: 一\n    body: 正文。\n", encoding="utf-8"
+        )
     (root / "assessment.yaml").write_text(
-        "period: quarter\nparticipation_target: 0.9\nweights: {lessons: 0.3, quizzes: 0.5, competitions: 0.2}\n",
-        encoding="utf-8")
+        "period: quarter\nparticipation_target: 0.9\nweights: {lessons: 0.3, quizzes: 0.5, competitions: 0.2}\n", encoding="utf-8"
+    )
 
 
 def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: float, seed: int) -> dict:
@@ -79,9 +81,13 @@ def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: fl
     dept = rng.integers(0, len(DEPARTMENTS), employees)
     team = rng.integers(0, 5, employees)
     active = (rng.random(employees) > 0.03).astype(int)
-    conn.executemany("INSERT INTO employees (id, name, department, team, active) VALUES (?, ?, ?, ?, ?)",
-                     [(e, f"员工{i}", DEPARTMENTS[d], f"班组{t + 1}", int(a))
-                      for i, (e, d, t, a) in enumerate(zip(emp_ids, dept, team, active, strict=True))])
+    conn.executemany(
+        "INSERT INTO employees (id, name, department, team, active) VALUES (?, ?, ?, ?, ?)",
+        [
+            (e, f"员工{i}", DEPARTMENTS[d], f"班组{t + 1}", int(a))
+            for i, (e, d, t, a) in enumerate(zip(emp_ids, dept, team, active, strict=True))
+        ],
+    )
     # attempts: each week, each employee takes that week's quiz with probability take_rate (some twice)
     n_attempts = 0
     paper = '{"bench": true}'
@@ -102,8 +108,22 @@ def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: fl
         conn.executemany(
             "INSERT INTO attempts (id, employee_id, quiz_id, quiz_kind, seed, paper, started_at, deadline, submitted_at, "
             "score, max_score, percent, passed) VALUES (?, ?, ?, 'quiz', 0, ?, ?, NULL, ?, ?, ?, ?, ?)",
-            [(ids[i], emp_ids[who[i]], quiz_id, paper, started[i], submitted[i], float(correct[i].sum()), float(answers),
-              float(pct[i]), int(pct[i] >= 60)) for i in range(n)])
+            [
+                (
+                    ids[i],
+                    emp_ids[who[i]],
+                    quiz_id,
+                    paper,
+                    started[i],
+                    submitted[i],
+                    float(correct[i].sum()),
+                    float(answers),
+                    float(pct[i]),
+                    int(pct[i] >= 60),
+                )
+                for i in range(n)
+            ],
+        )
         if answers:
             # distinct questions per attempt: a random start and a stride coprime with the bank size
             qs = (rng.integers(0, bank_q, (n, 1)) + 7 * np.arange(answers)) % bank_q
@@ -112,29 +132,40 @@ def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: fl
             conn.executemany(
                 "INSERT OR IGNORE INTO answers (attempt_id, question_id, position, response, points, correct, saved_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((ids[i], f"bench-bank/q{qs[i, j]:03d}", j, resp[i, j], float(correct[i, j]), int(correct[i, j]), submitted[i])
-                 for i in range(n) for j in range(answers)))
+                (
+                    (ids[i], f"bench-bank/q{qs[i, j]:03d}", j, resp[i, j], float(correct[i, j]), int(correct[i, j]), submitted[i])
+                    for i in range(n)
+                    for j in range(answers)
+                ),
+            )
         n_attempts += n
     # lessons: each employee completes each lesson with probability 0.7 at a random time
     done = rng.random((employees, len(LESSONS))) < 0.7
     when = rng.integers(0, weeks * 7 * 86400, (employees, len(LESSONS)))
     pairs = np.argwhere(done)
     stamps = ts(when[done])
-    conn.executemany("INSERT INTO lesson_progress (employee_id, lesson_id, started_at, completed_at) VALUES (?, ?, ?, ?)",
-                     [(emp_ids[e], LESSONS[k], s, s) for (e, k), s in zip(pairs, stamps, strict=True)])
+    conn.executemany(
+        "INSERT INTO lesson_progress (employee_id, lesson_id, started_at, completed_at) VALUES (?, ?, ?, ?)",
+        [(emp_ids[e], LESSONS[k], s, s) for (e, k), s in zip(pairs, stamps, strict=True)],
+    )
     # competitions: two finished runs a month, 5 teams of 5
     runs = 0
     for m in range(weeks * 7 // 30):
         for k in range(2):
             run_id = f"run-{m:03d}-{k}"
             finished = ts(np.array([m * 30 * 86400 + (k + 1) * 10 * 86400]))[0]
-            conn.execute("INSERT INTO competition_runs (id, competition_id, title, mode, setup, status, created_at, finished_at) "
-                         "VALUES (?, 'contest', '知识竞赛', 'host', '{}', 'finished', ?, ?)", (run_id, finished, finished))
+            conn.execute(
+                "INSERT INTO competition_runs (id, competition_id, title, mode, setup, status, created_at, finished_at) "
+                "VALUES (?, 'contest', '知识竞赛', 'host', '{}', 'finished', ?, ?)",
+                (run_id, finished, finished),
+            )
             members = rng.choice(employees, 25, replace=False)
             for t in range(5):
                 conn.execute("INSERT INTO competition_results VALUES (?, ?, ?, ?)", (run_id, f"队{t + 1}", t + 1, 100.0 - 10 * t))
-                conn.executemany("INSERT INTO competition_members VALUES (?, ?, ?)",
-                                 [(run_id, f"队{t + 1}", emp_ids[e]) for e in members[5 * t:5 * t + 5]])
+                conn.executemany(
+                    "INSERT INTO competition_members VALUES (?, ?, ?)",
+                    [(run_id, f"队{t + 1}", emp_ids[e]) for e in members[5 * t : 5 * t + 5]],
+                )
             runs += 1
     load = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -151,8 +182,15 @@ def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: fl
     check = sqlite3.connect(path)
     n_answers = check.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
     check.close()
-    return {"employees": employees, "weeks": weeks, "attempts": n_attempts, "answers": n_answers,
-            "runs": runs, "load_s": round(load, 1), "index_s": round(time.perf_counter() - t1, 1)}
+    return {
+        "employees": employees,
+        "weeks": weeks,
+        "attempts": n_attempts,
+        "answers": n_answers,
+        "runs": runs,
+        "load_s": round(load, 1),
+        "index_s": round(time.perf_counter() - t1, 1),
+    }
 
 
 def main() -> None:

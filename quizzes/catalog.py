@@ -55,8 +55,10 @@ def _display(root: Path, path: Path) -> str:
 
 
 def _is_live(data: Any) -> bool:
-    return isinstance(data, dict) and data.get("kind") == "competition" and any(
-        k in data for k in ("rounds", "teams", "tiebreak", "start_score")
+    return (
+        isinstance(data, dict)
+        and data.get("kind") == "competition"
+        and any(k in data for k in ("rounds", "teams", "tiebreak", "start_score"))
     )
 
 
@@ -83,7 +85,9 @@ def load_catalog(path: str | Path) -> Catalog:
         key = (kind, obj.id)
         if key in first_seen:
             other = first_seen[key]
-            catalog.errors.append(source.problem(("id",), f"duplicate {kind} id '{obj.id}' (also {other.path}:{other.line_of(('id',))})"))
+            catalog.errors.append(
+                source.problem(("id",), f"duplicate {kind} id '{obj.id}' (also {other.path}:{other.line_of(('id',))})")
+            )
             return None
         first_seen[key] = source
         return obj
@@ -110,7 +114,9 @@ def load_catalog(path: str | Path) -> Catalog:
     return catalog
 
 
-def _resolve_draws(draws: list[Draw], banks: dict[str, Bank], source: Source, loc: tuple) -> tuple[list[list[Question]] | None, list[ContentProblem]]:
+def _resolve_draws(
+    draws: list[Draw], banks: dict[str, Bank], source: Source, loc: tuple
+) -> tuple[list[list[Question]] | None, list[ContentProblem]]:
     """The pool of each draw, or the problems that keep the draws from being made."""
     problems = []
     pools: list[list[Question]] = []
@@ -123,10 +129,12 @@ def _resolve_draws(draws: list[Draw], banks: dict[str, Bank], source: Source, lo
         pool = [q for q in bank.questions if d.matches(q)]
         pools.append(pool)
         if d.count > len(pool):
-            problems.append(source.problem(
-                (*loc, i, "count"),
-                f"draw asks for {d.count} questions but bank '{d.bank}' has only {len(pool)}{d.describe()}",
-            ))
+            problems.append(
+                source.problem(
+                    (*loc, i, "count"),
+                    f"draw asks for {d.count} questions but bank '{d.bank}' has only {len(pool)}{d.describe()}",
+                )
+            )
     # Draws from one bank take distinct questions: check every group of them (Hall's condition).
     by_bank: dict[str, list[int]] = {}
     for i, d in enumerate(draws):
@@ -139,10 +147,12 @@ def _resolve_draws(draws: list[Draw], banks: dict[str, Bank], source: Source, lo
                 union = {id(q) for i in group for q in pools[i]}
                 wanted = sum(draws[i].count for i in group)
                 if wanted > len(union):
-                    problems.append(source.problem(
-                        (*loc, group[-1], "count"),
-                        f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {len(union)}",
-                    ))
+                    problems.append(
+                        source.problem(
+                            (*loc, group[-1], "count"),
+                            f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {len(union)}",
+                        )
+                    )
                     break
     return (None if problems else pools), problems
 
@@ -183,10 +193,12 @@ def competition_problems(comp: LiveCompetition, banks: dict[str, Bank], n_teams:
         pools[("rounds", r)] = round_pools or []
         needed = rnd.questions_needed(n_teams)
         if not draw_problems and rnd.questions_available < needed:
-            problems.append(source.problem(
-                ("rounds", r),
-                f"round '{rnd.name}' needs {needed} questions for {n_teams} teams but has {rnd.questions_available}",
-            ))
+            problems.append(
+                source.problem(
+                    ("rounds", r),
+                    f"round '{rnd.name}' needs {needed} questions for {n_teams} teams but has {rnd.questions_available}",
+                )
+            )
     if not problems:
         comp._pools = pools
     return problems

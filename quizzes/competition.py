@@ -44,7 +44,9 @@ from quizzes.errors import DrawError, MingdeError, ResponseError
 from quizzes.grading import normalize_response, score_question
 from quizzes.model import LiveCompetition, Question
 
-HOST_COMMANDS = frozenset({"start", "reveal", "open", "judge", "auto_judge", "reveal_answer", "next", "undo", "tiebreak", "finish"})
+HOST_COMMANDS = frozenset(
+    {"start", "reveal", "open", "judge", "auto_judge", "reveal_answer", "next", "undo", "tiebreak", "finish"}
+)
 TEAM_COMMANDS = frozenset({"buzz", "pick_value", "submit_choice"})
 EVENT_KINDS = (HOST_COMMANDS - {"auto_judge"}) | TEAM_COMMANDS
 RESULTS = ("right", "wrong", "timeout")
@@ -108,15 +110,31 @@ class Setup:
         def q(sq: SetupQuestion) -> dict:
             return {"key": sq.key, "team": sq.team, "question": sq.question.model_dump(mode="json", exclude_defaults=True)}
 
-        return json.dumps({
-            "competition_id": self.competition_id, "title": self.title, "start_score": self.start_score,
-            "mode": self.mode, "seed": self.seed,
-            "teams": [{"name": t.name, "members": list(t.members), "captain": t.captain} for t in self.teams],
-            "rounds": [{"name": r.name, "type": r.type, "points": r.points, "penalty": r.penalty,
-                        "early_buzz_penalty": r.early_buzz_penalty, "values": list(r.values) if r.values else None,
-                        "time_limit": r.time_limit, "questions": [q(x) for x in r.questions]} for r in self.rounds],
-            "tiebreak": [q(x) for x in self.tiebreak],
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "competition_id": self.competition_id,
+                "title": self.title,
+                "start_score": self.start_score,
+                "mode": self.mode,
+                "seed": self.seed,
+                "teams": [{"name": t.name, "members": list(t.members), "captain": t.captain} for t in self.teams],
+                "rounds": [
+                    {
+                        "name": r.name,
+                        "type": r.type,
+                        "points": r.points,
+                        "penalty": r.penalty,
+                        "early_buzz_penalty": r.early_buzz_penalty,
+                        "values": list(r.values) if r.values else None,
+                        "time_limit": r.time_limit,
+                        "questions": [q(x) for x in r.questions],
+                    }
+                    for r in self.rounds
+                ],
+                "tiebreak": [q(x) for x in self.tiebreak],
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Setup:
@@ -126,11 +144,25 @@ class Setup:
             return SetupQuestion(x["key"], Question.model_validate(x["question"]), x.get("team"))
 
         return cls(
-            competition_id=d["competition_id"], title=d["title"], start_score=d["start_score"], mode=d["mode"], seed=d["seed"],
+            competition_id=d["competition_id"],
+            title=d["title"],
+            start_score=d["start_score"],
+            mode=d["mode"],
+            seed=d["seed"],
             teams=tuple(TeamSetup(t["name"], tuple(t["members"]), t.get("captain")) for t in d["teams"]),
-            rounds=tuple(RoundSetup(r["name"], r["type"], r["points"], r["penalty"], r["early_buzz_penalty"],
-                                    tuple(r["values"]) if r["values"] else None, r["time_limit"],
-                                    tuple(q(x) for x in r["questions"])) for r in d["rounds"]),
+            rounds=tuple(
+                RoundSetup(
+                    r["name"],
+                    r["type"],
+                    r["points"],
+                    r["penalty"],
+                    r["early_buzz_penalty"],
+                    tuple(r["values"]) if r["values"] else None,
+                    r["time_limit"],
+                    tuple(q(x) for x in r["questions"]),
+                )
+                for r in d["rounds"]
+            ),
             tiebreak=tuple(q(x) for x in d["tiebreak"]),
         )
 
@@ -175,7 +207,9 @@ def build_setup(comp: LiveCompetition, teams: list[TeamSpec], *, mode: str = "ho
         for d, pool in zip(rnd.draw, pools or [], strict=True):
             free = [q for q in pool if f"{d.bank}/{q.id}" not in taken]
             if len(free) < d.count:
-                raise DrawError(f"round '{rnd.name}': bank '{d.bank}' has only {len(free)} questions left for a draw of {d.count}")
+                raise DrawError(
+                    f"round '{rnd.name}': bank '{d.bank}' has only {len(free)} questions left for a draw of {d.count}"
+                )
             for q in rng.sample(free, d.count):
                 taken.add(f"{d.bank}/{q.id}")
                 drawn.append((f"{d.bank}/{q.id}", q))
@@ -191,8 +225,18 @@ def build_setup(comp: LiveCompetition, teams: list[TeamSpec], *, mode: str = "ho
                 raise DrawError(f"round '{rnd.name}' needs {needed} questions for {n} teams but has {len(chosen)}")
             chosen = chosen[:needed]
         qs = tuple(SetupQuestion(k, q, names[j % n] if rnd.type == "required" else None) for j, (k, q) in enumerate(chosen))
-        rounds.append(RoundSetup(rnd.name, rnd.type, rnd.points, rnd.penalty, rnd.early_buzz_penalty,
-                                 tuple(rnd.values) if rnd.values else None, rnd.time_limit, qs))
+        rounds.append(
+            RoundSetup(
+                rnd.name,
+                rnd.type,
+                rnd.points,
+                rnd.penalty,
+                rnd.early_buzz_penalty,
+                tuple(rnd.values) if rnd.values else None,
+                rnd.time_limit,
+                qs,
+            )
+        )
     tiebreak = tuple(SetupQuestion(q.id, q) for q in (comp.tiebreak.questions if comp.tiebreak else []))
     return Setup(comp.id, comp.title, team_list, tuple(rounds), tiebreak, comp.start_score, mode, seed)
 
@@ -203,7 +247,7 @@ class Event:
     seq: int
     kind: str
     data: dict = field(default_factory=dict)
-    at: str | None = None          # server time, ISO 8601 UTC
+    at: str | None = None  # server time, ISO 8601 UTC
     actor: str | None = None
 
     def to_dict(self) -> dict:
@@ -218,11 +262,11 @@ class ScoreAction:
     at: str | None
     team: str
     delta: float
-    reason: str                    # right | wrong | timeout | early_buzz | tiebreak_right | tiebreak_wrong
-    round_index: int | None        # None in the tiebreak
+    reason: str  # right | wrong | timeout | early_buzz | tiebreak_right | tiebreak_wrong
+    round_index: int | None  # None in the tiebreak
     question_index: int
     question_key: str
-    undone_by: int | None = None   # seq of the undo event
+    undone_by: int | None = None  # seq of the undo event
     undo_reason: str | None = None
 
 
@@ -232,27 +276,27 @@ class State:
 
     setup: Setup
     seq: int = 0
-    phase: str = "setup"           # setup | running | ended | tiebreak | finished
+    phase: str = "setup"  # setup | running | ended | tiebreak | finished
     round_index: int | None = None
     question_index: int | None = None  # within the round (or the tiebreak)
-    status: str | None = None      # pending | shown | open | judged (the current question)
+    status: str | None = None  # pending | shown | open | judged (the current question)
     answer_revealed: bool = False
     answering_team: str | None = None
-    pick_order: list[str] = field(default_factory=list)   # risk: this cycle's order of picks
-    picked_value: float | None = None                     # risk: the value picked for this question
+    pick_order: list[str] = field(default_factory=list)  # risk: this cycle's order of picks
+    picked_value: float | None = None  # risk: the value picked for this question
     open_at: str | None = None
     deadline: str | None = None
     buzz_order: list[tuple[str, str | None]] = field(default_factory=list)  # (team, at) after open
     early_buzzes: list[str] = field(default_factory=list)
     choices: dict[str, Any] = field(default_factory=dict)  # team → submitted choice (normalized)
-    judged: dict[str, str] = field(default_factory=dict)   # team → result, this question
+    judged: dict[str, str] = field(default_factory=dict)  # team → result, this question
     scores: dict[str, float] = field(default_factory=dict)
     last_change: dict[str, tuple[float, int]] = field(default_factory=dict)  # team → (delta, seq)
     history: list[ScoreAction] = field(default_factory=list)
-    contenders: list[str] = field(default_factory=list)   # sudden death: teams still level
+    contenders: list[str] = field(default_factory=list)  # sudden death: teams still level
     tiebreak_order: list[str] = field(default_factory=list)  # sudden-death winners, best first
-    tiebreak_used: int = 0                                # sudden-death questions used so far
-    ranking: list[dict] = field(default_factory=list)     # when finished: rank, team, score
+    tiebreak_used: int = 0  # sudden-death questions used so far
+    ranking: list[dict] = field(default_factory=list)  # when finished: rank, team, score
     started_at: str | None = None
     finished_at: str | None = None
 
@@ -366,8 +410,18 @@ def _score(s: State, ev: Event, team: str, delta: float, reason: str) -> None:
     s.scores[team] = s.scores[team] + delta
     s.last_change[team] = (delta, ev.seq)
     sq = s.question
-    s.history.append(ScoreAction(ev.seq, ev.at, team, delta, reason, None if s.in_tiebreak else s.round_index,
-                                 s.question_index or 0, sq.key if sq else ""))
+    s.history.append(
+        ScoreAction(
+            ev.seq,
+            ev.at,
+            team,
+            delta,
+            reason,
+            None if s.in_tiebreak else s.round_index,
+            s.question_index or 0,
+            sq.key if sq else "",
+        )
+    )
 
 
 def _need_phase(s: State, *phases: str, what: str) -> None:
@@ -401,7 +455,9 @@ def step(s: State, ev: Event) -> None:
     elif k == "open":
         _need_phase(s, "running", "tiebreak", what="open answering")
         if s.status != "shown":
-            raise _err("show the question before opening answering" if s.status == "pending" else "answering is already open or over")
+            raise _err(
+                "show the question before opening answering" if s.status == "pending" else "answering is already open or over"
+            )
         s.status = "open"
         s.open_at = ev.at
         limit = s.round.time_limit if s.round else None
@@ -472,11 +528,17 @@ def step(s: State, ev: Event) -> None:
         if result not in RESULTS:
             raise _err(f"result is right, wrong or timeout, not {result!r}")
         if s.status not in ("shown", "open"):
-            raise _err("nothing to judge: the question is not shown" if s.status == "pending" else "this question is already judged")
+            raise _err(
+                "nothing to judge: the question is not shown" if s.status == "pending" else "this question is already judged"
+            )
         if s.in_tiebreak:
             team = d.get("team")
             if team not in s.contenders:
-                raise _err(f"judge which team? one of {', '.join(s.contenders)}" if not team else f"team '{team}' is not in the sudden death")
+                raise _err(
+                    f"judge which team? one of {', '.join(s.contenders)}"
+                    if not team
+                    else f"team '{team}' is not in the sudden death"
+                )
             if team in s.judged:
                 raise _err(f"team '{team}' is already judged on this question")
             s.judged[team] = result
@@ -624,7 +686,11 @@ def advance(state: State, command: dict, *, at: str | None = None, actor: str | 
     if kind == "auto_judge":
         team = state.answering_team if not state.in_tiebreak else data.get("team")
         if team is None:
-            raise _err("auto_judge which team? give the team in a sudden death" if state.in_tiebreak else "nobody is answering this question")
+            raise _err(
+                "auto_judge which team? give the team in a sudden death"
+                if state.in_tiebreak
+                else "nobody is answering this question"
+            )
         if team not in state.choices:
             raise _err(f"team '{team}' has not submitted a choice")
         q = state.question.question
@@ -636,7 +702,9 @@ def advance(state: State, command: dict, *, at: str | None = None, actor: str | 
     return ev, new
 
 
-def apply(state_or_events: State | tuple[Setup, list], command: dict, *, at: str | None = None, actor: str | None = None) -> Event:
+def apply(
+    state_or_events: State | tuple[Setup, list], command: dict, *, at: str | None = None, actor: str | None = None
+) -> Event:
     """The event that ``command`` appends to a run, or ``CompetitionRuleError`` if it is not legal now.
 
     ``state_or_events``: a ``State`` or ``(setup, events)``.
@@ -654,26 +722,49 @@ def public_view(state: State, reveal_answer: bool | None = None) -> dict:
     question = None
     if sq is not None and state.status != "pending":
         q = sq.question
-        question = {"key": sq.key, "type": q.type, "prompt": q.prompt,
-                    "options": [o.text for o in q.options] if q.options else None}
+        question = {
+            "key": sq.key,
+            "type": q.type,
+            "prompt": q.prompt,
+            "options": [o.text for o in q.options] if q.options else None,
+        }
         if show_key:
             question["answer"] = q.answer
             question["explanation"] = q.explanation
             if q.type == "scenario":
                 question["credits"] = [o.credit for o in q.options or []]
     return {
-        "competition_id": state.setup.competition_id, "title": state.setup.title, "seq": state.seq,
-        "phase": state.phase, "round_index": state.round_index, "round_name": state.round_name,
-        "round_type": state.round_type, "question_index": state.question_index,
-        "questions_in_round": (len(state.setup.tiebreak) if state.in_tiebreak else len(state.round.questions)) if state.question_index is not None else None,
-        "status": state.status, "question": question, "answer_revealed": bool(show_key and question),
-        "answering_team": state.answering_team, "must_pick": state.must_pick, "pick_order": list(state.pick_order),
-        "picked_value": state.picked_value, "values": list(state.round.values) if state.round and state.round.values else None,
-        "open_at": state.open_at, "deadline": state.deadline,
-        "buzz_order": [t for t, _ in state.buzz_order], "early_buzzes": list(state.early_buzzes),
-        "submitted": sorted(state.choices), "choices": dict(state.choices) if show_key else {},
-        "judged": dict(state.judged), "contenders": list(state.contenders),
-        "scores": dict(state.scores), "last_change": {t: v[0] for t, v in state.last_change.items()},
-        "standings": state.standings(), "ranking": list(state.ranking), "needs_tiebreak": state.needs_tiebreak,
+        "competition_id": state.setup.competition_id,
+        "title": state.setup.title,
+        "seq": state.seq,
+        "phase": state.phase,
+        "round_index": state.round_index,
+        "round_name": state.round_name,
+        "round_type": state.round_type,
+        "question_index": state.question_index,
+        "questions_in_round": (len(state.setup.tiebreak) if state.in_tiebreak else len(state.round.questions))
+        if state.question_index is not None
+        else None,
+        "status": state.status,
+        "question": question,
+        "answer_revealed": bool(show_key and question),
+        "answering_team": state.answering_team,
+        "must_pick": state.must_pick,
+        "pick_order": list(state.pick_order),
+        "picked_value": state.picked_value,
+        "values": list(state.round.values) if state.round and state.round.values else None,
+        "open_at": state.open_at,
+        "deadline": state.deadline,
+        "buzz_order": [t for t, _ in state.buzz_order],
+        "early_buzzes": list(state.early_buzzes),
+        "submitted": sorted(state.choices),
+        "choices": dict(state.choices) if show_key else {},
+        "judged": dict(state.judged),
+        "contenders": list(state.contenders),
+        "scores": dict(state.scores),
+        "last_change": {t: v[0] for t, v in state.last_change.items()},
+        "standings": state.standings(),
+        "ranking": list(state.ranking),
+        "needs_tiebreak": state.needs_tiebreak,
         "teams": [{"name": t.name, "members": len(t.members)} for t in state.setup.teams],
     }

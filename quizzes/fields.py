@@ -79,9 +79,7 @@ Duration = Annotated[
 Timestamp = Annotated[
     dt.datetime,
     BeforeValidator(parse_timestamp),
-    WithJsonSchema(
-        {"type": "string", "description": "ISO 8601; without an offset it is Asia/Shanghai time"}
-    ),
+    WithJsonSchema({"type": "string", "description": "ISO 8601; without an offset it is Asia/Shanghai time"}),
 ]
 
 

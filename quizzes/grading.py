@@ -85,7 +85,8 @@ def score_question(question: Question, response: Any, multiple_scoring: Multiple
         return 0.0
     # fill_blank: each blank is an equal share
     right = sum(
-        1 for given, accepted in zip(r, question.answer, strict=True)
+        1
+        for given, accepted in zip(r, question.answer, strict=True)
         if normalize_text(given) in {normalize_text(a) for a in accepted}
     )
     return round2(p * right / len(question.answer))

@@ -107,22 +107,27 @@ class Option(StrictModel):
 _TEXT = {"anyOf": [{"type": "string"}, {"type": "number"}]}
 OptionItem = Annotated[
     Option,
-    WithJsonSchema({
-        "anyOf": [
-            *_TEXT["anyOf"],
-            {
-                "type": "object",
-                "properties": {"text": {"type": "string"}, "credit": {"type": "number", "minimum": 0, "maximum": 1}},
-                "required": ["text"],
-                "additionalProperties": False,
-            },
-        ],
-        "description": "option text, or {text, credit} in a scenario question",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                *_TEXT["anyOf"],
+                {
+                    "type": "object",
+                    "properties": {"text": {"type": "string"}, "credit": {"type": "number", "minimum": 0, "maximum": 1}},
+                    "required": ["text"],
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "option text, or {text, credit} in a scenario question",
+        }
+    ),
 ]
 ANSWER_SCHEMA = {
     "anyOf": [
-        {"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"},
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
         {"type": "array", "items": {"anyOf": [*_TEXT["anyOf"], {"type": "array", "items": _TEXT}]}},
     ],
     "description": "single: B; multiple: [A, C] or AC; true_false: true/false (对/错 …); fill_blank: one entry per blank",

@@ -48,22 +48,35 @@ class Paper:
         raise KeyError(key)
 
     def to_json(self) -> str:
-        return json.dumps({
-            "quiz_id": self.quiz_id, "seed": self.seed, "multiple_scoring": self.multiple_scoring,
-            "pass_percent": self.pass_percent,
-            "questions": [
-                {"key": pq.key, "order": list(pq.order), "question": pq.question.model_dump(mode="json", exclude_defaults=True)}
-                for pq in self.questions
-            ],
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "quiz_id": self.quiz_id,
+                "seed": self.seed,
+                "multiple_scoring": self.multiple_scoring,
+                "pass_percent": self.pass_percent,
+                "questions": [
+                    {
+                        "key": pq.key,
+                        "order": list(pq.order),
+                        "question": pq.question.model_dump(mode="json", exclude_defaults=True),
+                    }
+                    for pq in self.questions
+                ],
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Paper:
         data: dict[str, Any] = json.loads(text)
         return cls(
-            quiz_id=data["quiz_id"], seed=data["seed"], multiple_scoring=data["multiple_scoring"],
+            quiz_id=data["quiz_id"],
+            seed=data["seed"],
+            multiple_scoring=data["multiple_scoring"],
             pass_percent=data["pass_percent"],
-            questions=[PaperQuestion(q["key"], Question.model_validate(q["question"]), tuple(q["order"])) for q in data["questions"]],
+            questions=[
+                PaperQuestion(q["key"], Question.model_validate(q["question"]), tuple(q["order"])) for q in data["questions"]
+            ],
         )
 
 
@@ -95,7 +108,10 @@ def draw_paper(quiz: Quiz, seed: int) -> Paper:
     if quiz.shuffle_questions:
         rng.shuffle(placed)
     return Paper(
-        quiz_id=quiz.id, seed=seed, multiple_scoring=quiz.multiple_scoring, pass_percent=quiz.pass_percent,
+        quiz_id=quiz.id,
+        seed=seed,
+        multiple_scoring=quiz.multiple_scoring,
+        pass_percent=quiz.pass_percent,
         questions=[_place(rng, key, q, quiz.shuffle_options) for key, q in placed],
     )
 
@@ -105,6 +121,9 @@ def paper_of(quiz: Quiz) -> Paper:
     if quiz.draw:
         raise DrawError(f"quiz '{quiz.id}' draws from banks: grade the paper drawn for the attempt")
     return Paper(
-        quiz_id=quiz.id, seed=0, multiple_scoring=quiz.multiple_scoring, pass_percent=quiz.pass_percent,
+        quiz_id=quiz.id,
+        seed=0,
+        multiple_scoring=quiz.multiple_scoring,
+        pass_percent=quiz.pass_percent,
         questions=[PaperQuestion(q.id, q, tuple(range(len(q.options or [])))) for q in quiz.questions],
     )

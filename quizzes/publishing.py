@@ -85,7 +85,9 @@ def check_upload(root: str | Path, yaml_text: str, filename: str, kind: str | No
         after = load_catalog(trial).errors
     problems = []
     for p in after:
-        shown = ContentProblem(p.path.replace(str(trial), str(root), 1), p.line, p.message.replace(str(trial), str(root)), p.field)
+        shown = ContentProblem(
+            p.path.replace(str(trial), str(root), 1), p.line, p.message.replace(str(trial), str(root)), p.field
+        )
         if str(shown) not in before:
             problems.append(shown)
     return Check(kind, name, problems)

@@ -12,8 +12,33 @@ from quizzes.source import Loc, Source, format_loc
 
 M = TypeVar("M", bound=BaseModel)
 
-_SCALAR_ERRORS = {"literal_error", "string_type", "bool_type", "int_type", "float_type", "bool_parsing", "int_parsing", "float_parsing"}
-_SHOW_INPUT = {"literal_error", "string_type", "bool_type", "int_type", "float_type", "bool_parsing", "int_parsing", "float_parsing", "int_from_float", "string_pattern_mismatch", "string_too_short", "greater_than", "greater_than_equal", "less_than_equal", "less_than"}
+_SCALAR_ERRORS = {
+    "literal_error",
+    "string_type",
+    "bool_type",
+    "int_type",
+    "float_type",
+    "bool_parsing",
+    "int_parsing",
+    "float_parsing",
+}
+_SHOW_INPUT = {
+    "literal_error",
+    "string_type",
+    "bool_type",
+    "int_type",
+    "float_type",
+    "bool_parsing",
+    "int_parsing",
+    "float_parsing",
+    "int_from_float",
+    "string_pattern_mismatch",
+    "string_too_short",
+    "greater_than",
+    "greater_than_equal",
+    "less_than_equal",
+    "less_than",
+}
 
 
 def _all_field_names() -> set[str]:
@@ -21,8 +46,21 @@ def _all_field_names() -> set[str]:
     from quizzes import model
 
     names: set[str] = set()
-    for m in (model.Option, model.Question, model.Draw, model.Bank, model.Quiz, model.Team, model.Round,
-              model.Tiebreak, model.LiveCompetition, model.Weights, model.Assessment, Lesson, Section):
+    for m in (
+        model.Option,
+        model.Question,
+        model.Draw,
+        model.Bank,
+        model.Quiz,
+        model.Team,
+        model.Round,
+        model.Tiebreak,
+        model.LiveCompetition,
+        model.Weights,
+        model.Assessment,
+        Lesson,
+        Section,
+    ):
         names.update(m.model_fields)
     return names
 
@@ -40,7 +78,14 @@ def _walk(data: Any, loc: tuple, is_missing: bool) -> tuple[Loc, Loc | None]:
         if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
             out.append(part)
-        elif last and is_missing or isinstance(node, dict) and not isinstance(part, int) and "[" not in str(part) and part not in {"str", "bool", "int", "float"}:
+        elif (
+            last
+            and is_missing
+            or isinstance(node, dict)
+            and not isinstance(part, int)
+            and "[" not in str(part)
+            and part not in {"str", "bool", "int", "float"}
+        ):
             out.append(part)
             node = None
         else:

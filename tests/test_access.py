@@ -62,11 +62,13 @@ def quiz_yaml(quiz_id: str, extra: str = "") -> str:
 def windowed(make_content):
     """Quizzes with a window, written as content files: later (opens tomorrow), over (closed
     yesterday), closing (closes in an hour)."""
-    root = make_content({
-        "quizzes/later.yaml": quiz_yaml("later", "opens: '2026-03-11T02:00+00:00'\n"),
-        "quizzes/over.yaml": quiz_yaml("over", "opens: '2026-03-01T00:00+00:00'\ncloses: '2026-03-09T02:00+00:00'\n"),
-        "quizzes/closing.yaml": quiz_yaml("closing", "closes: '2026-03-10T03:00+00:00'\n"),
-    })
+    root = make_content(
+        {
+            "quizzes/later.yaml": quiz_yaml("later", "opens: '2026-03-11T02:00+00:00'\n"),
+            "quizzes/over.yaml": quiz_yaml("over", "opens: '2026-03-01T00:00+00:00'\ncloses: '2026-03-09T02:00+00:00'\n"),
+            "quizzes/closing.yaml": quiz_yaml("closing", "closes: '2026-03-10T03:00+00:00'\n"),
+        }
+    )
     catalog = load_catalog(root)
     assert not catalog.errors
     return catalog.quizzes
@@ -118,6 +120,7 @@ def test_ones_own_attempt_is_served(bureau, li_attempts, method):
 
 
 # -- shown questions: no answer key -------------------------------------------------------------
+
 
 @pytest.fixture
 def explained(small_quiz):
@@ -191,8 +194,11 @@ def test_shown_options_are_in_display_order_with_authored_letters(shown_paper):
 def test_shown_questions_are_numbered_in_paper_order(shown_paper):
     shown, paper = shown_paper
     assert [(sq.number, sq.key, sq.type, sq.points) for sq in shown] == [
-        (1, "s1", "single", 2), (2, "m1", "multiple", 3), (3, "t1", "true_false", 1),
-        (4, "f1", "fill_blank", 1), (5, "c1", "scenario", 1),
+        (1, "s1", "single", 2),
+        (2, "m1", "multiple", 3),
+        (3, "t1", "true_false", 1),
+        (4, "f1", "fill_blank", 1),
+        (5, "c1", "scenario", 1),
     ]
     assert [sq.prompt for sq in shown] == [pq.question.prompt for pq in paper.questions]
 
@@ -203,7 +209,9 @@ def test_shown_blanks_count(shown_paper):
 
 
 def test_shown_blanks_count_of_a_two_blank_question(make_content, zhang):
-    root = make_content({"quizzes/two.yaml": """
+    root = make_content(
+        {
+            "quizzes/two.yaml": """
         id: two
         title: 两空
         questions:
@@ -211,7 +219,9 @@ def test_shown_blanks_count_of_a_two_blank_question(make_content, zhang):
             type: fill_blank
             prompt: 安全生产方针是___、预防为主、___。
             answer: [安全第一, [综合治理, 综合整治]]
-    """})
+    """
+        }
+    )
     quiz = load_catalog(root).quizzes["two"]
     [sq] = zhang.shown_questions(zhang.start_attempt(quiz, now=T0))
     assert sq.blanks == 2
@@ -219,6 +229,7 @@ def test_shown_blanks_count_of_a_two_blank_question(make_content, zhang):
 
 
 # -- quiz_status ---------------------------------------------------------------------------------
+
 
 def _open(zhang, small_quiz, windowed):
     return small_quiz, T0, None
@@ -313,6 +324,7 @@ def test_review_allowed(small_quiz, kind, closes, attempt_kind, now, allowed):
 
 # -- wrong-answer book ---------------------------------------------------------------------------
 
+
 def test_wrong_book_lists_exactly_the_wrong_questions(zhang, small_quiz):
     submitted(zhang, small_quiz, SOME_WRONG)
     book = zhang.wrong_book()
@@ -347,21 +359,23 @@ def test_wrong_book_counts_times_wrong_and_drops_what_was_later_right(zhang, sma
 
 
 def test_wrong_book_keys_drawn_questions_by_bank(make_content, zhang):
-    root = make_content({
-        "banks/mini.yaml": """
+    root = make_content(
+        {
+            "banks/mini.yaml": """
             id: mini
             title: 小题库
             questions:
               - {id: q1, type: true_false, prompt: 甲。, answer: 对}
               - {id: q2, type: true_false, prompt: 乙。, answer: 错}
         """,
-        "quizzes/drawn.yaml": """
+            "quizzes/drawn.yaml": """
             id: drawn
             title: 抽题
             draw:
               - {bank: mini, count: 2}
         """,
-    })
+        }
+    )
     quiz = load_catalog(root).quizzes["drawn"]
     submitted(zhang, quiz, {"mini/q1": "错", "mini/q2": "错"})
     assert [(w.key, w.quiz_id) for w in zhang.wrong_book()] == [("mini/q1", "drawn")]
@@ -398,7 +412,9 @@ def test_wrong_practice_keeps_the_option_order(zhang, tracker, explained):
     tracker.submit_attempt(first, SOME_WRONG, now=T0 + minutes(5))
     practice_id = zhang.start_wrong_practice(now=T0 + minutes(30))
     assert [pq.display_letters for pq in tracker.paper(practice_id).questions] == [
-        list("DBAC"), [], list("CAB"),
+        list("DBAC"),
+        [],
+        list("CAB"),
     ]
 
 

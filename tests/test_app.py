@@ -75,7 +75,10 @@ def test_login_form_labels(env, monkeypatch, lang, labels):
         assert f">{label}<" in body
 
 
-@pytest.mark.parametrize(("params", "message"), [({"login": "failed"}, "用户名或密码不正确。"), ({"login": "wait", "s": "120"}, "登录失败次数过多，请 120 秒后再试。")])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({"login": "failed"}, "用户名或密码不正确。"), ({"login": "wait", "s": "120"}, "登录失败次数过多，请 120 秒后再试。")],
+)
 def test_login_messages(env, params, message):
     assert [e.value for e in app(**params).error] == [message]
 
@@ -278,7 +281,9 @@ def test_time_limit_shows_a_countdown_and_the_server_submits_when_time_is_up(env
 
 
 # -- content management (organizers) --------------------------------------------------------------------
-BANK_UPLOAD = "id: uploaded\ntitle: 上传的题库\nquestions:\n  - {id: u1, type: single, prompt: 上传题, options: [甲, 乙], answer: A}\n"
+BANK_UPLOAD = (
+    "id: uploaded\ntitle: 上传的题库\nquestions:\n  - {id: u1, type: single, prompt: 上传题, options: [甲, 乙], answer: A}\n"
+)
 
 
 def content_page(env, user: str = "org") -> AppTest:
@@ -321,7 +326,9 @@ def test_hiding_a_quiz_from_the_content_page(env):
 
 
 def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
-    contest = SMALL_QUIZ.replace("id: small", "id: contest\nleaderboard: true\nkind: competition").replace("title: 小测验", "title: 网上竞赛")
+    contest = SMALL_QUIZ.replace("id: small", "id: contest\nleaderboard: true\nkind: competition").replace(
+        "title: 小测验", "title: 网上竞赛"
+    )
     content = write_files(env.path.parent / "c2", {"quizzes/contest.yaml": contest})
     monkeypatch.setenv("MINGDE_CONTENT", str(content))
     from quizzes import load_catalog
@@ -355,8 +362,9 @@ def test_results_page_shows_my_own_indicator(env):
 def test_upload_the_real_excel_template_imports_every_question(env):
     sample = (ROOT / "tests" / "data" / "import" / "question-bank-template-magicodes.xlsx").read_bytes()
     at = content_page(env)
-    at.file_uploader[0].set_value(("题库导入模板.xlsx", sample,
-                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    at.file_uploader[0].set_value(
+        ("题库导入模板.xlsx", sample, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ).run()
     assert not at.exception
     assert at.info[0].value.startswith("导入 404 题，跳过 0 项")
     assert "校验通过：题库" in at.success[0].value

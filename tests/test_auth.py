@@ -69,6 +69,7 @@ def outcome(tracker, username: str, password: str, now: dt.datetime) -> tuple:
 
 # -- sign_in ------------------------------------------------------------------------------------
 
+
 def test_sign_in_returns_the_account_and_a_token(people):
     result = sign_in(people, "alice", PASSWORD, now=T0)
     assert result.account == Account("alice", "employee", "E001")
@@ -124,6 +125,7 @@ def test_a_disabled_account_cannot_sign_in(people):
 
 
 # -- session_account ----------------------------------------------------------------------------
+
 
 def test_session_account_of_a_live_token(people):
     token = sign_in(people, "alice", PASSWORD, now=T0).token
@@ -205,6 +207,7 @@ def test_sign_out_everywhere_counts_the_sessions_it_ended(people):
 
 # -- MINGDE_SESSION_HOURS -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("setting", "hours"),
     [("2", 2), ("0.5", 0.5), ("48", 48), ("twelve", 12), ("", 12)],
@@ -235,6 +238,7 @@ def test_expired_sessions_are_purged_on_the_next_sign_in(people):
 
 
 # -- throttling ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("username", ["alice", "ghost"])
 @pytest.mark.parametrize(
@@ -280,7 +284,9 @@ def test_the_lock_ends_after_the_wait(people, failures, after, expected):
 def test_tries_while_locked_do_not_extend_the_lock(people):
     last = fail(people, "alice", 5)
     assert [outcome(people, "alice", WRONG, now=last + seconds(s)) for s in (10, 20, 50)] == [
-        ("throttled", 50), ("throttled", 40), ("throttled", 10),
+        ("throttled", 50),
+        ("throttled", 40),
+        ("throttled", 10),
     ]
     assert outcome(people, "alice", PASSWORD, now=last + seconds(60)) == ("ok",)
 
@@ -332,8 +338,16 @@ def test_unknown_and_known_names_are_throttled_alike(people):
     unknown = [outcome(people, "ghost", WRONG, now=t) for t in times]
     assert known == unknown
     failed = ("failed", "wrong user name or password")
-    assert known == [failed] * 5 + [("throttled", 60), ("throttled", 30), failed, ("throttled", 120), ("throttled", 90),
-                                    failed, ("throttled", 240), failed]
+    assert known == [failed] * 5 + [
+        ("throttled", 60),
+        ("throttled", 30),
+        failed,
+        ("throttled", 120),
+        ("throttled", 90),
+        failed,
+        ("throttled", 240),
+        failed,
+    ]
 
 
 def test_a_lock_is_per_user_name(people):

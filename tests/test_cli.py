@@ -93,11 +93,13 @@ def count(db: Path, table: str) -> int:
 
 # -- validate -----------------------------------------------------------------------------------
 
+
 def test_validate_a_good_folder(content):
     result = run(["validate", content])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "ok: 2 files: 1 lessons, 0 banks (0 questions), 1 quizzes, 0 live competitions; 0 problems"]
+        "ok: 2 files: 1 lessons, 0 banks (0 questions), 1 quizzes, 0 live competitions; 0 problems"
+    ]
 
 
 def test_validate_uses_the_content_option(content):
@@ -137,6 +139,7 @@ def test_validate_a_missing_folder(tmp_path):
 
 # -- schema -------------------------------------------------------------------------------------
 
+
 def test_schema_of_one_kind(tmp_path):
     result = run(["schema", "--kind", "quiz"])
     assert result.exit_code == 0
@@ -158,8 +161,16 @@ def test_schema_out_writes_one_file_per_kind(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(f"{k}.schema.json" for k in ("lesson", "bank", "quiz", "competition", "assessment"))
     assert json.loads((out / "lesson.schema.json").read_text(encoding="utf-8"))["title"] == "Mingde lesson file"
-    assert result.stdout.splitlines() == [str(out / n) for n in ("lesson.schema.json", "bank.schema.json", "quiz.schema.json",
-                                                               "competition.schema.json", "assessment.schema.json")]
+    assert result.stdout.splitlines() == [
+        str(out / n)
+        for n in (
+            "lesson.schema.json",
+            "bank.schema.json",
+            "quiz.schema.json",
+            "competition.schema.json",
+            "assessment.schema.json",
+        )
+    ]
 
 
 def test_schema_out_with_a_kind_writes_one_file(tmp_path):
@@ -175,6 +186,7 @@ def test_schema_unknown_kind_is_a_usage_error():
 
 
 # -- roster -------------------------------------------------------------------------------------
+
 
 def test_roster_import(db, roster_file):
     result = run(["roster", "import", roster_file, "--db", db])
@@ -244,6 +256,7 @@ def test_db_from_the_environment(db, roster_file):
 
 # -- users --------------------------------------------------------------------------------------
 
+
 def test_user_add_with_password_stdin(db):
     result = run(["user", "add", "boss", "--role", "admin", "--password-stdin", "--db", db], input="secretpass\n")
     assert result.exit_code == 0
@@ -269,8 +282,10 @@ def test_user_add_prompts_for_the_password_twice(db):
 
 def test_user_add_employee_account(db, roster_file):
     run(["roster", "import", roster_file, "--db", db])
-    result = run(["user", "add", "zhangsan", "--role", "employee", "--employee", "E001", "--password-stdin", "--db", db],
-                 input="secretpass\n")
+    result = run(
+        ["user", "add", "zhangsan", "--role", "employee", "--employee", "E001", "--password-stdin", "--db", db],
+        input="secretpass\n",
+    )
     assert result.exit_code == 0
     assert "zhangsan\temployee\tE001" in run(["user", "list", "--db", db]).stdout
 
@@ -339,6 +354,7 @@ def test_user_passwd_refused(db, user, password, message):
 
 
 # -- report participation -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def report_db(db, content):
@@ -441,6 +457,7 @@ def test_report_participation_bad_date(report_db, bad):
 
 # -- demo ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     """``mingde demo`` once on an empty database with a small content folder of our own."""
@@ -514,6 +531,7 @@ def test_demo_without_quizzes(db, tmp_path):
 
 # -- backup -------------------------------------------------------------------------------------
 
+
 def test_backup(db, roster_file, tmp_path):
     run(["roster", "import", roster_file, "--db", db])
     dest = tmp_path / "backups" / "copy.db"
@@ -522,7 +540,10 @@ def test_backup(db, roster_file, tmp_path):
     copy = sqlite3.connect(dest)
     try:
         assert copy.execute("SELECT id, name FROM employees ORDER BY id").fetchall() == [
-            ("E001", "张三"), ("E002", "李四"), ("E003", "王五")]
+            ("E001", "张三"),
+            ("E002", "李四"),
+            ("E003", "王五"),
+        ]
     finally:
         copy.close()
 

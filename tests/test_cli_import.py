@@ -59,11 +59,14 @@ def test_import_format_option_wins(tmp_path):
     assert r.exit_code == 0 and "answer: B" in r.stdout
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("junk.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(200), "not an Excel .xlsx workbook"),
-    ("empty.csv", b"", "the file is empty"),
-    ("binary.gift", b"\x00\x01" * 100, "not a text file"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("junk.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(200), "not an Excel .xlsx workbook"),
+        ("empty.csv", b"", "the file is empty"),
+        ("binary.gift", b"\x00\x01" * 100, "not a text file"),
+    ],
+)
 def test_unreadable_file_is_one_line_and_exit_1(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -128,13 +131,18 @@ def test_export_bank_then_import_again(tmp_path):
 
 
 def test_export_quiz_inline_questions(tmp_path):
-    content = write_files(tmp_path / "content", {"quizzes/q.yaml": """
+    content = write_files(
+        tmp_path / "content",
+        {
+            "quizzes/q.yaml": """
         id: q
         title: 小测验
         questions:
           - {id: a, type: single, prompt: 哪一个？, options: [甲, 乙], answer: A}
           - {id: b, type: true_false, prompt: 对吗？, answer: 对}
-    """})
+    """
+        },
+    )
     out = tmp_path / "q.xlsx"
     r = run(["export", "q", "-o", out, "--content", content])
     assert r.exit_code == 0 and "exported 2 question(s)" in r.stdout

@@ -22,23 +22,54 @@ T0 = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def q(qid: str, answer: str = "A") -> dict:
-    return {"id": qid, "type": "single", "prompt": f"题目 {qid}？", "options": ["甲", "乙", "丙"], "answer": answer,
-            "explanation": "因为甲"}
+    return {
+        "id": qid,
+        "type": "single",
+        "prompt": f"题目 {qid}？",
+        "options": ["甲", "乙", "丙"],
+        "answer": answer,
+        "explanation": "因为甲",
+    }
 
 
-COMP = LiveCompetition.model_validate({
-    "id": "test-live", "title": "测试现场赛", "kind": "competition", "start_score": 100,
-    "teams": [{"name": "A"}, {"name": "B"}, {"name": "C"}],
-    "rounds": [
-        {"name": "必答题", "type": "required", "per_team": 1, "points": 10, "penalty": 5, "time_limit": "30s",
-         "questions": [q("r1"), q("r2"), q("r3")]},
-        {"name": "抢答题", "type": "buzzer", "points": 10, "penalty": 10, "early_buzz_penalty": 5, "time_limit": "20s",
-         "questions": [q("b1"), q("b2")]},
-        {"name": "风险题", "type": "risk", "values": [10, 20, 30], "per_team": 1, "time_limit": "60s",
-         "questions": [q("k1"), q("k2"), q("k3")]},
-    ],
-    "tiebreak": {"questions": [q("t1"), q("t2"), q("t3", "B")]},
-})
+COMP = LiveCompetition.model_validate(
+    {
+        "id": "test-live",
+        "title": "测试现场赛",
+        "kind": "competition",
+        "start_score": 100,
+        "teams": [{"name": "A"}, {"name": "B"}, {"name": "C"}],
+        "rounds": [
+            {
+                "name": "必答题",
+                "type": "required",
+                "per_team": 1,
+                "points": 10,
+                "penalty": 5,
+                "time_limit": "30s",
+                "questions": [q("r1"), q("r2"), q("r3")],
+            },
+            {
+                "name": "抢答题",
+                "type": "buzzer",
+                "points": 10,
+                "penalty": 10,
+                "early_buzz_penalty": 5,
+                "time_limit": "20s",
+                "questions": [q("b1"), q("b2")],
+            },
+            {
+                "name": "风险题",
+                "type": "risk",
+                "values": [10, 20, 30],
+                "per_team": 1,
+                "time_limit": "60s",
+                "questions": [q("k1"), q("k2"), q("k3")],
+            },
+        ],
+        "tiebreak": {"questions": [q("t1"), q("t2"), q("t3", "B")]},
+    }
+)
 
 
 @pytest.fixture
@@ -71,11 +102,14 @@ def required(*results: str) -> list:
 
 
 # -- required round ---------------------------------------------------------------------------
-@pytest.mark.parametrize("results, scores", [
-    (("right", "right", "right"), {"A": 110, "B": 110, "C": 110}),
-    (("right", "wrong", "timeout"), {"A": 110, "B": 95, "C": 95}),
-    (("wrong", "wrong", "right"), {"A": 95, "B": 95, "C": 110}),
-])
+@pytest.mark.parametrize(
+    "results, scores",
+    [
+        (("right", "right", "right"), {"A": 110, "B": 110, "C": 110}),
+        (("right", "wrong", "timeout"), {"A": 110, "B": 95, "C": 95}),
+        (("wrong", "wrong", "right"), {"A": 95, "B": 95, "C": 110}),
+    ],
+)
 def test_required_round_scores(setup, results, scores):
     state, _ = play(setup, *required(*results))
     assert state.scores == scores
@@ -100,8 +134,15 @@ def test_open_sets_the_countdown(setup):
 # -- buzzer round -----------------------------------------------------------------------------
 @pytest.mark.parametrize("result, c_score", [("right", 120), ("wrong", 100), ("timeout", 100)])
 def test_buzzer_first_buzz_answers(setup, result, c_score):
-    state, _ = play(setup, *required("right", "right", "right"), "reveal", "open",
-                    {"kind": "buzz", "team": "C"}, {"kind": "buzz", "team": "A"}, judge(result))
+    state, _ = play(
+        setup,
+        *required("right", "right", "right"),
+        "reveal",
+        "open",
+        {"kind": "buzz", "team": "C"},
+        {"kind": "buzz", "team": "A"},
+        judge(result),
+    )
     assert [t for t, _ in state.buzz_order] == ["C", "A"]
     assert state.scores == {"A": 110, "B": 110, "C": c_score}
 
@@ -112,8 +153,15 @@ def test_early_buzz_is_penalised_and_may_not_answer(setup):
     assert state.history[-1].reason == "early_buzz"
     with pytest.raises(CompetitionRuleError, match="already buzzed"):
         apply(state, {"kind": "buzz", "team": "B"})
-    state, _ = play(setup, *required("right", "right", "right"), "reveal", {"kind": "buzz", "team": "B"}, "open",
-                    {"kind": "buzz", "team": "A"}, judge("right"))
+    state, _ = play(
+        setup,
+        *required("right", "right", "right"),
+        "reveal",
+        {"kind": "buzz", "team": "B"},
+        "open",
+        {"kind": "buzz", "team": "A"},
+        judge("right"),
+    )
     assert state.scores == {"A": 120, "B": 105, "C": 110}
 
 
@@ -128,12 +176,15 @@ def to_risk(results=("right", "wrong", "right")) -> list:
     return [*required(*results), "reveal", "open", "next", "reveal", "open", "next"]
 
 
-@pytest.mark.parametrize("results, order", [
-    (("right", "wrong", "right"), ["A", "C", "B"]),   # A and C level: team order
-    (("wrong", "wrong", "right"), ["C", "A", "B"]),
-    (("wrong", "right", "wrong"), ["B", "A", "C"]),
-    (("right", "right", "right"), ["A", "B", "C"]),
-])
+@pytest.mark.parametrize(
+    "results, order",
+    [
+        (("right", "wrong", "right"), ["A", "C", "B"]),  # A and C level: team order
+        (("wrong", "wrong", "right"), ["C", "A", "B"]),
+        (("wrong", "right", "wrong"), ["B", "A", "C"]),
+        (("right", "right", "right"), ["A", "B", "C"]),
+    ],
+)
 def test_risk_pick_order_by_score_then_team_order(setup, results, order):
     state, _ = play(setup, *to_risk(results))
     assert state.round_type == "risk"
@@ -155,8 +206,9 @@ def test_risk_order_is_fixed_for_the_cycle(setup):
 # -- auto judging and time ------------------------------------------------------------------------
 @pytest.mark.parametrize("choice, result, score", [("A", "right", 110), ("a", "right", 110), ("B", "wrong", 95)])
 def test_auto_judge_compares_the_submitted_choice(setup, choice, result, score):
-    state, events = play(setup, "start", "reveal", "open", {"kind": "submit_choice", "team": "A", "choice": choice},
-                         {"kind": "auto_judge"})
+    state, events = play(
+        setup, "start", "reveal", "open", {"kind": "submit_choice", "team": "A", "choice": choice}, {"kind": "auto_judge"}
+    )
     assert events[-1].kind == "judge" and events[-1].data["result"] == result and events[-1].data["auto"] is True
     assert state.scores["A"] == score
 
@@ -185,17 +237,28 @@ def test_undo_of_an_earlier_question_and_of_an_early_buzz(setup):
     state, _ = play(setup, *required("right", "wrong", "right"), {"kind": "undo", "reason": "复核"})
     assert state.scores == {"A": 110, "B": 95, "C": 100}
     state, _ = play(setup, {"kind": "undo", "reason": "复核"}, events=play(setup, *required("right", "wrong", "right"))[1])
-    state, _ = play(setup, *required("right", "right", "right"), "reveal", {"kind": "buzz", "team": "B"},
-                    {"kind": "undo", "reason": "按键误触"})
+    state, _ = play(
+        setup,
+        *required("right", "right", "right"),
+        "reveal",
+        {"kind": "buzz", "team": "B"},
+        {"kind": "undo", "reason": "按键误触"},
+    )
     assert state.scores["B"] == 110
 
 
-@pytest.mark.parametrize("commands, undo, message", [
-    (["start"], {"kind": "undo", "reason": "x"}, "no scoring action to undo"),
-    (["start", "reveal", "open", judge("wrong")], {"kind": "undo"}, "needs a reason"),
-    (["start", "reveal", "open", judge("wrong"), {"kind": "undo", "reason": "x"}], {"kind": "undo", "reason": "y", "target": 5},
-     "an undo cannot be undone"),
-])
+@pytest.mark.parametrize(
+    "commands, undo, message",
+    [
+        (["start"], {"kind": "undo", "reason": "x"}, "no scoring action to undo"),
+        (["start", "reveal", "open", judge("wrong")], {"kind": "undo"}, "needs a reason"),
+        (
+            ["start", "reveal", "open", judge("wrong"), {"kind": "undo", "reason": "x"}],
+            {"kind": "undo", "reason": "y", "target": 5},
+            "an undo cannot be undone",
+        ),
+    ],
+)
 def test_illegal_undo(setup, commands, undo, message):
     state, _ = play(setup, *commands)
     with pytest.raises(CompetitionRuleError, match=message):
@@ -207,8 +270,15 @@ def to_end(setup):
     """A and C level on 110 at the end, B on 95."""
     state, events = play(setup, *to_risk(("right", "wrong", "right")))
     for team in state.pick_order:
-        state, events = play(setup, {"kind": "pick_value", "team": team, "value": 10}, "reveal", "open",
-                             judge("right" if team != "B" else "wrong"), "next", events=events)
+        state, events = play(
+            setup,
+            {"kind": "pick_value", "team": team, "value": 10},
+            "reveal",
+            "open",
+            judge("right" if team != "B" else "wrong"),
+            "next",
+            events=events,
+        )
     return state, events
 
 
@@ -218,23 +288,35 @@ def test_tie_sudden_death_winner(setup):
     assert state.needs_tiebreak and state.top_tie() == ["A", "C"]
     with pytest.raises(CompetitionRuleError, match="level on top"):
         apply(state, {"kind": "finish"})
-    state, events = play(setup, "tiebreak", "reveal", "open", judge("wrong", team="A"), judge("wrong", team="C"), "next",
-                         events=events)
+    state, events = play(
+        setup, "tiebreak", "reveal", "open", judge("wrong", team="A"), judge("wrong", team="C"), "next", events=events
+    )
     assert state.phase == "tiebreak" and state.question_index == 1 and state.contenders == ["A", "C"]
     state, events = play(setup, "reveal", "open", judge("wrong", team="A"), judge("right", team="C"), "next", events=events)
     assert state.phase == "ended" and state.tiebreak_order == ["C", "A"] and not state.needs_tiebreak
     state, events = play(setup, "finish", events=events)
     assert state.phase == "finished"
-    assert state.ranking == [{"rank": 1, "team": "C", "score": 120}, {"rank": 2, "team": "A", "score": 120},
-                             {"rank": 3, "team": "B", "score": 85}]
+    assert state.ranking == [
+        {"rank": 1, "team": "C", "score": 120},
+        {"rank": 2, "team": "A", "score": 120},
+        {"rank": 3, "team": "B", "score": 85},
+    ]
     assert state.scores == {"A": 120, "B": 85, "C": 120}  # sudden death does not score
 
 
 def test_sudden_death_used_up_leaves_a_shared_rank(setup):
     state, events = to_end(setup)
     for _ in range(3):
-        state, events = play(setup, *(["tiebreak"] if state.phase == "ended" else []), "reveal", "open",
-                             judge("right", team="A"), judge("right", team="C"), "next", events=events)
+        state, events = play(
+            setup,
+            *(["tiebreak"] if state.phase == "ended" else []),
+            "reveal",
+            "open",
+            judge("right", team="A"),
+            judge("right", team="C"),
+            "next",
+            events=events,
+        )
     assert state.phase == "ended" and state.tiebreak_exhausted and not state.needs_tiebreak
     with pytest.raises(CompetitionRuleError, match="used up"):
         apply(state, {"kind": "tiebreak"})
@@ -245,40 +327,50 @@ def test_sudden_death_used_up_leaves_a_shared_rank(setup):
 def test_no_tie_finishes_directly(setup):
     state, events = play(setup, *to_risk(("right", "wrong", "wrong")))
     for team in list(state.pick_order):
-        state, events = play(setup, {"kind": "pick_value", "team": team, "value": 10}, "reveal", "open", judge("right"), "next",
-                             events=events)
+        state, events = play(
+            setup, {"kind": "pick_value", "team": team, "value": 10}, "reveal", "open", judge("right"), "next", events=events
+        )
     assert not state.needs_tiebreak
     state, _ = play(setup, "finish", events=events)
     assert [r["team"] for r in state.ranking] == ["A", "B", "C"] and [r["rank"] for r in state.ranking] == [1, 2, 2]
 
 
 # -- illegal commands ---------------------------------------------------------------------------
-@pytest.mark.parametrize("commands, command, message", [
-    ([], judge("right"), "not started"),
-    (["start"], "start", "cannot start"),
-    (["start"], "open", "show the question before opening"),
-    (["start"], judge("right"), "question is not shown"),
-    (["start", "reveal", "open"], judge("maybe"), "right, wrong or timeout"),
-    (["start", "reveal", "open", judge("right")], judge("right"), "already judged"),
-    (["start", "reveal", "open"], "next", "judge team 'A' before going on"),
-    (["start", "reveal"], {"kind": "buzz", "team": "A"}, "no buzzing in a required round"),
-    (["start", "reveal", "open"], {"kind": "submit_choice", "team": "B", "choice": "A"}, "team 'A' answers"),
-    (["start", "reveal", "open"], {"kind": "submit_choice", "team": "A", "choice": "Z"}, "not one of the options"),
-    (["start", "reveal", "open"], {"kind": "auto_judge"}, "has not submitted a choice"),
-    (["start", "reveal", "open"], {"kind": "buzz", "team": "Z"}, "no team 'Z'"),
-    (["start"], {"kind": "pick_value", "team": "A", "value": 10}, "only in a risk round"),
-    (to_risk(), {"kind": "pick_value", "team": "A", "value": 15}, "not one of 10, 20, 30"),
-    (to_risk(), {"kind": "pick_value", "team": "B", "value": 10}, "team 'A' picks now, not team 'B'"),
-    ([*to_risk(), {"kind": "pick_value", "team": "A", "value": 10}], {"kind": "pick_value", "team": "A", "value": 20},
-     "already picked 10"),
-    (to_risk(), "reveal", "must pick a value"),
-    ([*required("right", "right", "right"), "reveal", "open"], judge("right"), "nobody is answering"),
-    ([*required("right", "right", "right"), "reveal", "open", {"kind": "buzz", "team": "A"}], {"kind": "buzz", "team": "A"},
-     "already buzzed"),
-    (["start"], "finish", "cannot finish"),
-    (["start"], "tiebreak", "cannot start a sudden death"),
-    (["start"], {"kind": "fly"}, "unknown command"),
-])
+@pytest.mark.parametrize(
+    "commands, command, message",
+    [
+        ([], judge("right"), "not started"),
+        (["start"], "start", "cannot start"),
+        (["start"], "open", "show the question before opening"),
+        (["start"], judge("right"), "question is not shown"),
+        (["start", "reveal", "open"], judge("maybe"), "right, wrong or timeout"),
+        (["start", "reveal", "open", judge("right")], judge("right"), "already judged"),
+        (["start", "reveal", "open"], "next", "judge team 'A' before going on"),
+        (["start", "reveal"], {"kind": "buzz", "team": "A"}, "no buzzing in a required round"),
+        (["start", "reveal", "open"], {"kind": "submit_choice", "team": "B", "choice": "A"}, "team 'A' answers"),
+        (["start", "reveal", "open"], {"kind": "submit_choice", "team": "A", "choice": "Z"}, "not one of the options"),
+        (["start", "reveal", "open"], {"kind": "auto_judge"}, "has not submitted a choice"),
+        (["start", "reveal", "open"], {"kind": "buzz", "team": "Z"}, "no team 'Z'"),
+        (["start"], {"kind": "pick_value", "team": "A", "value": 10}, "only in a risk round"),
+        (to_risk(), {"kind": "pick_value", "team": "A", "value": 15}, "not one of 10, 20, 30"),
+        (to_risk(), {"kind": "pick_value", "team": "B", "value": 10}, "team 'A' picks now, not team 'B'"),
+        (
+            [*to_risk(), {"kind": "pick_value", "team": "A", "value": 10}],
+            {"kind": "pick_value", "team": "A", "value": 20},
+            "already picked 10",
+        ),
+        (to_risk(), "reveal", "must pick a value"),
+        ([*required("right", "right", "right"), "reveal", "open"], judge("right"), "nobody is answering"),
+        (
+            [*required("right", "right", "right"), "reveal", "open", {"kind": "buzz", "team": "A"}],
+            {"kind": "buzz", "team": "A"},
+            "already buzzed",
+        ),
+        (["start"], "finish", "cannot finish"),
+        (["start"], "tiebreak", "cannot start a sudden death"),
+        (["start"], {"kind": "fly"}, "unknown command"),
+    ],
+)
 def test_illegal_commands_raise_clearly(setup, commands, command, message):
     state, _ = play(setup, *commands)
     command = {"kind": command} if isinstance(command, str) else command
@@ -288,8 +380,9 @@ def test_illegal_commands_raise_clearly(setup, commands, command, message):
 
 def test_finished_competition_takes_no_commands(setup):
     state, events = to_end(setup)
-    state, events = play(setup, "tiebreak", "reveal", "open", judge("right", team="A"), judge("wrong", team="C"), "next", "finish",
-                         events=events)
+    state, events = play(
+        setup, "tiebreak", "reveal", "open", judge("right", team="A"), judge("wrong", team="C"), "next", "finish", events=events
+    )
     for c in ("finish", "next", "start"):
         with pytest.raises(CompetitionRuleError):
             apply(state, {"kind": c})
@@ -338,15 +431,22 @@ def test_setup_from_the_starter_competition(starter_catalog):
 
 def test_sudden_death_with_submitted_choices(setup):
     state, events = to_end(setup)
-    state, events = play(setup, "tiebreak", "reveal", "open",
-                         {"kind": "submit_choice", "team": "A", "choice": "B"}, {"kind": "submit_choice", "team": "C", "choice": "A"},
-                         events=events)
+    state, events = play(
+        setup,
+        "tiebreak",
+        "reveal",
+        "open",
+        {"kind": "submit_choice", "team": "A", "choice": "B"},
+        {"kind": "submit_choice", "team": "C", "choice": "A"},
+        events=events,
+    )
     with pytest.raises(CompetitionRuleError, match="not in the sudden death"):
         apply(state, {"kind": "submit_choice", "team": "B", "choice": "A"})
     with pytest.raises(CompetitionRuleError, match="which team"):
         apply(state, {"kind": "auto_judge"})
     with pytest.raises(CompetitionRuleError, match="judge every team"):
         apply(state, {"kind": "next"})
-    state, events = play(setup, {"kind": "auto_judge", "team": "A"}, {"kind": "auto_judge", "team": "C"}, "next", "finish",
-                         events=events)
+    state, events = play(
+        setup, {"kind": "auto_judge", "team": "A"}, {"kind": "auto_judge", "team": "C"}, "next", "finish", events=events
+    )
     assert [r["team"] for r in state.ranking] == ["C", "A", "B"] and [r["rank"] for r in state.ranking] == [1, 2, 3]

@@ -31,16 +31,22 @@ def fresh_cache():
 
 @pytest.fixture
 def roster(tracker):
-    for eid, name, dept in [("E001", "张一", "安监部"), ("E002", "李二", "安监部"), ("E003", "王三", "工会"),
-                            ("E004", "赵四", "工会"), ("E005", "钱五", "综合办")]:
+    for eid, name, dept in [
+        ("E001", "张一", "安监部"),
+        ("E002", "李二", "安监部"),
+        ("E003", "王三", "工会"),
+        ("E004", "赵四", "工会"),
+        ("E005", "钱五", "综合办"),
+    ]:
         tracker.add_employee(eid, name, dept)
     tracker.add_employee("E006", "孙六", "综合办", active=False)
     return tracker
 
 
 def new_run(tracker, mode="host", **kw):
-    return comps.create_run(tracker, HOST, DEPT_COMP, mode=mode, seed=3, now=at("2026-12-01T08:00"),
-                            captains={"安监部": "cap1", "工会": "cap2"}, **kw)
+    return comps.create_run(
+        tracker, HOST, DEPT_COMP, mode=mode, seed=3, now=at("2026-12-01T08:00"), captains={"安监部": "cap1", "工会": "cap2"}, **kw
+    )
 
 
 def do(tracker, run_id, *commands, account=HOST):
@@ -54,7 +60,10 @@ def test_create_run_with_departments(roster):
     run_id = new_run(roster)
     setup = comps.setup_of(roster, run_id)
     assert [(t.name, t.members, t.captain) for t in setup.teams] == [
-        ("安监部", ("E001", "E002"), "cap1"), ("工会", ("E003", "E004"), "cap2"), ("综合办", ("E005",), None)]
+        ("安监部", ("E001", "E002"), "cap1"),
+        ("工会", ("E003", "E004"), "cap2"),
+        ("综合办", ("E005",), None),
+    ]
     assert [sq.team for sq in setup.rounds[0].questions] == ["安监部", "工会", "综合办"]
     [row] = comps.runs(roster, "test-live")
     assert row["status"] == "setup" and row["mode"] == "host" and row["created_by"] == "host"
@@ -90,10 +99,28 @@ def test_events_have_server_time_and_no_gaps(roster):
 
 def test_restart_replays_to_the_same_state(roster, tmp_path):
     run_id = new_run(roster)
-    do(roster, run_id, "start", "reveal", "open", {"kind": "judge", "result": "right"}, "next",
-       "reveal", "open", {"kind": "judge", "result": "wrong"}, "next", "reveal", "open", {"kind": "judge", "result": "right"},
-       "next", "reveal", {"kind": "buzz", "team": "工会"}, "open", {"kind": "buzz", "team": "综合办"},
-       {"kind": "buzz", "team": "安监部"})
+    do(
+        roster,
+        run_id,
+        "start",
+        "reveal",
+        "open",
+        {"kind": "judge", "result": "right"},
+        "next",
+        "reveal",
+        "open",
+        {"kind": "judge", "result": "wrong"},
+        "next",
+        "reveal",
+        "open",
+        {"kind": "judge", "result": "right"},
+        "next",
+        "reveal",
+        {"kind": "buzz", "team": "工会"},
+        "open",
+        {"kind": "buzz", "team": "综合办"},
+        {"kind": "buzz", "team": "安监部"},
+    )
     before = comps.state(roster, run_id)
     roster.close()
     comps.clear_cache()
@@ -101,8 +128,21 @@ def test_restart_replays_to_the_same_state(roster, tmp_path):
     try:
         after = comps.state(again, run_id)
         assert after is not before
-        for field in ("seq", "phase", "round_index", "round_name", "question_index", "status", "answering_team", "buzz_order",
-                      "early_buzzes", "scores", "last_change", "open_at", "deadline"):
+        for field in (
+            "seq",
+            "phase",
+            "round_index",
+            "round_name",
+            "question_index",
+            "status",
+            "answering_team",
+            "buzz_order",
+            "early_buzzes",
+            "scores",
+            "last_change",
+            "open_at",
+            "deadline",
+        ):
             assert getattr(after, field) == getattr(before, field), field
         assert after.question.key == before.question.key
         assert after.scores == {"安监部": 110, "工会": 90, "综合办": 110}
@@ -115,11 +155,15 @@ def test_restart_replays_to_the_same_state(roster, tmp_path):
 
 def test_concurrent_buzzes_first_recorded_wins(tracker):
     names = [f"队{i:02d}" for i in range(10)]
-    comp = LiveCompetition.model_validate({
-        "id": "buzz-only", "title": "抢答", "kind": "competition",
-        "teams": [{"name": n} for n in names],
-        "rounds": [{"name": "抢答题", "type": "buzzer", "points": 10, "penalty": 10, "questions": [q("x1"), q("x2")]}],
-    })
+    comp = LiveCompetition.model_validate(
+        {
+            "id": "buzz-only",
+            "title": "抢答",
+            "kind": "competition",
+            "teams": [{"name": n} for n in names],
+            "rounds": [{"name": "抢答题", "type": "buzzer", "points": 10, "penalty": 10, "questions": [q("x1"), q("x2")]}],
+        }
+    )
     run_id = comps.create_run(tracker, HOST, comp, mode="devices", captains={n: f"cap{i}" for i, n in enumerate(names)})
     do(tracker, run_id, "start", "reveal", "open")
     barrier = threading.Barrier(20)
@@ -186,12 +230,29 @@ def test_host_mode_devices_cannot_buzz(roster):
 
 def play_to_end(tracker, run_id):
     do(tracker, run_id, "start", *["reveal", "open", {"kind": "judge", "result": "right"}, "next"] * 3)
-    do(tracker, run_id, "reveal", "open", {"kind": "buzz", "team": "工会"}, {"kind": "judge", "result": "right"}, "next",
-       "reveal", "open", "next")
+    do(
+        tracker,
+        run_id,
+        "reveal",
+        "open",
+        {"kind": "buzz", "team": "工会"},
+        {"kind": "judge", "result": "right"},
+        "next",
+        "reveal",
+        "open",
+        "next",
+    )
     for _ in range(3):
         team = comps.state(tracker, run_id).answering_team
-        do(tracker, run_id, {"kind": "pick_value", "team": team, "value": 10}, "reveal", "open",
-           {"kind": "judge", "result": "wrong" if team == "综合办" else "right"}, "next")
+        do(
+            tracker,
+            run_id,
+            {"kind": "pick_value", "team": team, "value": 10},
+            "reveal",
+            "open",
+            {"kind": "judge", "result": "wrong" if team == "综合办" else "right"},
+            "next",
+        )
 
 
 def test_finish_writes_results_and_members_once(roster):
@@ -200,13 +261,20 @@ def test_finish_writes_results_and_members_once(roster):
     assert comps.state(roster, run_id).scores == {"安监部": 120, "工会": 130, "综合办": 100}
     comps.finish(roster, HOST, run_id)
     assert comps.results(roster, run_id) == [
-        {"team": "工会", "rank": 1, "points": 130}, {"team": "安监部", "rank": 2, "points": 120},
-        {"team": "综合办", "rank": 3, "points": 100}]
-    members = list(roster.db.query("SELECT team, employee_id FROM competition_members WHERE run_id = ? ORDER BY employee_id",
-                                   (run_id,)))
-    assert members == [{"team": "安监部", "employee_id": "E001"}, {"team": "安监部", "employee_id": "E002"},
-                       {"team": "工会", "employee_id": "E003"}, {"team": "工会", "employee_id": "E004"},
-                       {"team": "综合办", "employee_id": "E005"}]
+        {"team": "工会", "rank": 1, "points": 130},
+        {"team": "安监部", "rank": 2, "points": 120},
+        {"team": "综合办", "rank": 3, "points": 100},
+    ]
+    members = list(
+        roster.db.query("SELECT team, employee_id FROM competition_members WHERE run_id = ? ORDER BY employee_id", (run_id,))
+    )
+    assert members == [
+        {"team": "安监部", "employee_id": "E001"},
+        {"team": "安监部", "employee_id": "E002"},
+        {"team": "工会", "employee_id": "E003"},
+        {"team": "工会", "employee_id": "E004"},
+        {"team": "综合办", "employee_id": "E005"},
+    ]
     run = comps.runs(roster)[0]
     assert run["status"] == "finished" and run["finished_at"]
     with pytest.raises(CompetitionRuleError, match="finished"):
@@ -236,8 +304,16 @@ def test_state_is_cached_until_a_new_event(roster, monkeypatch):
     assert st.seq == 3 and st.status == "open" and calls == [2]
     # another process writes an event: the next refresh sees a new last seq and replays once
     with roster.write() as db:
-        db["competition_events"].insert({"run_id": run_id, "seq": 4, "at": "2026-12-01T08:00:10.000+00:00", "actor": "host",
-                                         "kind": "judge", "data": '{"result": "right"}'})
+        db["competition_events"].insert(
+            {
+                "run_id": run_id,
+                "seq": 4,
+                "at": "2026-12-01T08:00:10.000+00:00",
+                "actor": "host",
+                "kind": "judge",
+                "data": '{"result": "right"}',
+            }
+        )
     st = comps.state(roster, run_id)
     assert st.seq == 4 and st.scores["安监部"] == 110 and calls == [2, 4]
     assert comps.state(roster, run_id) is st and calls == [2, 4]

@@ -87,7 +87,9 @@ def test_twenty_submissions_of_the_same_attempt_are_recorded_once(tracker, small
     winner = SHEETS[SCORES.index(row["score"])]
     # The recorded answers are exactly one thread's sheet, and the time is that thread's.
     paper = tracker.paper(attempt_id)
-    assert tracker.saved_responses(attempt_id) == {k: normalize_response(paper.question(k).question, v) for k, v in winner.items()}
+    assert tracker.saved_responses(attempt_id) == {
+        k: normalize_response(paper.question(k).question, v) for k, v in winner.items()
+    }
     assert tracker.db.execute("SELECT COUNT(*) FROM answers WHERE attempt_id = ?", (attempt_id,)).fetchone()[0] == QUESTIONS
     assert tracker.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 1
     submitted = {r["saved_at"] for r in tracker.db.query("SELECT saved_at FROM answers WHERE response IS NOT NULL")}

@@ -11,24 +11,54 @@ from quizzes.importers.export import BASE_HEADERS, safe_cell
 from quizzes.model import Bank
 from tests.conftest import CONTENT
 
-BANK = Bank.model_validate({
-    "id": "all-types",
-    "title": "五种题型",
-    "questions": [
-        {"id": "s", "type": "single", "prompt": "=1+1 的结果是？", "options": ["-2", "+2", "@2", "2"], "answer": "D",
-         "points": 2.5, "explanation": "=2", "tags": ["算术", "-负数"], "difficulty": "easy"},
-        {"id": "m", "type": "multiple", "prompt": "哪些是职业道德规范？", "options": ["爱岗敬业", "诚实守信", "投机取巧"], "answer": "A、B",
-         "difficulty": "medium"},
-        {"id": "t", "type": "true_false", "prompt": "诚实守信是职业道德的基本要求。", "answer": "对", "difficulty": "hard"},
-        {"id": "f", "type": "fill_blank", "prompt": "工会的基本职责是___，职代会是___。",
-         "answer": [["维护职工合法权益", "维权"], "民主管理的基本形式"], "tags": ["工会"]},
-        {"id": "f1", "type": "fill_blank", "prompt": "职业道德的核心是______。", "answer": ["为人民服务"]},
-        {"id": "c", "type": "scenario", "prompt": "同事请你代签到，你会？",
-         "options": [{"text": "婉拒并提醒", "credit": 1}, {"text": "报告领导", "credit": 0.5}, {"text": "照办", "credit": 0}],
-         "explanation": "诚信守纪。"},
-        {"id": "t2", "type": "true_false", "prompt": "可以收受服务对象的礼金。", "answer": False},
-    ],
-})
+BANK = Bank.model_validate(
+    {
+        "id": "all-types",
+        "title": "五种题型",
+        "questions": [
+            {
+                "id": "s",
+                "type": "single",
+                "prompt": "=1+1 的结果是？",
+                "options": ["-2", "+2", "@2", "2"],
+                "answer": "D",
+                "points": 2.5,
+                "explanation": "=2",
+                "tags": ["算术", "-负数"],
+                "difficulty": "easy",
+            },
+            {
+                "id": "m",
+                "type": "multiple",
+                "prompt": "哪些是职业道德规范？",
+                "options": ["爱岗敬业", "诚实守信", "投机取巧"],
+                "answer": "A、B",
+                "difficulty": "medium",
+            },
+            {"id": "t", "type": "true_false", "prompt": "诚实守信是职业道德的基本要求。", "answer": "对", "difficulty": "hard"},
+            {
+                "id": "f",
+                "type": "fill_blank",
+                "prompt": "工会的基本职责是___，职代会是___。",
+                "answer": [["维护职工合法权益", "维权"], "民主管理的基本形式"],
+                "tags": ["工会"],
+            },
+            {"id": "f1", "type": "fill_blank", "prompt": "职业道德的核心是______。", "answer": ["为人民服务"]},
+            {
+                "id": "c",
+                "type": "scenario",
+                "prompt": "同事请你代签到，你会？",
+                "options": [
+                    {"text": "婉拒并提醒", "credit": 1},
+                    {"text": "报告领导", "credit": 0.5},
+                    {"text": "照办", "credit": 0},
+                ],
+                "explanation": "诚信守纪。",
+            },
+            {"id": "t2", "type": "true_false", "prompt": "可以收受服务对象的礼金。", "answer": False},
+        ],
+    }
+)
 
 
 def without_ids(questions):
@@ -56,12 +86,18 @@ def test_exported_sheet_layout(tmp_path):
     assert single[cols["解析"]] == "'=2" and single[cols["难度"]] == "低难度"
     assert multiple[cols["题型"]] == "多选题" and multiple[cols["正确答案"]] == "AB"
     assert (tf[cols["题型"]], tf[cols["正确答案"]], tf2[cols["正确答案"]]) == ("判断题", "正确", "错误")
-    assert (fill[cols["答案1"]], fill[cols["答案2"]], fill[cols["知识点"]]) == ("维护职工合法权益|维权", "民主管理的基本形式", "工会")
+    assert (fill[cols["答案1"]], fill[cols["答案2"]], fill[cols["知识点"]]) == (
+        "维护职工合法权益|维权",
+        "民主管理的基本形式",
+        "工会",
+    )
     assert (scenario[cols["题型"]], scenario[cols["选项得分"]], scenario[cols["正确答案"]]) == ("情境题", "1,0.5,0", None)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
-                                                 ("normal", "normal"), ("", ""), (3, 3)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("normal", "normal"), ("", ""), (3, 3)],
+)
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
 

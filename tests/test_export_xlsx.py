@@ -11,16 +11,19 @@ import pytest
 
 from ui.export import COLUMN_NAMES, display_width, neutralise, to_csv_bytes, to_xlsx_bytes, write_table
 
-PARTICIPATION = pd.DataFrame({
-    "department": ["办公室", "=HYPERLINK(\"http://x\")", "合计"],
-    "headcount": [2, 1, 3],
-    "participants": [1, 1, 2],
-    "participation_rate": [0.5, 1.0, 0.6667],
-    "avg_percent": [71.0, float("nan"), 71.0],
-    "below_target": [True, False, True],
-})
-ITEMS = pd.DataFrame({"question_id": ["s1"], "facility": [0.4], "discrimination": [-1.0], "opt_A": [0.4],
-                      "flags": ["+区分度为负"]})
+PARTICIPATION = pd.DataFrame(
+    {
+        "department": ["办公室", '=HYPERLINK("http://x")', "合计"],
+        "headcount": [2, 1, 3],
+        "participants": [1, 1, 2],
+        "participation_rate": [0.5, 1.0, 0.6667],
+        "avg_percent": [71.0, float("nan"), 71.0],
+        "below_target": [True, False, True],
+    }
+)
+ITEMS = pd.DataFrame(
+    {"question_id": ["s1"], "facility": [0.4], "discrimination": [-1.0], "opt_A": [0.4], "flags": ["+区分度为负"]}
+)
 META = {"报表": "参与率", "考核周期": "2026Q1", "部门": "全部", "人数": 3}
 
 
@@ -47,7 +50,7 @@ def test_headers_frozen_pane_and_formats(workbook):
     assert ws["E2"].number_format == "0.00" and ws["E3"].value is None  # NaN becomes an empty cell
     assert ws["B2"].number_format == "General"
     assert ws["F2"].value is True
-    assert ws.column_dimensions["A"].width >= display_width("=HYPERLINK(\"http://x\")")
+    assert ws.column_dimensions["A"].width >= display_width('=HYPERLINK("http://x")')
     assert ws.column_dimensions["D"].width >= display_width("参与率")
     items = workbook["试题分析"]
     assert [c.value for c in items[1]] == ["题目", "难度(通过率)", "区分度(上下27%)", "选A", "提示"]
@@ -56,7 +59,7 @@ def test_headers_frozen_pane_and_formats(workbook):
 
 
 def test_formulas_are_neutralised(workbook):
-    assert workbook["参与率"]["A3"].value == "'=HYPERLINK(\"http://x\")"
+    assert workbook["参与率"]["A3"].value == '\'=HYPERLINK("http://x")'
     assert workbook["参与率"]["A3"].data_type == "s"
     assert workbook["试题分析"]["E2"].value == "'+区分度为负"
     for text in ("=1+1", "+1", "-1", "@SUM(A1)"):

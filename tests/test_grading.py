@@ -18,20 +18,59 @@ TF = q(type="true_false", answer=True)
 TF_FALSE = q(type="true_false", answer="错")
 FILL = q(type="fill_blank", prompt="___、___、综合治理", answer=[["安全第一"], ["预防为主", "预防 为主"]], points=2)
 FILL_EN = q(type="fill_blank", prompt="The union law: ___", answer=["Trade Union Law"])
-SCEN = q(type="scenario", options=[{"text": "最佳", "credit": 1}, {"text": "尚可", "credit": 0.5}, {"text": "不当", "credit": 0}, {"text": "较差", "credit": 0.2}], points=3)
+SCEN = q(
+    type="scenario",
+    options=[
+        {"text": "最佳", "credit": 1},
+        {"text": "尚可", "credit": 0.5},
+        {"text": "不当", "credit": 0},
+        {"text": "较差", "credit": 0.2},
+    ],
+    points=3,
+)
 
 
 @pytest.mark.parametrize(
     ("question", "response", "points"),
     [
-        (SINGLE, "B", 2), (SINGLE, "b", 2), (SINGLE, "Ｂ", 2), (SINGLE, " B ", 2), (SINGLE, "A", 0), (SINGLE, None, 0), (SINGLE, "", 0),
-        (TF, True, 1), (TF, False, 0), (TF, "对", 1), (TF, "正确", 1), (TF, "√", 1), (TF, "T", 1), (TF, "错", 0), (TF, None, 0),
-        (TF_FALSE, False, 1), (TF_FALSE, "×", 1), (TF_FALSE, "F", 1), (TF_FALSE, "错误", 1), (TF_FALSE, True, 0),
-        (FILL, ["安全第一", "预防为主"], 2), (FILL, ["安全 第一", "预防为主"], 2), (FILL, ["安全第一", "预防　为主"], 2),
-        (FILL, ["安全第一", "预防 为主"], 2), (FILL, ["安全第一", ""], 1), (FILL, ["安全第一"], 1), (FILL, ["预防为主", "安全第一"], 0),
-        (FILL, ["安全第一", "综合治理"], 1), (FILL, None, 0),
-        (FILL_EN, ["trade union law"], 1), (FILL_EN, ["TRADE  UNION  LAW"], 1), (FILL_EN, ["Ｔｒａｄｅ Ｕｎｉｏｎ Ｌａｗ"], 1), (FILL_EN, "Trade Union Law", 1),
-        (SCEN, "A", 3), (SCEN, "B", 1.5), (SCEN, "C", 0), (SCEN, "D", 0.6), (SCEN, None, 0),
+        (SINGLE, "B", 2),
+        (SINGLE, "b", 2),
+        (SINGLE, "Ｂ", 2),
+        (SINGLE, " B ", 2),
+        (SINGLE, "A", 0),
+        (SINGLE, None, 0),
+        (SINGLE, "", 0),
+        (TF, True, 1),
+        (TF, False, 0),
+        (TF, "对", 1),
+        (TF, "正确", 1),
+        (TF, "√", 1),
+        (TF, "T", 1),
+        (TF, "错", 0),
+        (TF, None, 0),
+        (TF_FALSE, False, 1),
+        (TF_FALSE, "×", 1),
+        (TF_FALSE, "F", 1),
+        (TF_FALSE, "错误", 1),
+        (TF_FALSE, True, 0),
+        (FILL, ["安全第一", "预防为主"], 2),
+        (FILL, ["安全 第一", "预防为主"], 2),
+        (FILL, ["安全第一", "预防　为主"], 2),
+        (FILL, ["安全第一", "预防 为主"], 2),
+        (FILL, ["安全第一", ""], 1),
+        (FILL, ["安全第一"], 1),
+        (FILL, ["预防为主", "安全第一"], 0),
+        (FILL, ["安全第一", "综合治理"], 1),
+        (FILL, None, 0),
+        (FILL_EN, ["trade union law"], 1),
+        (FILL_EN, ["TRADE  UNION  LAW"], 1),
+        (FILL_EN, ["Ｔｒａｄｅ Ｕｎｉｏｎ Ｌａｗ"], 1),
+        (FILL_EN, "Trade Union Law", 1),
+        (SCEN, "A", 3),
+        (SCEN, "B", 1.5),
+        (SCEN, "C", 0),
+        (SCEN, "D", 0.6),
+        (SCEN, None, 0),
     ],
 )
 def test_score_by_type(question, response, points):
@@ -100,7 +139,9 @@ def test_malformed_responses_name_the_question(question, response, message):
     assert message in str(e.value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0.125, 0.13), (0.005, 0.01), (2.675, 2.68), (1 / 3, 0.33), (2 / 3, 0.67), (10, 10)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0.125, 0.13), (0.005, 0.01), (2.675, 2.68), (1 / 3, 0.33), (2 / 3, 0.67), (10, 10)]
+)
 def test_round2_rounds_halves_up(value, expected):
     assert round2(value) == expected
 

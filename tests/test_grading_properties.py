@@ -17,8 +17,16 @@ def multiple_questions(draw):
     n = draw(st.integers(2, 8))
     correct = draw(st.sets(st.sampled_from(LETTERS[:n]), min_size=1))
     points = draw(st.sampled_from([0.5, 1, 2, 3, 5, 7.5]))
-    q = Question.model_validate({"id": "q", "type": "multiple", "prompt": "p", "options": [f"选项{i}" for i in range(n)],
-                                 "answer": "".join(sorted(correct)), "points": points})
+    q = Question.model_validate(
+        {
+            "id": "q",
+            "type": "multiple",
+            "prompt": "p",
+            "options": [f"选项{i}" for i in range(n)],
+            "answer": "".join(sorted(correct)),
+            "points": points,
+        }
+    )
     return q
 
 
@@ -70,7 +78,14 @@ def test_fill_in_score_within_bounds_and_normalised_response_is_stable(answers, 
 def test_scenario_score_is_points_times_credit(credits, data):
     credits = [round(c, 2) for c in credits]
     credits[data.draw(st.integers(0, len(credits) - 1))] = 1.0
-    q = Question.model_validate({"id": "q", "type": "scenario", "prompt": "p", "points": 2,
-                                 "options": [{"text": f"选项{i}", "credit": c} for i, c in enumerate(credits)]})
+    q = Question.model_validate(
+        {
+            "id": "q",
+            "type": "scenario",
+            "prompt": "p",
+            "points": 2,
+            "options": [{"text": f"选项{i}", "credit": c} for i, c in enumerate(credits)],
+        }
+    )
     pick = data.draw(st.integers(0, len(credits) - 1))
     assert score_question(q, LETTERS[pick]) == round(2 * credits[pick] + 1e-9, 2)

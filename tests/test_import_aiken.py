@@ -35,17 +35,25 @@ def test_aiken_questions(tmp_path):
     assert r.format == "aiken"
     a, b = r.bank.questions
     assert (a.id, a.type, a.prompt, [o.text for o in a.options], a.answer) == (
-        "aiken-001", "single", "下列哪一项属于职业道德的基本要求？", ["爱岗敬业", "追求个人利益最大化", "只对领导负责"], "A")
+        "aiken-001",
+        "single",
+        "下列哪一项属于职业道德的基本要求？",
+        ["爱岗敬业", "追求个人利益最大化", "只对领导负责"],
+        "A",
+    )
     assert (b.prompt, b.answer) == ("诚实守信的要求是？", "A")
 
 
-@pytest.mark.parametrize(("option_line", "answer_line", "expected"), [
-    ("B. 乙", "ANSWER: B", "B"),
-    ("B) 乙", "ANSWER: B", "B"),
-    ("B．乙", "ANSWER：B", "B"),
-    ("B、乙", "answer: b", "B"),
-    ("B.乙", "ANSWER:B", "B"),
-])
+@pytest.mark.parametrize(
+    ("option_line", "answer_line", "expected"),
+    [
+        ("B. 乙", "ANSWER: B", "B"),
+        ("B) 乙", "ANSWER: B", "B"),
+        ("B．乙", "ANSWER：B", "B"),
+        ("B、乙", "answer: b", "B"),
+        ("B.乙", "ANSWER:B", "B"),
+    ],
+)
 def test_option_and_answer_notations(tmp_path, option_line, answer_line, expected):
     r = aiken(tmp_path, f"问题？\nA. 甲\n{option_line}\n{answer_line}\n")
     q = r.bank.questions[0]
@@ -58,7 +66,9 @@ def test_multiline_prompt_and_no_blank_line_between_questions(tmp_path):
 
 
 def test_malformed_questions_are_skipped_with_their_lines(tmp_path):
-    r = aiken(tmp_path, """
+    r = aiken(
+        tmp_path,
+        """
         好题？
         A. 甲
         B. 乙
@@ -87,7 +97,8 @@ def test_malformed_questions_are_skipped_with_their_lines(tmp_path):
         B.
         ANSWER: A
         ANSWER: B
-    """)
+    """,
+    )
     assert r.imported == 1
     assert r.skipped == [
         Skipped("line 6", "ANSWER D is not one of the options A–B"),
@@ -122,11 +133,14 @@ def test_gbk_text(tmp_path):
     assert import_file(path).bank.questions[0].options[1].text == "乙"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "the file is empty"),
-    (b"\x00\xff\x00\xfe" * 40, "not a text file"),
-    (b"just some prose\nwithout any syntax\n", "neither GIFT nor Aiken syntax found"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\xff\x00\xfe" * 40, "not a text file"),
+        (b"just some prose\nwithout any syntax\n", "neither GIFT nor Aiken syntax found"),
+    ],
+)
 def test_unreadable_aiken(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)

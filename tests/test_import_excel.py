@@ -101,7 +101,11 @@ def test_sample_yaml_loads_back(sample):
     again = validate_source(parse_yaml(sample.yaml_text, "drawing.yaml"), Bank)
     assert [q.model_dump() for q in again.questions] == [q.model_dump() for q in sample.bank.questions]
     first = sample.yaml_text.split("- id: ", 2)[1]
-    keys = [line.split(":")[0].strip() for line in first.splitlines() if line.startswith("  ") and not line.startswith("  -") and ":" in line]
+    keys = [
+        line.split(":")[0].strip()
+        for line in first.splitlines()
+        if line.startswith("  ") and not line.startswith("  -") and ":" in line
+    ]
     assert keys == ["type", "prompt", "options", "answer", "explanation", "difficulty"]
 
 
@@ -111,27 +115,60 @@ def test_sample_yaml_loads_back(sample):
 FIELDS = ["type", "prompt", "A", "B", "C", "answer", "explanation", "points", "difficulty", "tags"]
 
 
-@pytest.mark.parametrize(("headers", "order"), [
-    (["题型", "题干", "选项A", "选项B", "选项C", "正确答案", "解析", "分值", "难度", "知识点"], FIELDS),
-    (["题干", "A", "B", "C", "答案", "知识点", "题型", "难度", "分值", "解析"],
-     ["prompt", "A", "B", "C", "answer", "tags", "type", "difficulty", "points", "explanation"]),
-    (["试题类型", "题目", "选项 a", "选项 b", "选项 c", "标准答案", "答案解析", "分数", "难易程度", "标签"], FIELDS),
-    (["题型*", "题干（必填）", "选项A", "选项B", "选项C", "正确答案", "解析", "分值", "难度", "知识点/标签"], FIELDS),
-    (["type", "question", "option A", "option B", "option C", "answer", "explanation", "points", "difficulty", "tags"], FIELDS),
-    (["选项C", "选项B", "选项A", "参考答案", "题目内容", "题目类型", "试题解析", "得分", "难易度", "考点"],
-     ["C", "B", "A", "answer", "prompt", "type", "explanation", "points", "difficulty", "tags"]),
-])
+@pytest.mark.parametrize(
+    ("headers", "order"),
+    [
+        (["题型", "题干", "选项A", "选项B", "选项C", "正确答案", "解析", "分值", "难度", "知识点"], FIELDS),
+        (
+            ["题干", "A", "B", "C", "答案", "知识点", "题型", "难度", "分值", "解析"],
+            ["prompt", "A", "B", "C", "answer", "tags", "type", "difficulty", "points", "explanation"],
+        ),
+        (["试题类型", "题目", "选项 a", "选项 b", "选项 c", "标准答案", "答案解析", "分数", "难易程度", "标签"], FIELDS),
+        (["题型*", "题干（必填）", "选项A", "选项B", "选项C", "正确答案", "解析", "分值", "难度", "知识点/标签"], FIELDS),
+        (
+            ["type", "question", "option A", "option B", "option C", "answer", "explanation", "points", "difficulty", "tags"],
+            FIELDS,
+        ),
+        (
+            ["选项C", "选项B", "选项A", "参考答案", "题目内容", "题目类型", "试题解析", "得分", "难易度", "考点"],
+            ["C", "B", "A", "answer", "prompt", "type", "explanation", "points", "difficulty", "tags"],
+        ),
+    ],
+)
 def test_header_aliases_in_any_order(tmp_path, headers, order):
-    values = {"type": "单选题", "prompt": "哪一项属于职业道德？", "A": "爱岗敬业", "B": "投机取巧", "C": "敷衍了事",
-              "answer": "A", "explanation": "爱岗敬业是首要要求。", "points": 2, "difficulty": "简单", "tags": "职业道德"}
+    values = {
+        "type": "单选题",
+        "prompt": "哪一项属于职业道德？",
+        "A": "爱岗敬业",
+        "B": "投机取巧",
+        "C": "敷衍了事",
+        "answer": "A",
+        "explanation": "爱岗敬业是首要要求。",
+        "points": 2,
+        "difficulty": "简单",
+        "tags": "职业道德",
+    }
     q = one(tmp_path, [[values[f] for f in order]], headers).bank.questions[0]
-    assert (q.type, q.prompt, [o.text for o in q.options], q.answer) == ("single", "哪一项属于职业道德？", ["爱岗敬业", "投机取巧", "敷衍了事"], "A")
+    assert (q.type, q.prompt, [o.text for o in q.options], q.answer) == (
+        "single",
+        "哪一项属于职业道德？",
+        ["爱岗敬业", "投机取巧", "敷衍了事"],
+        "A",
+    )
     assert (q.explanation, q.points, q.difficulty, q.tags) == ("爱岗敬业是首要要求。", 2, "easy", ["职业道德"])
 
 
 def test_header_below_a_title_row_and_unknown_columns_ignored(tmp_path):
-    path = xlsx(tmp_path / "b.xlsx", {"题库": [["职业道德题库（请勿修改表头）"], ["干扰列", "题干", "题型", "正确答案", "A", "B", "备注"],
-                                              [1, "诚信是否重要？", "单选题", "A", "重要 ", " 不重要", "随便"]]})
+    path = xlsx(
+        tmp_path / "b.xlsx",
+        {
+            "题库": [
+                ["职业道德题库（请勿修改表头）"],
+                ["干扰列", "题干", "题型", "正确答案", "A", "B", "备注"],
+                [1, "诚信是否重要？", "单选题", "A", "重要 ", " 不重要", "随便"],
+            ]
+        },
+    )
     r = import_file(path)
     assert [o.text for o in r.bank.questions[0].options] == ["重要", "不重要"]
     assert any("干扰列" in w and "备注" in w for w in r.warnings)
@@ -149,28 +186,70 @@ def test_points(tmp_path, points, expected):
     assert q.points == expected
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    ("ABD", "ABD"), ("A,B,D", "ABD"), ("A/B/D", "ABD"), ("A B D", "ABD"), ("A、B、D", "ABD"),
-    ("Ａ，Ｂ，Ｄ", "ABD"), ("A；B；D", "ABD"), ("abd", "ABD"), ("D,A", "AD"), ("A|C", "AC"),
-])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("ABD", "ABD"),
+        ("A,B,D", "ABD"),
+        ("A/B/D", "ABD"),
+        ("A B D", "ABD"),
+        ("A、B、D", "ABD"),
+        ("Ａ，Ｂ，Ｄ", "ABD"),
+        ("A；B；D", "ABD"),
+        ("abd", "ABD"),
+        ("D,A", "AD"),
+        ("A|C", "AC"),
+    ],
+)
 def test_multiple_answer_notations(tmp_path, answer, expected):
-    q = one(tmp_path, [["多选题", "哪些是职业道德规范？", "爱岗敬业", "诚实守信", "投机取巧", "办事公道", answer]]).bank.questions[0]
+    q = one(
+        tmp_path, [["多选题", "哪些是职业道德规范？", "爱岗敬业", "诚实守信", "投机取巧", "办事公道", answer]]
+    ).bank.questions[0]
     assert (q.type, q.answer) == ("multiple", expected)
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    ("正确", True), ("错误", False), ("对", True), ("错", False), ("是", True), ("否", False), ("√", True), ("×", False),
-    ("T", True), ("F", False), ("true", True), ("false", False), ("TRUE", True), (True, True), (False, False), (1, True), (0, False),
-])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("正确", True),
+        ("错误", False),
+        ("对", True),
+        ("错", False),
+        ("是", True),
+        ("否", False),
+        ("√", True),
+        ("×", False),
+        ("T", True),
+        ("F", False),
+        ("true", True),
+        ("false", False),
+        ("TRUE", True),
+        (True, True),
+        (False, False),
+        (1, True),
+        (0, False),
+    ],
+)
 def test_true_false_notations(tmp_path, answer, expected):
     q = one(tmp_path, [["判断题", "诚实守信是职业道德的基本要求。", None, None, None, None, answer]]).bank.questions[0]
     assert (q.type, q.options, q.answer) == ("true_false", None, expected)
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("单选题", "single"), ("单选", "single"), ("单项选择题", "single"), ("多选题", "multiple"), ("多选", "multiple"),
-    ("判断题", "true_false"), ("判断", "true_false"), ("填空题", "fill_blank"), ("填空", "fill_blank"), ("情境题", "scenario"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("单选题", "single"),
+        ("单选", "single"),
+        ("单项选择题", "single"),
+        ("多选题", "multiple"),
+        ("多选", "multiple"),
+        ("判断题", "true_false"),
+        ("判断", "true_false"),
+        ("填空题", "fill_blank"),
+        ("填空", "fill_blank"),
+        ("情境题", "scenario"),
+    ],
+)
 def test_type_codes(tmp_path, code, expected):
     answers = {"single": "A", "multiple": "AB", "true_false": "对", "fill_blank": "诚信", "scenario": "A"}
     prompt = "职业道德的核心是（ ）。" if expected == "fill_blank" else "关于职业道德？"
@@ -179,10 +258,20 @@ def test_type_codes(tmp_path, code, expected):
     assert q.type == expected
 
 
-@pytest.mark.parametrize(("word", "expected"), [
-    ("低难度", "easy"), ("中难度", "medium"), ("高难度", "hard"), ("简单", "easy"), ("一般", "medium"), ("困难", "hard"),
-    ("易", "easy"), ("中", "medium"), ("难", "hard"),
-])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("低难度", "easy"),
+        ("中难度", "medium"),
+        ("高难度", "hard"),
+        ("简单", "easy"),
+        ("一般", "medium"),
+        ("困难", "hard"),
+        ("易", "easy"),
+        ("中", "medium"),
+        ("难", "hard"),
+    ],
+)
 def test_difficulty_words(tmp_path, word, expected):
     q = one(tmp_path, [["单选题", "问", "甲", "乙", None, None, "A", None, None, word]]).bank.questions[0]
     assert q.difficulty == expected
@@ -195,7 +284,10 @@ def test_unknown_difficulty_is_a_warning(tmp_path):
 
 
 def test_short_answer_rows_are_skipped_with_row_and_reason(tmp_path):
-    r = one(tmp_path, [["单选题", "问", "甲", "乙", None, None, "A"], ["简答题", "谈谈你对职业道德的理解。", None, None, None, None, "略"]])
+    r = one(
+        tmp_path,
+        [["单选题", "问", "甲", "乙", None, None, "A"], ["简答题", "谈谈你对职业道德的理解。", None, None, None, None, "略"]],
+    )
     assert r.imported == 1
     assert r.skipped == [Skipped("Sheet1!row 3", "简答题: open-answer questions cannot be marked automatically")]
 
@@ -205,18 +297,25 @@ def test_short_answer_rows_are_skipped_with_row_and_reason(tmp_path):
 
 def test_fill_blank_columns_per_blank_and_alternatives(tmp_path):
     headers = ["题型", "题干", "答案1", "答案2"]
-    r = one(tmp_path, [["填空", "工会的基本职责是（ ），职代会是（  ）。", "维护职工合法权益|维权", "民主管理的基本形式；基本形式"]], headers)
+    r = one(
+        tmp_path,
+        [["填空", "工会的基本职责是（ ），职代会是（  ）。", "维护职工合法权益|维权", "民主管理的基本形式；基本形式"]],
+        headers,
+    )
     q = r.bank.questions[0]
     assert q.prompt == "工会的基本职责是___，职代会是___。"
     assert q.answer == [["维护职工合法权益", "维权"], ["民主管理的基本形式", "基本形式"]]
 
 
-@pytest.mark.parametrize(("prompt", "expected"), [
-    ("职业道德的核心是（ ）。", "职业道德的核心是___。"),
-    ("职业道德的核心是（）。", "职业道德的核心是___。"),
-    ("职业道德的核心是(  )。", "职业道德的核心是___。"),
-    ("职业道德的核心是___。", "职业道德的核心是___。"),
-])
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("职业道德的核心是（ ）。", "职业道德的核心是___。"),
+        ("职业道德的核心是（）。", "职业道德的核心是___。"),
+        ("职业道德的核心是(  )。", "职业道德的核心是___。"),
+        ("职业道德的核心是___。", "职业道德的核心是___。"),
+    ],
+)
 def test_fill_blank_paren_stems_become_blanks(tmp_path, prompt, expected):
     q = one(tmp_path, [["填空题", prompt, None, None, None, None, "为人民服务|服务人民"]]).bank.questions[0]
     assert (q.prompt, q.answer) == (expected, [["为人民服务", "服务人民"]])
@@ -232,25 +331,35 @@ def test_fill_blank_count_mismatch_is_skipped(tmp_path):
 
 
 def test_one_sheet_per_type(tmp_path):
-    path = xlsx(tmp_path / "b.xlsx", {
-        "单选题": [["题干", "A", "B", "答案"], ["单选问", "甲", "乙", "B"]],
-        "多选题": [["题干", "A", "B", "C", "答案"], ["多选问", "甲", "乙", "丙", "A/C"]],
-        "判断题": [["题干", "答案"], ["判断问", "√"]],
-        "填空题": [["题干", "答案"], ["填空问（ ）", "甲"]],
-        "说明": [["请按模板填写"]],
-    })
+    path = xlsx(
+        tmp_path / "b.xlsx",
+        {
+            "单选题": [["题干", "A", "B", "答案"], ["单选问", "甲", "乙", "B"]],
+            "多选题": [["题干", "A", "B", "C", "答案"], ["多选问", "甲", "乙", "丙", "A/C"]],
+            "判断题": [["题干", "答案"], ["判断问", "√"]],
+            "填空题": [["题干", "答案"], ["填空问（ ）", "甲"]],
+            "说明": [["请按模板填写"]],
+        },
+    )
     r = import_file(path)
-    assert [(q.type, q.answer) for q in r.bank.questions] == [("single", "B"), ("multiple", "AC"), ("true_false", True), ("fill_blank", [["甲"]])]
+    assert [(q.type, q.answer) for q in r.bank.questions] == [
+        ("single", "B"),
+        ("multiple", "AC"),
+        ("true_false", True),
+        ("fill_blank", [["甲"]]),
+    ]
     assert any("说明" in w for w in r.warnings)
 
 
 def test_long_layout(tmp_path):
-    rows = [["题目序号", "题型", "题干", "选项", "是否正确项", "解析"],
-            [1, "单选题", "哪一项属于职业道德？", "爱岗敬业", 1, "首要要求"],
-            [1, None, None, "投机取巧", 0, None],
-            [2, "多选题", "哪些是规范？", "诚实守信", 1, None],
-            [2, None, None, "办事公道", "1", None],
-            [2, None, None, "损公肥私", 0, None]]
+    rows = [
+        ["题目序号", "题型", "题干", "选项", "是否正确项", "解析"],
+        [1, "单选题", "哪一项属于职业道德？", "爱岗敬业", 1, "首要要求"],
+        [1, None, None, "投机取巧", 0, None],
+        [2, "多选题", "哪些是规范？", "诚实守信", 1, None],
+        [2, None, None, "办事公道", "1", None],
+        [2, None, None, "损公肥私", 0, None],
+    ]
     r = import_file(xlsx(tmp_path / "long.xlsx", {"Sheet1": rows}))
     a, b = r.bank.questions
     assert (a.type, [o.text for o in a.options], a.answer, a.explanation) == ("single", ["爱岗敬业", "投机取巧"], "A", "首要要求")
@@ -259,7 +368,9 @@ def test_long_layout(tmp_path):
 
 def test_scenario_credits(tmp_path):
     headers = ["题型", "题干", "选项A", "选项B", "选项C", "选项得分"]
-    q = one(tmp_path, [["情境题", "同事请你代签到，你会？", "婉拒并提醒", "报告领导", "照办", "1,0.5,0"]], headers).bank.questions[0]
+    q = one(
+        tmp_path, [["情境题", "同事请你代签到，你会？", "婉拒并提醒", "报告领导", "照办", "1,0.5,0"]], headers
+    ).bank.questions[0]
     assert [(o.text, o.credit) for o in q.options] == [("婉拒并提醒", 1), ("报告领导", 0.5), ("照办", 0)]
     assert q.answer is None
 
@@ -273,17 +384,23 @@ def test_types_inferred_without_a_type_column(tmp_path):
 # ---------------------------------------------------------------- bad rows: the exact row is reported
 
 
-@pytest.mark.parametrize(("row", "reason"), [
-    (["单选题", "问", "甲", "乙", None, None, "E"], "answer: 'E' is not one of the options A–B"),
-    (["单选题", "问", "甲", "乙", None, None, "AB"], "answer: a single-choice answer is one letter"),
-    (["单选题", "问", "甲", "乙", None, None, None], "answer: a single question needs an answer"),
-    (["单选题", "问", "甲", None, None, None, "A"], "options: a single question needs 2 to 8 options, not 1"),
-    (["单选题", "问", "甲", None, "丙", None, "A"], "option B is empty but a later option is filled"),
-    (["问答", None, "甲", "乙", None, None, "A"], "no 题干 (question text)"),
-    (["连线题", "问", "甲", "乙", None, None, "A"], "unknown 题型 '连线题' (单选题/多选题/判断题/填空题/情境题)"),
-    (["判断题", "问", None, None, None, None, "也许"], "answer: '也许' is not true or false (also 对/错, 正确/错误, √/×, T/F)"),
-    (["单选题", "问", "甲", "乙", None, None, "A", None, "两分"], "分值 '两分' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (["单选题", "问", "甲", "乙", None, None, "E"], "answer: 'E' is not one of the options A–B"),
+        (["单选题", "问", "甲", "乙", None, None, "AB"], "answer: a single-choice answer is one letter"),
+        (["单选题", "问", "甲", "乙", None, None, None], "answer: a single question needs an answer"),
+        (["单选题", "问", "甲", None, None, None, "A"], "options: a single question needs 2 to 8 options, not 1"),
+        (["单选题", "问", "甲", None, "丙", None, "A"], "option B is empty but a later option is filled"),
+        (["问答", None, "甲", "乙", None, None, "A"], "no 题干 (question text)"),
+        (["连线题", "问", "甲", "乙", None, None, "A"], "unknown 题型 '连线题' (单选题/多选题/判断题/填空题/情境题)"),
+        (
+            ["判断题", "问", None, None, None, None, "也许"],
+            "answer: '也许' is not true or false (also 对/错, 正确/错误, √/×, T/F)",
+        ),
+        (["单选题", "问", "甲", "乙", None, None, "A", None, "两分"], "分值 '两分' is not a number"),
+    ],
+)
 def test_bad_row_is_skipped_with_its_row(tmp_path, row, reason):
     good = ["单选题", "好题", "甲", "乙", None, None, "A"]
     r = one(tmp_path, [good, good, row, good])
@@ -314,7 +431,10 @@ def test_csv_encodings(tmp_path, encoding):
     path = tmp_path / "bank.csv"
     path.write_bytes(text.encode(encoding))
     r = import_file(path)
-    assert [(q.type, q.answer, q.difficulty) for q in r.bank.questions] == [("single", "A", "easy"), ("true_false", True, "medium")]
+    assert [(q.type, q.answer, q.difficulty) for q in r.bank.questions] == [
+        ("single", "A", "easy"),
+        ("true_false", True, "medium"),
+    ]
     assert r.bank.questions[0].options[0].text == "是的"
 
 
@@ -329,15 +449,18 @@ def test_csv_tab_separated_with_row_numbers(tmp_path):
 # ---------------------------------------------------------------- unreadable files: one clear message
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("junk.xlsx", bytes(range(256)) * 20, "not an Excel .xlsx workbook"),
-    ("renamed.xlsx", "题干,A,B\n问,甲,乙\n".encode(), "not an Excel .xlsx workbook"),
-    ("empty.xlsx", b"", "the file is empty"),
-    ("empty.csv", b"  \n", "the file is empty"),
-    ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Excel 97-2003 (.xls)"),
-    ("binary.csv", b"\x00\x01\x02PK\x03\x04" * 100, "not a text file"),
-    ("noheader.csv", "姓名,部门\n张三,办公室\n".encode(), "no question sheet found"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("junk.xlsx", bytes(range(256)) * 20, "not an Excel .xlsx workbook"),
+        ("renamed.xlsx", "题干,A,B\n问,甲,乙\n".encode(), "not an Excel .xlsx workbook"),
+        ("empty.xlsx", b"", "the file is empty"),
+        ("empty.csv", b"  \n", "the file is empty"),
+        ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Excel 97-2003 (.xls)"),
+        ("binary.csv", b"\x00\x01\x02PK\x03\x04" * 100, "not a text file"),
+        ("noheader.csv", "姓名,部门\n张三,办公室\n".encode(), "no question sheet found"),
+    ],
+)
 def test_unreadable_files(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -394,7 +517,11 @@ def test_chinese_file_name_gives_a_fallback_id(tmp_path):
 
 def test_progress_is_reported(tmp_path):
     calls = []
-    one(tmp_path, [["单选题", f"问{i}", "甲", "乙", None, None, "A"] for i in range(5)], progress=lambda d, t: calls.append((d, t)))
+    one(
+        tmp_path,
+        [["单选题", f"问{i}", "甲", "乙", None, None, "A"] for i in range(5)],
+        progress=lambda d, t: calls.append((d, t)),
+    )
     assert calls[0] == (0, 5) and calls[-1] == (5, 5)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
@@ -410,7 +537,9 @@ def test_the_package_never_imports_streamlit():
     import sys
 
     code = "import sys, quizzes.importers as m; m.import_file; import quizzes.importers.excel, quizzes.importers.gift, quizzes.importers.aiken; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -423,9 +552,13 @@ def test_a_bank_too_large_for_one_content_file_is_refused(tmp_path, monkeypatch)
 
 
 def test_long_layout_group_without_a_correct_option_is_skipped_at_its_first_row(tmp_path):
-    rows = [["题目序号", "题干", "选项内容", "是否正确项"],
-            [1, "好题", "甲", 1], [1, None, "乙", 0],
-            [2, "无正确项", "甲", 0], [2, None, "乙", 0]]
+    rows = [
+        ["题目序号", "题干", "选项内容", "是否正确项"],
+        [1, "好题", "甲", 1],
+        [1, None, "乙", 0],
+        [2, "无正确项", "甲", 0],
+        [2, None, "乙", 0],
+    ]
     r = import_file(xlsx(tmp_path / "long.xlsx", {"长表": rows}))
     assert r.imported == 1
     assert r.skipped == [Skipped("长表!row 4", "answer: a single question needs an answer")]

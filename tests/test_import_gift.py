@@ -28,34 +28,47 @@ def only(tmp_path: Path, text: str):
 
 def test_multiple_choice(tmp_path):
     q = only(tmp_path, "下列哪一项属于职业道德的基本要求？{=爱岗敬业 ~追求个人利益 ~只对领导负责}")
-    assert (q.type, q.prompt, [o.text for o in q.options], q.answer) == ("single", "下列哪一项属于职业道德的基本要求？", ["爱岗敬业", "追求个人利益", "只对领导负责"], "A")
+    assert (q.type, q.prompt, [o.text for o in q.options], q.answer) == (
+        "single",
+        "下列哪一项属于职业道德的基本要求？",
+        ["爱岗敬业", "追求个人利益", "只对领导负责"],
+        "A",
+    )
 
 
 def test_multiple_choice_over_several_lines_with_feedback(tmp_path):
-    q = only(tmp_path, """
+    q = only(
+        tmp_path,
+        """
         ::诚信::哪一项正确？{
           ~投机取巧#不对
           =诚实守信#对，这是基本要求
           ####诚实守信是立身之本。
         }
-    """)
+    """,
+    )
     assert (q.type, q.answer) == ("single", "B")
     assert q.explanation == "诚实守信是立身之本。\nA：不对\nB：对，这是基本要求"
 
 
-@pytest.mark.parametrize(("answers", "expected"), [
-    ("~%50%甲 ~%50%乙 ~%-100%丙", "AB"),
-    ("~%-50%甲 ~%50%乙 ~%50%丙", "BC"),
-    ("~%33.3%甲 ~%33.3%乙 ~%33.4%丙 ~%-100%丁", "ABC"),
-    ("~%100%甲 ~%0%乙", "A"),
-])
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ("~%50%甲 ~%50%乙 ~%-100%丙", "AB"),
+        ("~%-50%甲 ~%50%乙 ~%50%丙", "BC"),
+        ("~%33.3%甲 ~%33.3%乙 ~%33.4%丙 ~%-100%丁", "ABC"),
+        ("~%100%甲 ~%0%乙", "A"),
+    ],
+)
 def test_weights_make_multiple(tmp_path, answers, expected):
     q = only(tmp_path, f"哪些正确？{{{answers}}}")
     assert (q.type, q.answer) == ("multiple", expected)
 
 
-@pytest.mark.parametrize(("block", "expected"), [("{T}", True), ("{F}", False), ("{TRUE}", True), ("{FALSE}", False),
-                                                 ("{true}", True), ("{T#错了#对了}", True)])
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [("{T}", True), ("{F}", False), ("{TRUE}", True), ("{FALSE}", False), ("{true}", True), ("{T#错了#对了}", True)],
+)
 def test_true_false(tmp_path, block, expected):
     q = only(tmp_path, f"诚实守信是职业道德的基本要求。{block}")
     assert (q.type, q.options, q.answer, q.prompt) == ("true_false", None, expected, "诚实守信是职业道德的基本要求。")
@@ -76,7 +89,9 @@ def test_missing_word_multiple_choice(tmp_path):
     assert (q.type, q.prompt, q.answer) == ("single", "Moodle costs ___ to download.", "B")
 
 
-@pytest.mark.parametrize(("escaped", "plain"), [("\\~", "~"), ("\\=", "="), ("\\#", "#"), ("\\{", "{"), ("\\}", "}"), ("\\:", ":")])
+@pytest.mark.parametrize(
+    ("escaped", "plain"), [("\\~", "~"), ("\\=", "="), ("\\#", "#"), ("\\{", "{"), ("\\}", "}"), ("\\:", ":")]
+)
 def test_escapes(tmp_path, escaped, plain):
     q = only(tmp_path, f"::t{escaped}x:: 1{escaped}2 的结果？{{=a{escaped}b ~c}}")
     assert q.prompt == f"1{plain}2 的结果？"
@@ -89,7 +104,9 @@ def test_escaped_newline_and_backslash(tmp_path):
 
 
 def test_comments_and_category(tmp_path):
-    r = gift(tmp_path, """
+    r = gift(
+        tmp_path,
+        """
         // 这是注释，不是题目
         $CATEGORY: $course$/top/职业道德/诚信
 
@@ -98,17 +115,21 @@ def test_comments_and_category(tmp_path):
 
         $CATEGORY: 安全生产
         安全第一？{T}
-    """)
+    """,
+    )
     assert [q.tags for q in r.bank.questions] == [["诚信"], ["安全生产"]]
 
 
-@pytest.mark.parametrize(("text", "prompt", "option"), [
-    ("[html]<p>What is <b>2+2</b>?</p>{=<i>4</i> ~5}", "What is 2+2?", "4"),
-    ("[html]A &amp; B<script>alert(1)</script>?{=yes ~no}", "A & B?", "yes"),
-    ("[markdown]What is **2+2**?{=4 ~5}", "What is **2+2**?", "4"),
-    ("[plain]What is 2+2?{=4 ~5}", "What is 2+2?", "4"),
-    ("::t::[html]<div>问题</div>{=<span>甲</span> ~乙}", "问题", "甲"),
-])
+@pytest.mark.parametrize(
+    ("text", "prompt", "option"),
+    [
+        ("[html]<p>What is <b>2+2</b>?</p>{=<i>4</i> ~5}", "What is 2+2?", "4"),
+        ("[html]A &amp; B<script>alert(1)</script>?{=yes ~no}", "A & B?", "yes"),
+        ("[markdown]What is **2+2**?{=4 ~5}", "What is **2+2**?", "4"),
+        ("[plain]What is 2+2?{=4 ~5}", "What is 2+2?", "4"),
+        ("::t::[html]<div>问题</div>{=<span>甲</span> ~乙}", "问题", "甲"),
+    ],
+)
 def test_format_prefixes(tmp_path, text, prompt, option):
     q = only(tmp_path, text)
     assert (q.prompt, q.options[0].text) == (prompt, option)
@@ -122,7 +143,9 @@ def test_stray_html_is_stripped_with_a_warning(tmp_path):
 
 
 def test_unsupported_kinds_are_skipped_with_their_lines(tmp_path):
-    r = gift(tmp_path, """
+    r = gift(
+        tmp_path,
+        """
         // kinds Mingde cannot mark
         Good one {=a ~b}
 
@@ -140,7 +163,8 @@ def test_unsupported_kinds_are_skipped_with_their_lines(tmp_path):
         No correct answer {~a ~b}
 
         Unclosed {=a ~b
-    """)
+    """,
+    )
     assert r.imported == 1
     assert r.skipped == [
         Skipped("line 4", "numeric question {#…}: not supported"),
@@ -170,12 +194,15 @@ def test_yaml_loads_back_and_ids(tmp_path):
     assert again.title == "GIFT 题库"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "the file is empty"),
-    (b"\x00\x01\x02\x03" * 50, "not a text file"),
-    (b"// only a comment\n", "no GIFT questions found"),
-    (b"Essay {}\n", "no question could be imported; 1 skipped, the first: line 1: essay question"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02\x03" * 50, "not a text file"),
+        (b"// only a comment\n", "no GIFT questions found"),
+        (b"Essay {}\n", "no question could be imported; 1 skipped, the first: line 1: essay question"),
+    ],
+)
 def test_unreadable_gift(tmp_path, content, message):
     path = tmp_path / "bad.gift"
     path.write_bytes(content)

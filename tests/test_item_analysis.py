@@ -51,8 +51,10 @@ def graded(tracker, small_quiz):
 
 
 def table(df) -> dict[str, dict]:
-    return {row["question_id"]: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-            for row in df.to_dict("records")}
+    return {
+        row["question_id"]: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in df.to_dict("records")
+    }
 
 
 def test_item_statistics_by_hand(graded):
@@ -95,25 +97,55 @@ def test_bank_questions_across_quizzes(tracker):
     tracker.add_employee("E2", "二", "D")
     question = {"id": "q1", "type": "single", "prompt": "哪一个？", "options": ["甲", "乙", "丙"], "answer": "B"}
     other = {"id": "own", "type": "true_false", "prompt": "对吗？", "answer": True}
-    paper = {"quiz_id": "x", "seed": 0, "multiple_scoring": "all_or_nothing", "pass_percent": 60,
-             "questions": [{"key": "bk/q1", "order": [2, 0, 1], "question": question},
-                           {"key": "own", "order": [], "question": other}]}
+    paper = {
+        "quiz_id": "x",
+        "seed": 0,
+        "multiple_scoring": "all_or_nothing",
+        "pass_percent": 60,
+        "questions": [{"key": "bk/q1", "order": [2, 0, 1], "question": question}, {"key": "own", "order": [], "question": other}],
+    }
     with tracker.write() as db:
         for emp, quiz, percent, response, correct in [("E1", "x", 100, "B", 1), ("E2", "y", 0, "C", 0)]:
             aid = uuid.uuid4().hex
             when = "2026-03-01T00:00:00.000+00:00"
-            db["attempts"].insert({"id": aid, "employee_id": emp, "quiz_id": quiz, "quiz_kind": "quiz", "seed": 0,
-                                   "paper": json.dumps(paper, ensure_ascii=False), "started_at": when,
-                                   "submitted_at": when, "score": percent, "max_score": 100, "percent": percent,
-                                   "passed": int(percent >= 60)})
-            db["answers"].insert_all([
-                {"attempt_id": aid, "question_id": "bk/q1", "position": 0, "response": json.dumps(response),
-                 "points": correct, "correct": correct},
-                {"attempt_id": aid, "question_id": "own", "position": 1, "response": "true", "points": 1, "correct": 1},
-            ])
+            db["attempts"].insert(
+                {
+                    "id": aid,
+                    "employee_id": emp,
+                    "quiz_id": quiz,
+                    "quiz_kind": "quiz",
+                    "seed": 0,
+                    "paper": json.dumps(paper, ensure_ascii=False),
+                    "started_at": when,
+                    "submitted_at": when,
+                    "score": percent,
+                    "max_score": 100,
+                    "percent": percent,
+                    "passed": int(percent >= 60),
+                }
+            )
+            db["answers"].insert_all(
+                [
+                    {
+                        "attempt_id": aid,
+                        "question_id": "bk/q1",
+                        "position": 0,
+                        "response": json.dumps(response),
+                        "points": correct,
+                        "correct": correct,
+                    },
+                    {"attempt_id": aid, "question_id": "own", "position": 1, "response": "true", "points": 1, "correct": 1},
+                ]
+            )
     t = table(item_analysis(tracker, LEADER, bank_id="bk"))
     assert list(t) == ["bk/q1"]
     row = t["bk/q1"]
     # authored letters, whatever the display order was
-    assert (row["presented"], row["facility"], row["discrimination"], row["opt_A"], row["opt_B"], row["opt_C"]) == \
-        (2, 0.5, 1.0, 0.0, 0.5, 0.5)
+    assert (row["presented"], row["facility"], row["discrimination"], row["opt_A"], row["opt_B"], row["opt_C"]) == (
+        2,
+        0.5,
+        1.0,
+        0.0,
+        0.5,
+        0.5,
+    )

@@ -10,15 +10,23 @@ from quizzes.model import Quiz
 from tests.conftest import at
 from tracker import leaderboard as lb
 
-CONTEST = Quiz.model_validate({
-    "id": "online-contest", "title": "网上竞赛", "kind": "competition", "leaderboard": True, "max_attempts": 2,
-    "opens": "2026-12-01T08:00:00+00:00", "closes": "2026-12-10T10:00:00+00:00",
-    "shuffle_questions": False, "shuffle_options": False,
-    "questions": [
-        {"id": "q1", "type": "single", "prompt": "一？", "options": ["对", "错"], "answer": "A"},
-        {"id": "q2", "type": "single", "prompt": "二？", "options": ["对", "错"], "answer": "A"},
-    ],
-})
+CONTEST = Quiz.model_validate(
+    {
+        "id": "online-contest",
+        "title": "网上竞赛",
+        "kind": "competition",
+        "leaderboard": True,
+        "max_attempts": 2,
+        "opens": "2026-12-01T08:00:00+00:00",
+        "closes": "2026-12-10T10:00:00+00:00",
+        "shuffle_questions": False,
+        "shuffle_options": False,
+        "questions": [
+            {"id": "q1", "type": "single", "prompt": "一？", "options": ["对", "错"], "answer": "A"},
+            {"id": "q2", "type": "single", "prompt": "二？", "options": ["对", "错"], "answer": "A"},
+        ],
+    }
+)
 BOTH = {"q1": "A", "q2": "A"}
 HALF = {"q1": "A", "q2": "B"}
 
@@ -37,16 +45,22 @@ def sit(tracker, employee_id, start, seconds, responses):
 
 @pytest.fixture
 def contest(tracker):
-    for eid, dept, team in [("E001", "安监部", "一班"), ("E002", "安监部", "一班"), ("E003", "安监部", "二班"),
-                            ("E004", "工会", None), ("E005", "工会", None), ("E007", "综合办", None)]:
+    for eid, dept, team in [
+        ("E001", "安监部", "一班"),
+        ("E002", "安监部", "一班"),
+        ("E003", "安监部", "二班"),
+        ("E004", "工会", None),
+        ("E005", "工会", None),
+        ("E007", "综合办", None),
+    ]:
         tracker.add_employee(eid, eid, dept, team)
     tracker.add_employee("E006", "E006", "工会", active=False)
     sit(tracker, "E001", "2026-12-02T09:00", 60, BOTH)
     sit(tracker, "E002", "2026-12-02T09:00", 30, BOTH)
     sit(tracker, "E004", "2026-12-03T09:00", 10, HALF)
     sit(tracker, "E005", "2026-12-03T10:00", 60, BOTH)
-    sit(tracker, "E007", "2026-12-04T09:00", 20, HALF)       # the first attempt counts …
-    sit(tracker, "E007", "2026-12-05T09:00", 5, BOTH)        # … not this better second one
+    sit(tracker, "E007", "2026-12-04T09:00", 20, HALF)  # the first attempt counts …
+    sit(tracker, "E007", "2026-12-05T09:00", 5, BOTH)  # … not this better second one
     return tracker
 
 
@@ -64,11 +78,25 @@ def test_departments_are_participation_weighted(contest):
     deps = lb.leaderboard(contest, CONTEST, now=at("2026-12-10T12:00")).departments
     rows = {r["department"]: r for r in deps.to_dict("records")}
     # 安监部: (100 + 100) / 3 active = 66.67 — its two strong members do not carry the third
-    assert rows["安监部"] == {"department": "安监部", "rank": 2, "headcount": 3, "participants": 2,
-                           "participation_rate": 0.6667, "mean_percent": 100.0, "score": 66.67}
+    assert rows["安监部"] == {
+        "department": "安监部",
+        "rank": 2,
+        "headcount": 3,
+        "participants": 2,
+        "participation_rate": 0.6667,
+        "mean_percent": 100.0,
+        "score": 66.67,
+    }
     # 工会: (50 + 100) / 2 active (E006 left and does not count) = 75
-    assert rows["工会"] == {"department": "工会", "rank": 1, "headcount": 2, "participants": 2,
-                               "participation_rate": 1.0, "mean_percent": 75.0, "score": 75.0}
+    assert rows["工会"] == {
+        "department": "工会",
+        "rank": 1,
+        "headcount": 2,
+        "participants": 2,
+        "participation_rate": 1.0,
+        "mean_percent": 75.0,
+        "score": 75.0,
+    }
     assert rows["综合办"]["score"] == 50.0 and rows["综合办"]["rank"] == 3
     assert list(deps["department"]) == ["工会", "安监部", "综合办"]
 
@@ -76,7 +104,9 @@ def test_departments_are_participation_weighted(contest):
 def test_teams_of_departments(contest):
     teams = lb.leaderboard(contest, CONTEST, now=at("2026-12-10T12:00")).teams
     assert [(r["department"], r["team"], r["score"], r["rank"]) for r in teams.to_dict("records")] == [
-        ("安监部", "一班", 100.0, 1), ("安监部", "二班", 0.0, 2)]
+        ("安监部", "一班", 100.0, 1),
+        ("安监部", "二班", 0.0, 2),
+    ]
 
 
 def test_live_while_open(contest):
@@ -102,5 +132,14 @@ def test_empty_board(tracker):
     tracker.add_employee("E001", "E001", "安监部")
     board = lb.leaderboard(tracker, CONTEST, now=at("2026-12-02T08:00"))
     assert board.individuals.empty
-    assert board.departments.to_dict("records") == [{"department": "安监部", "rank": 1, "headcount": 1, "participants": 0,
-                                                     "participation_rate": 0.0, "mean_percent": 0.0, "score": 0.0}]
+    assert board.departments.to_dict("records") == [
+        {
+            "department": "安监部",
+            "rank": 1,
+            "headcount": 1,
+            "participants": 0,
+            "participation_rate": 0.0,
+            "mean_percent": 0.0,
+            "score": 0.0,
+        }
+    ]

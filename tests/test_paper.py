@@ -6,10 +6,14 @@ import pytest
 
 from quizzes import DrawError, Paper, draw_paper, grade, load_catalog
 
-BANK = "id: bank\ntitle: 题库\nquestions:\n" + "".join(
-    f"  - {{id: q{i}, type: single, prompt: 题{i}, options: [甲, 乙, 丙, 丁], answer: A, tags: [{'廉洁自律' if i % 2 else '安全生产'}], difficulty: {'easy' if i < 10 else 'hard'}}}\n"
-    for i in range(20)
-) + "  - {id: tf1, type: true_false, prompt: 判断, answer: true}\n"
+BANK = (
+    "id: bank\ntitle: 题库\nquestions:\n"
+    + "".join(
+        f"  - {{id: q{i}, type: single, prompt: 题{i}, options: [甲, 乙, 丙, 丁], answer: A, tags: [{'廉洁自律' if i % 2 else '安全生产'}], difficulty: {'easy' if i < 10 else 'hard'}}}\n"
+        for i in range(20)
+    )
+    + "  - {id: tf1, type: true_false, prompt: 判断, answer: true}\n"
+)
 
 QUIZ = """
 id: drawn

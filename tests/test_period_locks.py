@@ -26,8 +26,12 @@ def test_locked_period_returns_the_stored_figures(setup):
     tracker, catalog = setup
     figures = r.assessment_indicators(tracker, LEADER, "2026Q1", catalog)
     lock = r.lock_period(tracker, LEADER, "2026Q1", figures, reason="一季度考核定稿", now=at("2026-04-05T02:00"))
-    assert lock == {"period_key": "2026Q1", "locked_at": "2026-04-05T02:00:00.000+00:00", "locked_by": "boss",
-                    "reason": "一季度考核定稿"}
+    assert lock == {
+        "period_key": "2026Q1",
+        "locked_at": "2026-04-05T02:00:00.000+00:00",
+        "locked_by": "boss",
+        "reason": "一季度考核定稿",
+    }
     # the data and the rules change afterwards
     with tracker.write() as db:
         add_attempt(db, "A3", "qh", "2026-02-01T02:00", 100)
@@ -79,8 +83,9 @@ def test_double_lock_and_unlocking_an_open_period(setup):
     assert len(r.lock_log(tracker, LEADER)) == 1  # failed calls write nothing
 
 
-@pytest.mark.parametrize("account", [Account("o", "organizer"), Account("e", "employee", "A1"),
-                                     Account("b", "leader", disabled=True), None])
+@pytest.mark.parametrize(
+    "account", [Account("o", "organizer"), Account("e", "employee", "A1"), Account("b", "leader", disabled=True), None]
+)
 def test_only_leaders_and_admins_lock(setup, account):
     tracker, catalog = setup
     figures = r.assessment_indicators(tracker, LEADER, "2026Q1", catalog)

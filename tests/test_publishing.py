@@ -15,8 +15,16 @@ BANK = "id: extra\ntitle: 新题库\nquestions:\n  - {id: x1, type: true_false, 
 
 @pytest.mark.parametrize(
     ("name", "safe"),
-    [("题库.yaml", "upload"), ("../../etc/passwd", "passwd"), ("..\\..\\win.ini", "win"), ("My Bank 2026.YAML", "my-bank-2026"),
-     ("a/b/c.yaml", "c"), ("", "upload"), (".hidden", "upload"), ("x" * 100 + ".yaml", "x" * 60)],
+    [
+        ("题库.yaml", "upload"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\win.ini", "win"),
+        ("My Bank 2026.YAML", "my-bank-2026"),
+        ("a/b/c.yaml", "c"),
+        ("", "upload"),
+        (".hidden", "upload"),
+        ("x" * 100 + ".yaml", "x" * 60),
+    ],
 )
 def test_safe_name(name, safe):
     assert safe_name(name) == safe
@@ -24,8 +32,14 @@ def test_safe_name(name, safe):
 
 @pytest.mark.parametrize(
     ("data", "kind"),
-    [({"id": "a", "sections": []}, "lesson"), ({"id": "a", "kind": "exam"}, "quiz"), ({"id": "a", "draw": []}, "quiz"),
-     ({"id": "a", "questions": []}, "bank"), ([1, 2], None), ({"id": "a"}, None)],
+    [
+        ({"id": "a", "sections": []}, "lesson"),
+        ({"id": "a", "kind": "exam"}, "quiz"),
+        ({"id": "a", "draw": []}, "quiz"),
+        ({"id": "a", "questions": []}, "bank"),
+        ([1, 2], None),
+        ({"id": "a"}, None),
+    ],
 )
 def test_kind_of(data, kind):
     assert kind_of(data) == kind

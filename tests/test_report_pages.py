@@ -15,9 +15,14 @@ PASSWORD = "password-1"
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    content = write_files(tmp_path / "content", {"quizzes/small.yaml": SMALL_QUIZ,
-                                                 "assessment.yaml": "period: year\nparticipation_target: 0.9\n"
-                                                                    "weights: {lessons: 0.3, quizzes: 0.5, competitions: 0.2}\n"})
+    content = write_files(
+        tmp_path / "content",
+        {
+            "quizzes/small.yaml": SMALL_QUIZ,
+            "assessment.yaml": "period: year\nparticipation_target: 0.9\n"
+            "weights: {lessons: 0.3, quizzes: 0.5, competitions: 0.2}\n",
+        },
+    )
     db = tmp_path / "reports.db"
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("MINGDE_DB", str(db))
@@ -50,8 +55,10 @@ def use_year(at: AppTest, key: str = "period") -> AppTest:
     return at
 
 
-@pytest.mark.parametrize(("path", "title"), [("ui/pages/participation.py", "参与情况"), ("ui/pages/assessment.py", "考核指标"),
-                                             ("ui/pages/items.py", "试题分析")])
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("ui/pages/participation.py", "参与情况"), ("ui/pages/assessment.py", "考核指标"), ("ui/pages/items.py", "试题分析")],
+)
 @pytest.mark.parametrize("user", ["boss", "org"])
 def test_report_pages_smoke(env, user, path, title):
     assert page(env, user, path).title[0].value == title

@@ -48,9 +48,14 @@ weights: {lessons: 0.2, quizzes: 0.5, competitions: 0.3}
 
 def make_catalog(root):
     files = {f"lessons/{i}.yaml": LESSON.format(id=i) for i in ("l1", "l2")}
-    for qid, policy, extra in [("qh", "highest", ""), ("ql", "last", ""), ("qf", "first", ""), ("qa", "average", ""),
-                               ("qold", "highest", "closes: 2025-12-01 00:00"),
-                               ("qlater", "highest", "opens: 2026-05-01 00:00")]:
+    for qid, policy, extra in [
+        ("qh", "highest", ""),
+        ("ql", "last", ""),
+        ("qf", "first", ""),
+        ("qa", "average", ""),
+        ("qold", "highest", "closes: 2025-12-01 00:00"),
+        ("qlater", "highest", "opens: 2026-05-01 00:00"),
+    ]:
         files[f"quizzes/{qid}.yaml"] = QUIZ.format(id=qid, policy=policy, extra=extra)
     files["assessment.yaml"] = ASSESSMENT
     catalog = load_catalog(write_files(root, files))
@@ -63,24 +68,43 @@ def utc(text: str) -> str:
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC).isoformat(timespec="milliseconds")
 
 
-def add_attempt(db, emp: str, quiz: str, submitted: str, percent: float, *, kind: str = "quiz",
-                pass_percent: float = 60) -> str:
+def add_attempt(db, emp: str, quiz: str, submitted: str, percent: float, *, kind: str = "quiz", pass_percent: float = 60) -> str:
     """A submitted attempt inserted directly (no paper needed for these reports)."""
     attempt_id = uuid.uuid4().hex
-    db["attempts"].insert({
-        "id": attempt_id, "employee_id": emp, "quiz_id": quiz, "quiz_kind": kind, "seed": 0,
-        "paper": json.dumps({"quiz_id": quiz, "seed": 0, "multiple_scoring": "all_or_nothing", "pass_percent": 60,
-                             "questions": []}),
-        "started_at": utc(submitted), "submitted_at": utc(submitted), "score": percent, "max_score": 100,
-        "percent": percent, "passed": int(percent >= pass_percent),
-    })
+    db["attempts"].insert(
+        {
+            "id": attempt_id,
+            "employee_id": emp,
+            "quiz_id": quiz,
+            "quiz_kind": kind,
+            "seed": 0,
+            "paper": json.dumps(
+                {"quiz_id": quiz, "seed": 0, "multiple_scoring": "all_or_nothing", "pass_percent": 60, "questions": []}
+            ),
+            "started_at": utc(submitted),
+            "submitted_at": utc(submitted),
+            "score": percent,
+            "max_score": 100,
+            "percent": percent,
+            "passed": int(percent >= pass_percent),
+        }
+    )
     return attempt_id
 
 
 def add_run(db, run_id: str, finished: str | None, teams: dict[str, tuple[int, list[str]]], status: str = "finished") -> None:
-    db["competition_runs"].insert({"id": run_id, "competition_id": "c", "title": "竞赛", "mode": "host", "setup": "{}",
-                                   "status": status, "created_at": utc("2026-01-01T00:00"),
-                                   "finished_at": utc(finished) if finished else None})
+    db["competition_runs"].insert(
+        {
+            "id": run_id,
+            "competition_id": "c",
+            "title": "竞赛",
+            "mode": "host",
+            "setup": "{}",
+            "status": status,
+            "created_at": utc("2026-01-01T00:00"),
+            "finished_at": utc(finished) if finished else None,
+        }
+    )
     for team, (rank, members) in teams.items():
         db["competition_results"].insert({"run_id": run_id, "team": team, "rank": rank, "points": 10.0 - rank})
         for m in members:
@@ -94,22 +118,35 @@ def build_bureau(tracker):
     tracker.add_employee("A3", "乙三", "D2")
     tracker.add_employee("X", "离职", "D1", "T1", active=False)
     with tracker.write() as db:
-        for quiz, when, pct in [("qh", "2026-01-10T02:00", 50), ("qh", "2026-01-20T02:00", 80),
-                                ("qh", "2026-01-30T02:00", 70), ("ql", "2026-01-10T03:00", 90),
-                                ("ql", "2026-02-10T02:00", 60), ("qf", "2026-01-05T02:00", 40),
-                                ("qf", "2026-01-06T02:00", 100), ("qa", "2026-03-01T02:00", 50),
-                                ("qa", "2026-03-02T02:00", 70), ("qh", "2025-12-10T02:00", 100)]:
+        for quiz, when, pct in [
+            ("qh", "2026-01-10T02:00", 50),
+            ("qh", "2026-01-20T02:00", 80),
+            ("qh", "2026-01-30T02:00", 70),
+            ("ql", "2026-01-10T03:00", 90),
+            ("ql", "2026-02-10T02:00", 60),
+            ("qf", "2026-01-05T02:00", 40),
+            ("qf", "2026-01-06T02:00", 100),
+            ("qa", "2026-03-01T02:00", 50),
+            ("qa", "2026-03-02T02:00", 70),
+            ("qh", "2025-12-10T02:00", 100),
+        ]:
             add_attempt(db, "A1", quiz, when, pct)
         add_attempt(db, "A1", "qh", "2026-02-01T02:00", 100, kind="practice")  # never counted
         add_attempt(db, "A2", "qh", "2026-02-15T02:00", 100)
         add_attempt(db, "A3", "qh", "2026-03-31T17:00", 100)  # 2026-04-01 01:00 in Shanghai: Q2
         add_attempt(db, "X", "qh", "2026-02-15T02:00", 100)
-        for emp, lesson, when in [("A1", "l1", "2025-12-20T02:00"), ("A1", "l2", "2026-02-01T02:00"),
-                                  ("A2", "l1", "2026-04-02T02:00"), ("A3", "l1", "2026-02-01T02:00"),
-                                  ("A3", "gone", "2026-02-01T02:00"), ("X", "l1", "2026-01-01T02:00"),
-                                  ("X", "l2", "2026-01-02T02:00")]:
-            db["lesson_progress"].insert({"employee_id": emp, "lesson_id": lesson, "started_at": utc(when),
-                                          "completed_at": utc(when)})
+        for emp, lesson, when in [
+            ("A1", "l1", "2025-12-20T02:00"),
+            ("A1", "l2", "2026-02-01T02:00"),
+            ("A2", "l1", "2026-04-02T02:00"),
+            ("A3", "l1", "2026-02-01T02:00"),
+            ("A3", "gone", "2026-02-01T02:00"),
+            ("X", "l1", "2026-01-01T02:00"),
+            ("X", "l2", "2026-01-02T02:00"),
+        ]:
+            db["lesson_progress"].insert(
+                {"employee_id": emp, "lesson_id": lesson, "started_at": utc(when), "completed_at": utc(when)}
+            )
         add_run(db, "R1", "2026-03-01T02:00", {"red": (1, ["A1"]), "blue": (2, ["X"]), "green": (3, ["A2"])})
         add_run(db, "R4", "2026-03-15T02:00", {"red": (1, []), "blue": (2, ["A1"])})
         add_run(db, "R2", "2026-04-10T02:00", {"solo": (1, ["A3"])})  # finished in Q2
@@ -148,8 +185,18 @@ def test_periods_in_shanghai_days():
 # -- participation ----------------------------------------------------------------------------------
 def test_participation_by_department_with_extras(bureau, catalog):
     df = r.participation_report(bureau, LEADER, "2026Q1", catalog=catalog)
-    assert list(df.columns) == ["department", "headcount", "participants", "participation_rate", "attempts",
-                                "avg_percent", "pass_rate", "lessons_completed", "lesson_completion_rate", "below_target"]
+    assert list(df.columns) == [
+        "department",
+        "headcount",
+        "participants",
+        "participation_rate",
+        "attempts",
+        "avg_percent",
+        "pass_rate",
+        "lessons_completed",
+        "lesson_completion_rate",
+        "below_target",
+    ]
     assert rows(df) == [
         # A1: 9 attempts (Dec and practice left out) 610 %, 6 passed; A2: 1 attempt 100 %. Lessons in Q1: A1 L2.
         ("D1", 2, 2, 1.0, 10, 71.0, 0.7, 1, 0.25, False),
@@ -162,8 +209,12 @@ def test_participation_by_department_with_extras(bureau, catalog):
 
 def test_participation_by_team_and_filters(bureau, catalog):
     df = r.participation_report(bureau, ORGANIZER, "2026Q1", by="team", catalog=catalog)
-    assert [(d, t, h, p) for d, t, h, p, *_ in rows(df)] == [("D1", "", 1, 1), ("D1", "T1", 1, 1), ("D2", "", 1, 0),
-                                                             ("合计", "", 3, 2)]
+    assert [(d, t, h, p) for d, t, h, p, *_ in rows(df)] == [
+        ("D1", "", 1, 1),
+        ("D1", "T1", 1, 1),
+        ("D2", "", 1, 0),
+        ("合计", "", 3, 2),
+    ]
     one_quiz = r.participation_report(bureau, LEADER, "2026Q1", quiz_id="qa", catalog=catalog)
     assert rows(one_quiz)[0][:7] == ("D1", 2, 1, 0.5, 2, 60.0, 0.5)
     one_lesson = r.participation_report(bureau, LEADER, "2026Q1", lesson_id="l1", catalog=catalog)
@@ -174,15 +225,24 @@ def test_participation_by_team_and_filters(bureau, catalog):
 
 def test_drill_down_lists_who_has_not_taken_part(bureau):
     assert rows(r.non_participants(bureau, LEADER, "2026Q1")) == [("D2", "", "A3", "乙三")]
-    assert rows(r.non_participants(bureau, LEADER, "2026Q1", quiz_id="qa")) == [("D1", "", "A2", "甲二"),
-                                                                                 ("D2", "", "A3", "乙三")]
+    assert rows(r.non_participants(bureau, LEADER, "2026Q1", quiz_id="qa")) == [
+        ("D1", "", "A2", "甲二"),
+        ("D2", "", "A3", "乙三"),
+    ]
     assert rows(r.non_participants(bureau, LEADER, "2026Q1", quiz_id="qa", department="D2")) == [("D2", "", "A3", "乙三")]
 
 
 def test_monthly_trend_is_tidy(bureau):
     df = r.participation_trend(bureau, LEADER, "2026Q1")
-    assert list(df.columns) == ["month", "department", "headcount", "participants", "participation_rate", "attempts",
-                                "avg_percent"]
+    assert list(df.columns) == [
+        "month",
+        "department",
+        "headcount",
+        "participants",
+        "participation_rate",
+        "attempts",
+        "avg_percent",
+    ]
     got = {(m, d): (p, a, avg) for m, d, _, p, _, a, avg in rows(df)}
     assert len(got) == 6
     assert got[("2026-01", "D1")] == (1, 6, 71.67)
@@ -213,10 +273,18 @@ def test_indicators_per_employee(bureau, catalog):
     assert (a1.competitions, a1.competitions_total, a1.competition_score) == (2, 2, 80.0)
     assert (a1.lesson_weight, a1.quiz_weight, a1.competition_weight) == (0.2, 0.5, 0.3)
     assert a1.indicator == 74.0  # 0.2·100 + 0.5·60 + 0.3·80
-    assert (by_id["A2"].lesson_score, by_id["A2"].quiz_score, by_id["A2"].competition_score, by_id["A2"].indicator) == \
-        (0.0, 25.0, 60.0, 30.5)
-    assert (by_id["A3"].lesson_score, by_id["A3"].quiz_score, by_id["A3"].competitions, by_id["A3"].indicator) == \
-        (50.0, 0.0, 0, 10.0)
+    assert (by_id["A2"].lesson_score, by_id["A2"].quiz_score, by_id["A2"].competition_score, by_id["A2"].indicator) == (
+        0.0,
+        25.0,
+        60.0,
+        30.5,
+    )
+    assert (by_id["A3"].lesson_score, by_id["A3"].quiz_score, by_id["A3"].competitions, by_id["A3"].indicator) == (
+        50.0,
+        0.0,
+        0,
+        10.0,
+    )
     x = by_id["X"]
     assert (bool(x.active), x.competition_score, x.indicator) == (False, 80.0, 56.5)
 
@@ -241,8 +309,9 @@ def test_each_grade_policy(tracker, tmp_path, policy, expected):
             add_attempt(db, "E", "q", when, pct)
     df = r.assessment_indicators(tracker, ADMIN, "2026Q3", catalog)
     # no lessons and no competitions: the quiz part carries the whole weight
-    assert rows(df[["quiz_score", "lesson_weight", "quiz_weight", "competition_weight", "indicator"]]) == \
-        [(expected, 0.0, 1.0, 0.0, expected)]
+    assert rows(df[["quiz_score", "lesson_weight", "quiz_weight", "competition_weight", "indicator"]]) == [
+        (expected, 0.0, 1.0, 0.0, expected)
+    ]
 
 
 def test_weights_are_rescaled_over_the_parts_that_apply(bureau, catalog):

@@ -62,6 +62,7 @@ def problems_of(tracker, path: Path) -> list[str]:
 
 # -- formats ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["csv", "csv-bom", "csv-gbk", "xlsx"])
 @pytest.mark.parametrize(
     "rows",
@@ -107,8 +108,10 @@ def test_cells_are_trimmed_and_normalized(tracker, tmp_path):
 
 
 def test_xlsx_numbers_become_ids_without_decimals(tracker, tmp_path):
-    path = write_xlsx(tmp_path / "r.xlsx", [CN_HEADER, [1001, "张三", "办公室", None], [1002.0, "李四", "办公室", None],
-                                           ["0003", "王五", "办公室", None]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [CN_HEADER, [1001, "张三", "办公室", None], [1002.0, "李四", "办公室", None], ["0003", "王五", "办公室", None]],
+    )
     tracker.import_roster(path)
     assert [e["id"] for e in employees(tracker)] == ["0003", "1001", "1002"]
 
@@ -120,10 +123,22 @@ def test_blank_lines_are_skipped(tracker, tmp_path):
 
 # -- the active column --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("word", "active"),
-    [("是", 1), ("否", 0), ("在职", 1), ("离职", 0), ("1", 1), ("0", 0), ("true", 1), ("FALSE", 0),
-     ("yes", 1), ("No", 0), ("", 1)],
+    [
+        ("是", 1),
+        ("否", 0),
+        ("在职", 1),
+        ("离职", 0),
+        ("1", 1),
+        ("0", 0),
+        ("true", 1),
+        ("FALSE", 0),
+        ("yes", 1),
+        ("No", 0),
+        ("", 1),
+    ],
 )
 def test_active_column_words(tracker, tmp_path, word, active):
     path = write_roster(tmp_path, [[*CN_HEADER, "在职"], [*PEOPLE[0], word]])
@@ -153,16 +168,17 @@ def test_bad_active_word_is_reported(tracker, tmp_path):
 
 # -- bad rows -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_every_bad_row_is_reported_and_nothing_is_imported(tracker, tmp_path, fmt):
     rows = [
-        CN_HEADER,                          # 1
-        ["E001", "张三", "办公室", ""],       # 2 good
-        ["", "李四", "办公室", ""],           # 3 no 工号
-        ["E003", "王五", "", ""],             # 4 no 部门
-        ["E004", "赵六", "办公室", ""],       # 5 good
-        ["E001", "钱七", "办公室", ""],       # 6 repeats row 2
-        ["E007", "", "", "综合组"],           # 7 no 姓名, no 部门
+        CN_HEADER,  # 1
+        ["E001", "张三", "办公室", ""],  # 2 good
+        ["", "李四", "办公室", ""],  # 3 no 工号
+        ["E003", "王五", "", ""],  # 4 no 部门
+        ["E004", "赵六", "办公室", ""],  # 5 good
+        ["E001", "钱七", "办公室", ""],  # 6 repeats row 2
+        ["E007", "", "", "综合组"],  # 7 no 姓名, no 部门
     ]
     path = write_roster(tmp_path, rows, fmt)
     assert problems_of(tracker, path) == [
@@ -261,6 +277,7 @@ def test_duplicate_id_names_both_rows(tracker, tmp_path):
 
 # -- updating the roster ------------------------------------------------------------------------
 
+
 def test_importing_again_updates_employees(tracker, tmp_path):
     tracker.import_roster(write_roster(tmp_path, [CN_HEADER, *PEOPLE], name="first"))
     tracker.import_roster(write_roster(tmp_path, [CN_HEADER, ["E002", "李四", "办公室", "财务组"]], name="second"))
@@ -277,8 +294,10 @@ def test_employees_missing_from_the_file_stay_active_by_default(tracker, tmp_pat
 
 def test_deactivate_missing_marks_leavers_inactive(tracker, tmp_path):
     tracker.import_roster(write_roster(tmp_path, [CN_HEADER, *PEOPLE], name="first"))
-    assert tracker.import_roster(write_roster(tmp_path, [CN_HEADER, PEOPLE[0], PEOPLE[2]], name="second"),
-                                 deactivate_missing=True) == 2
+    assert (
+        tracker.import_roster(write_roster(tmp_path, [CN_HEADER, PEOPLE[0], PEOPLE[2]], name="second"), deactivate_missing=True)
+        == 2
+    )
     assert {e["id"]: e["active"] for e in employees(tracker)} == {"E001": 1, "E002": 0, "E003": 1}
     assert [e["id"] for e in tracker.employees(active_only=True)] == ["E001", "E003"]
 

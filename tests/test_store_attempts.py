@@ -44,6 +44,7 @@ def answer_rows(tracker, attempt_id: str) -> list[dict]:
 
 # -- start_attempt ------------------------------------------------------------------------------
 
+
 def test_start_attempt_stores_the_drawn_paper(tracker, emp, small_quiz):
     attempt_id = tracker.start_attempt(emp, small_quiz, now=T0, seed=7)
     row = tracker.attempt(attempt_id)
@@ -182,6 +183,7 @@ def test_quiz_without_a_source_stores_no_content_version(tracker, emp, small_qui
 
 # -- save_answer --------------------------------------------------------------------------------
 
+
 def test_save_answer_stores_the_normalized_response(tracker, emp, small_quiz):
     attempt_id = tracker.start_attempt(emp, small_quiz, now=T0)
     tracker.save_answer(attempt_id, "m1", "d, a、B", now=T0 + dt.timedelta(seconds=30))
@@ -252,6 +254,7 @@ def test_save_answer_after_deadline_and_grace_is_refused(tracker, emp, small_qui
 
 # -- submit_attempt -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("responses", "score", "percent", "passed"),
     [
@@ -282,7 +285,11 @@ def test_submit_attempt_records_points_per_question(tracker, emp, small_quiz):
     tracker.submit_attempt(attempt_id, {"s1": "A", "m1": "AB", "t1": "错", "f1": "预防为主", "c1": "B"}, now=T0)
     rows = answer_rows(tracker, attempt_id)
     assert [(r["question_id"], r["position"], r["points"], r["correct"]) for r in rows] == [
-        ("s1", 0, 2.0, 1), ("m1", 1, 0.0, 0), ("t1", 2, 0.0, 0), ("f1", 3, 1.0, 1), ("c1", 4, 0.5, 0),
+        ("s1", 0, 2.0, 1),
+        ("m1", 1, 0.0, 0),
+        ("t1", 2, 0.0, 0),
+        ("f1", 3, 1.0, 1),
+        ("c1", 4, 0.5, 0),
     ]
     assert [json.loads(r["response"]) for r in rows] == ["A", "AB", False, ["预防为主"], "B"]
 
@@ -370,8 +377,13 @@ def test_late_submission_is_clamped_to_the_saved_answers(tracker, emp, small_qui
     assert row["score"] == 2.5
     assert tracker.saved_responses(attempt_id) == {"s1": "A", "c1": "B"}
     saved_at = {r["question_id"]: r["saved_at"] for r in answer_rows(tracker, attempt_id)}
-    assert saved_at == {"s1": "2026-03-10T02:02:00.000+00:00", "m1": None, "t1": None, "f1": None,
-                        "c1": "2026-03-10T02:03:00.000+00:00"}
+    assert saved_at == {
+        "s1": "2026-03-10T02:02:00.000+00:00",
+        "m1": None,
+        "t1": None,
+        "f1": None,
+        "c1": "2026-03-10T02:03:00.000+00:00",
+    }
 
 
 def test_submission_one_second_after_the_grace_is_clamped(tracker, emp, small_quiz):
@@ -394,6 +406,7 @@ def test_grace_period_is_configurable(tmp_path, small_quiz):
 
 
 # -- finalize_expired ---------------------------------------------------------------------------
+
 
 def test_finalize_expired_submits_attempts_whose_time_ran_out(tracker, emp, small_quiz):
     tracker.add_employee("E002", "李四", "办公室")
@@ -445,6 +458,7 @@ def test_starting_again_after_the_deadline_finalizes_the_old_attempt(tracker, em
 
 # -- grade_of -----------------------------------------------------------------------------------
 
+
 def test_grade_of_rebuilds_the_recorded_grade(tracker, emp, small_quiz):
     attempt_id = tracker.start_attempt(emp, small_quiz, now=T0)
     given = tracker.submit_attempt(attempt_id, {"s1": "A", "m1": "AB", "f1": "预防为主", "c1": "B"}, now=T0)
@@ -466,6 +480,7 @@ def test_grade_of_an_unknown_attempt_is_not_found(tracker):
 
 
 # -- atomicity ----------------------------------------------------------------------------------
+
 
 class Boom(RuntimeError):
     pass
@@ -512,6 +527,7 @@ def test_submission_after_a_failed_one_succeeds(tracker, emp, small_quiz, monkey
 
 
 # -- attempts() ---------------------------------------------------------------------------------
+
 
 def test_attempts_lists_newest_first_without_the_paper(tracker, emp, small_quiz):
     other = variant(small_quiz, id="other")

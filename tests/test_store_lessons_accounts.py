@@ -17,10 +17,15 @@ PASSWORD = "correct-horse"
 
 
 def lesson(**changes) -> Lesson:
-    return Lesson.model_validate({
-        "id": "integrity", "title": "诚实守信", "min_read_time": "2m",
-        "sections": [{"title": "为什么", "body": "诚实守信是立身之本。"}], **changes,
-    })
+    return Lesson.model_validate(
+        {
+            "id": "integrity",
+            "title": "诚实守信",
+            "min_read_time": "2m",
+            "sections": [{"title": "为什么", "body": "诚实守信是立身之本。"}],
+            **changes,
+        }
+    )
 
 
 @pytest.fixture
@@ -36,10 +41,15 @@ def disable(tracker: Tracker, username: str) -> None:
 
 # -- lessons ------------------------------------------------------------------------------------
 
+
 def test_open_lesson_records_the_first_opening(tracker, emp):
     row = tracker.open_lesson(emp, "integrity", now=T0)
-    assert row == {"employee_id": emp, "lesson_id": "integrity", "started_at": "2026-03-10T02:00:00.000+00:00",
-                   "completed_at": None}
+    assert row == {
+        "employee_id": emp,
+        "lesson_id": "integrity",
+        "started_at": "2026-03-10T02:00:00.000+00:00",
+        "completed_at": None,
+    }
 
 
 def test_opening_a_lesson_again_keeps_the_first_start(tracker, emp):
@@ -108,6 +118,7 @@ def test_lesson_progress_is_per_employee(tracker, emp):
 
 
 # -- accounts -----------------------------------------------------------------------------------
+
 
 def test_add_user_returns_the_account(tracker, emp):
     account = tracker.add_user("zhangsan", PASSWORD, "employee", emp)
@@ -235,6 +246,7 @@ def test_account_never_carries_the_hash(tracker):
 
 # -- roles --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("role", "needed", "allowed"),
     [
@@ -267,6 +279,7 @@ def test_check_role_refuses_a_disabled_admin(tracker):
 
 # -- schema -------------------------------------------------------------------------------------
 
+
 def test_new_database_has_the_current_schema_version(tracker):
     assert tracker.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert SCHEMA_VERSION >= 1
@@ -292,7 +305,8 @@ def test_foreign_keys_are_enforced(tracker):
 
 def test_all_tables_exist(tracker):
     assert {"employees", "accounts", "attempts", "answers", "lesson_progress", "content_versions", "audit_log"} <= set(
-        tracker.db.table_names())
+        tracker.db.table_names()
+    )
 
 
 def test_reopening_keeps_the_data(tmp_path):
@@ -318,6 +332,7 @@ def test_database_from_a_newer_version_is_refused(tmp_path):
 
 # -- audit --------------------------------------------------------------------------------------
 
+
 def test_audit_records_who_did_what(tracker):
     tracker.audit("cli", "user.add", {"username": "张三"})
     row = tracker.db.execute("SELECT actor, action, detail FROM audit_log").fetchone()
@@ -325,6 +340,7 @@ def test_audit_records_who_did_what(tracker):
 
 
 # -- backup -------------------------------------------------------------------------------------
+
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()

@@ -51,9 +51,21 @@ QUESTION_CASES = [
     ({"type": "fill_blank", "prompt": "___和___", "answer": ["x"]}, "answer", "the prompt has 2 blank(s) but the answer gives 1"),
     ({"type": "fill_blank", "prompt": "___", "answer": [[]]}, "answer", "each blank's answer is a text"),
     ({"type": "scenario", "options": ["a", "b"]}, "options[0]", "a scenario option is {text: …, credit: 0..1}"),
-    ({"type": "scenario", "options": [{"text": "a", "credit": 0.5}, {"text": "b", "credit": 0}]}, "options", "at least one option with credit 1"),
-    ({"type": "scenario", "options": [{"text": "a", "credit": 1}, {"text": "b", "credit": 0}], "answer": "A"}, "answer", "has no answer"),
-    ({"type": "single", "options": [{"text": "a", "credit": 1}, "b"], "answer": "A"}, "options[0].credit", "credit is only for scenario"),
+    (
+        {"type": "scenario", "options": [{"text": "a", "credit": 0.5}, {"text": "b", "credit": 0}]},
+        "options",
+        "at least one option with credit 1",
+    ),
+    (
+        {"type": "scenario", "options": [{"text": "a", "credit": 1}, {"text": "b", "credit": 0}], "answer": "A"},
+        "answer",
+        "has no answer",
+    ),
+    (
+        {"type": "single", "options": [{"text": "a", "credit": 1}, "b"], "answer": "A"},
+        "options[0].credit",
+        "credit is only for scenario",
+    ),
     ({"type": "single", "options": ["同一", "同 一"], "answer": "A"}, "options[1]", "option B repeats option A"),
 ]
 
@@ -78,7 +90,17 @@ def test_question_rules(body, field, message):
 
 @pytest.mark.parametrize(
     ("answer", "canonical"),
-    [("AC", "AC"), ("CA", "AC"), ("A,C", "AC"), ("A、C", "AC"), ("A，C", "AC"), ("a c", "AC"), (["C", "A"], "AC"), ("A/C", "AC"), ("ＡＣ", "AC")],
+    [
+        ("AC", "AC"),
+        ("CA", "AC"),
+        ("A,C", "AC"),
+        ("A、C", "AC"),
+        ("A，C", "AC"),
+        ("a c", "AC"),
+        (["C", "A"], "AC"),
+        ("A/C", "AC"),
+        ("ＡＣ", "AC"),
+    ],
 )
 def test_multiple_answer_notations(answer, canonical):
     q = Question.model_validate({"id": "q", "type": "multiple", "prompt": "p", "options": ["1", "2", "3"], "answer": answer})
@@ -87,8 +109,20 @@ def test_multiple_answer_notations(answer, canonical):
 
 @pytest.mark.parametrize(
     ("answer", "canonical"),
-    [(True, True), (False, False), ("对", True), ("错", False), ("正确", True), ("错误", False), ("√", True), ("×", False),
-     ("T", True), ("F", False), ("true", True), ("yes", True)],
+    [
+        (True, True),
+        (False, False),
+        ("对", True),
+        ("错", False),
+        ("正确", True),
+        ("错误", False),
+        ("√", True),
+        ("×", False),
+        ("T", True),
+        ("F", False),
+        ("true", True),
+        ("yes", True),
+    ],
 )
 def test_true_false_notations(answer, canonical):
     q = Question.model_validate({"id": "q", "type": "true_false", "prompt": "p", "answer": answer})
@@ -136,7 +170,14 @@ def test_missing_folder_is_one_problem(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: &a [x, x]\nb: &b [*a, *a]\n" + "".join(f"c{i}: &c{i} [*{'b' if i == 0 else f'c{i - 1}'}, *{'b' if i == 0 else f'c{i - 1}'}, *{'b' if i == 0 else f'c{i - 1}'}, *{'b' if i == 0 else f'c{i - 1}'}]\n" for i in range(12)), "document too large"),
+        (
+            "a: &a [x, x]\nb: &b [*a, *a]\n"
+            + "".join(
+                f"c{i}: &c{i} [*{'b' if i == 0 else f'c{i - 1}'}, *{'b' if i == 0 else f'c{i - 1}'}, *{'b' if i == 0 else f'c{i - 1}'}, *{'b' if i == 0 else f'c{i - 1}'}]\n"
+                for i in range(12)
+            ),
+            "document too large",
+        ),
         ("a: " + "[" * 60 + "]" * 60, "nested more than 40 levels deep"),
         ("a: !!python/name:os.system", "this YAML tag is not allowed"),
         ("a: !!set {x}", "is not allowed"),

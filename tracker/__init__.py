@@ -14,6 +14,16 @@ from tracker.schema import SCHEMA_VERSION
 from tracker.store import ROLES, Account, Tracker
 
 __all__ = [
-    "ROLES", "SCHEMA_VERSION", "AccessDenied", "Account", "AccountError", "AttemptClosed", "NotFound",
-    "QuizUnavailable", "RosterError", "TooEarly", "Tracker", "TrackerError",
+    "ROLES",
+    "SCHEMA_VERSION",
+    "AccessDenied",
+    "Account",
+    "AccountError",
+    "AttemptClosed",
+    "NotFound",
+    "QuizUnavailable",
+    "RosterError",
+    "TooEarly",
+    "Tracker",
+    "TrackerError",
 ]

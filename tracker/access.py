@@ -195,13 +195,19 @@ class Access:
         rows = self.tracker.db.query(
             "SELECT a.id, a.quiz_id, a.quiz_kind, a.submitted_at, a.paper FROM attempts a "
             "WHERE a.employee_id = ? AND a.submitted_at IS NOT NULL AND (a.review_after IS NULL OR a.review_after <= ?) "
-            "ORDER BY a.submitted_at", (self.employee_id, iso(now or utcnow())))
+            "ORDER BY a.submitted_at",
+            (self.employee_id, iso(now or utcnow())),
+        )
         latest: dict[str, tuple] = {}
         wrong_count: dict[str, int] = {}
         for row in rows:
             paper = Paper.from_json(row["paper"])
-            answers = {r["question_id"]: r for r in self.tracker.db.query(
-                "SELECT question_id, response, correct FROM answers WHERE attempt_id = ?", (row["id"],))}
+            answers = {
+                r["question_id"]: r
+                for r in self.tracker.db.query(
+                    "SELECT question_id, response, correct FROM answers WHERE attempt_id = ?", (row["id"],)
+                )
+            }
             for pq in paper.questions:
                 key = pq.key if ("/" in pq.key or row["quiz_kind"] == "practice") else f"{row['quiz_id']}:{pq.key}"
                 ans = answers.get(pq.key)
@@ -213,8 +219,11 @@ class Access:
                 quiz_id = row["quiz_id"] if row["quiz_kind"] != "practice" else latest.get(key, (None, row["quiz_id"]))[1]
                 response = json.loads(ans["response"]) if ans["response"] else None
                 latest[key] = (right, quiz_id, pq, response, row["submitted_at"])
-        items = [WrongItem(key, quiz_id, pq.question, pq.order, response, wrong_count.get(key, 0), seen)
-                 for key, (right, quiz_id, pq, response, seen) in latest.items() if not right]
+        items = [
+            WrongItem(key, quiz_id, pq.question, pq.order, response, wrong_count.get(key, 0), seen)
+            for key, (right, quiz_id, pq, response, seen) in latest.items()
+            if not right
+        ]
         return sorted(items, key=lambda w: w.last_seen, reverse=True)
 
     def start_wrong_practice(self, *, limit: int = 20, now: dt.datetime | None = None) -> str:
@@ -222,8 +231,13 @@ class Access:
         items = self.wrong_book(now=now)[:limit]
         if not items:
             raise QuizUnavailable("the wrong-answer book is empty")
-        paper = Paper(quiz_id=WRONG_BOOK_ID, seed=0, multiple_scoring="all_or_nothing", pass_percent=60,
-                      questions=[PaperQuestion(w.key, w.question, w.order) for w in items])
+        paper = Paper(
+            quiz_id=WRONG_BOOK_ID,
+            seed=0,
+            multiple_scoring="all_or_nothing",
+            pass_percent=60,
+            questions=[PaperQuestion(w.key, w.question, w.order) for w in items],
+        )
         return self.tracker.start_practice(self.employee_id, paper, now=now)
 
     # -- content management (organizers) -----------------------------------------------------------

@@ -65,16 +65,28 @@ def sign_in(tracker: Tracker, username: str, password: str, *, now: dt.datetime 
             if row and now - parse_iso(row["last_failure"]) < FAILURE_MEMORY:
                 failures = row["failures"] + 1
             wait = _wait_seconds(failures)
-            db["sign_in_failures"].upsert({
-                "username": username, "failures": failures, "last_failure": iso(now),
-                "locked_until": iso(now + dt.timedelta(seconds=wait)) if wait else None,
-            }, pk="username")
+            db["sign_in_failures"].upsert(
+                {
+                    "username": username,
+                    "failures": failures,
+                    "last_failure": iso(now),
+                    "locked_until": iso(now + dt.timedelta(seconds=wait)) if wait else None,
+                },
+                pk="username",
+            )
         else:
             db.execute("DELETE FROM sign_in_failures WHERE username = ?", (username,))
             token = secrets.token_urlsafe(32)
             expires = now + dt.timedelta(hours=session_hours())
-            db["sessions"].insert({"token_hash": _hash(token), "username": account.username, "created_at": iso(now),
-                                   "expires_at": iso(expires), "last_seen": iso(now)})
+            db["sessions"].insert(
+                {
+                    "token_hash": _hash(token),
+                    "username": account.username,
+                    "created_at": iso(now),
+                    "expires_at": iso(expires),
+                    "last_seen": iso(now),
+                }
+            )
             db.execute("DELETE FROM sessions WHERE expires_at <= ?", (iso(now),))
     if account is None:
         raise SignInFailed("wrong user name or password")
@@ -88,7 +100,9 @@ def session_account(tracker: Tracker, token: str | None, *, now: dt.datetime | N
     now = now or utcnow()
     row = tracker._one(
         "SELECT a.username, a.role, a.employee_id, a.lang, a.disabled, s.expires_at FROM sessions s "
-        "JOIN accounts a ON a.username = s.username WHERE s.token_hash = ?", (_hash(token),))
+        "JOIN accounts a ON a.username = s.username WHERE s.token_hash = ?",
+        (_hash(token),),
+    )
     if row is None or row["disabled"] or parse_iso(row["expires_at"]) <= now:
         return None
     return Account(row["username"], row["role"], row["employee_id"], row["lang"])

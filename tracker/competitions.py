@@ -58,9 +58,18 @@ def department_teams(tracker: Tracker) -> list[TeamSetup]:
     return [TeamSetup(name, tuple(members)) for name, members in teams.items()]
 
 
-def create_run(tracker: Tracker, account: Account | None, competition: LiveCompetition, *,
-               teams: Any = None, mode: str = "host", seed: int | None = None, now: dt.datetime | None = None,
-               captains: dict[str, str] | None = None, banks: dict[str, Bank] | None = None) -> str:
+def create_run(
+    tracker: Tracker,
+    account: Account | None,
+    competition: LiveCompetition,
+    *,
+    teams: Any = None,
+    mode: str = "host",
+    seed: int | None = None,
+    now: dt.datetime | None = None,
+    captains: dict[str, str] | None = None,
+    banks: dict[str, Bank] | None = None,
+) -> str:
     """Stage a competition; return the new run's id. Organizer or admin only.
 
     ``teams``: None (as the file says), ``'departments'`` (one team per department of the
@@ -103,7 +112,8 @@ def create_run(tracker: Tracker, account: Account | None, competition: LiveCompe
             needed = rnd.questions_needed(len(team_list))
             if rnd.questions_available < needed:
                 raise CompetitionRuleError(
-                    f"round '{rnd.name}' needs {needed} questions for {len(team_list)} teams but has {rnd.questions_available}")
+                    f"round '{rnd.name}' needs {needed} questions for {len(team_list)} teams but has {rnd.questions_available}"
+                )
     seed = secrets.randbits(31) if seed is None else seed
     try:
         setup = rules.build_setup(competition, team_list, mode=mode, seed=seed)
@@ -115,15 +125,31 @@ def create_run(tracker: Tracker, account: Account | None, competition: LiveCompe
     with tracker.write() as db:
         if digest:
             db["content_versions"].insert(
-                {"hash": digest, "kind": "competition", "object_id": competition.id, "path": source.path,
-                 "body": source.text, "first_seen": iso(now)},
-                pk="hash", ignore=True,
+                {
+                    "hash": digest,
+                    "kind": "competition",
+                    "object_id": competition.id,
+                    "path": source.path,
+                    "body": source.text,
+                    "first_seen": iso(now),
+                },
+                pk="hash",
+                ignore=True,
             )
-        db["competition_runs"].insert({
-            "id": run_id, "competition_id": competition.id, "title": competition.title, "content_hash": digest,
-            "mode": mode, "setup": setup.to_json(), "status": "setup", "created_at": iso(now),
-            "created_by": account.username if account else None, "finished_at": None,
-        })
+        db["competition_runs"].insert(
+            {
+                "id": run_id,
+                "competition_id": competition.id,
+                "title": competition.title,
+                "content_hash": digest,
+                "mode": mode,
+                "setup": setup.to_json(),
+                "status": "setup",
+                "created_at": iso(now),
+                "created_by": account.username if account else None,
+                "finished_at": None,
+            }
+        )
     return run_id
 
 
@@ -151,8 +177,12 @@ def _last_seq(tracker: Tracker, run_id: str) -> int:
 
 def events(tracker: Tracker, run_id: str) -> list[Event]:
     """The run's log in order."""
-    return [Event(r["seq"], r["kind"], json.loads(r["data"]), r["at"], r["actor"]) for r in tracker.db.query(
-        "SELECT seq, kind, data, at, actor FROM competition_events WHERE run_id = ? ORDER BY seq", (run_id,))]
+    return [
+        Event(r["seq"], r["kind"], json.loads(r["data"]), r["at"], r["actor"])
+        for r in tracker.db.query(
+            "SELECT seq, kind, data, at, actor FROM competition_events WHERE run_id = ? ORDER BY seq", (run_id,)
+        )
+    ]
 
 
 def state(tracker: Tracker, run_id: str) -> State:
@@ -202,10 +232,16 @@ def append(tracker: Tracker, account: Account | None, run_id: str, command: dict
             raise CompetitionRuleError(f"competition run {run_id} is finished")
         current = _state_at(tracker, run_id, setup, _last_seq(tracker, run_id))
         event, new = rules.advance(current, command, at=iso(now), actor=account.username if account else None)
-        db["competition_events"].insert({
-            "run_id": run_id, "seq": event.seq, "at": event.at, "actor": event.actor, "kind": event.kind,
-            "data": json.dumps(event.data, ensure_ascii=False),
-        })
+        db["competition_events"].insert(
+            {
+                "run_id": run_id,
+                "seq": event.seq,
+                "at": event.at,
+                "actor": event.actor,
+                "kind": event.kind,
+                "data": json.dumps(event.data, ensure_ascii=False),
+            }
+        )
         if event.kind == "start":
             db.execute("UPDATE competition_runs SET status = 'running' WHERE id = ?", (run_id,))
         elif event.kind == "finish":
@@ -223,7 +259,8 @@ def _write_results(db, run_id: str, setup: Setup, st: State) -> None:
     if list(db.query("SELECT 1 FROM competition_results WHERE run_id = ? LIMIT 1", (run_id,))):
         return  # written once
     db["competition_results"].insert_all(
-        [{"run_id": run_id, "team": r["team"], "rank": r["rank"], "points": r["score"]} for r in st.ranking])
+        [{"run_id": run_id, "team": r["team"], "rank": r["rank"], "points": r["score"]} for r in st.ranking]
+    )
     members = [{"run_id": run_id, "team": t.name, "employee_id": m} for t in setup.teams for m in t.members]
     if members:
         db["competition_members"].insert_all(members)
@@ -236,8 +273,9 @@ def finish(tracker: Tracker, account: Account | None, run_id: str, now: dt.datet
 
 def runs(tracker: Tracker, competition_id: str | None = None) -> list[dict]:
     """Runs (newest first), without their setup JSON."""
-    sql = ("SELECT id, competition_id, title, content_hash, mode, status, created_at, created_by, finished_at "
-           "FROM competition_runs")
+    sql = (
+        "SELECT id, competition_id, title, content_hash, mode, status, created_at, created_by, finished_at FROM competition_runs"
+    )
     params: tuple = ()
     if competition_id:
         sql += " WHERE competition_id = ?"
@@ -247,4 +285,6 @@ def runs(tracker: Tracker, competition_id: str | None = None) -> list[dict]:
 
 def results(tracker: Tracker, run_id: str) -> list[dict]:
     """The final ranking written at finish (empty before)."""
-    return list(tracker.db.query("SELECT team, rank, points FROM competition_results WHERE run_id = ? ORDER BY rank, team", (run_id,)))
+    return list(
+        tracker.db.query("SELECT team, rank, points FROM competition_results WHERE run_id = ? ORDER BY rank, team", (run_id,))
+    )

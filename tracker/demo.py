@@ -60,7 +60,9 @@ def _respond(rng: random.Random, q: Question, skill: float):
         if right:
             return q.answer
         subset = "".join(c for c in q.answer if rng.random() < 0.6) or q.answer[0]
-        return subset + (rng.choice([c for c in letters if c not in q.answer]) if rng.random() < 0.4 and len(letters) > len(q.answer) else "")
+        return subset + (
+            rng.choice([c for c in letters if c not in q.answer]) if rng.random() < 0.4 and len(letters) > len(q.answer) else ""
+        )
     if q.type == "true_false":
         return q.answer if right else not q.answer
     if q.type == "fill_blank":
@@ -73,7 +75,9 @@ def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59), tzinfo=SHANGHAI)
 
 
-def seed_demo(tracker: Tracker, catalog: Catalog, *, seed: int = 2026, months: int = 5, now: dt.datetime | None = None) -> DemoResult:
+def seed_demo(
+    tracker: Tracker, catalog: Catalog, *, seed: int = 2026, months: int = 5, now: dt.datetime | None = None
+) -> DemoResult:
     """Fill an empty database with ~80 employees, demo accounts and ``months`` of history."""
     if tracker.employees():
         raise DemoError(f"{tracker.path} already has employees: the demo only seeds an empty database")
@@ -93,8 +97,12 @@ def seed_demo(tracker: Tracker, catalog: Catalog, *, seed: int = 2026, months: i
             if active:
                 people.append((emp_id, department, keen * rng.uniform(0.75, 1.15), rng.gauss(0.74, 0.12)))
 
-    accounts = [("admin", DEMO_PASSWORD, "admin"), ("organizer", DEMO_PASSWORD, "organizer"),
-                ("leader", DEMO_PASSWORD, "leader"), ("employee", DEMO_PASSWORD, "employee")]
+    accounts = [
+        ("admin", DEMO_PASSWORD, "admin"),
+        ("organizer", DEMO_PASSWORD, "organizer"),
+        ("leader", DEMO_PASSWORD, "leader"),
+        ("employee", DEMO_PASSWORD, "employee"),
+    ]
     tracker.add_user("admin", DEMO_PASSWORD, "admin")
     tracker.add_user("organizer", DEMO_PASSWORD, "organizer", "E002")
     tracker.add_user("leader", DEMO_PASSWORD, "leader", "E001")

@@ -37,8 +37,18 @@ from quizzes.fields import utcnow
 from quizzes.model import Quiz
 from tracker.store import Tracker, iso, parse_iso
 
-INDIVIDUAL_COLUMNS = ["rank", "employee_id", "name", "department", "team", "score", "max_score", "percent", "seconds",
-                      "submitted_at"]
+INDIVIDUAL_COLUMNS = [
+    "rank",
+    "employee_id",
+    "name",
+    "department",
+    "team",
+    "score",
+    "max_score",
+    "percent",
+    "seconds",
+    "submitted_at",
+]
 GROUP_COLUMNS = ["rank", "headcount", "participants", "participation_rate", "mean_percent", "score"]
 
 _frozen: dict[tuple[str, str, str], Leaderboard] = {}
@@ -47,11 +57,11 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Leaderboard:
-    individuals: pd.DataFrame   # INDIVIDUAL_COLUMNS
-    departments: pd.DataFrame   # department + GROUP_COLUMNS
-    teams: pd.DataFrame         # department, team + GROUP_COLUMNS
+    individuals: pd.DataFrame  # INDIVIDUAL_COLUMNS
+    departments: pd.DataFrame  # department + GROUP_COLUMNS
+    teams: pd.DataFrame  # department, team + GROUP_COLUMNS
     frozen: bool
-    as_of: dt.datetime          # closes when frozen, else now
+    as_of: dt.datetime  # closes when frozen, else now
 
 
 def clear_cache() -> None:
@@ -76,8 +86,11 @@ def _groups(emp: pd.DataFrame, ind: pd.DataFrame, by: list[str]) -> pd.DataFrame
     if active.empty:
         return pd.DataFrame(columns=[*by, *GROUP_COLUMNS])
     merged = active.merge(ind[["employee_id", "percent"]], left_on="id", right_on="employee_id", how="left")
-    g = merged.groupby(by, sort=True).agg(headcount=("id", "count"), participants=("percent", "count"),
-                                          total=("percent", "sum")).reset_index()
+    g = (
+        merged.groupby(by, sort=True)
+        .agg(headcount=("id", "count"), participants=("percent", "count"), total=("percent", "sum"))
+        .reset_index()
+    )
     g["participation_rate"] = (g["participants"] / g["headcount"]).round(4)
     g["mean_percent"] = (g["total"] / g["participants"].where(g["participants"] > 0)).fillna(0).round(2)
     g["score"] = (g["total"] / g["headcount"]).round(2)
@@ -87,21 +100,29 @@ def _groups(emp: pd.DataFrame, ind: pd.DataFrame, by: list[str]) -> pd.DataFrame
 
 def compute(tracker: Tracker, quiz: Quiz, until: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Individuals, departments, teams counting attempts submitted at or before ``until``."""
-    rows = list(tracker.db.query(
-        """
+    rows = list(
+        tracker.db.query(
+            """
         SELECT a.employee_id, a.started_at, a.submitted_at, a.score, a.max_score, a.percent
         FROM attempts a
         WHERE a.quiz_id = ? AND a.quiz_kind != 'practice' AND a.submitted_at IS NOT NULL AND a.submitted_at <= ?
         ORDER BY a.employee_id, a.submitted_at, a.id
-        """, (quiz.id, iso(until))))
+        """,
+            (quiz.id, iso(until)),
+        )
+    )
     first: dict[str, dict] = {}
     for r in rows:
         first.setdefault(r["employee_id"], r)
     emp = pd.DataFrame(tracker.employees(), columns=["id", "name", "department", "team", "active"])
-    ind = pd.DataFrame(list(first.values()), columns=["employee_id", "started_at", "submitted_at", "score", "max_score", "percent"])
+    ind = pd.DataFrame(
+        list(first.values()), columns=["employee_id", "started_at", "submitted_at", "score", "max_score", "percent"]
+    )
     if not ind.empty:
-        ind["seconds"] = [round((parse_iso(s) - parse_iso(b)).total_seconds(), 3)
-                          for b, s in zip(ind["started_at"], ind["submitted_at"], strict=True)]
+        ind["seconds"] = [
+            round((parse_iso(s) - parse_iso(b)).total_seconds(), 3)
+            for b, s in zip(ind["started_at"], ind["submitted_at"], strict=True)
+        ]
     else:
         ind["seconds"] = pd.Series(dtype="float64")
     ind = ind.merge(emp.rename(columns={"id": "employee_id"}), on="employee_id", how="left")

@@ -139,9 +139,17 @@ def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
 
 
 # -- participation -----------------------------------------------------------------------------
-def participation_report(tracker: Tracker, account: Account, period: Period | str, *, by: str = "department",
-                         quiz_id: str | None = None, lesson_id: str | None = None,
-                         catalog: Catalog | None = None, target: float | None = None) -> pd.DataFrame:
+def participation_report(
+    tracker: Tracker,
+    account: Account,
+    period: Period | str,
+    *,
+    by: str = "department",
+    quiz_id: str | None = None,
+    lesson_id: str | None = None,
+    catalog: Catalog | None = None,
+    target: float | None = None,
+) -> pd.DataFrame:
     """Participation per department (``by="team"``: per department and 班组) with a 合计 row.
 
     Columns: headcount (active employees), participants, participation_rate, attempts, avg_percent
@@ -185,7 +193,7 @@ def participation_report(tracker: Tracker, account: Account, period: Period | st
     """
     names = [*keys, "headcount", "participants", "attempts", "sum_percent", "passed", "lessons_completed"]
     df = pd.DataFrame(_q(tracker, sql, params), columns=names)
-    total = {k: int(df[k].sum()) for k in names[len(keys):]} | {"department": TOTAL}
+    total = {k: int(df[k].sum()) for k in names[len(keys) :]} | {"department": TOTAL}
     total["sum_percent"] = float(df["sum_percent"].sum())
     if by == "team":
         total["team"] = ""
@@ -195,14 +203,27 @@ def participation_report(tracker: Tracker, account: Account, period: Period | st
     df["pass_rate"] = _rate(df["passed"], df["attempts"])
     df["lesson_completion_rate"] = _rate(df["lessons_completed"], df["headcount"] * (n_lessons or 0))
     df["below_target"] = df["participation_rate"] < target
-    out = df[[*keys, "headcount", "participants", "participation_rate", "attempts", "avg_percent", "pass_rate",
-              "lessons_completed", "lesson_completion_rate", "below_target"]]
+    out = df[
+        [
+            *keys,
+            "headcount",
+            "participants",
+            "participation_rate",
+            "attempts",
+            "avg_percent",
+            "pass_rate",
+            "lessons_completed",
+            "lesson_completion_rate",
+            "below_target",
+        ]
+    ]
     out.attrs.update({"period": p.key, "target": target, "lessons": n_lessons})
     return out
 
 
-def non_participants(tracker: Tracker, account: Account, period: Period | str, *, quiz_id: str | None = None,
-                     department: str | None = None) -> pd.DataFrame:
+def non_participants(
+    tracker: Tracker, account: Account, period: Period | str, *, quiz_id: str | None = None, department: str | None = None
+) -> pd.DataFrame:
     """Drill-down: active employees without a submitted attempt in the period (of ``quiz_id``),
     by department, team and 工号. Leaders, organizers and admins."""
     tracker.check_role(account, *REPORT_ROLES)
@@ -218,8 +239,7 @@ def non_participants(tracker: Tracker, account: Account, period: Period | str, *
     return pd.DataFrame(rows, columns=["department", "team", "employee_id", "name"])
 
 
-def participation_trend(tracker: Tracker, account: Account, period: Period | str, *,
-                        quiz_id: str | None = None) -> pd.DataFrame:
+def participation_trend(tracker: Tracker, account: Account, period: Period | str, *, quiz_id: str | None = None) -> pd.DataFrame:
     """Tidy monthly trend by department (for Altair): month, department, headcount, participants,
     participation_rate, attempts, avg_percent. Months are Asia/Shanghai calendar months; the
     headcount is today's active roster."""
@@ -233,10 +253,14 @@ def participation_trend(tracker: Tracker, account: Account, period: Period | str
         {"AND a.quiz_id = :quiz" if quiz_id else ""}
         GROUP BY month, e.department
     """
-    data = pd.DataFrame(_q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id}),
-                        columns=["month", "department", "participants", "attempts", "avg_percent"])
-    heads = pd.DataFrame(_q(tracker, "SELECT department, COUNT(*) AS headcount FROM employees WHERE active = 1 "
-                                     "GROUP BY department"), columns=["department", "headcount"])
+    data = pd.DataFrame(
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id}),
+        columns=["month", "department", "participants", "attempts", "avg_percent"],
+    )
+    heads = pd.DataFrame(
+        _q(tracker, "SELECT department, COUNT(*) AS headcount FROM employees WHERE active = 1 GROUP BY department"),
+        columns=["department", "headcount"],
+    )
     grid = pd.MultiIndex.from_product([p.months(), heads["department"]], names=["month", "department"]).to_frame(index=False)
     df = grid.merge(heads, on="department").merge(data, on=["month", "department"], how="left")
     df[["participants", "attempts"]] = df[["participants", "attempts"]].fillna(0).astype(int)
@@ -256,8 +280,9 @@ def score_matrix(tracker: Tracker, account: Account, period: Period | str, *, wi
         WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'
         GROUP BY e.department, a.quiz_id ORDER BY e.department, a.quiz_id
     """
-    df = pd.DataFrame(_q(tracker, sql, {"lo": p.lo, "hi": p.hi}),
-                      columns=["department", "quiz_id", "participants", "attempts", "avg_percent"])
+    df = pd.DataFrame(
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi}), columns=["department", "quiz_id", "participants", "attempts", "avg_percent"]
+    )
     if wide:
         return df.pivot(index="department", columns="quiz_id", values="avg_percent")
     return df
@@ -270,8 +295,11 @@ def period_quizzes(tracker: Tracker, catalog: Catalog, period: Period | str) -> 
     p = _period(period)
     lo, hi = day_start(p.start), day_start(p.end + dt.timedelta(days=1))
     hidden = {r["quiz_id"] for r in _q(tracker, "SELECT quiz_id FROM quiz_settings WHERE hidden = 1")}
-    return sorted(q.id for q in catalog.quizzes.values()
-                  if q.id not in hidden and (q.opens is None or q.opens < hi) and (q.closes is None or q.closes > lo))
+    return sorted(
+        q.id
+        for q in catalog.quizzes.values()
+        if q.id not in hidden and (q.opens is None or q.opens < hi) and (q.closes is None or q.closes > lo)
+    )
 
 
 def _weights(catalog: Catalog) -> dict[str, float]:
@@ -287,10 +315,26 @@ def _in(name: str, values: list[str]) -> tuple[str, dict]:
     return "(" + ",".join(f":{name}{i}" for i in range(len(values))) + ")", {f"{name}{i}": v for i, v in enumerate(values)}
 
 
-EMPLOYEE_COLUMNS = ["employee_id", "name", "department", "team", "active",
-                    "lessons_completed", "lessons_total", "lesson_score", "lesson_weight",
-                    "quizzes_taken", "quizzes_total", "quiz_score", "quiz_weight",
-                    "competitions", "competitions_total", "competition_score", "competition_weight", "indicator"]
+EMPLOYEE_COLUMNS = [
+    "employee_id",
+    "name",
+    "department",
+    "team",
+    "active",
+    "lessons_completed",
+    "lessons_total",
+    "lesson_score",
+    "lesson_weight",
+    "quizzes_taken",
+    "quizzes_total",
+    "quiz_score",
+    "quiz_weight",
+    "competitions",
+    "competitions_total",
+    "competition_score",
+    "competition_weight",
+    "indicator",
+]
 
 
 # Per-period cache of computed indicators, per connection. An entry is valid while the database is
@@ -302,8 +346,11 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _catalog_key(catalog: Catalog) -> tuple:
-    return (tuple(sorted(catalog.lessons)), tuple(sorted(_weights(catalog).items())),
-            tuple(sorted((q.id, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())))
+    return (
+        tuple(sorted(catalog.lessons)),
+        tuple(sorted(_weights(catalog).items())),
+        tuple(sorted((q.id, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())),
+    )
 
 
 def _cached_indicators(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
@@ -325,16 +372,26 @@ def _cached_indicators(tracker: Tracker, catalog: Catalog, p: Period) -> pd.Data
 
 def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_id: str | None = None) -> pd.DataFrame:
     emp_filter = "WHERE id = :emp" if employee_id else ""
-    emps = _frame(tracker, f"SELECT id AS employee_id, name, department, COALESCE(team, '') AS team, active "
-                           f"FROM employees {emp_filter} ORDER BY department, team, id", {"emp": employee_id},
-                  ["employee_id", "name", "department", "team", "active"])
+    emps = _frame(
+        tracker,
+        f"SELECT id AS employee_id, name, department, COALESCE(team, '') AS team, active "
+        f"FROM employees {emp_filter} ORDER BY department, team, id",
+        {"emp": employee_id},
+        ["employee_id", "name", "department", "team", "active"],
+    )
     one = "AND employee_id = :emp" if employee_id else ""
     # lessons: catalogue lessons completed by the end of the period
     lesson_ids = sorted(catalog.lessons)
     lin, lparams = _in("l", lesson_ids)
-    lessons = pd.DataFrame(_q(tracker, f"SELECT employee_id, COUNT(*) AS lessons_completed FROM lesson_progress "
-                                       f"WHERE completed_at < :hi AND lesson_id IN {lin} {one} GROUP BY employee_id",
-                              {"hi": p.hi, "emp": employee_id, **lparams}), columns=["employee_id", "lessons_completed"])
+    lessons = pd.DataFrame(
+        _q(
+            tracker,
+            f"SELECT employee_id, COUNT(*) AS lessons_completed FROM lesson_progress "
+            f"WHERE completed_at < :hi AND lesson_id IN {lin} {one} GROUP BY employee_id",
+            {"hi": p.hi, "emp": employee_id, **lparams},
+        ),
+        columns=["employee_id", "lessons_completed"],
+    )
     # quizzes: per (employee, quiz) the figures of each grade policy, in SQL
     quiz_ids = period_quizzes(tracker, catalog, p)
     qin, qparams = _in("q", quiz_ids)
@@ -352,16 +409,23 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
         AND +quiz_id IN {qin} {one}
         GROUP BY employee_id, quiz_id
     """
-    per_quiz = _frame(tracker, sql, {"lo": p.lo, "hi": p.hi, "emp": employee_id, **qparams, **fparams, **tparams},
-                      ["employee_id", "quiz_id", "highest", "average", "first", "last"])
+    per_quiz = _frame(
+        tracker,
+        sql,
+        {"lo": p.lo, "hi": p.hi, "emp": employee_id, **qparams, **fparams, **tparams},
+        ["employee_id", "quiz_id", "highest", "average", "first", "last"],
+    )
     pol = per_quiz["quiz_id"].map(policy)
     per_quiz["counted"] = 0.0
     for name in ("highest", "average", "first", "last"):
         per_quiz.loc[pol == name, "counted"] = per_quiz.loc[pol == name, name].astype(float)
     quizzes = per_quiz.groupby("employee_id").agg(quizzes_taken=("quiz_id", "count"), quiz_sum=("counted", "sum")).reset_index()
     # competitions: runs finished in the period; 60 for taking part + up to 40 by rank
-    runs_total = _q(tracker, "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' "
-                             "AND finished_at >= :lo AND finished_at < :hi", {"lo": p.lo, "hi": p.hi})[0]["n"]
+    runs_total = _q(
+        tracker,
+        "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi",
+        {"lo": p.lo, "hi": p.hi},
+    )[0]["n"]
     sql = f"""
         WITH runs AS (SELECT id FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi),
         t AS (SELECT run_id, COUNT(*) AS n_teams FROM competition_results WHERE run_id IN (SELECT id FROM runs) GROUP BY run_id)
@@ -374,10 +438,15 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
         WHERE 1 {"AND m.employee_id = :emp" if employee_id else ""}
         GROUP BY m.employee_id
     """
-    comps = pd.DataFrame(_q(tracker, sql, {"lo": p.lo, "hi": p.hi, "emp": employee_id}),
-                         columns=["employee_id", "competitions", "competition_score"])
-    df = emps.merge(lessons, on="employee_id", how="left").merge(quizzes, on="employee_id", how="left") \
-             .merge(comps, on="employee_id", how="left")
+    comps = pd.DataFrame(
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "emp": employee_id}),
+        columns=["employee_id", "competitions", "competition_score"],
+    )
+    df = (
+        emps.merge(lessons, on="employee_id", how="left")
+        .merge(quizzes, on="employee_id", how="left")
+        .merge(comps, on="employee_id", how="left")
+    )
     for c in ("lessons_completed", "quizzes_taken", "competitions"):
         df[c] = df[c].fillna(0).astype(int)
     df["active"] = df["active"].astype(bool)
@@ -392,15 +461,27 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
     df["competitions_total"] = runs_total
     df["competition_score"] = df["competition_score"].fillna(0.0).astype(float).round(2)
     df["lesson_weight"], df["quiz_weight"], df["competition_weight"] = eff["lessons"], eff["quizzes"], eff["competitions"]
-    df["indicator"] = (df["lesson_score"] * eff["lessons"] + df["quiz_score"] * eff["quizzes"]
-                       + df["competition_score"] * eff["competitions"]).astype(float).round(2)
+    df["indicator"] = (
+        (df["lesson_score"] * eff["lessons"] + df["quiz_score"] * eff["quizzes"] + df["competition_score"] * eff["competitions"])
+        .astype(float)
+        .round(2)
+    )
     for c in ("lesson_weight", "quiz_weight", "competition_weight"):
         df[c] = df[c].astype(float).round(4)
     return df[EMPLOYEE_COLUMNS].reset_index(drop=True)
 
 
-DEPARTMENT_COLUMNS = ["department", "headcount", "lesson_score", "lesson_weight", "quiz_score", "quiz_weight",
-                      "competition_score", "competition_weight", "indicator"]
+DEPARTMENT_COLUMNS = [
+    "department",
+    "headcount",
+    "lesson_score",
+    "lesson_weight",
+    "quiz_score",
+    "quiz_weight",
+    "competition_score",
+    "competition_weight",
+    "indicator",
+]
 
 
 def department_indicators(employees: pd.DataFrame) -> pd.DataFrame:
@@ -416,8 +497,9 @@ def department_indicators(employees: pd.DataFrame) -> pd.DataFrame:
     return g[DEPARTMENT_COLUMNS]
 
 
-def assessment_indicators(tracker: Tracker, account: Account, period: Period | str, catalog: Catalog, *,
-                          by: str = "employee") -> pd.DataFrame:
+def assessment_indicators(
+    tracker: Tracker, account: Account, period: Period | str, catalog: Catalog, *, by: str = "employee"
+) -> pd.DataFrame:
     """考核指标 per employee (``by="employee"``) or per department, 0–100, with each part, its
     weight and its inputs beside the result. A locked period returns the stored figures
     (``df.attrs["locked"]`` says by whom and when). Leaders, organizers and admins."""
@@ -469,8 +551,15 @@ def _key(period: Period | str) -> str:
     return _period(period).key
 
 
-def lock_period(tracker: Tracker, account: Account, period_key: Period | str, figures_df: pd.DataFrame, *,
-                reason: str | None = None, now: dt.datetime | None = None) -> dict:
+def lock_period(
+    tracker: Tracker,
+    account: Account,
+    period_key: Period | str,
+    figures_df: pd.DataFrame,
+    *,
+    reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
     """Store the figures of a period as they are (JSON); later reads return them. Leaders and admins.
     ``PeriodLocked`` if the period is locked already. Returns the lock (period_key, locked_at, locked_by)."""
     tracker.check_role(account, "leader")
@@ -480,15 +569,16 @@ def lock_period(tracker: Tracker, account: Account, period_key: Period | str, fi
     with tracker.write() as db:
         if _lock_row(tracker, key):
             raise PeriodLocked(f"period {key} is already locked")
-        db["report_locks"].insert({"period_key": key, "figures": figures, "locked_at": at,
-                                   "locked_by": account.username, "reason": reason})
-        db["report_lock_log"].insert({"period_key": key, "action": "lock", "at": at, "actor": account.username,
-                                      "reason": reason})
+        db["report_locks"].insert(
+            {"period_key": key, "figures": figures, "locked_at": at, "locked_by": account.username, "reason": reason}
+        )
+        db["report_lock_log"].insert({"period_key": key, "action": "lock", "at": at, "actor": account.username, "reason": reason})
     return {"period_key": key, "locked_at": at, "locked_by": account.username, "reason": reason}
 
 
-def unlock_period(tracker: Tracker, account: Account, period_key: Period | str, *, reason: str | None = None,
-                  now: dt.datetime | None = None) -> None:
+def unlock_period(
+    tracker: Tracker, account: Account, period_key: Period | str, *, reason: str | None = None, now: dt.datetime | None = None
+) -> None:
     """Remove a period's lock (figures are computed again); logged. Leaders and admins; ``NotFound``
     if the period is not locked."""
     tracker.check_role(account, "leader")
@@ -497,8 +587,9 @@ def unlock_period(tracker: Tracker, account: Account, period_key: Period | str, 
     with tracker.write() as db:
         if db.execute("DELETE FROM report_locks WHERE period_key = ?", (key,)).rowcount == 0:
             raise NotFound(f"period {key} is not locked")
-        db["report_lock_log"].insert({"period_key": key, "action": "unlock", "at": at, "actor": account.username,
-                                      "reason": reason})
+        db["report_lock_log"].insert(
+            {"period_key": key, "action": "unlock", "at": at, "actor": account.username, "reason": reason}
+        )
 
 
 def period_lock(tracker: Tracker, account: Account, period_key: Period | str) -> dict | None:
@@ -512,19 +603,37 @@ def lock_log(tracker: Tracker, account: Account, period_key: Period | str | None
     """Every lock and unlock (period_key, action, at, actor, reason), oldest first."""
     tracker.check_role(account, *REPORT_ROLES)
     where, params = ("WHERE period_key = ?", (_key(period_key),)) if period_key else ("", ())
-    df = pd.DataFrame(_q(tracker, f"SELECT period_key, action, at, actor, reason FROM report_lock_log {where} ORDER BY id",
-                         params), columns=["period_key", "action", "at", "actor", "reason"])
+    df = pd.DataFrame(
+        _q(tracker, f"SELECT period_key, action, at, actor, reason FROM report_lock_log {where} ORDER BY id", params),
+        columns=["period_key", "action", "at", "actor", "reason"],
+    )
     df["reason"] = df["reason"].astype(object).where(df["reason"].notna(), None)
     return df
 
 
 # -- item analysis (试题分析) ---------------------------------------------------------------------
-ITEM_COLUMNS = ["question_id", "type", "prompt", "key", "presented", "answered", "facility", "upper_n", "lower_n",
-                "discrimination"]
+ITEM_COLUMNS = [
+    "question_id",
+    "type",
+    "prompt",
+    "key",
+    "presented",
+    "answered",
+    "facility",
+    "upper_n",
+    "lower_n",
+    "discrimination",
+]
 
 
-def item_analysis(tracker: Tracker, account: Account, *, quiz_id: str | None = None, bank_id: str | None = None,
-                  period: Period | str | None = None) -> pd.DataFrame:
+def item_analysis(
+    tracker: Tracker,
+    account: Account,
+    *,
+    quiz_id: str | None = None,
+    bank_id: str | None = None,
+    period: Period | str | None = None,
+) -> pd.DataFrame:
     """Per question key of a quiz (or of every attempt with questions drawn from ``bank_id``):
     presented, answered, facility (share correct of presented), discrimination by the upper–lower
     27% method on attempt totals (percent), the share choosing each option (authored letters;
@@ -554,18 +663,39 @@ def item_analysis(tracker: Tracker, account: Account, *, quiz_id: str | None = N
                         FROM attempts a WHERE {where}),
         grp AS (SELECT id, CASE WHEN rk <= :g THEN 1 WHEN rk > n - :g THEN -1 ELSE 0 END AS grp FROM ranked)
     """
-    stats = pd.DataFrame(_q(tracker, base + f"""
+    stats = pd.DataFrame(
+        _q(
+            tracker,
+            base
+            + f"""
         SELECT an.question_id, COUNT(*) AS presented, SUM(an.response IS NOT NULL) AS answered,
                AVG(an.correct) AS facility, MIN(an.attempt_id) AS sample,
                SUM(grp.grp = 1) AS upper_n, SUM(CASE WHEN grp.grp = 1 THEN an.correct ELSE 0 END) AS upper_correct,
                SUM(grp.grp = -1) AS lower_n, SUM(CASE WHEN grp.grp = -1 THEN an.correct ELSE 0 END) AS lower_correct
         FROM answers an JOIN grp ON grp.id = an.attempt_id {qfilter}
-        GROUP BY an.question_id ORDER BY an.question_id""", params),
-        columns=["question_id", "presented", "answered", "facility", "sample", "upper_n", "upper_correct",
-                 "lower_n", "lower_correct"])
-    choices = _q(tracker, base + f"""
+        GROUP BY an.question_id ORDER BY an.question_id""",
+            params,
+        ),
+        columns=[
+            "question_id",
+            "presented",
+            "answered",
+            "facility",
+            "sample",
+            "upper_n",
+            "upper_correct",
+            "lower_n",
+            "lower_correct",
+        ],
+    )
+    choices = _q(
+        tracker,
+        base
+        + f"""
         SELECT an.question_id, an.response, COUNT(*) AS n FROM answers an JOIN grp ON grp.id = an.attempt_id
-        {qfilter + " AND" if qfilter else "WHERE"} an.response IS NOT NULL GROUP BY an.question_id, an.response""", params)
+        {qfilter + " AND" if qfilter else "WHERE"} an.response IS NOT NULL GROUP BY an.question_id, an.response""",
+        params,
+    )
     # question text and key from one stored paper per question (what was graded)
     papers: dict[str, Paper] = {}
     meta: dict[str, tuple[str, str, str, str]] = {}
@@ -598,8 +728,9 @@ def item_analysis(tracker: Tracker, account: Account, *, quiz_id: str | None = N
     stats["prompt"] = [meta[q][1] for q in stats["question_id"]]
     stats["key"] = [meta[q][2] for q in stats["question_id"]]
     stats["facility"] = stats["facility"].astype(float).round(4)
-    stats["discrimination"] = (_rate(stats["upper_correct"], stats["upper_n"])
-                               - _rate(stats["lower_correct"], stats["lower_n"])).round(4)
+    stats["discrimination"] = (
+        _rate(stats["upper_correct"], stats["upper_n"]) - _rate(stats["lower_correct"], stats["lower_n"])
+    ).round(4)
     # one column per authored letter of the analysed choice questions (and 对/错 for true_false)
     letters = "".join(m[3] for m in meta.values() if m[0] in ("single", "multiple", "scenario"))
     option_cols = [f"opt_{x}" for x in "ABCDEFGH" if x in letters]
@@ -607,16 +738,17 @@ def item_analysis(tracker: Tracker, account: Account, *, quiz_id: str | None = N
     for col in option_cols:
         stats[col] = [
             round(counts.get(q, {}).get(col, 0) / pres, 4) if pres and _has_option(meta[q], col) else float("nan")
-            for q, pres in zip(stats["question_id"], stats["presented"], strict=True)]
+            for q, pres in zip(stats["question_id"], stats["presented"], strict=True)
+        ]
     stats["too_easy"] = stats["facility"] > 0.9
     stats["too_hard"] = stats["facility"] < 0.2
     stats["negative_discrimination"] = stats["discrimination"] < 0
     stats["flags"] = [
         "；".join(label for label, on in (("过易", e), ("过难", h), ("区分度为负（答案可能有误）", d)) if on)
-        for e, h, d in zip(stats["too_easy"], stats["too_hard"], stats["negative_discrimination"], strict=True)]
+        for e, h, d in zip(stats["too_easy"], stats["too_hard"], stats["negative_discrimination"], strict=True)
+    ]
     out = stats[[*ITEM_COLUMNS, *option_cols, "too_easy", "too_hard", "negative_discrimination", "flags"]].copy()
-    out.attrs.update({"attempts": n, "group_size": g, "method": DISCRIMINATION_METHOD,
-                      "quiz": quiz_id, "bank": bank_id})
+    out.attrs.update({"attempts": n, "group_size": g, "method": DISCRIMINATION_METHOD, "quiz": quiz_id, "bank": bank_id})
     return out
 
 

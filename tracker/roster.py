@@ -16,14 +16,36 @@ from pathlib import Path
 from tracker.errors import RosterError
 
 HEADERS = {
-    "工号": "id", "id": "id", "员工编号": "id",
-    "姓名": "name", "name": "name",
-    "部门": "department", "department": "department", "科室": "department",
-    "班组": "team", "team": "team",
-    "在职": "active", "active": "active", "状态": "active",
+    "工号": "id",
+    "id": "id",
+    "员工编号": "id",
+    "姓名": "name",
+    "name": "name",
+    "部门": "department",
+    "department": "department",
+    "科室": "department",
+    "班组": "team",
+    "team": "team",
+    "在职": "active",
+    "active": "active",
+    "状态": "active",
 }
 REQUIRED = ("id", "name", "department")
-ACTIVE_WORDS = {"是": 1, "否": 0, "1": 1, "0": 0, "true": 1, "false": 0, "在职": 1, "离职": 0, "y": 1, "n": 0, "yes": 1, "no": 0, "": 1}
+ACTIVE_WORDS = {
+    "是": 1,
+    "否": 0,
+    "1": 1,
+    "0": 0,
+    "true": 1,
+    "false": 0,
+    "在职": 1,
+    "离职": 0,
+    "y": 1,
+    "n": 0,
+    "yes": 1,
+    "no": 0,
+    "": 1,
+}
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -90,7 +112,9 @@ def read_roster(path: str | Path) -> list[RosterRow]:
     header = [HEADERS.get(h.casefold() if h.isascii() else h) for h in rows[first]]
     missing = [k for k in REQUIRED if k not in header]
     if missing:
-        raise RosterError([f"{p}:{first + 1}: missing column(s) {', '.join(missing)} (use 工号,姓名,部门,班组 or id,name,department,team)"])
+        raise RosterError(
+            [f"{p}:{first + 1}: missing column(s) {', '.join(missing)} (use 工号,姓名,部门,班组 or id,name,department,team)"]
+        )
     col = {k: header.index(k) for k in set(header) - {None}}
     problems: list[str] = []
     out: list[RosterRow] = []
@@ -115,7 +139,9 @@ def read_roster(path: str | Path) -> list[RosterRow]:
             problems.append(f"{where}: active is 是/否 or 1/0, not {cells.get('active')!r}")
             continue
         seen[cells["id"]] = number
-        out.append(RosterRow(cells["id"], cells["name"], cells["department"], cells.get("team") or None, ACTIVE_WORDS[active_word]))
+        out.append(
+            RosterRow(cells["id"], cells["name"], cells["department"], cells.get("team") or None, ACTIVE_WORDS[active_word])
+        )
     if problems:
         raise RosterError(problems)
     if not out:

@@ -127,7 +127,9 @@ def migrate(db: Database) -> int:
     if version > SCHEMA_VERSION:
         from tracker.errors import TrackerError
 
-        raise TrackerError(f"the database has schema version {version}, newer than this Mingde ({SCHEMA_VERSION}): upgrade Mingde")
+        raise TrackerError(
+            f"the database has schema version {version}, newer than this Mingde ({SCHEMA_VERSION}): upgrade Mingde"
+        )
     for number in range(version, SCHEMA_VERSION):
         for statement in statements(MIGRATIONS[number]):
             db.execute(statement)

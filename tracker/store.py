@@ -139,8 +139,14 @@ class Tracker:
     def audit(self, actor: str | None, action: str, detail: Any = None) -> None:
         """Record who did what (user management, imports) in ``audit_log``."""
         with self.write() as db:
-            db["audit_log"].insert({"at": iso(utcnow()), "actor": actor, "action": action,
-                                    "detail": json.dumps(detail, ensure_ascii=False) if detail is not None else None})
+            db["audit_log"].insert(
+                {
+                    "at": iso(utcnow()),
+                    "actor": actor,
+                    "action": action,
+                    "detail": json.dumps(detail, ensure_ascii=False) if detail is not None else None,
+                }
+            )
 
     # -- roster --------------------------------------------------------------------------------
     def import_roster(self, path: str | Path, *, deactivate_missing: bool = False) -> int:
@@ -162,7 +168,9 @@ class Tracker:
 
     def add_employee(self, id: str, name: str, department: str, team: str | None = None, active: bool = True) -> None:
         with self.write() as db:
-            db["employees"].upsert({"id": id, "name": name, "department": department, "team": team, "active": int(active)}, pk="id")
+            db["employees"].upsert(
+                {"id": id, "name": name, "department": department, "team": team, "active": int(active)}, pk="id"
+            )
 
     def employee(self, employee_id: str) -> dict:
         row = self._one("SELECT * FROM employees WHERE id = ?", (employee_id,))
@@ -191,8 +199,15 @@ class Tracker:
         with self.write() as db:
             if self._one("SELECT 1 AS x FROM accounts WHERE username = ?", (username,)):
                 raise AccountError(f"user {username} already exists")
-            db["accounts"].insert({"username": username, "password_hash": hashed, "role": role,
-                                   "employee_id": employee_id, "created_at": iso(utcnow())})
+            db["accounts"].insert(
+                {
+                    "username": username,
+                    "password_hash": hashed,
+                    "role": role,
+                    "employee_id": employee_id,
+                    "created_at": iso(utcnow()),
+                }
+            )
         return Account(username, role, employee_id)
 
     def set_password(self, username: str, password: str) -> None:
@@ -209,8 +224,10 @@ class Tracker:
             db.execute("UPDATE accounts SET lang = ? WHERE username = ?", (lang, username))
 
     def users(self) -> list[Account]:
-        return [Account(r["username"], r["role"], r["employee_id"], r["lang"], bool(r["disabled"]))
-                for r in self.db.query("SELECT * FROM accounts ORDER BY role, username")]
+        return [
+            Account(r["username"], r["role"], r["employee_id"], r["lang"], bool(r["disabled"]))
+            for r in self.db.query("SELECT * FROM accounts ORDER BY role, username")
+        ]
 
     def authenticate(self, username: str, password: str) -> Account | None:
         """The account for these credentials, or None (the same way for an unknown user)."""
@@ -251,30 +268,57 @@ class Tracker:
             )
             if open_row:
                 return open_row["id"]
-            used = self._one("SELECT COUNT(*) AS n FROM attempts WHERE employee_id = ? AND quiz_id = ?", (employee_id, quiz.id))["n"]
+            used = self._one("SELECT COUNT(*) AS n FROM attempts WHERE employee_id = ? AND quiz_id = ?", (employee_id, quiz.id))[
+                "n"
+            ]
             allowed = quiz.attempts_allowed
             if allowed is not None and used >= allowed:
                 raise QuizUnavailable(f"employee {employee_id} has used all {allowed} attempt(s) of quiz '{quiz.id}'")
             if source is not None and source.digest:
                 db["content_versions"].insert(
-                    {"hash": source.digest, "kind": "quiz", "object_id": quiz.id, "path": source.path,
-                     "body": source.text, "first_seen": iso(now)},
-                    pk="hash", ignore=True,
+                    {
+                        "hash": source.digest,
+                        "kind": "quiz",
+                        "object_id": quiz.id,
+                        "path": source.path,
+                        "body": source.text,
+                        "first_seen": iso(now),
+                    },
+                    pk="hash",
+                    ignore=True,
                 )
-            attempt_id = self._insert_attempt(db, employee_id, quiz.kind, paper, now, deadline,
-                                              source.digest if source is not None else None)
+            attempt_id = self._insert_attempt(
+                db, employee_id, quiz.kind, paper, now, deadline, source.digest if source is not None else None
+            )
             if quiz.kind != "quiz" and quiz.closes:
                 db.execute("UPDATE attempts SET review_after = ? WHERE id = ?", (iso(quiz.closes), attempt_id))
             return attempt_id
 
-    def _insert_attempt(self, db: Database, employee_id: str, kind: str, paper: Paper, now: dt.datetime,
-                        deadline: dt.datetime | None, content_hash: str | None) -> str:
+    def _insert_attempt(
+        self,
+        db: Database,
+        employee_id: str,
+        kind: str,
+        paper: Paper,
+        now: dt.datetime,
+        deadline: dt.datetime | None,
+        content_hash: str | None,
+    ) -> str:
         attempt_id = uuid.uuid4().hex
         db.execute(
             "INSERT INTO attempts (id, employee_id, quiz_id, quiz_kind, content_hash, seed, paper, started_at, deadline) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (attempt_id, employee_id, paper.quiz_id, kind, content_hash, paper.seed, paper.to_json(), iso(now),
-             iso(deadline) if deadline else None),
+            (
+                attempt_id,
+                employee_id,
+                paper.quiz_id,
+                kind,
+                content_hash,
+                paper.seed,
+                paper.to_json(),
+                iso(now),
+                iso(deadline) if deadline else None,
+            ),
         )
         self._remember_paper(attempt_id, paper)
         return attempt_id
@@ -307,7 +351,9 @@ class Tracker:
         """The attempt's row (without the paper); ``NotFound`` if there is none."""
         row = self._one(
             "SELECT id, employee_id, quiz_id, quiz_kind, content_hash, seed, started_at, deadline, submitted_at, "
-            "score, max_score, percent, passed, auto_submitted, review_after FROM attempts WHERE id = ?", (attempt_id,))
+            "score, max_score, percent, passed, auto_submitted, review_after FROM attempts WHERE id = ?",
+            (attempt_id,),
+        )
         if row is None:
             raise NotFound(f"attempt {attempt_id} not found")
         return row
@@ -327,8 +373,10 @@ class Tracker:
 
     def attempts(self, employee_id: str, quiz_id: str | None = None) -> list[dict]:
         """An employee's attempts, newest first."""
-        sql = ("SELECT id, quiz_id, quiz_kind, started_at, deadline, submitted_at, score, max_score, percent, passed, "
-               "auto_submitted FROM attempts WHERE employee_id = ?")
+        sql = (
+            "SELECT id, quiz_id, quiz_kind, started_at, deadline, submitted_at, score, max_score, percent, passed, "
+            "auto_submitted FROM attempts WHERE employee_id = ?"
+        )
         params: list = [employee_id]
         if quiz_id:
             sql += " AND quiz_id = ?"
@@ -354,19 +402,29 @@ class Tracker:
                 raise AttemptClosed(f"attempt {attempt_id} was already submitted")
             if closing and now > closing:
                 raise AttemptClosed(f"attempt {attempt_id}: the time is up")
-            db["answers"].upsert({
-                "attempt_id": attempt_id, "question_id": question_key,
-                "position": [q.key for q in paper.questions].index(question_key),
-                "response": json.dumps(value, ensure_ascii=False) if value is not None else None,
-                "saved_at": iso(now),
-            }, pk=("attempt_id", "question_id"))
+            db["answers"].upsert(
+                {
+                    "attempt_id": attempt_id,
+                    "question_id": question_key,
+                    "position": [q.key for q in paper.questions].index(question_key),
+                    "response": json.dumps(value, ensure_ascii=False) if value is not None else None,
+                    "saved_at": iso(now),
+                },
+                pk=("attempt_id", "question_id"),
+            )
 
     def saved_responses(self, attempt_id: str) -> dict[str, Any]:
         """The answers saved so far (or as submitted), by question key."""
-        return {r["question_id"]: json.loads(r["response"]) for r in self.db.query(
-            "SELECT question_id, response FROM answers WHERE attempt_id = ? AND response IS NOT NULL", (attempt_id,))}
+        return {
+            r["question_id"]: json.loads(r["response"])
+            for r in self.db.query(
+                "SELECT question_id, response FROM answers WHERE attempt_id = ? AND response IS NOT NULL", (attempt_id,)
+            )
+        }
 
-    def submit_attempt(self, attempt_id: str, responses: dict[str, Any] | None = None, *, now: dt.datetime | None = None) -> Grade:
+    def submit_attempt(
+        self, attempt_id: str, responses: dict[str, Any] | None = None, *, now: dt.datetime | None = None
+    ) -> Grade:
         """Grade and record an attempt on the server; all of it is written, or nothing.
 
         ``responses`` are merged over the answers saved so far. Submitting again returns the
@@ -376,16 +434,20 @@ class Tracker:
         """
         now = now or utcnow()
         paper = self.paper(attempt_id)
-        given = {k: normalize_response(paper.question(k).question, v) for k, v in (responses or {}).items()
-                 if self._has_key(paper, k, attempt_id)}
+        given = {
+            k: normalize_response(paper.question(k).question, v)
+            for k, v in (responses or {}).items()
+            if self._has_key(paper, k, attempt_id)
+        }
         with self.write() as db:
             row = self.attempt(attempt_id)
             if row["submitted_at"]:
                 return grade(paper, self.saved_responses(attempt_id))
             closing = self._closing_time(row)
             late = closing is not None and now > closing
-            drafts = db.conn.execute("SELECT question_id, response, saved_at FROM answers WHERE attempt_id = ?",
-                                     (attempt_id,)).fetchall()
+            drafts = db.conn.execute(
+                "SELECT question_id, response, saved_at FROM answers WHERE attempt_id = ?", (attempt_id,)
+            ).fetchall()
             merged = {key: json.loads(response) for key, response, _ in drafts if response is not None}
             saved_at = {key: at for key, _, at in drafts}
             if not late:
@@ -396,9 +458,18 @@ class Tracker:
             db.conn.executemany(
                 "INSERT INTO answers (attempt_id, question_id, position, response, points, correct, saved_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(attempt_id, r.key, i, json.dumps(r.response, ensure_ascii=False) if r.response is not None else None,
-                  r.points, int(r.correct), stamp if (r.key in given and not late) else saved_at.get(r.key))
-                 for i, r in enumerate(result.results)],
+                [
+                    (
+                        attempt_id,
+                        r.key,
+                        i,
+                        json.dumps(r.response, ensure_ascii=False) if r.response is not None else None,
+                        r.points,
+                        int(r.correct),
+                        stamp if (r.key in given and not late) else saved_at.get(r.key),
+                    )
+                    for i, r in enumerate(result.results)
+                ],
             )
             submitted = parse_iso(row["deadline"]) if late else now
             db.execute(
@@ -441,8 +512,10 @@ class Tracker:
         now = now or utcnow()
         self.employee(employee_id)
         with self.write() as db:
-            db.execute("INSERT OR IGNORE INTO lesson_progress (employee_id, lesson_id, started_at) VALUES (?, ?, ?)",
-                       (employee_id, lesson_id, iso(now)))
+            db.execute(
+                "INSERT OR IGNORE INTO lesson_progress (employee_id, lesson_id, started_at) VALUES (?, ?, ?)",
+                (employee_id, lesson_id, iso(now)),
+            )
         return self._one("SELECT * FROM lesson_progress WHERE employee_id = ? AND lesson_id = ?", (employee_id, lesson_id))
 
     def complete_lesson(self, employee_id: str, lesson: Lesson, *, now: dt.datetime | None = None) -> str:
@@ -458,18 +531,28 @@ class Tracker:
                 left = int(lesson.min_read_time - spent + 0.999)
                 raise TooEarly(f"lesson '{lesson.id}': {left} s more reading before it counts as completed", left)
         with self.write() as db:
-            db.execute("UPDATE lesson_progress SET completed_at = ? WHERE employee_id = ? AND lesson_id = ? AND completed_at IS NULL",
-                       (iso(now), employee_id, lesson.id))
-        return self._one("SELECT completed_at FROM lesson_progress WHERE employee_id = ? AND lesson_id = ?",
-                         (employee_id, lesson.id))["completed_at"]
+            db.execute(
+                "UPDATE lesson_progress SET completed_at = ? WHERE employee_id = ? AND lesson_id = ? AND completed_at IS NULL",
+                (iso(now), employee_id, lesson.id),
+            )
+        return self._one(
+            "SELECT completed_at FROM lesson_progress WHERE employee_id = ? AND lesson_id = ?", (employee_id, lesson.id)
+        )["completed_at"]
 
     def lesson_progress(self, employee_id: str) -> dict[str, dict]:
         """An employee's lesson progress rows by lesson id."""
         return {r["lesson_id"]: r for r in self.db.query("SELECT * FROM lesson_progress WHERE employee_id = ?", (employee_id,))}
 
     # -- reports -------------------------------------------------------------------------------
-    def participation(self, start: dt.date | str, end: dt.date | str, by: str = "department",
-                      quiz_id: str | None = None, *, total: str | None = None) -> pd.DataFrame:
+    def participation(
+        self,
+        start: dt.date | str,
+        end: dt.date | str,
+        by: str = "department",
+        quiz_id: str | None = None,
+        *,
+        total: str | None = None,
+    ) -> pd.DataFrame:
         """Participation per department (or ``by="team"``: per department and 班组) for the dates
         ``start``..``end`` inclusive, Asia/Shanghai days.
 
@@ -493,8 +576,10 @@ class Tracker:
             WHERE e.active = 1
             GROUP BY {group} ORDER BY {group}
         """
-        df = pd.DataFrame(list(self.db.query(sql, {"lo": lo, "hi": hi, "quiz": quiz_id})),
-                          columns=["department", *(["team"] if by == "team" else []), "headcount", "participants"])
+        df = pd.DataFrame(
+            list(self.db.query(sql, {"lo": lo, "hi": hi, "quiz": quiz_id})),
+            columns=["department", *(["team"] if by == "team" else []), "headcount", "participants"],
+        )
         if total is not None:
             row = {"department": total, "headcount": int(df["headcount"].sum()), "participants": int(df["participants"].sum())}
             if by == "team":
@@ -523,8 +608,10 @@ class Tracker:
         """Hide (or show again) a quiz for employees without deleting its file; organizers only."""
         self.check_role(account, "organizer")
         with self.write() as db:
-            db["quiz_settings"].upsert({"quiz_id": quiz_id, "hidden": int(hidden), "updated_at": iso(utcnow()),
-                                        "updated_by": account.username}, pk="quiz_id")
+            db["quiz_settings"].upsert(
+                {"quiz_id": quiz_id, "hidden": int(hidden), "updated_at": iso(utcnow()), "updated_by": account.username},
+                pk="quiz_id",
+            )
         self.audit(account.username, "quiz.hide" if hidden else "quiz.show", {"quiz_id": quiz_id})
 
     def hidden_quizzes(self) -> set[str]:

@@ -38,6 +38,8 @@ def access() -> Access:
 def sign_out_button() -> None:
     """A plain form posting to /auth/logout: the server ends the session and clears the cookie."""
     label = html.escape(t("auth.sign_out"))
-    st.html(f'<form method="post" action="/auth/logout" class="mingde-signout">'
-            f'<button type="submit" style="width:100%;padding:.45rem;border-radius:.5rem;border:1px solid #c9c4b5;'
-            f'background:#fff;cursor:pointer">{label}</button></form>')
+    st.html(
+        f'<form method="post" action="/auth/logout" class="mingde-signout">'
+        f'<button type="submit" style="width:100%;padding:.45rem;border-radius:.5rem;border:1px solid #c9c4b5;'
+        f'background:#fff;cursor:pointer">{label}</button></form>'
+    )

@@ -19,10 +19,20 @@ from quizzes.errors import MingdeError
 def common(f):
     """Add ``--db`` and ``--content`` to a command and turn library errors into messages."""
 
-    @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="MINGDE_DB",
-                  help="SQLite database file [env MINGDE_DB; default data/mingde.db]")
-    @click.option("--content", "content", type=click.Path(file_okay=False, path_type=Path), envvar="MINGDE_CONTENT",
-                  help="content folder [env MINGDE_CONTENT; default content/]")
+    @click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="MINGDE_DB",
+        help="SQLite database file [env MINGDE_DB; default data/mingde.db]",
+    )
+    @click.option(
+        "--content",
+        "content",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="MINGDE_CONTENT",
+        help="content folder [env MINGDE_CONTENT; default content/]",
+    )
     @click.pass_context
     @functools.wraps(f)
     def wrapper(ctx, db, content, **kwargs):
@@ -74,8 +84,11 @@ def validate(directory):
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(["lesson", "bank", "quiz", "competition", "assessment"]),
-              help="one kind (default: all, as one JSON object by kind)")
+@click.option(
+    "--kind",
+    type=click.Choice(["lesson", "bank", "quiz", "competition", "assessment"]),
+    help="one kind (default: all, as one JSON object by kind)",
+)
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="write <kind>.schema.json files here")
 @common
 def schema(kind, out):

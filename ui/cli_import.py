@@ -51,10 +51,14 @@ def _write_atomic(path: Path, text: str) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["excel", "gift", "aiken"]), help="the file's format (default: from the suffix)")
+@click.option(
+    "--format", "fmt", type=click.Choice(["excel", "gift", "aiken"]), help="the file's format (default: from the suffix)"
+)
 @click.option("--bank-id", help="id of the new bank (default: from the file name)")
 @click.option("--title", help="title of the new bank (default: the file name)")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="write the bank YAML here (default: stdout)")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="write the bank YAML here (default: stdout)"
+)
 @common
 def import_bank(file, fmt, bank_id, title, output):
     """Import a question bank (.xlsx/.csv template, GIFT or Aiken) as bank YAML, with a report."""

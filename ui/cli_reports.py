@@ -76,9 +76,14 @@ def report_assessment(period_text, by, fmt, output):
     finally:
         tracker.close()
     locked = df.attrs.get("locked")
-    meta = {"报表": "考核指标", "考核周期": period.key, "起": period.start.isoformat(), "止": period.end.isoformat(),
-            "统计口径": "按员工" if by == "employee" else "按部门",
-            "归档": f"{locked['locked_by']} {locked['locked_at']}" if locked else "未归档（实时计算）"}
+    meta = {
+        "报表": "考核指标",
+        "考核周期": period.key,
+        "起": period.start.isoformat(),
+        "止": period.end.isoformat(),
+        "统计口径": "按员工" if by == "employee" else "按部门",
+        "归档": f"{locked['locked_by']} {locked['locked_at']}" if locked else "未归档（实时计算）",
+    }
     _emit({"考核指标": df}, fmt, output, meta)
 
 
@@ -105,9 +110,15 @@ def report_items(quiz_id, bank_id, period_text, fmt, output):
         df = item_analysis(tracker, _account(), quiz_id=quiz_id, bank_id=bank_id, period=period)
     finally:
         tracker.close()
-    meta = {"报表": "试题分析", "测验": quiz_id or "", "题库": bank_id or "", "考核周期": period.key if period else "全部",
-            "答卷数": df.attrs.get("attempts", 0), "高/低分组人数": df.attrs.get("group_size", 0),
-            "区分度方法": df.attrs.get("method", "")}
+    meta = {
+        "报表": "试题分析",
+        "测验": quiz_id or "",
+        "题库": bank_id or "",
+        "考核周期": period.key if period else "全部",
+        "答卷数": df.attrs.get("attempts", 0),
+        "高/低分组人数": df.attrs.get("group_size", 0),
+        "区分度方法": df.attrs.get("method", ""),
+    }
     if fmt == "table":
         shown = df.drop(columns=["prompt"])
         _emit({"试题分析": shown}, fmt, output, meta)

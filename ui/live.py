@@ -51,10 +51,11 @@ def scores(view: dict, *, big: bool = False) -> None:
     per_row = 4 if big else 3
     for start in range(0, len(standings), per_row):
         cols = st.columns(per_row)
-        for col, row in zip(cols, standings[start:start + per_row], strict=False):
+        for col, row in zip(cols, standings[start : start + per_row], strict=False):
             change = view["last_change"].get(row["team"])
-            col.metric(f"{row['rank']}. {row['team']}", f"{row['score']:g}", delta=f"{change:+g}" if change else None,
-                       border=True)
+            col.metric(
+                f"{row['rank']}. {row['team']}", f"{row['score']:g}", delta=f"{change:+g}" if change else None, border=True
+            )
 
 
 def state_view(run: str, *, reveal: bool | None = None) -> dict:

@@ -20,7 +20,9 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn", default=True),
             st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon=":material/edit_note:", url_path="quizzes"),
             st.Page(f"{PAGES}/results.py", title=t("page.results"), icon=":material/bar_chart:", url_path="results"),
-            st.Page(f"{PAGES}/leaderboard.py", title=t("page.leaderboard"), icon=":material/leaderboard:", url_path="leaderboard"),
+            st.Page(
+                f"{PAGES}/leaderboard.py", title=t("page.leaderboard"), icon=":material/leaderboard:", url_path="leaderboard"
+            ),
             st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
         ]
     live = [st.Page(f"{PAGES}/team.py", title=t("page.team"), icon=":material/notifications_active:", url_path="team")]
@@ -29,13 +31,24 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
     live.append(st.Page(f"{PAGES}/scoreboard.py", title=t("page.scoreboard"), icon=":material/tv:", url_path="scoreboard"))
     sections[t("nav.competitions")] = live
     if account.role in ("organizer", "leader", "admin"):
-        manage = [st.Page(f"{PAGES}/overview.py", title=t("page.overview"), icon=":material/folder_open:", url_path="overview",
-                          default=not account.employee_id)]
+        manage = [
+            st.Page(
+                f"{PAGES}/overview.py",
+                title=t("page.overview"),
+                icon=":material/folder_open:",
+                url_path="overview",
+                default=not account.employee_id,
+            )
+        ]
         if account.role in ("organizer", "admin"):
-            manage.append(st.Page(f"{PAGES}/content.py", title=t("page.content"), icon=":material/upload_file:", url_path="content"))
+            manage.append(
+                st.Page(f"{PAGES}/content.py", title=t("page.content"), icon=":material/upload_file:", url_path="content")
+            )
         sections[t("nav.manage")] = manage
         sections[t("nav.reports")] = [
-            st.Page(f"{PAGES}/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"),
+            st.Page(
+                f"{PAGES}/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
+            ),
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]

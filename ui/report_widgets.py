@@ -19,8 +19,13 @@ def period_picker(default: str = "quarter", key: str = "period") -> Period:
     """Month, quarter, year or explicit dates (Asia/Shanghai), defaulting to the current one."""
     today = dt.datetime.now(SHANGHAI).date()
     cols = st.columns([2, 2, 2])
-    kind = cols[0].selectbox(t("period.kind"), KINDS, index=KINDS.index(default) if default in KINDS else 1,
-                             format_func=lambda k: t(f"period.{k}"), key=f"{key}:kind")
+    kind = cols[0].selectbox(
+        t("period.kind"),
+        KINDS,
+        index=KINDS.index(default) if default in KINDS else 1,
+        format_func=lambda k: t(f"period.{k}"),
+        key=f"{key}:kind",
+    )
     if kind == "dates":
         start = cols[1].date_input(t("period.from"), today.replace(month=1, day=1), key=f"{key}:from")
         end = cols[2].date_input(t("period.to"), today, key=f"{key}:to")
@@ -33,8 +38,9 @@ def period_picker(default: str = "quarter", key: str = "period") -> Period:
     if kind == "year":
         return year_period(year)
     if kind == "quarter":
-        q = cols[2].selectbox(t("period.quarter"), [1, 2, 3, 4], index=(today.month - 1) // 3, key=f"{key}:q",
-                              format_func=lambda n: f"Q{n}")
+        q = cols[2].selectbox(
+            t("period.quarter"), [1, 2, 3, 4], index=(today.month - 1) // 3, key=f"{key}:q", format_func=lambda n: f"Q{n}"
+        )
         return quarter_period(year, q)
     m = cols[2].selectbox(t("period.month"), list(range(1, 13)), index=today.month - 1, key=f"{key}:m")
     return month_period(year, m)
@@ -49,7 +55,14 @@ def downloads(tables: dict[str, pd.DataFrame], meta: dict, name: str, key: str) 
     """Excel (all tables, plus the period and filters) and CSV (the first table) download buttons."""
     first = next(iter(tables.values()))
     c1, c2 = st.columns(2)
-    c1.download_button(t("report.xlsx"), to_xlsx_bytes(tables, meta), file_name=f"{name}.xlsx", key=f"{key}:xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    c2.download_button(t("report.csv"), to_csv_bytes(first), file_name=f"{name}.csv", key=f"{key}:csv",
-                       mime="text/csv", on_click="ignore")
+    c1.download_button(
+        t("report.xlsx"),
+        to_xlsx_bytes(tables, meta),
+        file_name=f"{name}.xlsx",
+        key=f"{key}:xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    c2.download_button(
+        t("report.csv"), to_csv_bytes(first), file_name=f"{name}.csv", key=f"{key}:csv", mime="text/csv", on_click="ignore"
+    )

@@ -56,8 +56,15 @@ async def login(request: Request) -> Response:
     except SignInFailed:
         return RedirectResponse("/?login=failed", status_code=303)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, result.token, max_age=int(session_hours() * 3600), httponly=True,
-                        samesite="lax", secure=_secure(request), path="/")
+    response.set_cookie(
+        COOKIE,
+        result.token,
+        max_age=int(session_hours() * 3600),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
     return response
 
 

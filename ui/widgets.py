@@ -36,7 +36,7 @@ def countdown(deadline: dt.datetime, now: dt.datetime) -> None:
     uid = f"cd{abs(hash((deadline.isoformat(), remaining))) % 10**8}"
     st.html(
         f'<div id="{uid}" role="timer" aria-live="off" style="font:600 1.15rem system-ui,sans-serif;color:#2f6f5e">'
-        f'{label} {remaining // 60:02d}:{remaining % 60:02d}</div>'
+        f"{label} {remaining // 60:02d}:{remaining % 60:02d}</div>"
         f"<script>(function(){{const end=Date.now()+{remaining * 1000};function tick(){{"
         f"const el=document.getElementById('{uid}');if(!el)return;const s=Math.max(0,Math.round((end-Date.now())/1000));"
         f"el.textContent='{label} '+String(Math.floor(s/60)).padStart(2,'0')+':'+String(s%60).padStart(2,'0');"
@@ -66,8 +66,15 @@ def question_input(q: ShownQuestion, key: str, saved: Any, on_save: Callable[[st
 
     if q.type in ("single", "scenario"):
         index = letters.index(saved) if saved in letters else None
-        st.radio(label, letters, index=index, format_func=option_label, key=key, label_visibility="collapsed",
-                 on_change=lambda: on_save(q.key, st.session_state[key]))
+        st.radio(
+            label,
+            letters,
+            index=index,
+            format_func=option_label,
+            key=key,
+            label_visibility="collapsed",
+            on_change=lambda: on_save(q.key, st.session_state[key]),
+        )
     elif q.type == "multiple":
         chosen = set(saved or "")
 
@@ -78,8 +85,16 @@ def question_input(q: ShownQuestion, key: str, saved: Any, on_save: Callable[[st
             st.checkbox(option_label(letter), value=letter in chosen, key=f"{key}:{letter}", on_change=save_multiple)
     elif q.type == "true_false":
         index = None if saved is None else (0 if saved else 1)
-        st.radio(label, [True, False], index=index, key=key, horizontal=True, label_visibility="collapsed",
-                 format_func=lambda v: t("tf.true") if v else t("tf.false"), on_change=lambda: on_save(q.key, st.session_state[key]))
+        st.radio(
+            label,
+            [True, False],
+            index=index,
+            key=key,
+            horizontal=True,
+            label_visibility="collapsed",
+            format_func=lambda v: t("tf.true") if v else t("tf.false"),
+            on_change=lambda: on_save(q.key, st.session_state[key]),
+        )
     else:
         values = list(saved or []) + [""] * q.blanks
 
@@ -106,9 +121,14 @@ def _letters_shown(letters: str, order: tuple[int, ...], authored: str) -> str:
 def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
     """One question after submission: the answer given, the correct answer, points, explanation."""
     q = result.question
-    mark = ":green[:material/check_circle:]" if result.correct else (
-        ":orange[:material/adjust:]" if result.points > 0 else ":red[:material/cancel:]")
-    st.markdown(f"{mark} **{number}.** `{type_label(q.type)}` · {t('result.points', got=f'{result.points:g}', max=f'{result.max_points:g}')}")
+    mark = (
+        ":green[:material/check_circle:]"
+        if result.correct
+        else (":orange[:material/adjust:]" if result.points > 0 else ":red[:material/cancel:]")
+    )
+    st.markdown(
+        f"{mark} **{number}.** `{type_label(q.type)}` · {t('result.points', got=f'{result.points:g}', max=f'{result.max_points:g}')}"
+    )
     st.markdown(q.prompt)
     if q.options:
         order = order or tuple(range(len(q.options)))
@@ -121,7 +141,9 @@ def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
             st.markdown(f"- {LETTERS[n]}. {q.options[i].text}{credit}{tag}")
     elif q.type == "true_false":
         given = "—" if result.response is None else (t("tf.true") if result.response else t("tf.false"))
-        st.markdown(f"{t('result.your_answer')}: {given} · {t('result.correct_answer')}: {t('tf.true') if q.answer else t('tf.false')}")
+        st.markdown(
+            f"{t('result.your_answer')}: {given} · {t('result.correct_answer')}: {t('tf.true') if q.answer else t('tf.false')}"
+        )
     else:
         given = "；".join(md_escape(x) if x else "—" for x in (result.response or [])) or "—"
         correct = "；".join(" / ".join(alts) for alts in q.answer)

@@ -38,8 +38,14 @@ def detect_format(path: Path, text: str | None = None) -> str:
     raise ImportFailed(f"{path}: neither GIFT nor Aiken syntax found (use --format excel|gift|aiken)")
 
 
-def import_file(path: str | Path, *, format: str | None = None, bank_id: str | None = None, title: str | None = None,
-                progress: Progress | None = None) -> ImportResult:
+def import_file(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    bank_id: str | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import a question bank file; ``format`` (excel|gift|aiken) wins over detection from the suffix."""
     from quizzes.importers.aiken import parse_aiken
     from quizzes.importers.excel import parse_excel

@@ -150,7 +150,9 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
-HTML_TAG = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|img|a|ul|ol|li|table|tr|td|th|sub|sup|font|h[1-6]|script|style|iframe)\b[^>]*>", re.I)
+HTML_TAG = re.compile(
+    r"</?(?:p|br|b|i|u|em|strong|span|div|img|a|ul|ol|li|table|tr|td|th|sub|sup|font|h[1-6]|script|style|iframe)\b[^>]*>", re.I
+)
 
 
 def html_to_text(text: str) -> str:
@@ -173,7 +175,9 @@ def bank_id_for(path: Path, bank_id: str | None) -> str:
     """The given bank id (checked), or one made from the file name (``imported`` if none fits)."""
     if bank_id is not None:
         if not _ID_OK.fullmatch(bank_id):
-            raise ImportFailed(f"bank id '{bank_id}' is not valid (lower-case letters, digits, - and _, starting with a letter or digit)")
+            raise ImportFailed(
+                f"bank id '{bank_id}' is not valid (lower-case letters, digits, - and _, starting with a letter or digit)"
+            )
         return bank_id
     return slug(path.stem) or "imported"
 
@@ -205,8 +209,10 @@ def _distinct_options(cand: Candidate, warnings: list[str]) -> None:
         key = option_key(text)
         if key in seen:
             new = f"{text}（{LETTERS[i]}）"
-            warnings.append(f"{cand.where}: option {LETTERS[i]} '{text}' repeats option {LETTERS[seen[key]]} "
-                            f"'{_text(options[seen[key]])}' (spaces are ignored); kept as '{new}'")
+            warnings.append(
+                f"{cand.where}: option {LETTERS[i]} '{text}' repeats option {LETTERS[seen[key]]} "
+                f"'{_text(options[seen[key]])}' (spaces are ignored); kept as '{new}'"
+            )
             if isinstance(opt, dict):
                 opt["text"] = new
             else:
@@ -292,15 +298,18 @@ def _check_reload(path: Path, text: str, bank: Bank) -> None:
     n = len(bank.questions)
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        raise ImportFailed(f"{path}: {n} questions make {size // 1024} KB of YAML, more than one bank file may hold "
-                           f"({MAX_FILE_BYTES // (1024 * 1024)} MB); split the file into several banks")
+        raise ImportFailed(
+            f"{path}: {n} questions make {size // 1024} KB of YAML, more than one bank file may hold "
+            f"({MAX_FILE_BYTES // (1024 * 1024)} MB); split the file into several banks"
+        )
     try:
         again = validate_source(parse_yaml(text, f"{path.stem}.yaml"), Bank)
     except ContentError as e:
         problem = e.problems[0].message if e.problems else str(e)
         if "too large" in problem:
-            raise ImportFailed(f"{path}: {n} questions are more than one bank file may hold ({problem}); "
-                               "split the file into several banks") from None
+            raise ImportFailed(
+                f"{path}: {n} questions are more than one bank file may hold ({problem}); split the file into several banks"
+            ) from None
         raise ImportFailed(f"{path}: the generated YAML does not load back ({problem})") from None  # pragma: no cover
     if [q.model_dump() for q in again.questions] != [q.model_dump() for q in bank.questions]:  # pragma: no cover
         raise ImportFailed(f"{path}: the generated YAML does not load back to the same questions")

@@ -122,8 +122,16 @@ def question_type(text: str) -> str | None:
 def sheet_type(name: str) -> str | None:
     """The type a sheet name gives (``单选题`` → single), or None."""
     key = unicodedata.normalize("NFKC", name).strip()
-    for t, word in (("single", "单选"), ("multiple", "多选"), ("true_false", "判断"), ("fill_blank", "填空"),
-                    ("scenario", "情境"), ("scenario", "情景"), ("subjective", "简答"), ("subjective", "问答")):
+    for t, word in (
+        ("single", "单选"),
+        ("multiple", "多选"),
+        ("true_false", "判断"),
+        ("fill_blank", "填空"),
+        ("scenario", "情境"),
+        ("scenario", "情景"),
+        ("subjective", "简答"),
+        ("subjective", "问答"),
+    ):
         if word in key:
             return t
     return question_type(key)
@@ -204,7 +212,9 @@ def parse_sheets(sheets: list[Sheet], path: Path, progress: Progress | None = No
             continue
         plans.append((name, rows, header))
     if not plans:
-        raise ImportFailed(f"{path}: no question sheet found (a header row with 题干 is needed, e.g. 题型, 题干, 选项A…, 正确答案)")
+        raise ImportFailed(
+            f"{path}: no question sheet found (a header row with 题干 is needed, e.g. 题型, 题干, 选项A…, 正确答案)"
+        )
     total = sum(len(rows) - pos - 1 for _, rows, (pos, _) in plans)
     done = 0
     report_progress(progress, 0, total)
@@ -214,7 +224,7 @@ def parse_sheets(sheets: list[Sheet], path: Path, progress: Progress | None = No
         if unknown:
             out.warnings.append(f"{name or path.name}: ignored column(s) {', '.join(unknown)}")
         fields = {c[0] for c in cols.values()}
-        data_rows = rows[pos + 1:]
+        data_rows = rows[pos + 1 :]
         default_type = sheet_type(name) if name else None
         if "type" not in fields and default_type is None:
             out.warnings.append(f"{name or path.name}: no 题型 column; each type is inferred from its options and answer")
@@ -352,7 +362,9 @@ def _wide_row(row: dict[str, Any], default_type: str | None, where: str, out: Pa
         if d:
             data["difficulty"] = d
         else:
-            out.warnings.append(f"{where}: 难度 '{row['difficulty']}' not recognised (低/中/高难度, 简单/一般/困难, 易/中/难); left out")
+            out.warnings.append(
+                f"{where}: 难度 '{row['difficulty']}' not recognised (低/中/高难度, 简单/一般/困难, 易/中/难); left out"
+            )
     return Candidate(where, data)
 
 

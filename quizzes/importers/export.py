@@ -43,8 +43,17 @@ def _row(q: Question, n_blanks: int, with_credits: bool) -> list[object]:
         answer = "正确" if q.answer else "错误"
     else:
         answer = ""
-    row: list[object] = [TYPE_LABELS[q.type], q.prompt, *options, *[""] * (len(LETTERS) - len(options)), answer,
-                         q.explanation or "", _number(q.points), DIFFICULTY_LABELS.get(q.difficulty or "", ""), ",".join(q.tags)]
+    row: list[object] = [
+        TYPE_LABELS[q.type],
+        q.prompt,
+        *options,
+        *[""] * (len(LETTERS) - len(options)),
+        answer,
+        q.explanation or "",
+        _number(q.points),
+        DIFFICULTY_LABELS.get(q.difficulty or "", ""),
+        ",".join(q.tags),
+    ]
     if n_blanks:
         blanks = ["|".join(alts) for alts in q.answer] if q.type == "fill_blank" and isinstance(q.answer, list) else []
         row += blanks + [""] * (n_blanks - len(blanks))

@@ -22,7 +22,15 @@ from quizzes.importers.common import (
 from quizzes.model import LETTERS
 
 # Escaped characters are swapped for private-use placeholders while the syntax is parsed.
-_ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006"}
+_ESCAPES = {
+    "\\\\": "\ue000",
+    "\\~": "\ue001",
+    "\\=": "\ue002",
+    "\\#": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\:": "\ue006",
+}
 _RESTORE = {v: k[1] for k, v in _ESCAPES.items()}
 _ESCAPE_RE = re.compile(r"\\[\\~=#{}:]|\\n")
 _TF = re.compile(r"(T|F|TRUE|FALSE)\s*(#.*)?", re.S | re.I)
@@ -45,7 +53,7 @@ def _clean(text: str, fmt: str, where: str, warnings: list[str]) -> str:
     fmt_match = _FORMAT.match(text)
     if fmt_match:
         fmt = fmt_match.group(1).lower()
-        text = text[fmt_match.end():]
+        text = text[fmt_match.end() :]
     text = _restore(text).strip()
     if fmt == "html" or HTML_TAG.search(text):
         if fmt != "html":
@@ -67,7 +75,7 @@ def blocks(text: str) -> list[tuple[int, list[str]] | tuple[int, str]]:
             if current:
                 out.append((start, current))
                 current = []
-            out.append((n, stripped[len("$CATEGORY:"):].strip()))
+            out.append((n, stripped[len("$CATEGORY:") :].strip()))
             continue
         if not stripped:
             if current:
@@ -113,11 +121,11 @@ def _question(line: int, raw: str, tag: str | None, out: Parsed) -> Candidate | 
     where = f"line {line}"
     text = _protect(raw).strip()
     if m := re.match(r"::(.*?)::", text, re.S):
-        text = text[m.end():]
+        text = text[m.end() :]
     fmt = "moodle"
     if m := _FORMAT.match(text):
         fmt = m.group(1).lower()
-        text = text[m.end():]
+        text = text[m.end() :]
     open_at = text.find("{")
     if open_at < 0:
         out.skipped.append(Skipped(where, "no answer block {…} (a description, not a question)"))
@@ -126,7 +134,7 @@ def _question(line: int, raw: str, tag: str | None, out: Parsed) -> Candidate | 
     if close_at < 0:
         out.skipped.append(Skipped(where, "the answer block has no closing }"))
         return None
-    before, inside, after = text[:open_at].strip(), text[open_at + 1:close_at], text[close_at + 1:].strip()
+    before, inside, after = text[:open_at].strip(), text[open_at + 1 : close_at], text[close_at + 1 :].strip()
     if "{" in after or "}" in after:
         out.skipped.append(Skipped(where, "more than one answer block {…} (use \\{ and \\} for literal braces)"))
         return None
@@ -162,7 +170,7 @@ def _question(line: int, raw: str, tag: str | None, out: Parsed) -> Candidate | 
             weight = None
             if wm := _WEIGHT.match(rest):
                 weight = float(wm.group(1))
-                rest = rest[wm.end():]
+                rest = rest[wm.end() :]
             answer_text, _, fb = rest.partition("#")
             answers.append((mark, weight, answer_text, fb))
         if all(a[0] == "=" for a in answers):
@@ -172,7 +180,9 @@ def _question(line: int, raw: str, tag: str | None, out: Parsed) -> Candidate | 
             prompt = _join(before, "___", after)
         else:
             options = [_clean(a[2], fmt, where, out.warnings) for a in answers]
-            correct = [LETTERS[i] for i, a in enumerate(answers) if i < len(LETTERS) and (a[1] > 0 if a[1] is not None else a[0] == "=")]
+            correct = [
+                LETTERS[i] for i, a in enumerate(answers) if i < len(LETTERS) and (a[1] > 0 if a[1] is not None else a[0] == "=")
+            ]
             if not correct:
                 out.skipped.append(Skipped(where, "no correct answer (= or a positive %weight%)"))
                 return None

@@ -18,8 +18,14 @@ from tests.conftest import ROOT
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
 
@@ -51,8 +57,12 @@ def wait_until(condition, timeout: float = 30, what: str = "condition"):
 def demo_db(tmp_path_factory):
     """A database seeded once with the demo, copied per server."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    subprocess.run([sys.executable, "-m", "ui.cli_main", "demo", "--db", str(path), "--content", str(ROOT / "content")],
-                   check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "ui.cli_main", "demo", "--db", str(path), "--content", str(ROOT / "content")],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     return path
 
 
@@ -97,9 +107,23 @@ def server(tmp_path_factory, demo_db):
     env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.serverAddress", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.serverAddress",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
 

@@ -30,8 +30,9 @@ def test_host_and_two_team_devices(server, browser):
     catalog = load_catalog(SERVER_FILES["content"])
     competition = next(iter(catalog.competitions.values()))
     organizer = next(u for u in tracker.users() if u.username == "organizer")
-    run = comp.create_run(tracker, organizer, competition, teams="departments", mode="devices",
-                          captains=CAPTAINS, banks=catalog.banks, seed=11)
+    run = comp.create_run(
+        tracker, organizer, competition, teams="departments", mode="devices", captains=CAPTAINS, banks=catalog.banks, seed=11
+    )
     comp.append(tracker, organizer, run, {"kind": "start"})
     while comp.state(tracker, run).round_type != "buzzer":  # the host plays the 必答 round through quickly
         for command in ({"kind": "reveal"}, {"kind": "open"}, {"kind": "judge", "result": "right"}, {"kind": "next"}):

@@ -26,21 +26,34 @@ lock = table.attrs.get("locked")
 if lock:
     st.info(t("assess.locked", by=lock["locked_by"], at=local_time(lock["locked_at"])), icon=":material/lock:")
 
-formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS}
-st.dataframe(table.style.format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
-             hide_index=True, width="stretch")
+formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {
+    c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS
+}
+st.dataframe(
+    table.style.format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
+    hide_index=True,
+    width="stretch",
+)
 st.caption(t("assess.how"))
-downloads({t("assess.title"): table}, {t("report.period"): period.key, t("part.by"): t(f"assess.by.{by}"),
-                                      t("assess.locked_col"): lock["locked_by"] if lock else "—"},
-          f"assessment-{period.key}-{by}", "assess")
+downloads(
+    {t("assess.title"): table},
+    {
+        t("report.period"): period.key,
+        t("part.by"): t(f"assess.by.{by}"),
+        t("assess.locked_col"): lock["locked_by"] if lock else "—",
+    },
+    f"assessment-{period.key}-{by}",
+    "assess",
+)
 
 if me.account.role in ("leader", "admin"):
     st.subheader(t("assess.archive"))
     reason = st.text_input(t("assess.reason"), key="reason", max_chars=200)
     try:
         if lock is None and st.button(t("assess.lock"), type="primary", key="lock"):
-            lock_period(me.tracker, me.account, period, assessment_indicators(me.tracker, me.account, period, cat),
-                        reason=reason or None)
+            lock_period(
+                me.tracker, me.account, period, assessment_indicators(me.tracker, me.account, period, cat), reason=reason or None
+            )
             st.rerun()
         if lock is not None and st.button(t("assess.unlock"), key="unlock"):
             unlock_period(me.tracker, me.account, period, reason=reason or None)

@@ -33,8 +33,11 @@ if upload is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / (safe_name(name) + Path(name).suffix.lower())
                 path.write_bytes(data)
-                result = import_file(path, bank_id=safe_name(name, "imported"),
-                                     progress=lambda done, total: bar.progress(done / max(total, 1), text=t("content.importing")))
+                result = import_file(
+                    path,
+                    bank_id=safe_name(name, "imported"),
+                    progress=lambda done, total: bar.progress(done / max(total, 1), text=t("content.importing")),
+                )
             bar.empty()
             text = result.yaml_text
             st.info(t("content.import_report", n=result.imported, skipped=len(result.skipped), warnings=len(result.warnings)))

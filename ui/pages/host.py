@@ -32,8 +32,12 @@ if run is None:
         st.stop()
     competition = st.selectbox(t("host.competition"), list(cat.competitions.values()), format_func=lambda c: c.title)
     explicit = isinstance(competition.teams, list)
-    teams = st.radio(t("host.teams"), ["file", "departments"] if explicit else ["departments"],
-                     format_func=lambda x: t(f"host.teams.{x}"), horizontal=True)
+    teams = st.radio(
+        t("host.teams"),
+        ["file", "departments"] if explicit else ["departments"],
+        format_func=lambda x: t(f"host.teams.{x}"),
+        horizontal=True,
+    )
     mode = st.radio(t("host.mode"), ["host", "devices"], format_func=lambda x: t(f"host.mode.{x}"), horizontal=True)
     captains = {}
     if mode == "devices":
@@ -43,8 +47,15 @@ if run is None:
             captains[name] = st.selectbox(t("host.captain", team=name), users, key=f"captain:{name}")
     if st.button(t("host.create"), type="primary", key="create"):
         try:
-            new = comp.create_run(me.tracker, me.account, competition, teams=None if teams == "file" else "departments",
-                                  mode=mode, captains=captains or None, banks=cat.banks)
+            new = comp.create_run(
+                me.tracker,
+                me.account,
+                competition,
+                teams=None if teams == "file" else "departments",
+                mode=mode,
+                captains=captains or None,
+                banks=cat.banks,
+            )
         except MingdeError as e:
             st.error(str(e))
         else:
@@ -66,8 +77,14 @@ st.title(view["title"])
 if error := st.session_state.pop("host_error", None):
     st.error(error)
 st.page_link("ui/pages/scoreboard.py", label=t("host.scoreboard"), query_params={"run": run}, icon=":material/tv:")
-st.markdown(f"### {view['round_name'] or ''}" + (f" · {t('live.question_n', n=view['question_index'] + 1, total=view['questions_in_round'])}"
-                                                  if view["question_index"] is not None else ""))
+st.markdown(
+    f"### {view['round_name'] or ''}"
+    + (
+        f" · {t('live.question_n', n=view['question_index'] + 1, total=view['questions_in_round'])}"
+        if view["question_index"] is not None
+        else ""
+    )
+)
 phase, status = view["phase"], view["status"]
 teams = [tm["name"] for tm in view["teams"]]
 
@@ -80,7 +97,9 @@ elif phase in ("running", "tiebreak"):
         st.warning(t("live.must_pick", team=view["must_pick"]))
         cols = st.columns(len(view["values"]))
         for col, v in zip(cols, view["values"], strict=True):
-            col.button(f"{v:g}", key=f"pick:{v}", on_click=send, args=({"kind": "pick_value", "team": view["must_pick"], "value": v},))
+            col.button(
+                f"{v:g}", key=f"pick:{v}", on_click=send, args=({"kind": "pick_value", "team": view["must_pick"], "value": v},)
+            )
     if status != "pending":
         question_block(view, show_key=True)
     clock(view)
@@ -94,18 +113,29 @@ elif phase in ("running", "tiebreak"):
         bcols = st.columns(min(len(teams), 6))
         for i, name in enumerate(view["contenders"] or teams):
             bcols[i % len(bcols)].button(name, key=f"buzz:{name}", on_click=send, args=({"kind": "buzz", "team": name},))
-    judge_teams = [view["answering_team"]] if view["answering_team"] else (
-        [c for c in view["contenders"] if c not in view["judged"]] if phase == "tiebreak" else [])
+    judge_teams = (
+        [view["answering_team"]]
+        if view["answering_team"]
+        else ([c for c in view["contenders"] if c not in view["judged"]] if phase == "tiebreak" else [])
+    )
     if status in ("shown", "open"):
         for name in judge_teams:
             jc = st.columns(4)
             jc[0].markdown(f"**{name}**")
             for col, result in zip(jc[1:], ("right", "wrong", "timeout"), strict=True):
-                col.button(t(f"host.judge.{result}"), key=f"judge:{name}:{result}", on_click=send,
-                           args=({"kind": "judge", "team": name, "result": result},))
+                col.button(
+                    t(f"host.judge.{result}"),
+                    key=f"judge:{name}:{result}",
+                    on_click=send,
+                    args=({"kind": "judge", "team": name, "result": result},),
+                )
             if name in view["submitted"]:
-                st.button(t("host.auto_judge", team=name), key=f"auto:{name}", on_click=send,
-                          args=({"kind": "auto_judge", "team": name},))
+                st.button(
+                    t("host.auto_judge", team=name),
+                    key=f"auto:{name}",
+                    on_click=send,
+                    args=({"kind": "auto_judge", "team": name},),
+                )
     if status in ("judged", "open", "shown") and not revealed:
         row[1].button(t("host.reveal_answer"), key="reveal_answer", on_click=send, args=({"kind": "reveal_answer"},))
     if status == "judged" or (status in ("open", "shown") and view["round_type"] == "buzzer"):
@@ -124,7 +154,6 @@ else:
 if phase not in ("setup", "finished"):
     with st.expander(t("host.undo")):
         reason = st.text_input(t("host.undo_reason"), key="undo_reason", max_chars=200)
-        st.button(t("host.undo_last"), key="undo", disabled=not reason,
-                  on_click=send, args=({"kind": "undo", "reason": reason},))
+        st.button(t("host.undo_last"), key="undo", disabled=not reason, on_click=send, args=({"kind": "undo", "reason": reason},))
 st.subheader(t("live.scores"))
 scores(view)

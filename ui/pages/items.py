@@ -30,8 +30,17 @@ def flag(row):
     return ["background-color: #fbe3e0" if bad else "" for _ in row]
 
 
-formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS}
-st.dataframe(table.style.apply(flag, axis=1).format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
-             hide_index=True, width="stretch")
-downloads({t("items.title"): table}, {t("items.source"): t(f"items.{source}"), t("part.quiz"): chosen,
-                                     t("items.method_label"): DISCRIMINATION_METHOD}, f"items-{chosen}", "items")
+formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {
+    c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS
+}
+st.dataframe(
+    table.style.apply(flag, axis=1).format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
+    hide_index=True,
+    width="stretch",
+)
+downloads(
+    {t("items.title"): table},
+    {t("items.source"): t(f"items.{source}"), t("part.quiz"): chosen, t("items.method_label"): DISCRIMINATION_METHOD},
+    f"items-{chosen}",
+    "items",
+)

@@ -33,19 +33,42 @@ def show() -> None:
     with people:
         df = b.individuals.head(100)
         st.dataframe(
-            df.assign(percent=df["percent"].round(1), seconds=(df["seconds"] // 60).astype("Int64").astype(str) + "′"
-                      + (df["seconds"] % 60).round().astype("Int64").astype(str).str.zfill(2) + "″")[
-                ["rank", "name", "department", "percent", "seconds"]].rename(columns={
-                "rank": t("board.rank"), "name": t("board.name"), "department": t("board.department"),
-                "percent": t("board.percent"), "seconds": t("board.time")}),
-            hide_index=True, width="stretch")
+            df.assign(
+                percent=df["percent"].round(1),
+                seconds=(df["seconds"] // 60).astype("Int64").astype(str)
+                + "′"
+                + (df["seconds"] % 60).round().astype("Int64").astype(str).str.zfill(2)
+                + "″",
+            )[["rank", "name", "department", "percent", "seconds"]].rename(
+                columns={
+                    "rank": t("board.rank"),
+                    "name": t("board.name"),
+                    "department": t("board.department"),
+                    "percent": t("board.percent"),
+                    "seconds": t("board.time"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     for tab, df in ((departments, b.departments), (teams, b.teams)):
         with tab:
-            st.dataframe(df.rename(columns={
-                "rank": t("board.rank"), "department": t("board.department"), "team": t("board.team"),
-                "headcount": t("board.headcount"), "participants": t("board.participants"),
-                "participation_rate": t("board.rate"), "mean_percent": t("board.mean"), "score": t("board.score")}),
-                hide_index=True, width="stretch")
+            st.dataframe(
+                df.rename(
+                    columns={
+                        "rank": t("board.rank"),
+                        "department": t("board.department"),
+                        "team": t("board.team"),
+                        "headcount": t("board.headcount"),
+                        "participants": t("board.participants"),
+                        "participation_rate": t("board.rate"),
+                        "mean_percent": t("board.mean"),
+                        "score": t("board.score"),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     st.caption(t("board.formula"))
 
 

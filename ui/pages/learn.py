@@ -25,7 +25,9 @@ if lesson is None:
                 meta.append(t("learn.minutes", n=item.minutes))
             meta += [f"#{tag}" for tag in item.tags]
             st.markdown(" · ".join(meta))
-            st.page_link("ui/pages/learn.py", label=t("learn.open"), query_params={"lesson": item.id}, icon=":material/menu_book:")
+            st.page_link(
+                "ui/pages/learn.py", label=t("learn.open"), query_params={"lesson": item.id}, icon=":material/menu_book:"
+            )
     st.stop()
 
 row = me.open_lesson(lesson)
@@ -50,5 +52,9 @@ elif st.button(t("learn.complete"), type="primary", key="complete"):
     except TooEarly as e:
         st.warning(t("learn.too_early", s=e.seconds_left))
 if row["completed_at"] and lesson.quiz in cat.quizzes:
-    st.page_link("ui/pages/quizzes.py", label=t("learn.take_quiz", title=cat.quizzes[lesson.quiz].title),
-                 query_params={"quiz": lesson.quiz}, icon=":material/edit_note:")
+    st.page_link(
+        "ui/pages/quizzes.py",
+        label=t("learn.take_quiz", title=cat.quizzes[lesson.quiz].title),
+        query_params={"quiz": lesson.quiz},
+        icon=":material/edit_note:",
+    )

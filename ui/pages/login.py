@@ -24,5 +24,5 @@ st.html(
     f'<label for="password">{e(t("login.password"))}</label>'
     f'<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256" style="{field}">'
     f'<button type="submit" style="padding:.6rem 1.4rem;font-size:1rem;border:0;border-radius:.5rem;background:#2f6f5e;color:#fff;cursor:pointer">'
-    f'{e(t("login.submit"))}</button></form>'
+    f"{e(t('login.submit'))}</button></form>"
 )

@@ -25,7 +25,8 @@ else:
 st.subheader(t("overview.lesson_list"))
 st.dataframe(
     [{t("col.id"): x.id, t("col.title"): x.title, t("col.minutes"): x.minutes} for x in cat.lessons.values()],
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
 )
 
 
@@ -36,8 +37,16 @@ def _window(quiz) -> str:
 
 st.subheader(t("overview.quiz_list"))
 st.dataframe(
-    [{t("col.id"): q.id, t("col.title"): q.title, t("col.kind"): t(f"kind.{q.kind}"),
-      t("col.time_limit"): format_duration(q.time_limit) if q.time_limit else "", t("col.window"): _window(q)}
-     for q in cat.quizzes.values()],
-    hide_index=True, width="stretch",
+    [
+        {
+            t("col.id"): q.id,
+            t("col.title"): q.title,
+            t("col.kind"): t(f"kind.{q.kind}"),
+            t("col.time_limit"): format_duration(q.time_limit) if q.time_limit else "",
+            t("col.window"): _window(q),
+        }
+        for q in cat.quizzes.values()
+    ],
+    hide_index=True,
+    width="stretch",
 )

@@ -18,7 +18,9 @@ period = period_picker(cat.assessment.period if cat.assessment else "quarter")
 c1, c2, c3 = st.columns(3)
 by = c1.radio(t("part.by"), ["department", "team"], format_func=lambda b: t(f"part.by.{b}"), horizontal=True, key="by")
 quiz_id = c2.selectbox(t("part.quiz"), [None, *cat.quizzes], format_func=lambda q: cat.quizzes[q].title if q else t("part.all"))
-lesson_id = c3.selectbox(t("part.lesson"), [None, *cat.lessons], format_func=lambda q: cat.lessons[q].title if q else t("part.all"))
+lesson_id = c3.selectbox(
+    t("part.lesson"), [None, *cat.lessons], format_func=lambda q: cat.lessons[q].title if q else t("part.all")
+)
 
 table = participation_report(me.tracker, me.account, period, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=cat)
 target = table.attrs.get("target", 0.9)
@@ -29,14 +31,23 @@ def highlight(row):
     return ["background-color: #fbe3e0" if row["below_target"] else "" for _ in row]
 
 
-shown = table.style.apply(highlight, axis=1).format(
-    {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
-    na_rep="—").relabel_index([header(c) for c in table.columns], axis=1)
+shown = (
+    table.style.apply(highlight, axis=1)
+    .format(
+        {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
+        na_rep="—",
+    )
+    .relabel_index([header(c) for c in table.columns], axis=1)
+)
 st.dataframe(shown, hide_index=True, width="stretch")
 
 missing = non_participants(me.tracker, me.account, period, quiz_id=quiz_id)
-meta = {t("report.period"): period.key, t("part.quiz"): quiz_id or t("part.all"), t("part.lesson"): lesson_id or t("part.all"),
-        t("part.by"): t(f"part.by.{by}")}
+meta = {
+    t("report.period"): period.key,
+    t("part.quiz"): quiz_id or t("part.all"),
+    t("part.lesson"): lesson_id or t("part.all"),
+    t("part.by"): t(f"part.by.{by}"),
+}
 downloads({t("part.title"): table, t("part.missing"): missing}, meta, f"participation-{period.key}", "part")
 
 st.subheader(t("part.missing"))
@@ -47,15 +58,27 @@ for department, rows in missing.groupby("department", sort=True):
 st.subheader(t("part.trend"))
 trend = participation_trend(me.tracker, me.account, period, quiz_id=quiz_id)
 if not trend.empty:
-    base = alt.Chart(trend).encode(x=alt.X("month:N", title=t("part.month")), color=alt.Color("department:N", title=header("department")))
-    st.altair_chart(base.mark_line(point=True).encode(y=alt.Y("participation_rate:Q", title=header("participation_rate"),
-                                                                 axis=alt.Axis(format="%"))), width="stretch")
+    base = alt.Chart(trend).encode(
+        x=alt.X("month:N", title=t("part.month")), color=alt.Color("department:N", title=header("department"))
+    )
+    st.altair_chart(
+        base.mark_line(point=True).encode(
+            y=alt.Y("participation_rate:Q", title=header("participation_rate"), axis=alt.Axis(format="%"))
+        ),
+        width="stretch",
+    )
     st.altair_chart(base.mark_line(point=True).encode(y=alt.Y("avg_percent:Q", title=header("avg_percent"))), width="stretch")
 matrix = score_matrix(me.tracker, me.account, period)
 if not matrix.empty:
     st.subheader(t("part.heatmap"))
-    heat = alt.Chart(matrix).mark_rect().encode(
-        x=alt.X("quiz_id:N", title=t("part.quiz")), y=alt.Y("department:N", title=header("department")),
-        color=alt.Color("avg_percent:Q", title=header("avg_percent"), scale=alt.Scale(scheme="greens")),
-        tooltip=["department", "quiz_id", "participants", "avg_percent"])
+    heat = (
+        alt.Chart(matrix)
+        .mark_rect()
+        .encode(
+            x=alt.X("quiz_id:N", title=t("part.quiz")),
+            y=alt.Y("department:N", title=header("department")),
+            color=alt.Color("avg_percent:Q", title=header("avg_percent"), scale=alt.Scale(scheme="greens")),
+            tooltip=["department", "quiz_id", "participants", "avg_percent"],
+        )
+    )
     st.altair_chart(heat, width="stretch")

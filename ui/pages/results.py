@@ -35,8 +35,13 @@ rows = []
 for lesson in cat.lessons.values():
     row = progress.get(lesson.id)
     status = "completed" if row and row["completed_at"] else ("reading" if row else "not_started")
-    rows.append({t("col.title"): lesson.title, t("results.status"): t(f"learn.status.{status}"),
-                 t("results.completed_at"): local_time(row["completed_at"]) if row else ""})
+    rows.append(
+        {
+            t("col.title"): lesson.title,
+            t("results.status"): t(f"learn.status.{status}"),
+            t("results.completed_at"): local_time(row["completed_at"]) if row else "",
+        }
+    )
 st.dataframe(rows, hide_index=True, width="stretch")
 
 st.subheader(t("results.indicator"))

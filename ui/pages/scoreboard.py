@@ -20,8 +20,10 @@ if run is None:
         st.page_link("ui/pages/scoreboard.py", label=r["title"], query_params={"run": r["id"]}, icon=":material/tv:")
     st.stop()
 
-st.html("<style>[data-testid='stMetricValue']{font-size:3.2rem}[data-testid='stMarkdownContainer'] p{font-size:1.5rem}"
-        "h1{font-size:3rem!important}</style>")
+st.html(
+    "<style>[data-testid='stMetricValue']{font-size:3.2rem}[data-testid='stMarkdownContainer'] p{font-size:1.5rem}"
+    "h1{font-size:3rem!important}</style>"
+)
 
 
 @st.fragment(run_every=1)

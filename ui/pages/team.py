@@ -10,8 +10,13 @@ from ui.live import clock, question_block, state_view
 from ui.state import t
 
 me = access()
-mine = [(r, team) for r in comp.runs(me.tracker) if r["status"] != "finished" and r["mode"] == "devices"
-        for team in comp.setup_of(me.tracker, r["id"]).teams if team.captain == me.account.username]
+mine = [
+    (r, team)
+    for r in comp.runs(me.tracker)
+    if r["status"] != "finished" and r["mode"] == "devices"
+    for team in comp.setup_of(me.tracker, r["id"]).teams
+    if team.captain == me.account.username
+]
 st.title(t("team.title"))
 if not mine:
     st.info(t("team.none"))
@@ -53,15 +58,28 @@ def device() -> None:
     choosable = q.get("type") == "true_false" or (q.get("options") and q.get("type") in ("single", "multiple"))
     if status == "open" and answering and choosable and team.name not in view["submitted"]:
         if q["type"] == "true_false":
-            choice = st.radio(t("team.choice"), [True, False], index=None, horizontal=True, key=f"tf:{view['seq']}",
-                              format_func=lambda v: t("tf.true") if v else t("tf.false"))
+            choice = st.radio(
+                t("team.choice"),
+                [True, False],
+                index=None,
+                horizontal=True,
+                key=f"tf:{view['seq']}",
+                format_func=lambda v: t("tf.true") if v else t("tf.false"),
+            )
         elif q["type"] == "multiple":
             picked = st.pills(t("team.choice"), LETTERS[: len(q["options"])], selection_mode="multi", key=f"multi:{view['seq']}")
             choice = "".join(picked) or None
         else:
-            choice = st.radio(t("team.choice"), LETTERS[: len(q["options"])], index=None, horizontal=True, key=f"choice:{view['seq']}")
-        st.button(t("team.submit"), key="submit", disabled=choice is None, on_click=send,
-                  args=({"kind": "submit_choice", "choice": choice},))
+            choice = st.radio(
+                t("team.choice"), LETTERS[: len(q["options"])], index=None, horizontal=True, key=f"choice:{view['seq']}"
+            )
+        st.button(
+            t("team.submit"),
+            key="submit",
+            disabled=choice is None,
+            on_click=send,
+            args=({"kind": "submit_choice", "choice": choice},),
+        )
     if team.name in view["submitted"]:
         st.success(t("team.submitted"))
     st.metric(t("team.score"), f"{view['scores'][team.name]:g}")
