@@ -8,7 +8,7 @@ SERVER_ADDRESS ?= localhost
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
-.PHONY: run test lint format venv clean e2e bench
+.PHONY: run run-cluster test lint format venv clean e2e bench
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,12 @@ $(VENV)/.installed: pyproject.toml
 run: venv
 	$(BIN)/mingde demo --if-empty
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.serverAddress $(SERVER_ADDRESS)
+
+# Several Streamlit processes behind nginx (Debian's nginx-light), sharing the database.
+WORKERS ?= 2
+run-cluster: venv
+	$(BIN)/mingde demo --if-empty
+	$(BIN)/python deploy/cluster.py --workers $(WORKERS) --port $(PORT) --server-address $(SERVER_ADDRESS)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
