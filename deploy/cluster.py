@@ -88,20 +88,46 @@ def start(workers: int, port: int, address: str, server_address: str, extra: lis
         raise SystemExit("nginx is not installed: apt-get install -y nginx-light")
     worker_ports = [port + 100 + i for i in range(workers)]
     # The cookie secret is shared so that XSRF tokens validate on every worker (env only, never argv).
-    env = {**os.environ, "MINGDE_DB": os.environ.get("MINGDE_DB", str(ROOT / "data" / "mingde.db")),
-           "STREAMLIT_SERVER_COOKIE_SECRET": os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32)}
+    env = {
+        **os.environ,
+        "MINGDE_DB": os.environ.get("MINGDE_DB", str(ROOT / "data" / "mingde.db")),
+        "STREAMLIT_SERVER_COOKIE_SECRET": os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32),
+    }
     procs = []
     for p in worker_ports:
         log = (run / f"worker-{p}.log").open("w")
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(p), "--server.address", "127.0.0.1",
-             "--browser.serverAddress", server_address, *extra],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(ROOT / "app.py"),
+                    "--server.port",
+                    str(p),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--browser.serverAddress",
+                    server_address,
+                    *extra,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
     for proc, p in zip(procs, worker_ports, strict=True):
         wait_healthy(f"http://127.0.0.1:{p}/_stcore/health", proc)
     (run / "nginx.conf").write_text(nginx_conf(run, address, port, worker_ports), encoding="utf-8")
-    procs.append(subprocess.Popen([nginx, "-c", str(run / "nginx.conf"), "-p", str(run)], stdout=subprocess.DEVNULL,
-                                  stderr=(run / "nginx.log").open("w")))
+    procs.append(
+        subprocess.Popen(
+            [nginx, "-c", str(run / "nginx.conf"), "-p", str(run)],
+            stdout=subprocess.DEVNULL,
+            stderr=(run / "nginx.log").open("w"),
+        )
+    )
     wait_healthy(f"http://{address}:{port}/_stcore/health", procs[-1])
     return procs
 

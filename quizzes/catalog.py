@@ -28,6 +28,14 @@ class Catalog:
     assessment: Assessment | None = None
     errors: list[ContentProblem] = field(default_factory=list)
     files: int = 0
+    paths: list[str] = field(default_factory=list)
+
+    def status(self) -> dict[str, list[ContentProblem]]:
+        """Every file read, with its problems (an empty list: the file is valid)."""
+        out: dict[str, list[ContentProblem]] = {path: [] for path in self.paths}
+        for problem in self.errors:
+            out.setdefault(problem.path, []).append(problem)
+        return out
 
     @property
     def ok(self) -> bool:
@@ -73,6 +81,7 @@ def load_catalog(path: str | Path) -> Catalog:
 
     def load(p: Path, model: type) -> Any:
         catalog.files += 1
+        catalog.paths.append(_display(root, p))
         try:
             source = read_source(p, _display(root, p))
             if model is Quiz and _is_live(source.data):
@@ -105,6 +114,7 @@ def load_catalog(path: str | Path) -> Catalog:
     assessment_file = next((root / f"assessment{s}" for s in SUFFIXES if (root / f"assessment{s}").is_file()), None)
     if assessment_file is not None:
         catalog.files += 1
+        catalog.paths.append(_display(root, assessment_file))
         try:
             catalog.assessment = validate_source(read_source(assessment_file, _display(root, assessment_file)), Assessment)
         except ContentError as e:

@@ -374,3 +374,11 @@ def test_upload_the_real_excel_template_imports_every_question(env):
 
     banks = load_catalog(env.path.parent / "content").banks
     assert sum(len(b.questions) for b in banks.values()) == 404
+
+
+def test_content_page_lists_each_file_with_its_status(env, monkeypatch):
+    monkeypatch.setenv("MINGDE_CONTENT", str(DATA / "broken"))
+    at = content_page(env)
+    labels = [e.label for e in at.expander]
+    assert any("lessons/typo-key.yaml · 2 处问题" in label for label in labels)
+    assert any(m.value.endswith("lessons/good-lesson.yaml") for m in at.markdown)

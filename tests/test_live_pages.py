@@ -148,3 +148,18 @@ def test_team_device_buzzes_for_its_team_only(env):
 def test_someone_who_is_not_a_captain_has_no_buzzer(env):
     staged(env, mode="devices")
     assert page(env, "zhang", "ui/pages/team.py").info[0].value == "你不是正在进行的比赛的队长。"
+
+
+def test_host_can_make_one_team_per_banzu(env):
+    env.add_employee("E90", "班组甲", "办公室", "综合组")
+    env.add_employee("E91", "班组乙", "办公室", "财务组")
+    env.add_employee("E92", "班组丙", "执法大队", "一中队")
+    at = page(env, "org", "ui/pages/host.py")
+    at.radio(key="teams").set_value("teams").run()
+    click(at, "create")
+    setup = comp.setup_of(env, at.query_params["run"])
+    assert {t.name: t.members for t in setup.teams} == {
+        "办公室·综合组": ("E90",),
+        "办公室·财务组": ("E91",),
+        "执法大队·一中队": ("E92",),
+    }

@@ -552,3 +552,19 @@ def test_attempts_of_someone_else_are_not_listed(tracker, emp, small_quiz):
     tracker.add_employee("E002", "李四", "办公室")
     tracker.start_attempt(emp, small_quiz, now=T0)
     assert tracker.attempts("E002") == []
+
+
+def test_the_sweeper_submits_an_abandoned_attempt_at_its_deadline(tracker, small_quiz):
+    import time
+
+    timed = small_quiz.model_copy(update={"time_limit": 60})
+    tracker.add_employee("E777", "离开的人", "办公室")
+    attempt_id = tracker.start_attempt("E777", timed, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    tracker.save_answer(attempt_id, "s1", "A", now=dt.datetime(2026, 1, 1, 0, 0, 30, tzinfo=dt.UTC))
+    tracker.start_sweeper(interval=0.05)
+    deadline = time.monotonic() + 10
+    while tracker.attempt(attempt_id)["submitted_at"] is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # waiting for a background thread: poll the condition
+    row = tracker.attempt(attempt_id)
+    assert row["submitted_at"] == "2026-01-01T00:01:00.000+00:00" and row["auto_submitted"] == 1 and row["score"] == 2
+    tracker.stop_sweeper()

@@ -187,3 +187,10 @@ def test_missing_folder_is_one_problem(tmp_path):
 def test_hostile_yaml_is_refused(text, message):
     with pytest.raises(ContentError, match=message):
         parse_yaml(text, "x.yaml")
+
+
+def test_catalog_status_lists_every_file_with_its_problems():
+    status = load_catalog(BROKEN).status()
+    assert status[str(BROKEN / "lessons" / "good-lesson.yaml")] == []
+    assert [p.line for p in status[str(BROKEN / "lessons" / "typo-key.yaml")]] == [1, 2]
+    assert len(status) == 28

@@ -58,6 +58,16 @@ def department_teams(tracker: Tracker) -> list[TeamSetup]:
     return [TeamSetup(name, tuple(members)) for name, members in teams.items()]
 
 
+def team_teams(tracker: Tracker) -> list[TeamSetup]:
+    """One team per 班组 of the roster (named 部门·班组); members are its active employees.
+    Employees without a 班组 are left out."""
+    teams: dict[str, list[str]] = {}
+    for e in tracker.employees(active_only=True):
+        if e["team"]:
+            teams.setdefault(f"{e['department']}·{e['team']}", []).append(e["id"])
+    return [TeamSetup(name, tuple(members)) for name, members in teams.items()]
+
+
 def create_run(
     tracker: Tracker,
     account: Account | None,

@@ -35,7 +35,9 @@ def catalog() -> Catalog:
 
 @st.cache_resource(show_spinner=False)
 def _tracker(path: str) -> Tracker:
-    return Tracker(path)
+    tracker = Tracker(path)
+    tracker.start_sweeper()  # time limits hold even when the browser was closed
+    return tracker
 
 
 def tracker() -> Tracker:

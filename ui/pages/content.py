@@ -83,10 +83,12 @@ if upload is not None:
 # -- status ---------------------------------------------------------------------------------------
 cat = catalog()
 st.subheader(t("content.status"))
-if cat.errors:
-    st.code("\n".join(str(p) for p in cat.errors), language=None)
-else:
-    st.success(t("overview.no_errors"))
+for path, problems in cat.status().items():
+    if problems:
+        with st.expander(f":red[:material/error:] {path} · {t('content.problems', n=len(problems))}", expanded=True):
+            st.code("\n".join(str(p) for p in problems), language=None)
+    else:
+        st.markdown(f":green[:material/check_circle:] {path}")
 hidden = me.tracker.hidden_quizzes()
 for quiz in cat.quizzes.values():
     cols = st.columns([4, 1])

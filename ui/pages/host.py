@@ -34,14 +34,16 @@ if run is None:
     explicit = isinstance(competition.teams, list)
     teams = st.radio(
         t("host.teams"),
-        ["file", "departments"] if explicit else ["departments"],
+        ["file", "departments", "teams"] if explicit else ["departments", "teams"],
         format_func=lambda x: t(f"host.teams.{x}"),
         horizontal=True,
+        key="teams",
     )
+    roster_teams = {"departments": comp.department_teams, "teams": comp.team_teams}
     mode = st.radio(t("host.mode"), ["host", "devices"], format_func=lambda x: t(f"host.mode.{x}"), horizontal=True)
     captains = {}
     if mode == "devices":
-        names = [tm.name for tm in competition.teams] if teams == "file" else [d.name for d in comp.department_teams(me.tracker)]
+        names = [tm.name for tm in competition.teams] if teams == "file" else [d.name for d in roster_teams[teams](me.tracker)]
         users = [u.username for u in me.tracker.users() if u.employee_id]
         for name in names:
             captains[name] = st.selectbox(t("host.captain", team=name), users, key=f"captain:{name}")
@@ -51,7 +53,7 @@ if run is None:
                 me.tracker,
                 me.account,
                 competition,
-                teams=None if teams == "file" else "departments",
+                teams=None if teams == "file" else roster_teams[teams](me.tracker),
                 mode=mode,
                 captains=captains or None,
                 banks=cat.banks,
