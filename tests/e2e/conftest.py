@@ -66,6 +66,16 @@ def demo_db(tmp_path_factory):
     return path
 
 
+HOSTILE_LESSON = """
+id: e2e-hostile
+title: 端到端安全测试课
+sections:
+  - title: 注入尝试
+    body: |
+      正文开始。<script>window.__pwned = 1</script>
+      <img src="x" onerror="window.__pwned = 2">
+      [链接](javascript:window.__pwned=3)
+"""
 SERVER_FILES: dict[str, Path] = {}  # the running server's database and content folder
 MARKER = "MARKER-EXPLAIN-7f3a"
 ANSWER_MARKER = "MARKERANSWERQ9"
@@ -103,6 +113,7 @@ def server(tmp_path_factory, demo_db):
     content = tmp_path_factory.mktemp("content") / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-marker.yaml").write_text(MARKER_QUIZ, encoding="utf-8")
+    (content / "lessons" / "e2e-hostile.yaml").write_text(HOSTILE_LESSON, encoding="utf-8")
     port = _free_port()
     env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
