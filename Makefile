@@ -38,6 +38,7 @@ e2e: venv
 # Benchmarks are run by hand; they append their results to docs/benchmarks.md.
 bench: venv
 	$(BIN)/python bench/bench_submit.py --out docs/benchmarks.md
+	$(BIN)/python bench/bench_pages.py --out docs/benchmarks.md
 
 lint: venv
 	$(BIN)/ruff check .
