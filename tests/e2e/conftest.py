@@ -182,3 +182,14 @@ def page(request, browser):
     SCREENSHOTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def sign_in(page, server: str, username: str = "employee", password: str = "mingde-demo", landing: str = "学习") -> None:
+    """Sign in through the real form; wait until the landing page's heading shows."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=30_000)

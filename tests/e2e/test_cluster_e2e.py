@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SERVER_FILES, _free_port
+from tests.e2e.conftest import SERVER_FILES, _free_port, sign_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy"))
 import cluster  # noqa: E402
@@ -41,11 +41,7 @@ def test_two_workers_behind_nginx(cluster_url, browser):
     for user in ("employee", "e003", "e004", "e005"):
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
         page = context.new_page()
-        page.goto(url)
-        page.get_by_label("用户名").fill(user)
-        page.get_by_label("密码").fill("mingde-demo")
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+        sign_in(page, url, user)
         page.goto(f"{url}/results")
         expect(page.get_by_role("heading", name="我的成绩")).to_be_visible(timeout=TIMEOUT)
         seen.append(user)

@@ -6,19 +6,11 @@ quiz plants markers in explanations and accepted answers, and the test looks for
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import ANSWER_MARKER, MARKER
+from tests.e2e.conftest import ANSWER_MARKER, MARKER, sign_in
 
 TIMEOUT = 30_000
-
-
-def sign_in(page: Page, server: str, username: str = "employee", password: str = "mingde-demo") -> None:
-    page.goto(server)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
 
 
 def test_wrong_password_gets_one_neutral_message(server, page):
@@ -43,7 +35,8 @@ def test_sign_in_survives_reload_and_new_tab(server, page):
 
 def test_read_a_lesson(server, page):
     sign_in(page, server)
-    page.get_by_role("link", name="开始学习").first.click()
+    card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name="职业道德基本规范")).last
+    card.get_by_role("link", name="开始学习").click()
     expect(page.get_by_role("heading", name="要点")).to_be_visible(timeout=TIMEOUT)
     # the demo employee may have completed this lesson in the seeded history
     expect(page.get_by_role("button", name="标记为已学完").or_(page.get_by_text("本课已学完。"))).to_be_visible()

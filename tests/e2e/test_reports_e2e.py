@@ -5,15 +5,13 @@ from __future__ import annotations
 import openpyxl
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_in
+
 TIMEOUT = 30_000
 
 
 def test_leader_downloads_the_participation_workbook(server, page, tmp_path):
-    page.goto(server)
-    page.get_by_label("用户名").fill("leader")
-    page.get_by_label("密码").fill("mingde-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+    sign_in(page, server, "leader")
     page.goto(f"{server}/participation")
     expect(page.get_by_role("heading", name="参与情况")).to_be_visible(timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as info:

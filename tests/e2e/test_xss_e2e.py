@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_in
+
 TIMEOUT = 30_000
 
 
 def test_lesson_html_is_not_executed(server, page):
-    page.goto(server)
-    page.get_by_label("用户名").fill("employee")
-    page.get_by_label("密码").fill("mingde-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+    sign_in(page, server, "employee")
     page.goto(f"{server}/learn?lesson=e2e-hostile")
     expect(page.get_by_role("heading", name="端到端安全测试课")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("正文开始。")).to_be_visible()
