@@ -77,8 +77,10 @@ def test_participation_table_drill_down_and_downloads(env):
     rows = {r["department"]: r for r in table.to_dict("records")}
     assert rows["办公室"]["participants"] == 1 and rows["执法大队"]["participants"] == 0 and rows["合计"]["headcount"] == 3
     assert bool(rows["执法大队"]["below_target"]) and bool(rows["办公室"]["below_target"])  # 1 of 2 is below 90 %
-    labels = [e.label for e in at.expander]
-    assert "办公室：1 人未参与" in labels and "执法大队：1 人未参与" in labels
+    drill = at.selectbox(key="missing_dept")
+    assert drill.options == ["办公室：1 人未参与", "执法大队：1 人未参与"]
+    drill.set_value("执法大队").run()
+    assert list(at.dataframe[1].value["姓名"]) == ["员工2"]
     assert {b.proto.label for b in at.get("download_button")} == {"下载 Excel", "下载 CSV"}
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from quizzes.fields import SHANGHAI
 from tracker.reports import Period, date_period, month_period, quarter_period, year_period
-from ui.export import header, to_csv_bytes, to_xlsx_bytes
+from ui.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, header, to_csv_bytes, to_xlsx_bytes
 from ui.state import t
 
 KINDS = ("month", "quarter", "year", "dates")
@@ -51,18 +51,38 @@ def chinese(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns={c: header(c) for c in df.columns})
 
 
+def column_config(df: pd.DataFrame) -> dict:
+    """Chinese headers and number formats applied in the browser (cheap for thousands of rows,
+    unlike a pandas Styler, which renders every cell on the server)."""
+    config = {}
+    for c in df.columns:
+        if c in PERCENT_COLUMNS:
+            config[c] = st.column_config.NumberColumn(header(c), format="percent")
+        elif c in DECIMAL_COLUMNS:
+            config[c] = st.column_config.NumberColumn(header(c), format="%.2f")
+        else:
+            config[c] = st.column_config.Column(header(c))
+    return config
+
+
 def downloads(tables: dict[str, pd.DataFrame], meta: dict, name: str, key: str) -> None:
     """Excel (all tables, plus the period and filters) and CSV (the first table) download buttons."""
     first = next(iter(tables.values()))
     c1, c2 = st.columns(2)
+    # The files are built only when a button is clicked, not on every rerun of the page.
     c1.download_button(
         t("report.xlsx"),
-        to_xlsx_bytes(tables, meta),
+        lambda: to_xlsx_bytes(tables, meta),
         file_name=f"{name}.xlsx",
         key=f"{key}:xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
     c2.download_button(
-        t("report.csv"), to_csv_bytes(first), file_name=f"{name}.csv", key=f"{key}:csv", mime="text/csv", on_click="ignore"
+        t("report.csv"),
+        lambda: to_csv_bytes(first),
+        file_name=f"{name}.csv",
+        key=f"{key}:csv",
+        mime="text/csv",
+        on_click="ignore",
     )

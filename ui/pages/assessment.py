@@ -6,8 +6,8 @@ import streamlit as st
 from quizzes.errors import MingdeError
 from tracker.reports import assessment_indicators, lock_log, lock_period, unlock_period
 from ui.auth import access
-from ui.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, header
-from ui.report_widgets import downloads, period_picker
+from ui.export import header
+from ui.report_widgets import column_config, downloads, period_picker
 from ui.state import catalog, t
 from ui.widgets import local_time
 
@@ -26,14 +26,7 @@ lock = table.attrs.get("locked")
 if lock:
     st.info(t("assess.locked", by=lock["locked_by"], at=local_time(lock["locked_at"])), icon=":material/lock:")
 
-formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {
-    c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS
-}
-st.dataframe(
-    table.style.format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(table, column_config=column_config(table), hide_index=True, width="stretch")
 st.caption(t("assess.how"))
 downloads(
     {t("assess.title"): table},

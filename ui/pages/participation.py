@@ -51,9 +51,18 @@ meta = {
 downloads({t("part.title"): table, t("part.missing"): missing}, meta, f"participation-{period.key}", "part")
 
 st.subheader(t("part.missing"))
-for department, rows in missing.groupby("department", sort=True):
-    with st.expander(t("part.missing_in", department=department, n=len(rows))):
-        st.dataframe(chinese(rows.drop(columns="department")), hide_index=True, width="stretch")
+counts = missing.groupby("department", sort=True).size()
+if counts.empty:
+    st.success(t("part.none_missing"))
+else:
+    department = st.selectbox(
+        t("part.missing_dept"),
+        list(counts.index),
+        format_func=lambda d: t("part.missing_in", department=d, n=int(counts[d])),
+        key="missing_dept",
+    )
+    rows = missing[missing["department"] == department].drop(columns="department")
+    st.dataframe(chinese(rows), hide_index=True, width="stretch")
 
 st.subheader(t("part.trend"))
 trend = participation_trend(me.tracker, me.account, period, quiz_id=quiz_id)
