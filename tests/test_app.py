@@ -315,6 +315,8 @@ def test_an_invalid_upload_shows_file_and_line_and_offers_no_publish(env):
     assert at.error[0].value == "内容有误，未发布："
     assert "banks/bad.yaml:4: questions[0].answer: 'C' is not one of the options A–B" in at.code[0].value
     assert not [b for b in at.button if b.key == "publish"]
+    at.button(key="reject").click().run()  # discard: the uploader is empty again
+    assert not at.error and at.file_uploader[0].value is None
 
 
 def test_hiding_a_quiz_from_the_content_page(env):

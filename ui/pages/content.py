@@ -18,7 +18,14 @@ st.title(t("content.title"))
 
 # -- upload ---------------------------------------------------------------------------------------
 st.subheader(t("content.upload"))
-upload = st.file_uploader(t("content.upload_help"), type=["yaml", "yml", "xlsx", "csv", "gift", "txt"], key="upload")
+uploads = st.session_state.setdefault("uploads", 0)  # a new key empties the uploader (reject)
+
+
+def reject() -> None:
+    st.session_state["uploads"] += 1
+
+
+upload = st.file_uploader(t("content.upload_help"), type=["yaml", "yml", "xlsx", "csv", "gift", "txt"], key=f"upload:{uploads}")
 if upload is not None:
     name = upload.name
     data = upload.getvalue()
@@ -72,13 +79,15 @@ if upload is not None:
         replace = (root / {"lesson": "lessons", "bank": "banks", "quiz": "quizzes"}[check.kind] / check.filename).exists()
         if replace:
             st.warning(t("content.will_replace", file=check.filename))
-        if st.button(t("content.publish"), type="primary", key="publish"):
+        publish_col, reject_col = st.columns(2)
+        if publish_col.button(t("content.publish"), type="primary", key="publish"):
             try:
                 me.publish(root, text, name, check.kind, replace=replace)
             except MingdeError as e:
                 st.error(str(e))
             else:
                 st.success(t("content.published", file=check.filename))
+    st.button(t("content.reject"), key="reject", on_click=reject)
 
 # -- status ---------------------------------------------------------------------------------------
 cat = catalog()
