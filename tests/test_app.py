@@ -384,3 +384,10 @@ def test_content_page_lists_each_file_with_its_status(env, monkeypatch):
     labels = [e.label for e in at.expander]
     assert any("lessons/typo-key.yaml · 2 处问题" in label for label in labels)
     assert any(m.value.endswith("lessons/good-lesson.yaml") for m in at.markdown)
+
+
+def test_content_page_sets_who_runs_a_quiz(env):
+    at = content_page(env)
+    at.multiselect(key="owners:small").set_value(["org"]).run()
+    assert not at.exception
+    assert env.quiz_owners() == {"small": {"org"}}

@@ -2,9 +2,9 @@
 analysis (试题分析). No streamlit here; aggregation runs in SQL, pandas only shapes the results.
 
 Every public function takes the ``Tracker`` and the signed-in ``Account`` and checks the role itself:
-leaders and organizers see every report (the content contract has no owner field, so an organizer
-sees the reports of all content), employees only their own figures (``my_indicator``), admins pass
-every check. Definitions are in docs/reports.md.
+leaders see every report; organizers see the participation, trend, heat-map and item reports of
+the quizzes they run and of quizzes nobody runs (``quiz_owners``, set on the content page), and the
+bureau-wide indicators; employees only their own figures (``my_indicator``); admins pass every check. Definitions are in docs/reports.md.
 """
 
 from __future__ import annotations
@@ -125,6 +125,16 @@ def _period(period: Period | str) -> Period:
     return parse_period(period) if isinstance(period, str) else period
 
 
+def _scope(tracker: Tracker, account: Account, alias: str = "") -> tuple[str, dict]:
+    """SQL that leaves out the attempts of quizzes an organizer does not run (see
+    ``Tracker.quizzes_hidden_from``), with its parameters; empty for leaders and admins."""
+    hidden = sorted(tracker.quizzes_hidden_from(account))
+    if not hidden:
+        return "", {}
+    names = [f"scope{i}" for i in range(len(hidden))]
+    return f" AND {alias}quiz_id NOT IN ({', '.join(':' + n for n in names)})", dict(zip(names, hidden, strict=True))
+
+
 def _q(tracker: Tracker, sql: str, params: dict | list | tuple = ()) -> list[dict]:
     return list(tracker.db.query(sql, params))
 
@@ -156,7 +166,7 @@ def participation_report(
     (mean percent of the attempts), pass_rate (passed attempts / attempts), lessons_completed,
     lesson_completion_rate, below_target. ``quiz_id`` limits the attempts to one quiz;
     ``lesson_id`` limits the lessons to one lesson (and, without ``quiz_id``, participants are then
-    those who completed it). Leaders, organizers (all content: it has no owner) and admins.
+    those who completed it). Leaders, organizers (the quizzes they run or nobody runs) and admins.
     """
     tracker.check_role(account, *REPORT_ROLES)
     p = _period(period)
@@ -178,11 +188,13 @@ def participation_report(
     keys = ["department"] if by == "department" else ["department", "team"]
     cols = ", ".join(f"e.{k}" for k in keys)
     participant = "l.employee_id" if lesson_id and not quiz_id else "a.employee_id"
+    scope, scope_params = _scope(tracker, account)
+    params.update(scope_params)
     sql = f"""
         WITH e AS (SELECT id, department, COALESCE(team, '') AS team FROM employees WHERE active = 1),
         a AS (SELECT employee_id, COUNT(*) AS n, SUM(percent) AS s, SUM(passed) AS p FROM attempts
               WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
-              {"AND quiz_id = :quiz" if quiz_id else ""} GROUP BY employee_id),
+              {"AND quiz_id = :quiz" if quiz_id else ""}{scope} GROUP BY employee_id),
         l AS (SELECT employee_id, COUNT(*) AS done FROM lesson_progress
               WHERE completed_at >= :lo AND completed_at < :hi {lesson_filter} GROUP BY employee_id)
         SELECT {cols}, COUNT(*) AS headcount, COUNT({participant}) AS participants,
@@ -230,18 +242,19 @@ def non_participants(
     p = _period(period)
     # The period's participants come from one range scan of the covering index attempts_period
     # (a NOT EXISTS per employee was 8x slower with 5,000 employees and 500,000 attempts).
+    scope, scope_params = _scope(tracker, account)
     sql = f"""
         WITH p AS (
             SELECT DISTINCT employee_id FROM attempts
             WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
-            {"AND quiz_id = :quiz" if quiz_id else ""}
+            {"AND quiz_id = :quiz" if quiz_id else ""}{scope}
         )
         SELECT e.department, COALESCE(e.team, '') AS team, e.id AS employee_id, e.name FROM employees e
         WHERE e.active = 1 {"AND e.department = :dept" if department else ""}
           AND e.id NOT IN (SELECT employee_id FROM p)
         ORDER BY e.department, team, e.id
     """
-    rows = _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, "dept": department})
+    rows = _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, "dept": department, **scope_params})
     return pd.DataFrame(rows, columns=["department", "team", "employee_id", "name"])
 
 
@@ -251,16 +264,17 @@ def participation_trend(tracker: Tracker, account: Account, period: Period | str
     headcount is today's active roster."""
     tracker.check_role(account, *REPORT_ROLES)
     p = _period(period)
+    scope, scope_params = _scope(tracker, account, "a.")
     sql = f"""
         SELECT strftime('%Y-%m', a.submitted_at, '+8 hours') AS month, e.department,
                COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts, ROUND(AVG(a.percent), 2) AS avg_percent
         FROM attempts a JOIN employees e ON e.id = a.employee_id AND e.active = 1
         WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'
-        {"AND a.quiz_id = :quiz" if quiz_id else ""}
+        {"AND a.quiz_id = :quiz" if quiz_id else ""}{scope}
         GROUP BY month, e.department
     """
     data = pd.DataFrame(
-        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id}),
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, **scope_params}),
         columns=["month", "department", "participants", "attempts", "avg_percent"],
     )
     heads = pd.DataFrame(
@@ -279,15 +293,17 @@ def score_matrix(tracker: Tracker, account: Account, period: Period | str, *, wi
     attempts, avg_percent) or, with ``wide``, departments as rows and quizzes as columns."""
     tracker.check_role(account, *REPORT_ROLES)
     p = _period(period)
-    sql = """
+    scope, scope_params = _scope(tracker, account, "a.")
+    sql = f"""
         SELECT e.department, a.quiz_id, COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts,
                ROUND(AVG(a.percent), 2) AS avg_percent
         FROM attempts a JOIN employees e ON e.id = a.employee_id AND e.active = 1
-        WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'
+        WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'{scope}
         GROUP BY e.department, a.quiz_id ORDER BY e.department, a.quiz_id
     """
     df = pd.DataFrame(
-        _q(tracker, sql, {"lo": p.lo, "hi": p.hi}), columns=["department", "quiz_id", "participants", "attempts", "avg_percent"]
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, **scope_params}),
+        columns=["department", "quiz_id", "participants", "attempts", "avg_percent"],
     )
     if wide:
         return df.pivot(index="department", columns="quiz_id", values="avg_percent")
@@ -650,7 +666,12 @@ def item_analysis(
         raise ValueError("give quiz_id or bank_id")
     # bank keys 'bank/id' lie in ['bank/', 'bank0'): a range the index on answers(question_id) serves
     params: dict[str, Any] = {"quiz": quiz_id, "k_lo": f"{bank_id}/", "k_hi": f"{bank_id}0"}
-    where = "a.submitted_at IS NOT NULL AND a.quiz_kind != 'practice'"
+    hidden = tracker.quizzes_hidden_from(account)
+    if quiz_id in hidden:
+        raise AccessDenied(f"quiz '{quiz_id}' is run by other organizers")
+    scope, scope_params = _scope(tracker, account, "a.")
+    params.update(scope_params)
+    where = "a.submitted_at IS NOT NULL AND a.quiz_kind != 'practice'" + scope
     if period is not None:
         p = _period(period)
         where += " AND a.submitted_at >= :lo AND a.submitted_at < :hi"

@@ -8,3 +8,10 @@ CREATE TABLE quiz_settings (
 
 -- When the answers of an attempt may be shown: NULL at once (practice), else the exam's closing time.
 ALTER TABLE attempts ADD COLUMN review_after TEXT;
+
+-- Who runs a quiz: organizers see the reports of the quizzes they run, and of quizzes nobody owns.
+CREATE TABLE quiz_owners (
+    quiz_id TEXT NOT NULL,
+    username TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+    PRIMARY KEY (quiz_id, username)
+);

@@ -98,11 +98,27 @@ for path, problems in cat.status().items():
             st.code("\n".join(str(p) for p in problems), language=None)
     else:
         st.markdown(f":green[:material/check_circle:] {path}")
+st.subheader(t("content.quizzes"))
+st.caption(t("content.owners_help"))
 hidden = me.tracker.hidden_quizzes()
+owners = me.tracker.quiz_owners()
+organizers = sorted(a.username for a in me.tracker.users() if a.role in ("organizer", "admin"))
 for quiz in cat.quizzes.values():
-    cols = st.columns([4, 1])
+    cols = st.columns([3, 2, 1])
     cols[0].markdown(f"**{quiz.title}** · `{quiz.id}` · {t(f'kind.{quiz.kind}')}")
-    shown = cols[1].toggle(t("content.visible"), value=quiz.id not in hidden, key=f"visible:{quiz.id}")
+    current = sorted(owners.get(quiz.id, set()))
+    chosen = cols[1].multiselect(
+        t("content.owners"),
+        organizers,
+        default=current,
+        key=f"owners:{quiz.id}",
+        label_visibility="collapsed",
+        placeholder=t("content.owners_none"),
+    )
+    if sorted(chosen) != current:
+        me.tracker.set_quiz_owners(me.account, quiz.id, chosen)
+        st.rerun()
+    shown = cols[2].toggle(t("content.visible"), value=quiz.id not in hidden, key=f"visible:{quiz.id}")
     if shown == (quiz.id in hidden):
         me.set_quiz_hidden(quiz.id, not shown)
         st.rerun()
