@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,43 +60,18 @@ def page_costs(db: Path, runs: int) -> list[tuple[str, float, float]]:
 
 
 def cold_start(db: Path, runs: int) -> float:
+    from ui.serve import free_port, start_server, stop, wait_healthy
+
     times = []
     for _ in range(runs):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "MINGDE_DB": str(db)}
+        port = free_port()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.serverAddress",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = start_server(port, {**os.environ, "MINGDE_DB": str(db)})
         try:
-            while time.perf_counter() - t0 < 60:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                        break
-                except OSError:
-                    time.sleep(0.05)
+            wait_healthy(f"http://127.0.0.1:{port}", proc)
             times.append(time.perf_counter() - t0)
         finally:
-            proc.terminate()
-            proc.wait(10)
+            stop(proc)
     return statistics.median(times)
 
 

@@ -22,10 +22,8 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -44,6 +42,9 @@ if str(ROOT) not in sys.path:
 import websockets  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from bench.bench_submit import commit, machine  # noqa: E402
+from ui.serve import free_port, start_server, wait_healthy  # noqa: E402
 
 PASSWORD = "mingde-demo"
 COOKIE = "mingde_session"
@@ -449,12 +450,6 @@ draw:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LocalServer:
     """A demo database in a temp folder (plus bench accounts ``load0001`` … and the quiz ``bench-load``)
     and ``streamlit run app.py`` with the given ``--server-option``s; stopped on exit."""
@@ -493,40 +488,20 @@ class LocalServer:
         self.content = content
 
     def start(self) -> str:
-        port = _free_port()
-        cmd = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.serverAddress",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
+        port = free_port()
+        options = []
         for opt in self.options:
             k, _, v = opt.partition("=")
-            cmd += [f"--{k}", v]
+            options += [f"--{k}", v]
         env = {**os.environ, "MINGDE_DB": str(self.db), "MINGDE_CONTENT": str(self.content), "MINGDE_LANG": "zh"}
         self.log = open(self.tmp / "streamlit.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = start_server(port, env, options, log=self.log)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"streamlit exited with {self.proc.returncode}; see {self.log.name}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return url
-            time.sleep(0.2)
-        raise SystemExit(f"streamlit did not become healthy in 60 s; see {self.log.name}")
+        try:
+            wait_healthy(url, self.proc)
+        except (RuntimeError, TimeoutError) as e:
+            raise SystemExit(f"{e}; see {self.log.name}") from None
+        return url
 
     def stop(self, keep: bool = False) -> None:
         if self.proc is not None:
@@ -657,30 +632,6 @@ def summarize(stats: Stats, server: dict, wall: float, sessions: int) -> dict:
     }
     out.update(server)
     return out
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{os.cpu_count()} cores (nproc), {cpu}, Python {platform.python_version()}"
-
-
-def commit() -> str:
-    try:
-        return (
-            subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
-            ).stdout.strip()
-            or "?"
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "?"
 
 
 def run_once(

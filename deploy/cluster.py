@@ -17,11 +17,11 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from ui.serve import start_server, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,20 +67,6 @@ def nginx_conf(run: Path, address: str, port: int, worker_ports: list[int]) -> s
     return NGINX_CONF.format(run=run, address=address, port=port, servers=servers)
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not become healthy in {timeout}s")
-
-
 def start(workers: int, port: int, address: str, server_address: str, extra: list[str], run: Path) -> list[subprocess.Popen]:
     """Start the workers and nginx; return the processes (nginx last)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -93,33 +79,11 @@ def start(workers: int, port: int, address: str, server_address: str, extra: lis
         "MINGDE_DB": os.environ.get("MINGDE_DB", str(ROOT / "data" / "mingde.db")),
         "STREAMLIT_SERVER_COOKIE_SECRET": os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32),
     }
-    procs = []
-    for p in worker_ports:
-        log = (run / f"worker-{p}.log").open("w")
-        procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    str(ROOT / "app.py"),
-                    "--server.port",
-                    str(p),
-                    "--server.address",
-                    "127.0.0.1",
-                    "--browser.serverAddress",
-                    server_address,
-                    *extra,
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
+    procs = [
+        start_server(p, env, extra, server_address=server_address, log=(run / f"worker-{p}.log").open("w")) for p in worker_ports
+    ]
     for proc, p in zip(procs, worker_ports, strict=True):
-        wait_healthy(f"http://127.0.0.1:{p}/_stcore/health", proc)
+        wait_healthy(f"http://127.0.0.1:{p}", proc)
     (run / "nginx.conf").write_text(nginx_conf(run, address, port, worker_ports), encoding="utf-8")
     procs.append(
         subprocess.Popen(
@@ -128,7 +92,7 @@ def start(workers: int, port: int, address: str, server_address: str, extra: lis
             stderr=(run / "nginx.log").open("w"),
         )
     )
-    wait_healthy(f"http://{address}:{port}/_stcore/health", procs[-1])
+    wait_healthy(f"http://{address}:{port}", procs[-1])
     return procs
 
 

@@ -22,15 +22,8 @@ _SCALAR_ERRORS = {
     "int_parsing",
     "float_parsing",
 }
-_SHOW_INPUT = {
-    "literal_error",
-    "string_type",
-    "bool_type",
-    "int_type",
-    "float_type",
-    "bool_parsing",
-    "int_parsing",
-    "float_parsing",
+# Errors whose message is clearer with the offending value: the scalar ones, and these.
+_SHOW_INPUT = _SCALAR_ERRORS | {
     "int_from_float",
     "string_pattern_mismatch",
     "string_too_short",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SERVER_FILES, _free_port, sign_in
+from tests.e2e.conftest import SERVER_FILES, sign_in
+from ui.serve import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy"))
 import cluster  # noqa: E402
@@ -28,7 +29,7 @@ def cluster_url(server, tmp_path, monkeypatch):
     shutil.copy(SERVER_FILES["db"], db)
     monkeypatch.setenv("MINGDE_DB", str(db))
     monkeypatch.setenv("MINGDE_CONTENT", str(SERVER_FILES["content"]))
-    port = _free_port()
+    port = free_port()
     procs = cluster.start(2, port, "127.0.0.1", "127.0.0.1", [], tmp_path)
     yield f"http://127.0.0.1:{port}", tmp_path
     cluster.stop(procs)
