@@ -1,0 +1,155 @@
+"""SIGKILL of the server in the middle of a live competition: after a restart on the same database the
+host page and the scoreboard show the same round, question, answering team and scores, and the host
+carries on from there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+
+from playwright.sync_api import Browser, expect
+
+from quizzes import load_catalog
+from quizzes.competition import public_view
+from tests.conftest import ROOT
+from tests.e2e.conftest import SCREENSHOTS, wait_until
+from tracker import Tracker
+from tracker import competitions as comp
+from ui.serve import free_port, start_server, stop, wait_healthy
+
+TIMEOUT = 30_000
+RESULTS = ("right", "wrong", "timeout")
+
+
+class Server:
+    """``streamlit run app.py`` on a fixed port, so that it can be killed and started again there."""
+
+    def __init__(self, db, content, log_dir):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
+        self.log_dir, self.logs, self.proc = log_dir, [], None
+
+    def start(self) -> None:
+        log = open(self.log_dir / f"streamlit-{len(self.logs)}.log", "w")  # noqa: SIM115 (open for the server's life)
+        self.logs.append(log)
+        self.proc = start_server(self.port, self.env, log=log)  # the process is streamlit itself (no process group)
+        try:
+            wait_healthy(self.url, self.proc)
+        except (RuntimeError, TimeoutError) as e:
+            raise RuntimeError(f"{e}; see {log.name}") from None
+
+    def kill(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        assert self.proc.wait(10) == -signal.SIGKILL
+
+    def close(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+        for log in self.logs:
+            log.close()
+
+
+def signed_in(browser: Browser, server: str, username: str, path: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("mingde-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("退出登录")).to_be_attached(timeout=TIMEOUT)
+    page.goto(f"{server}/{path}")
+    return context, page
+
+
+def shown_scores(page) -> dict[str, str]:
+    """Metric label ("rank. team") -> value, as the page shows them."""
+    out = {}
+    metrics = page.get_by_test_id("stMetric")
+    for i in range(metrics.count()):
+        m = metrics.nth(i)
+        out[m.get_by_test_id("stMetricLabel").inner_text().strip()] = m.get_by_test_id("stMetricValue").inner_text().strip()
+    return out
+
+
+def expect_view(page, view: dict, heading_level: int) -> None:
+    """The page shows the round and question number, the question, the answering team and every score of ``view``."""
+    heading = f"{view['round_name']} · 第 {view['question_index'] + 1} / {view['questions_in_round']} 题"
+    expect(page.get_by_role("heading", name=heading, level=heading_level)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(view["question"]["prompt"], exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"{view['answering_team']} 作答", exact=True)).to_be_visible(timeout=TIMEOUT)
+    want = {f"{row['rank']}. {row['team']}": f"{row['score']:g}" for row in view["standings"]}
+    wait_until(lambda: shown_scores(page) == want, what=f"the scores {want} (shown {shown_scores(page)})")
+
+
+def test_a_restart_mid_competition_shows_the_same_state(browser, demo_db, tmp_path):
+    db = tmp_path / "mingde.db"
+    shutil.copy(demo_db, db)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    server = Server(db, content, tmp_path)
+    tracker = Tracker(db)
+    contexts = []
+    try:
+        catalog = load_catalog(content)
+        competition = next(iter(catalog.competitions.values()))
+        organizer = next(u for u in tracker.users() if u.username == "organizer")
+        run = comp.create_run(tracker, organizer, competition, teams="departments", mode="host", banks=catalog.banks, seed=5)
+        comp.append(tracker, organizer, run, {"kind": "start"})
+        for i in range(100):  # the 必答 round, judged right, wrong or timeout in turn
+            if comp.state(tracker, run).round_type == "buzzer":
+                break
+            for command in ({"kind": "reveal"}, {"kind": "open"}, {"kind": "judge", "result": RESULTS[i % 3]}, {"kind": "next"}):
+                comp.append(tracker, organizer, run, command)
+        teams = [t.name for t in comp.setup_of(tracker, run).teams]
+        for team, result in ((teams[0], "right"), (teams[1], "wrong")):  # two buzzer questions through the library
+            for command in ({"kind": "reveal"}, {"kind": "open"}, {"kind": "buzz", "team": team}):
+                comp.append(tracker, organizer, run, command)
+            comp.append(tracker, organizer, run, {"kind": "judge", "result": result})
+            comp.append(tracker, organizer, run, {"kind": "next"})
+
+        server.start()
+        host_ctx, host = signed_in(browser, server.url, "organizer", f"host?run={run}")
+        board_ctx, board = signed_in(browser, server.url, "leader", f"scoreboard?run={run}")
+        contexts += [host_ctx, board_ctx]
+        # the third buzzer question through the host page: shown, opened, the third team buzzes
+        host.get_by_role("button", name="出示题目").click()
+        host.get_by_role("button", name="开始作答 / 抢答").click()
+        expect(host.get_by_role("timer")).to_be_visible(timeout=TIMEOUT)  # open now: a buzz is not an early one
+        host.get_by_role("button", name=teams[2], exact=True).click()
+        expect(host.get_by_text(f"{teams[2]} 作答", exact=True)).to_be_visible(timeout=TIMEOUT)
+
+        before = public_view(comp.state(tracker, run))
+        assert before["round_type"] == "buzzer" and before["question_index"] == 2 and before["status"] == "open"
+        assert before["answering_team"] == teams[2] and before["buzz_order"] == [teams[2]]
+        assert len(set(before["scores"].values())) > 2  # the scores differ: a mix-up would show
+        expect_view(host, before, 3)
+        expect_view(board, before, 2)
+
+        server.kill()
+        server.start()  # same database, same port
+        comp.clear_cache()  # this process too forgets what it knew: the state comes from the database
+        after = public_view(comp.state(tracker, run))
+        assert {k: v for k, v in after.items() if k != "seq"} == {k: v for k, v in before.items() if k != "seq"}
+        assert after["seq"] == before["seq"]
+
+        host.goto(f"{server.url}/host?run={run}")  # the same browser: its session survived the restart
+        expect_view(host, before, 3)
+        board_ctx2, board2 = signed_in(browser, server.url, "leader", f"scoreboard?run={run}")
+        contexts.append(board_ctx2)
+        expect_view(board2, before, 2)
+
+        # and the host carries on: the answering team is judged right; both scoreboards follow, the one
+        # left open through the kill too (it reconnects by itself)
+        host.get_by_role("button", name="答对").click()
+        gained = before["scores"][teams[2]] + 10
+        for page in (board, board2):
+            wait_until(lambda p=page: any(k.endswith(f". {teams[2]}") and v == f"{gained:g}" for k, v in shown_scores(p).items()))
+        for page, name in ((host, "host"), (board2, "board")):
+            page.screenshot(path=str(SCREENSHOTS / f"live-restart-{name}.png"))
+    finally:
+        for ctx in contexts:
+            ctx.close()
+        tracker.close()
+        server.close()
