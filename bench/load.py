@@ -286,6 +286,7 @@ class Session:
         if not any(run.metrics):
             raise ClientError(f"attempt {attempt}: no result after submitting (errors {run.errors[:1]})")
         record["result"] = run.metrics
+        record["acked_at"] = time.monotonic()
         self.stats.submitted += 1
         return True
 
@@ -389,21 +390,29 @@ def find_server_pid(port: int) -> int | None:
 
 
 class ProcSampler:
-    """CPU seconds and RSS of one process from /proc/<pid>, sampled once a second."""
+    """CPU seconds and RSS of the server's processes (summed: workers and nginx of a cluster) from
+    /proc/<pid>, sampled once a second."""
 
-    def __init__(self, pid: int | None):
-        self.pid, self.peak_rss, self.rss, self.cpu0, self.t0 = pid, 0, [], 0.0, 0.0
+    def __init__(self, pid: int | list[int] | None):
+        self.pids = [p for p in (pid if isinstance(pid, list) else [pid]) if p]
+        self.pid = self.pids[0] if self.pids else None
+        self.peak_rss, self.rss, self.cpu0, self.t0 = 0, [], 0.0, 0.0
         self.tick = os.sysconf("SC_CLK_TCK")
 
     def cpu(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / self.tick
+        total = 0
+        for pid in self.pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / self.tick
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        total = 0
+        for pid in self.pids:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
 
     async def run(self, stop: asyncio.Event) -> None:
         if not self.pid:
@@ -424,6 +433,7 @@ class ProcSampler:
         wall = self.t1 - self.t0
         return {
             "server_pid": self.pid,
+            "server_processes": len(self.pids),
             "server_cpu_s": round(self.cpu1 - self.cpu0, 1),
             "server_cpu_pct": round(100 * (self.cpu1 - self.cpu0) / wall, 1) if wall else None,
             "server_rss_mb_start": round(self.rss[0], 1),
@@ -454,11 +464,12 @@ class LocalServer:
     """A demo database in a temp folder (plus bench accounts ``load0001`` … and the quiz ``bench-load``)
     and ``streamlit run app.py`` with the given ``--server-option``s; stopped on exit."""
 
-    def __init__(self, options: list[str], users: int, demo_db: Path | None = None):
-        self.options, self.users, self.demo_db = options, users, demo_db
+    def __init__(self, options: list[str], users: int, demo_db: Path | None = None, workers: int = 1):
+        self.options, self.users, self.demo_db, self.workers = options, users, demo_db, workers
         self.tmp = Path(tempfile.mkdtemp(prefix="mingde-load-"))
         self.db = self.tmp / "mingde.db"
         self.proc = None
+        self.procs: list[subprocess.Popen] = []
 
     def seed(self) -> None:
         content = self.tmp / "content"
@@ -487,6 +498,10 @@ class LocalServer:
                 )
         self.content = content
 
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs] or ([self.proc.pid] if self.proc else [])
+
     def start(self) -> str:
         port = free_port()
         options = []
@@ -494,6 +509,13 @@ class LocalServer:
             k, _, v = opt.partition("=")
             options += [f"--{k}", v]
         env = {**os.environ, "MINGDE_DB": str(self.db), "MINGDE_CONTENT": str(self.content), "MINGDE_LANG": "zh"}
+        if self.workers > 1:  # deploy/cluster.py: the workers behind nginx, sticky by session cookie
+            sys.path.insert(0, str(ROOT / "deploy"))
+            import cluster
+
+            os.environ.update({k: env[k] for k in ("MINGDE_DB", "MINGDE_CONTENT", "MINGDE_LANG")})
+            self.procs = cluster.start(self.workers, port, "127.0.0.1", "127.0.0.1", options, self.tmp)
+            return f"http://127.0.0.1:{port}"
         self.log = open(self.tmp / "streamlit.log", "w")  # noqa: SIM115
         self.proc = start_server(port, env, options, log=self.log)
         url = f"http://127.0.0.1:{port}"
@@ -504,6 +526,10 @@ class LocalServer:
         return url
 
     def stop(self, keep: bool = False) -> None:
+        if self.procs:
+            import cluster
+
+            cluster.stop(self.procs)
         if self.proc is not None:
             self.proc.terminate()
             try:
@@ -684,10 +710,10 @@ def one_size(args, n: int, options: list[str], demo_db: Path | None) -> dict:
     server = None
     url, db, pid = args.url, args.db, args.server_pid
     if args.start_server:
-        server = LocalServer(options, n + 1, demo_db)
+        server = LocalServer(options, n + 1, demo_db, args.workers)
         server.seed()
         url, db = server.start(), server.db
-        pid = server.proc.pid
+        pid = server.pids
     try:
         check_local(url)
         if args.users:
@@ -765,6 +791,7 @@ def main(argv: list[str] | None = None) -> dict:
         metavar="KEY=V1,V2",
         help="with --start-server: run every size once per value of this option, e.g. runner.postScriptGC=true,false",
     )
+    p.add_argument("--workers", type=int, default=1, help="with --start-server: this many streamlit processes behind nginx")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", action="store_true", help="keep the temp folder of --start-server")
     p.add_argument("--json", help="write all results to this file")
@@ -772,6 +799,8 @@ def main(argv: list[str] | None = None) -> dict:
     check_local(args.url)
     if args.compare and not args.start_server:
         p.error("--compare needs --start-server")
+    if args.workers > 1 and not args.start_server:
+        p.error("--workers needs --start-server")
 
     sizes = [int(x) for x in args.sweep.split(",")] if args.sweep else [args.sessions]
     variants: list[list[str]] = [list(args.server_option)]
@@ -805,7 +834,7 @@ def main(argv: list[str] | None = None) -> dict:
                     for k in runs[0]
                     if isinstance(runs[0][k], (int, float)) and all(isinstance(x.get(k), (int, float)) for x in runs)
                 }
-                rows.append({"options": options, "sessions": n, "runs": len(runs), **med})
+                rows.append({"options": options, "workers": args.workers, "sessions": n, "runs": len(runs), **med})
     finally:
         if tmp_demo:
             shutil.rmtree(tmp_demo, ignore_errors=True)
@@ -820,13 +849,13 @@ def table(rows: list[dict], args) -> str:
         f"Date {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · commit {commit()} · "
         f"think {args.think:g} s · duration {args.duration:g} s · medians of {args.repeat} run(s)",
         "",
-        "| server options | N | p50 ms | p95 ms | p99 ms | interactions/s | errors | answer mismatches | "
+        "| server options | workers | N | p50 ms | p95 ms | p99 ms | interactions/s | errors | answer mismatches | "
         "server CPU % | server RSS peak MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {' '.join(r['options']) or 'defaults'} | {r['sessions']} | {r.get('p50_ms', '')} | {r.get('p95_ms', '')} | "
+            f"| {' '.join(r['options']) or 'defaults'} | {r.get('workers', 1)} | {r['sessions']} | {r.get('p50_ms', '')} | {r.get('p95_ms', '')} | "
             f"{r.get('p99_ms', '')} | {r.get('throughput_per_s', '')} | {r.get('errors', '')} | "
             f"{r.get('answer_mismatches', '—')} | {r.get('server_cpu_pct', '')} | {r.get('server_rss_mb_peak', '')} |"
         )

@@ -1,0 +1,34 @@
+"""Smoke test of the live-competition load client (bench/load_live.py): its own server, a host, a
+scoreboard and three team devices over Streamlit's websocket protocol; every question is buzzed,
+won by the buzz the server logged first, and reaches the scoreboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import load_live
+
+
+def test_live_scenario_with_three_devices(capsys):
+    result = load_live.main(["live", "--teams", "3", "--questions", "2", "--timeout", "20"])
+    assert result["errors"] == 0, result["errors_list"]
+    assert result["problems"] == []
+    assert result["questions"] == 2 and result["buzzes"] >= 2
+    assert result["winners_match_event_log"] is True
+    assert 0 < result["buzz_to_board_max_ms"] < 20_000
+    assert 0 < result["judge_to_board_max_ms"] < 20_000
+    assert result["by_kind_n"]["poll_team"] >= 3 and result["by_kind_n"]["poll_scoreboard"] >= 2
+
+
+@pytest.mark.parametrize(
+    ("body", "team"),
+    [("第01队 作答", "第01队"), ("办公室 作答", "办公室"), ("第01队", None)],
+)
+def test_board_watch_reads_the_answering_team(body, team):
+    from streamlit.proto.Element_pb2 import Element
+
+    log = load_live.LiveLog()
+    el = Element()
+    el.heading.body = body
+    load_live.board_watch(log)(el, 1.0)
+    assert log.board_answering == ([(1.0, team)] if team else [])
