@@ -7,6 +7,7 @@ from tracker.errors import (
     NotFound,
     QuizUnavailable,
     RosterError,
+    StorageUnavailable,
     TooEarly,
     TrackerError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "NotFound",
     "QuizUnavailable",
     "RosterError",
+    "StorageUnavailable",
     "TooEarly",
     "Tracker",
     "TrackerError",

@@ -8,6 +8,7 @@ in display order and the number of blanks, never answers, credits or explanation
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from quizzes.fields import utcnow
 from quizzes.grading import Grade
 from quizzes.model import Question, Quiz
 from quizzes.paper import Paper, PaperQuestion
-from tracker.errors import AccessDenied, QuizUnavailable
+from tracker.errors import AccessDenied, QuizUnavailable, StorageUnavailable
 from tracker.store import Account, Tracker, iso, parse_iso
 
 WRONG_BOOK_ID = "_wrong_book"
@@ -112,9 +113,16 @@ class Access:
         return row
 
     # -- quizzes ---------------------------------------------------------------------------------
+    def _finalize_expired(self, now: dt.datetime | None = None) -> None:
+        """Submit this employee's timed-out attempts before a read. When the store cannot be written
+        the read goes on: the sweeper submits them later, with the same result (clamped to the
+        deadline, graded from the answers saved in time)."""
+        with contextlib.suppress(StorageUnavailable):
+            self.tracker.finalize_expired(now=now, employee_id=self.employee_id)
+
     def quiz_status(self, quiz: Quiz, *, now: dt.datetime | None = None) -> QuizStatus:
         now = now or utcnow()
-        self.tracker.finalize_expired(now=now, employee_id=self.employee_id)
+        self._finalize_expired(now)
         rows = self.tracker.attempts(self.employee_id, quiz.id)
         done = [r for r in rows if r["submitted_at"]]
         best = max((r["percent"] for r in done), default=None)
@@ -173,7 +181,7 @@ class Access:
         return self.tracker.grade_of(attempt_id)
 
     def my_attempts(self) -> list[dict]:
-        self.tracker.finalize_expired(employee_id=self.employee_id)
+        self._finalize_expired()
         return self.tracker.attempts(self.employee_id)
 
     # -- lessons ---------------------------------------------------------------------------------

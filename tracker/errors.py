@@ -33,6 +33,20 @@ class TooEarly(TrackerError):
         self.seconds_left = seconds_left
 
 
+class StorageUnavailable(TrackerError):
+    """The database could not be written: its disk is full, it (or its folder) is read-only, or the
+    disk reported an I/O error. The failed call's transaction was rolled back, so nothing of it was
+    written and everything written before is intact; reads keep working.
+
+    ``reason`` is ``"full"``, ``"readonly"`` or ``"io"``; ``path`` is the database file.
+    """
+
+    def __init__(self, message: str, reason: str, path: str):
+        super().__init__(message)
+        self.reason = reason
+        self.path = path
+
+
 class RosterError(TrackerError):
     """A roster file has bad rows; ``problems`` lists each with its row number. Nothing was imported."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import secrets
 import sqlite3
@@ -30,9 +31,17 @@ from quizzes.grading import Grade, grade, normalize_response
 from quizzes.model import Quiz
 from quizzes.paper import Paper, draw_paper
 from tracker import passwords
-from tracker.errors import AccessDenied, AccountError, AttemptClosed, NotFound, QuizUnavailable, TooEarly
+from tracker.errors import (
+    AccessDenied,
+    AccountError,
+    AttemptClosed,
+    NotFound,
+    QuizUnavailable,
+    StorageUnavailable,
+    TooEarly,
+)
 from tracker.roster import read_roster
-from tracker.schema import migrate
+from tracker.schema import SCHEMA_VERSION, migrate
 
 ROLES = ("employee", "organizer", "leader", "admin")
 USERNAME = re.compile(r"[\w.@-]{2,64}")
@@ -47,6 +56,43 @@ def iso(moment: dt.datetime) -> str:
 
 def parse_iso(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
+
+
+# SQLite's primary result codes that mean the storage itself refuses the write.
+STORAGE_FAULTS = {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "readonly", sqlite3.SQLITE_IOERR: "io"}
+
+
+def storage_fault(error: sqlite3.Error) -> str | None:
+    """``"full"``, ``"readonly"`` or ``"io"`` when ``error`` comes from the disk or file, else None."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return STORAGE_FAULTS.get(code & 0xFF) if code is not None else None
+
+
+def read_only_files(path: Path) -> list[str]:
+    """The names of the database file and its ``-wal``/``-shm`` files that this process may not write."""
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    return [p.name for p in files if p.exists() and not os.access(p, os.W_OK)]
+
+
+def not_writable(path: Path) -> list[str]:
+    """Which of the database file, its ``-wal`` and ``-shm`` files and its folder this process may
+    not write. (SQLite creates the ``-wal``/``-shm`` files with the database's mode: opened while
+    ``chmod 444``, they stay read-only after the database file itself is fixed.)"""
+    out = read_only_files(path)
+    if not os.access(path.parent, os.W_OK):
+        out.append(f"the folder {path.parent}")
+    return out
+
+
+def storage_message(reason: str, path: Path, error: BaseException) -> str:
+    if reason == "readonly":
+        parts = not_writable(path)
+        what = f"the database {path} is read-only" + (f" (not writable: {', '.join(parts)})" if parts else "")
+    elif reason == "full":
+        what = f"the disk holding {path} is full"
+    else:
+        what = f"the disk reported an I/O error on {path}"
+    return f"not saved: {what} ({error}); nothing of this change was written"
 
 
 def day_start(day: dt.date | str) -> dt.datetime:
@@ -80,14 +126,18 @@ class Tracker:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.grace = dt.timedelta(seconds=grace_seconds)
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        # Each thread's connection, by thread: closed once its thread has ended (Streamlit runs every
+        # rerun in a new thread, so keeping them all would leak two file descriptors per click).
+        self._conns: dict[threading.Thread, sqlite3.Connection] = {}
         self._conns_lock = threading.Lock()
         # Parsed papers by attempt id: a paper never changes once drawn, and parsing 50 questions
         # costs more than the rest of a submission.
         self._papers: OrderedDict[str, Paper] = OrderedDict()
         self._papers_lock = threading.Lock()
-        with self.write() as db:
-            migrate(db)
+        # A current schema needs no write: a read-only or full database still opens and serves reads.
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            with self.write() as db:
+                migrate(db)
 
     # -- connections and transactions -------------------------------------------------------
     @property
@@ -95,40 +145,103 @@ class Tracker:
         """This thread's sqlite-utils ``Database``."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn = self._connect()
+            db = Database(conn, execute_plugins=False)
+            self._local.db = db
+            me = threading.current_thread()
+            with self._conns_lock:
+                for thread in [t for t in self._conns if not t.is_alive()]:
+                    self._conns.pop(thread).close()
+                self._conns[me] = conn
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        """A new connection: WAL, full sync, foreign keys, a 30 s busy timeout.
+
+        When the database's folder is read-only and SQLite's ``-wal``/``-shm`` files are absent (the
+        app was stopped cleanly), SQLite cannot even read a WAL database; then the file is opened
+        read-only and immutable, so that reads go on while every write fails with
+        ``StorageUnavailable``. Such a connection, and one opened while the database file or its
+        ``-wal``/``-shm`` was not writable, is replaced at the next write (see ``write``), so that
+        writes work again as soon as the permissions are fixed.
+        """
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            db = Database(conn, execute_plugins=False)
-            self._local.db = db
-            with self._conns_lock:
-                self._conns.append(conn)
-        return db
+        except sqlite3.OperationalError as e:
+            conn.close()
+            if e.sqlite_errorcode != sqlite3.SQLITE_READONLY_DIRECTORY:
+                raise
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:  # committed rows may be in it: never read around them
+                raise StorageUnavailable(
+                    f"cannot read {self.path}: its folder is read-only and {wal.name} holds unmerged writes; "
+                    "make the folder writable",
+                    "readonly",
+                    str(self.path),
+                ) from None
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.read_only = True
+        else:
+            # Opened while a file was read-only, SQLite holds it read-only for good: replaced at the next write.
+            self._local.read_only = bool(read_only_files(self.path))
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
 
     @contextmanager
     def write(self) -> Iterator[Database]:
-        """A write transaction (``BEGIN IMMEDIATE``): all of it lands, or none of it."""
+        """A write transaction (``BEGIN IMMEDIATE``): all of it lands, or none of it.
+
+        A full disk, a read-only database or a disk I/O error raises ``StorageUnavailable`` after
+        the transaction was rolled back (also when it is the ``COMMIT`` that fails); this thread then
+        gets a new connection at its next call, so that writes work again once the fault is fixed.
+        """
+        db = getattr(self._local, "db", None)
+        if db is not None and getattr(self._local, "read_only", False) and not db.conn.in_transaction:
+            self._drop_connection()  # opened while the files were read-only: try a new one
         db = self.db
         if db.conn.in_transaction:  # nested: a savepoint in the outer transaction
             with db.atomic():
                 yield db
             return
-        db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("BEGIN IMMEDIATE")
             yield db
-        except BaseException:
-            db.conn.rollback()
-            raise
-        else:
             db.execute("COMMIT")
+        except BaseException as e:
+            self._rollback(db)
+            if isinstance(e, sqlite3.OperationalError) and (reason := storage_fault(e)):
+                # A connection opened while the file was read-only stays so after the fix: open a new
+                # one next time (cheap, and only after a failure).
+                self._drop_connection()
+                raise StorageUnavailable(storage_message(reason, self.path, e), reason, str(self.path)) from e
+            raise
+
+    def _rollback(self, db: Database) -> None:
+        """Roll back; if even that fails, drop the connection (SQLite rolls back when it closes)."""
+        try:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+        except sqlite3.Error:
+            self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        """Close this thread's connection; the next call opens a new one."""
+        db = getattr(self._local, "db", None)
+        self._local.db = None
+        if db is not None:
+            with self._conns_lock:
+                self._conns.pop(threading.current_thread(), None)
+            db.conn.close()
 
     def close(self) -> None:
         """Close every connection this tracker opened (in any thread), and stop the sweeper."""
         self.stop_sweeper()
         with self._conns_lock:
-            for conn in self._conns:
+            for conn in self._conns.values():
                 conn.close()
             self._conns.clear()
         self._local = threading.local()
@@ -519,7 +632,7 @@ class Tracker:
             while not stop.wait(interval):
                 try:
                     self.finalize_expired()
-                except sqlite3.Error:  # a busy or read-only database: try again next time
+                except (sqlite3.Error, StorageUnavailable):  # a busy, full or read-only database: next time
                     continue
 
         self._sweeper = threading.Thread(target=sweep, name="mingde-sweeper", daemon=True)

@@ -1,0 +1,95 @@
+"""The database file, its folder, or both made read-only with ``chmod`` (as an admin's mistake or a
+restored backup with the wrong owner would): the store still opens and serves reads, a write fails
+with ``StorageUnavailable`` ("read-only"), nothing is lost, and once the permissions are fixed the
+same store writes again.
+
+With the folder read-only and no ``-wal``/``-shm`` files (the app had stopped cleanly) SQLite cannot
+read a WAL database at all; the store then opens it read-only and immutable (``Tracker._connect``).
+
+``chmod`` does not stop root, so as root the checks run in a child process as ``nobody``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from quizzes import load_catalog
+from tests.conftest import ROOT, SMALL_QUIZ, write_files
+from tests.faults.readonly_worker import digest
+from tracker import Tracker
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def database():
+    """A store with submitted attempts and lesson progress, closed cleanly, in a folder the worker owns."""
+    folder = Path(tempfile.mkdtemp(prefix="mingde-ro-"))
+    try:
+        quiz = load_catalog(write_files(folder / "content", {"quizzes/small.yaml": SMALL_QUIZ})).quizzes["small"]
+        data = folder / "data"
+        tracker = Tracker(data / "mingde.db")
+        for n in range(1, 4):
+            tracker.add_employee(f"E{n}", f"员工{n}", "办公室")
+            attempt = tracker.start_attempt(f"E{n}", quiz)
+            tracker.submit_attempt(attempt, {"s1": "A", "t1": True})
+        tracker.open_lesson("E1", "basics")
+        expected = digest(tracker)
+        tracker.close()
+        if os.geteuid() == 0:
+            folder.chmod(0o755)
+            for path in (data, *data.iterdir()):
+                os.chown(path, NOBODY, NOBODY)
+        yield data / "mingde.db", expected
+    finally:
+        for path in (folder, *folder.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def run_worker(db: Path, case: str) -> dict:
+    command = [sys.executable, "-m", "tests.faults.readonly_worker", str(db), case]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")  # util-linux; keeps no capability, unlike a plain setuid
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot run the worker unprivileged")
+        command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(db.parent), "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    if done.returncode != 0 and "Permission denied" in done.stderr and os.geteuid() == 0 and not done.stdout:
+        pytest.skip(f"cannot run the worker as an unprivileged user: {done.stderr.strip()[-200:]}")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("case", ["file", "folder", "both"])
+def test_a_read_only_file_or_folder_keeps_serving_reads(database, case):
+    db, expected = database
+    out = run_worker(db, case)
+    assert out["files_before"] == ["mingde.db"]  # stopped cleanly: no -wal, no -shm
+    assert out["digest"] == expected
+    assert out["submitted"] == 3
+    assert out["participants"] == 3
+    assert out["lessons"] == 1
+    assert out["write"] == "readonly"
+    assert "read-only" in out["message"] and "mingde.db" in out["message"]
+    named = out["message"].split("not writable: ")[1].split(")")[0]
+    assert ("mingde.db," in named or named.startswith("mingde.db")) == (case != "folder")
+    assert ("the folder" in named) == (case != "file")
+    assert out["integrity"] == "ok"
+    assert out["after_fix"] == ["NEW2"]
