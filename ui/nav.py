@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from tracker import Account
 from ui.state import t
 
 PAGES = "ui/pages"
+# Every page's address (each page's url_path is its file name), for the signed-out navigation below.
+ADDRESSES = sorted(p.stem for p in (Path(__file__).parent / "pages").glob("*.py") if p.stem not in ("__init__", "login"))
 
 
 def pages_for(account: Account | None) -> dict[str, list] | list:
     """``st.navigation`` input for this account: the sign-in page alone when nobody is signed in."""
     if account is None:
-        return [st.Page(f"{PAGES}/login.py", title=t("page.login"), url_path="login", default=True)]
+        # Any page's address (a bookmark, a tab whose session expired) shows the sign-in form, rather than
+        # Streamlit's "page not found" dialog over it.
+        login = f"{PAGES}/login.py"
+        return [st.Page(login, title=t("page.login"), url_path="login", default=True)] + [
+            st.Page(login, title=t("page.login"), url_path=address, visibility="hidden") for address in ADDRESSES
+        ]
     sections: dict[str, list] = {}
     if account.employee_id:
         sections[t("nav.learning")] = [

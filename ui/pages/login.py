@@ -4,6 +4,7 @@ import html
 
 import streamlit as st
 
+from ui.auth import session_token
 from ui.state import t
 
 st.title(t("app.title"))
@@ -14,6 +15,8 @@ if problem == "failed":
     st.error(t("login.failed"))
 elif problem == "wait":
     st.error(t("login.wait", s=st.query_params.get("s", "60")))
+elif session_token():  # the browser still sends the cookie of a session that has ended (expired, or ended elsewhere)
+    st.info(t("auth.signed_out"))
 
 e = html.escape
 field = "display:block;width:100%;box-sizing:border-box;margin:.25rem 0 .9rem;padding:.6rem;font-size:1rem;border:1px solid #c9c4b5;border-radius:.5rem"
