@@ -13,10 +13,11 @@ if __name__ != "__main__":
 
     app = st.App(__file__, routes=routes())
 else:
+    from tracker import StorageUnavailable
     from ui.auth import current_account, sign_out_button
     from ui.i18n import LANGS
     from ui.nav import pages_for
-    from ui.state import remember_lang, t, use_account_lang
+    from ui.state import remember_lang, storage_error, t, use_account_lang
 
     account = current_account()
     use_account_lang(account)
@@ -28,4 +29,7 @@ else:
         if account is not None:
             st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
             sign_out_button()
-    st.navigation(pages_for(account)).run()
+    try:
+        st.navigation(pages_for(account)).run()
+    except StorageUnavailable as e:  # a write no page handles: the clear message, never a traceback
+        storage_error(e)

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from tracker import Tracker
 from tracker.auth import session_hours, sign_in, sign_out
 from tracker.config import settings
-from tracker.errors import SignInFailed, Throttled
+from tracker.errors import SignInFailed, StorageUnavailable, Throttled
 
 COOKIE = "mingde_session"
 
@@ -55,6 +55,8 @@ async def login(request: Request) -> Response:
         return RedirectResponse(f"/?login=wait&s={e.seconds}", status_code=303)
     except SignInFailed:
         return RedirectResponse("/?login=failed", status_code=303)
+    except StorageUnavailable:  # a session cannot be recorded (disk full, read-only): say so, for any password
+        return RedirectResponse("/?login=storage", status_code=303)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         COOKIE,

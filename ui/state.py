@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
 
 from quizzes import Catalog, load_catalog
-from tracker import Tracker
+from tracker import StorageUnavailable, Tracker
 from tracker.config import Settings, settings
 from ui.i18n import default_lang, translate
 
@@ -57,9 +60,29 @@ def use_account_lang(account) -> None:
 def remember_lang(account) -> None:
     """Store the language choice with the account (the selectbox's callback)."""
     if account is not None:
-        tracker().set_lang(account.username, st.session_state["lang"])
+        with saving():
+            tracker().set_lang(account.username, st.session_state["lang"])
 
 
 def t(key: str, **values: object) -> str:
     """Translate ``key`` into the current language."""
     return translate(lang(), key, **values)
+
+
+def storage_error(error: StorageUnavailable) -> None:
+    """Say that a change was not saved and why (disk full, read-only, I/O error), without a traceback.
+    The full message, with the database's path, goes to the server log for the administrator."""
+    logging.getLogger("mingde").error("%s", error)
+    name = Path(error.path).name
+    messages = {"full": t("storage.full", file=name), "readonly": t("storage.readonly", file=name)}
+    st.error(messages.get(error.reason) or t("storage.io", file=name), icon=":material/database:")
+
+
+@contextmanager
+def saving() -> Iterator[None]:
+    """Around a page's write: when the store cannot be written the rest of the block is skipped, a
+    clear message is shown (``storage_error``) and the page goes on rendering what it reads."""
+    try:
+        yield
+    except StorageUnavailable as e:
+        storage_error(e)

@@ -4,11 +4,12 @@ leaders lock (归档) a period so its figures no longer change."""
 import streamlit as st
 
 from quizzes.errors import MingdeError
+from tracker import StorageUnavailable
 from tracker.reports import assessment_indicators, lock_log, lock_period, unlock_period
 from ui.auth import access
 from ui.export import header
 from ui.report_widgets import column_config, downloads, period_picker
-from ui.state import catalog, t
+from ui.state import catalog, storage_error, t
 from ui.widgets import local_time
 
 me = access()
@@ -51,6 +52,8 @@ if me.account.role in ("leader", "admin"):
         if lock is not None and st.button(t("assess.unlock"), key="unlock"):
             unlock_period(me.tracker, me.account, period, reason=reason or None)
             st.rerun()
+    except StorageUnavailable as e:
+        storage_error(e)
     except MingdeError as e:
         st.error(str(e))
     log = lock_log(me.tracker, me.account, period)

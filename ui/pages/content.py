@@ -7,8 +7,9 @@ import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
 from quizzes.publishing import check_upload, safe_name
+from tracker import StorageUnavailable
 from ui.auth import access
-from ui.state import catalog, config, t
+from ui.state import catalog, config, saving, storage_error, t
 from ui.widgets import type_label
 
 me = access()
@@ -83,8 +84,13 @@ if upload is not None:
         if publish_col.button(t("content.publish"), type="primary", key="publish"):
             try:
                 me.publish(root, text, name, check.kind, replace=replace)
+            except StorageUnavailable as e:  # the file was written first; only its audit entry is missing
+                st.warning(t("content.unaudited", file=check.filename))
+                storage_error(e)
             except MingdeError as e:
                 st.error(str(e))
+            except OSError as e:  # the content folder is full or read-only
+                st.error(t("content.not_written", error=e.strerror or e))
             else:
                 st.success(t("content.published", file=check.filename))
     st.button(t("content.reject"), key="reject", on_click=reject)
@@ -116,9 +122,11 @@ for quiz in cat.quizzes.values():
         placeholder=t("content.owners_none"),
     )
     if sorted(chosen) != current:
-        me.tracker.set_quiz_owners(me.account, quiz.id, chosen)
-        st.rerun()
+        with saving():
+            me.tracker.set_quiz_owners(me.account, quiz.id, chosen)
+            st.rerun()
     shown = cols[2].toggle(t("content.visible"), value=quiz.id not in hidden, key=f"visible:{quiz.id}")
     if shown == (quiz.id in hidden):
-        me.set_quiz_hidden(quiz.id, not shown)
-        st.rerun()
+        with saving():
+            me.set_quiz_hidden(quiz.id, not shown)
+            st.rerun()

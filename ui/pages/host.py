@@ -4,10 +4,11 @@ import streamlit as st
 
 from quizzes.competition import CompetitionRuleError
 from quizzes.errors import MingdeError
+from tracker import StorageUnavailable
 from tracker import competitions as comp
 from ui.auth import access
 from ui.live import clock, question_block, run_id, scores, state_view
-from ui.state import catalog, t
+from ui.state import catalog, storage_error, t
 
 me = access()
 me.require("organizer")
@@ -21,6 +22,8 @@ def send(command: dict) -> None:
             comp.finish(me.tracker, me.account, run)
         else:
             comp.append(me.tracker, me.account, run, command)
+    except StorageUnavailable as e:
+        storage_error(e)
     except (CompetitionRuleError, MingdeError) as e:
         st.session_state["host_error"] = str(e)
 
@@ -58,6 +61,8 @@ if run is None:
                 captains=captains or None,
                 banks=cat.banks,
             )
+        except StorageUnavailable as e:
+            storage_error(e)
         except MingdeError as e:
             st.error(str(e))
         else:

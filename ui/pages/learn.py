@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.errors import TooEarly
 from ui.auth import access
-from ui.state import catalog, t
+from ui.state import catalog, saving, t
 
 me = access()
 cat = catalog()
@@ -30,7 +30,11 @@ if lesson is None:
             )
     st.stop()
 
-row = me.open_lesson(lesson)
+row = None
+with saving():  # the lesson is shown even when its opening cannot be recorded
+    row = me.open_lesson(lesson)
+if row is None:
+    row = me.lesson_progress().get(lesson.id) or {"completed_at": None}
 st.page_link("ui/pages/learn.py", label=t("learn.back"), icon=":material/arrow_back:")
 st.title(lesson.title)
 if lesson.summary:
@@ -47,8 +51,9 @@ if row["completed_at"]:
     st.success(t("learn.done"))
 elif st.button(t("learn.complete"), type="primary", key="complete"):
     try:
-        me.complete_lesson(lesson)
-        st.rerun()
+        with saving():
+            me.complete_lesson(lesson)
+            st.rerun()
     except TooEarly as e:
         st.warning(t("learn.too_early", s=e.seconds_left))
 if row["completed_at"] and lesson.quiz in cat.quizzes:

@@ -15,6 +15,8 @@ if problem == "failed":
     st.error(t("login.failed"))
 elif problem == "wait":
     st.error(t("login.wait", s=st.query_params.get("s", "60")))
+elif problem == "storage":
+    st.error(t("login.storage"))
 elif session_token():  # the browser still sends the cookie of a session that has ended (expired, or ended elsewhere)
     st.info(t("auth.signed_out"))
 

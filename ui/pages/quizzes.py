@@ -5,7 +5,7 @@ import streamlit as st
 from quizzes.fields import format_duration
 from tracker.errors import QuizUnavailable
 from ui.auth import access
-from ui.state import catalog, t
+from ui.state import catalog, saving, t
 from ui.widgets import local_time
 
 me = access()
@@ -33,11 +33,13 @@ for quiz in sorted(me.visible(list(cat.quizzes.values())), key=lambda q: q.id !=
         if status.can_start:
             label = t("quizzes.resume") if status.code == "in_progress" else t("quizzes.start")
             if st.button(label, key=f"start:{quiz.id}", type="primary" if quiz.id == focus else "secondary"):
+                attempt_id = None
                 try:
-                    attempt_id = me.start_attempt(quiz)
+                    with saving():
+                        attempt_id = me.start_attempt(quiz)
                 except QuizUnavailable as e:
                     st.error(str(e))
-                else:
+                if attempt_id:
                     st.switch_page("ui/pages/take.py", query_params={"attempt": attempt_id})
         else:
             st.info(t(f"quizzes.status.{status.code}"), icon=":material/info:")

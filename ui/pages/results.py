@@ -5,7 +5,7 @@ import streamlit as st
 from tracker.access import WRONG_BOOK_ID
 from tracker.reports import current_period, my_indicator
 from ui.auth import access
-from ui.state import catalog, t
+from ui.state import catalog, saving, t
 from ui.widgets import local_time, md_escape, type_label
 
 me = access()
@@ -64,7 +64,8 @@ if not wrong:
 else:
     st.caption(t("results.wrong_count", n=len(wrong)))
     if st.button(t("results.practice"), type="primary"):
-        st.switch_page("ui/pages/take.py", query_params={"attempt": me.start_wrong_practice()})
+        with saving():
+            st.switch_page("ui/pages/take.py", query_params={"attempt": me.start_wrong_practice()})
     for item in wrong[:50]:
         with st.expander(f"{type_label(item.question.type)} · {md_escape(item.question.prompt[:40])}"):
             st.markdown(item.question.prompt)

@@ -8,7 +8,7 @@ from quizzes.fields import utcnow
 from tracker.access import attempt_review_allowed, deadline_of
 from tracker.errors import AccessDenied, AttemptClosed, NotFound
 from ui.auth import access
-from ui.state import catalog, t
+from ui.state import catalog, saving, t
 from ui.widgets import countdown, is_answered, question_header, question_input, review
 
 me = access()
@@ -24,7 +24,8 @@ title = quiz.title if quiz else t("take.practice_title")
 now = utcnow()
 deadline = deadline_of(row)
 if not row["submitted_at"] and deadline and now > deadline + me.tracker.grace:
-    me.tracker.finalize_expired(now=now, employee_id=row["employee_id"])
+    with saving():  # when the store cannot be written the sweeper submits it later, the same way
+        me.tracker.finalize_expired(now=now, employee_id=row["employee_id"])
     row = me.own_attempt(attempt_id)
 
 st.title(title)
@@ -53,7 +54,8 @@ questions = me.shown_questions(attempt_id)
 
 def save(key, value):
     # When the time is up the save is refused; this run then finds the attempt expired.
-    with contextlib.suppress(AttemptClosed):
+    # When the store cannot be written, saving() says so (the answer stays on the screen to give again).
+    with contextlib.suppress(AttemptClosed), saving():
         me.save_answer(attempt_id, key, value)
 
 
@@ -87,6 +89,7 @@ else:
         st.session_state[confirm_key] = True
         st.rerun()
 if ready:
-    me.submit(attempt_id)
-    st.session_state.pop(confirm_key, None)
-    st.rerun()
+    with saving():  # not submitted: the message says so; the saved answers stay, to submit again
+        me.submit(attempt_id)
+        st.session_state.pop(confirm_key, None)
+        st.rerun()

@@ -4,10 +4,11 @@ import streamlit as st
 
 from quizzes.competition import CompetitionRuleError
 from quizzes.model import LETTERS
+from tracker import StorageUnavailable
 from tracker import competitions as comp
 from ui.auth import access
 from ui.live import clock, question_block, state_view
-from ui.state import t
+from ui.state import storage_error, t
 
 me = access()
 mine = [
@@ -28,6 +29,8 @@ st.caption(t("team.you", team=team.name, title=run["title"]))
 def send(command: dict) -> None:
     try:
         comp.append(me.tracker, me.account, run["id"], {**command, "team": team.name})
+    except StorageUnavailable as e:
+        storage_error(e)
     except CompetitionRuleError as e:
         st.session_state["team_error"] = str(e)
 
