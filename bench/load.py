@@ -87,6 +87,7 @@ class Run:
     """What one run chain sent back."""
 
     widgets: dict[str, tuple[str, str, object]] = field(default_factory=dict)  # key -> (kind, id, proto)
+    fragments: dict[str, str] = field(default_factory=dict)  # widget key -> id of the fragment it is in
     metrics: list[tuple[str, str]] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # st.error texts
@@ -200,6 +201,8 @@ class Session:
                 key = user_key(proto.id)
                 if key is not None:
                     self.run.widgets[key] = (etype, proto.id, proto)
+                    if msg.delta.fragment_id:
+                        self.run.fragments[key] = msg.delta.fragment_id
             elif etype == "metric":
                 self.run.metrics.append((el.metric.label, el.metric.body))
             elif etype == "exception":
@@ -210,13 +213,18 @@ class Session:
             return msg.script_finished
         return None
 
-    async def interact(self, what: str, page: str, query: str = "", states: list | None = None) -> Run:
-        """Send one rerun_script; wait (bounded) for the script_finished ending its run chain."""
+    async def interact(self, what: str, page: str, query: str = "", states: list | None = None, fragment: str = "") -> Run:
+        """Send one rerun_script (of the whole page, or of ``fragment`` as the browser does for a widget
+        inside one); wait (bounded) for the script_finished ending its run chain."""
         back = BackMsg()
         cs = back.rerun_script
         cs.query_string = query
         cs.page_name = page
         cs.page_script_hash = self.page_hashes.get(page, "")
+        cs.fragment_id = fragment
+        done = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR) + (
+            (ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,) if fragment else ()
+        )
         for ws in states or []:
             cs.widget_states.widgets.append(ws)
         self.run = Run(query_string=query)
@@ -234,7 +242,7 @@ class Session:
             if msg is None:
                 raise ClientError(f"{what}: websocket closed")
             status = self._absorb(msg)
-            if status in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+            if status in done:
                 self.stats.latencies.setdefault(what, []).append(time.perf_counter() - t0)
                 self.stats.interactions += 1
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR or self.run.exceptions:
@@ -271,18 +279,24 @@ class Session:
         questions = _questions(run, attempt)
         if not questions:
             raise ClientError(f"attempt {attempt}: no question widgets on the take page")
+        page = run  # the whole page; fragment runs (one question card) update their part of it
         current: dict[str, object] = {}  # widget id -> WidgetState: what the browser would send (all inputs)
         for qkey, widgets in list(questions.items())[:MAX_QUESTIONS]:
             await self.pause()
             sent = self._answer(qkey, widgets, current)
             record["sent"][qkey] = sent
-            run = await self.interact("answer", "take", query, list(current.values()))
+            mine = f"{attempt}:{qkey}"
+            fragment = next((f for k, f in page.fragments.items() if k == mine or k.startswith(mine + ":")), "")
+            run = await self.interact("answer", "take", query, list(current.values()), fragment)
+            page.widgets.update(run.widgets)
         await self.pause()
         for _ in range(3):  # submit, then submit_anyway when the page asks to confirm
-            button = run.widgets.get("submit") or run.widgets.get("submit_anyway")
+            button = page.widgets.get("submit") or page.widgets.get("submit_anyway")
             if button is None:
                 break
-            run = await self.interact("submit", "take", query, list(current.values()) + [_state(button[1], trigger_value=True)])
+            page = run = await self.interact(
+                "submit", "take", query, list(current.values()) + [_state(button[1], trigger_value=True)]
+            )
         if not any(run.metrics):
             raise ClientError(f"attempt {attempt}: no result after submitting (errors {run.errors[:1]})")
         record["result"] = run.metrics

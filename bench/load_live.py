@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--think", type=float, default=10.0, help="contest: mean think time per question (s)")
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--server-option", action="append", default=["runner.postScriptGC=false"], metavar="KEY=VALUE")
+    p.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE", help="streamlit config (repeatable)")
     p.add_argument("--out", help="append the result table to this markdown file")
     p.add_argument("--json", help="write the result to this file")
     p.add_argument("--keep", action="store_true")
@@ -472,7 +472,7 @@ def main(argv: list[str] | None = None) -> dict:
 def report(args, r: dict) -> str:
     head = (
         f"Date {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · commit {commit()} · "
-        f"options {' '.join(args.server_option)}"
+        f"options {' '.join(args.server_option) or 'as .streamlit/config.toml'}"
     )
     if args.scenario == "live":
         return "\n".join(

@@ -49,8 +49,9 @@ def type_label(kind: str) -> str:
     return t(f"qtype.{kind}")
 
 
-def question_header(q: ShownQuestion) -> None:
-    st.markdown(f"**{q.number}.** `{type_label(q.type)}` · {t('take.points', n=f'{q.points:g}')}")
+def question_header(q: ShownQuestion, answered: bool | None = None) -> None:
+    status = "" if answered is None else " · " + (f":green[{t('take.answered')}]" if answered else f":gray[{t('take.open')}]")
+    st.markdown(f"**{q.number}.** `{type_label(q.type)}` · {t('take.points', n=f'{q.points:g}')}{status}")
     st.markdown(q.prompt)
 
 

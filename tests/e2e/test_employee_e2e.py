@@ -51,15 +51,18 @@ def test_take_a_quiz_reload_and_submit_without_leaking_the_key(server, page):
     card.get_by_role("button", name="开始答题").click()
     expect(page.get_by_text("端到端第一题")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("剩余时间")).to_have_count(0)  # no time limit on this quiz
+    expect(page.get_by_text("未作答", exact=True)).to_have_count(3)
 
+    # each question is its own fragment: answering updates that card's status, saved at once
     page.get_by_text("A. 爱岗敬业").click()
-    expect(page.get_by_text("已答 1 / 3 题")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("已作答", exact=True)).to_have_count(1, timeout=TIMEOUT)
     page.get_by_label("第 1 空").fill("预防为主")
     page.get_by_label("第 1 空").press("Enter")
-    expect(page.get_by_text("已答 2 / 3 题")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("已作答", exact=True)).to_have_count(2, timeout=TIMEOUT)
 
     page.reload()  # a refresh resumes the same attempt with the same answers
-    expect(page.get_by_text("已答 2 / 3 题")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("已作答", exact=True)).to_have_count(2, timeout=TIMEOUT)
+    expect(page.get_by_text("未作答", exact=True)).to_have_count(1)
     expect(page.get_by_role("radio", name="A. 爱岗敬业")).to_be_checked()
     expect(page.get_by_label("第 1 空")).to_have_value("预防为主")
 

@@ -1,14 +1,12 @@
 """Taking an attempt (``?attempt=ID``): answers are saved as they are given; then the result."""
 
-import contextlib
-
 import streamlit as st
 
 from quizzes.fields import utcnow
 from tracker.access import attempt_review_allowed, deadline_of
-from tracker.errors import AccessDenied, AttemptClosed, NotFound
+from tracker.errors import AccessDenied, AttemptClosed, NotFound, StorageUnavailable
 from ui.auth import access
-from ui.state import catalog, saving, t
+from ui.state import catalog, saving, storage_error, t
 from ui.widgets import countdown, is_answered, question_header, question_input, review
 
 me = access()
@@ -50,13 +48,18 @@ if row["submitted_at"]:
     st.stop()
 
 questions = me.shown_questions(attempt_id)
+answers_key, closed_key = f"answers:{attempt_id}", f"closed:{attempt_id}"
 
 
 def save(key, value):
-    # When the time is up the save is refused; this run then finds the attempt expired.
-    # When the store cannot be written, saving() says so (the answer stays on the screen to give again).
-    with contextlib.suppress(AttemptClosed), saving():
+    try:
         me.save_answer(attempt_id, key, value)
+    except AttemptClosed:  # time is up: the card's run reruns the whole page, which shows the result
+        st.session_state[closed_key] = True
+    except StorageUnavailable as e:  # not saved: the card says so (the answer stays on the screen to give again)
+        st.session_state[f"unsaved:{attempt_id}:{key}"] = e
+    else:
+        st.session_state[answers_key][key] = value
 
 
 if deadline:
@@ -70,13 +73,24 @@ if deadline:
     watch_deadline()
 
 saved = me.saved_responses(attempt_id)
-answered = sum(1 for q in questions if is_answered(q, saved.get(q.key)))
-st.progress(answered / len(questions), text=t("take.progress", done=answered, total=len(questions)))
+st.session_state[answers_key] = dict(saved)  # what the cards show as answered, kept current by save()
+st.caption(t("take.autosave", total=len(questions)))
+
+
+@st.fragment
+def card(q) -> None:
+    # One fragment per question: answering reruns this card only, not the page of N questions.
+    if st.session_state.pop(closed_key, False):
+        st.rerun(scope="app")
+    with st.container(border=True):
+        if error := st.session_state.pop(f"unsaved:{attempt_id}:{q.key}", None):
+            storage_error(error)
+        question_header(q, answered=is_answered(q, st.session_state[answers_key].get(q.key)))
+        question_input(q, f"{attempt_id}:{q.key}", saved.get(q.key), save)
+
 
 for q in questions:
-    with st.container(border=True):
-        question_header(q)
-        question_input(q, f"{attempt_id}:{q.key}", saved.get(q.key), save)
+    card(q)
 
 missing = [q.number for q in questions if not is_answered(q, saved.get(q.key))]
 confirm_key = f"confirm:{attempt_id}"
