@@ -172,7 +172,8 @@ class Tracker:
                 conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as e:
             conn.close()
-            if e.sqlite_errorcode != sqlite3.SQLITE_READONLY_DIRECTORY:
+            cannot_create = e.sqlite_errorcode in (sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_CANTOPEN)
+            if not cannot_create or os.access(self.path.parent, os.W_OK):
                 raise
             wal = self.path.with_name(self.path.name + "-wal")
             if wal.exists() and wal.stat().st_size > 0:  # committed rows may be in it: never read around them

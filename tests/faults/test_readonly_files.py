@@ -82,6 +82,7 @@ def test_a_read_only_file_or_folder_keeps_serving_reads(database, case):
     db, expected = database
     out = run_worker(db, case)
     assert out["files_before"] == ["mingde.db"]  # stopped cleanly: no -wal, no -shm
+    assert out["open"] == "opened"
     assert out["digest"] == expected
     assert out["submitted"] == 3
     assert out["participants"] == 3
@@ -93,3 +94,40 @@ def test_a_read_only_file_or_folder_keeps_serving_reads(database, case):
     assert ("the folder" in named) == (case != "file")
     assert out["integrity"] == "ok"
     assert out["after_fix"] == ["NEW2"]
+
+
+def test_a_folder_made_read_only_while_the_app_runs_still_takes_writes(database):
+    """The -wal and -shm files exist and stay writable: SQLite needs nothing new in the folder."""
+    db, expected = database
+    out = run_worker(db, "folder-live")
+    assert out["digest"] == expected
+    assert out["write"] == "written"
+    assert out["after_fix"] == ["NEW1", "NEW2"]
+
+
+def test_a_read_only_folder_with_unmerged_writes_in_the_wal_is_not_read_around(database):
+    """Reading the file immutable would skip the rows still in the -wal: the store refuses instead,
+    and once the folder is writable they are all there."""
+    db, _ = database
+    crash_leaving_a_wal(db)
+    (db.parent / "mingde.db-shm").unlink()
+    out = run_worker(db, "folder-wal")
+    assert out["files_before"] == ["mingde.db", "mingde.db-wal"]
+    assert out["open"] == "readonly"
+    assert "unmerged writes" in out["message"] and "make the folder writable" in out["message"]
+    assert out["after_fix"] == ["NEW2", "WAL1"]
+
+
+def crash_leaving_a_wal(db: Path) -> None:
+    """A writer that commits (without checkpointing) and dies: its rows are only in mingde.db-wal."""
+    code = (
+        "import os, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "c.execute(\"INSERT INTO employees (id, name, department) VALUES ('WAL1', '某', '办公室')\"); c.commit()\n"
+        "os._exit(0)\n"
+    )
+    command = [sys.executable, "-c", code, str(db)]
+    if os.geteuid() == 0:
+        command = [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+    subprocess.run(command, check=True, timeout=60)
+    assert (db.parent / "mingde.db-wal").stat().st_size > 0
