@@ -91,7 +91,7 @@ def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
 class Access:
     """The calls of one signed-in account, each checked against its role and identity."""
 
-    def __init__(self, tracker: Tracker, account: Account):
+    def __init__(self, tracker: Tracker, account: Account | None):
         self.tracker = tracker
         self.account = account
 
@@ -99,16 +99,24 @@ class Access:
     def require(self, *roles: str) -> None:
         self.tracker.check_role(self.account, *roles)
 
+    def _signed_in(self) -> Account:
+        """The account; ``AccessDenied`` when there is none (anonymous) or it is disabled."""
+        if self.account is None or self.account.disabled:
+            raise AccessDenied("this needs a signed-in account")
+        return self.account
+
     @property
     def employee_id(self) -> str:
-        if not self.account.employee_id:
-            raise AccessDenied(f"user {self.account.username} is not linked to an employee record")
-        return self.account.employee_id
+        account = self._signed_in()
+        if not account.employee_id:
+            raise AccessDenied(f"user {account.username} is not linked to an employee record")
+        return account.employee_id
 
     def own_attempt(self, attempt_id: str) -> dict:
         """The attempt's row if it is this employee's; ``AccessDenied`` otherwise."""
+        account = self._signed_in()
         row = self.tracker.attempt(attempt_id)
-        if row["employee_id"] != self.account.employee_id:
+        if row["employee_id"] != account.employee_id:
             raise AccessDenied(f"attempt {attempt_id} belongs to someone else")
         return row
 

@@ -1,0 +1,316 @@
+"""The role × library-call table of docs/security.md ("Library calls"), read from the document: every
+call is made as every role, and is refused (``AccessDenied``, nothing written) or allowed (it
+succeeds) exactly as the table says. A row the test does not know, or a call the table lacks, fails."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from quizzes import load_catalog
+from quizzes.model import LiveCompetition
+from tests.conftest import ROOT, SMALL_QUIZ, write_files
+from tests.test_competition_rules import COMP, q
+from tests.test_competition_store import play_to_end
+from tracker import AccessDenied, Tracker, reports
+from tracker import competitions as comps
+from tracker.access import Access
+from tracker.store import Account
+
+SECURITY = ROOT / "docs" / "security.md"
+PASSWORD = "password-1"
+QUIZ = SMALL_QUIZ.replace("pass_percent: 60", "pass_percent: 60\nmax_attempts: 1000")
+LESSON = """
+id: basics
+title: 职业道德基础
+sections:
+  - title: 什么是职业道德
+    body: 职业道德是从业人员在职业活动中应当遵循的行为准则。
+"""
+BANK_UPLOAD = """
+id: {name}
+title: 上传的题库
+questions:
+  - id: u1
+    type: true_false
+    prompt: 诚实守信是职业道德的基本规范。
+    answer: 对
+"""
+ROLES = {
+    "anonymous": None,
+    "employee": Account("employee", "employee", "E1"),
+    "organizer": Account("organizer", "organizer", "E2"),
+    "leader": Account("leader", "leader", "E3"),
+    "admin": Account("admin", "admin"),
+}
+PERIOD = "2000-01-01..2100-12-31"
+BUZZ = LiveCompetition.model_validate(
+    {
+        "id": "buzz-only",
+        "title": "抢答",
+        "kind": "competition",
+        "teams": [{"name": "甲队"}, {"name": "乙队"}],
+        "rounds": [{"name": "抢答题", "type": "buzzer", "points": 10, "penalty": 10, "questions": [q("x1"), q("x2")]}],
+    }
+)
+DEPT_COMP = COMP.model_copy(update={"teams": "departments"})
+HOST = ROLES["organizer"]
+
+
+def library_table() -> dict[str, dict[str, str]]:
+    """The rows of the table under "## Library calls": first cell → {column: allowed|refused}."""
+    text = SECURITY.read_text(encoding="utf-8")
+    section = text.split("\n## Library calls\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    split = lambda line: [cell.strip() for cell in line.strip().strip("|").split("|")]  # noqa: E731
+    header = split(lines[0])
+    assert re.fullmatch(r"\|?[-| ]+\|?", lines[1]), "the second line is the header rule"
+    return {cells[0]: dict(zip(header[1:], cells[1:], strict=True)) for cells in map(split, lines[2:])}
+
+
+class Env:
+    """One store and catalogue shared by the calls; each call works on data of its own."""
+
+    def __init__(self, root: Path):
+        self.content = write_files(root / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": LESSON})
+        self.catalog = load_catalog(self.content)
+        self.quiz, self.lesson = self.catalog.quizzes["small"], self.catalog.lessons["basics"]
+        self.tracker = t = Tracker(root / "calls.db")
+        for eid, dept in (("E1", "安监部"), ("E2", "工会"), ("E3", "综合办"), ("E4", "安监部")):
+            t.add_employee(eid, f"员工{eid}", dept)
+        for account in ROLES.values():
+            if account is not None:
+                t.add_user(account.username, PASSWORD, account.role, account.employee_id)
+        self.own = {}
+        for eid in ("E1", "E2", "E3"):
+            attempt = t.start_attempt(eid, self.quiz)
+            self.own[eid] = attempt
+            t.submit_attempt(attempt, {"s1": "A", "t1": False})
+        self.others = t.start_attempt("E4", self.quiz)  # someone else's attempt, in progress
+        t.save_answer(self.others, "s1", "A")
+        self.uploads = 0
+
+    def access(self, account: Account | None) -> Access:
+        return Access(self.tracker, account)
+
+    def run(self, mode: str = "host", competition: LiveCompetition = DEPT_COMP, **kw) -> str:
+        return comps.create_run(self.tracker, HOST, competition, mode=mode, seed=3, **kw)
+
+
+# -- the calls, by the first cell of their row --------------------------------------------------------
+# Each function makes the set-up its row needs (as the host, say) and returns the calls to make as the
+# role, one by one: each of them must be refused, or each must succeed.
+Steps = list[Callable[[], object]]
+
+
+def expect(value: object, expected: object) -> object:
+    assert value == expected
+    return value
+
+
+def take_a_quiz(env: Env, account) -> Steps:
+    def take():
+        me = env.access(account)
+        attempt = me.start_attempt(env.quiz)
+        me.save_answer(attempt, "s1", "A")
+        assert me.submit(attempt).score == 2
+
+    return [take]
+
+
+def read_own_results(env: Env, account) -> Steps:
+    me = env.access(account)
+    own = env.own.get(getattr(account, "employee_id", None), env.own["E1"])  # the admin has none
+    return [
+        lambda: me.my_attempts(),
+        lambda: me.wrong_book(),
+        lambda: expect(me.outcome(own)["score"], 2),
+        lambda: expect(me.result(own).score, 2),
+    ]
+
+
+def own_lessons(env: Env, account) -> Steps:
+    me = env.access(account)
+    return [lambda: me.lesson_progress(), lambda: me.open_lesson(env.lesson), lambda: me.complete_lesson(env.lesson)]
+
+
+def my_indicator(env: Env, account) -> Steps:
+    return [lambda: expect(len(reports.my_indicator(env.tracker, account, PERIOD, env.catalog)), 1)]
+
+
+def someone_elses_attempt(env: Env, account) -> Steps:
+    me, other = env.access(account), env.others
+    return [
+        lambda: me.outcome(other),
+        lambda: me.result(other),
+        lambda: me.shown_questions(other),
+        lambda: me.saved_responses(other),
+        lambda: me.save_answer(other, "s1", "B"),
+        lambda: me.submit(other),
+    ]
+
+
+def attempt_of_anyone(env: Env, account) -> Steps:
+    return [lambda: expect(env.access(account).attempt_of_anyone(env.others)["employee_id"], "E4")]
+
+
+def publish(env: Env, account) -> Steps:
+    env.uploads += 1
+    name = f"upload-{env.uploads}"
+    me = env.access(account)
+    return [lambda: expect(me.publish(env.content, BANK_UPLOAD.format(name=name), f"{name}.yaml", "bank").exists(), True)]
+
+
+def hide_a_quiz(env: Env, account) -> Steps:
+    me = env.access(account)
+    return [lambda: me.set_quiz_hidden("small", True), lambda: me.set_quiz_hidden("small", False)]
+
+
+def set_owners(env: Env, account) -> Steps:
+    return [
+        lambda: env.tracker.set_quiz_owners(account, "small", ["organizer"]),
+        lambda: env.tracker.set_quiz_owners(account, "small", []),
+    ]
+
+
+def create_run(env: Env, account) -> Steps:
+    return [lambda: comps.create_run(env.tracker, account, DEPT_COMP, seed=3)]
+
+
+def drive_a_run(env: Env, account) -> Steps:
+    started, finishing = env.run(), env.run()
+    play_to_end(env.tracker, finishing)  # finishing is legal once every round is played
+    return [
+        lambda: comps.append(env.tracker, account, started, {"kind": "start"}),
+        lambda: comps.finish(env.tracker, account, finishing),
+    ]
+
+
+def team_command(env: Env, account) -> Steps:
+    run = env.run("devices", BUZZ, captains={"甲队": "employee"})
+    for kind in ("start", "reveal", "open"):
+        comps.append(env.tracker, HOST, run, {"kind": kind})
+    return [lambda: comps.append(env.tracker, account, run, {"kind": "buzz", "team": "甲队"})]
+
+
+def participation_reports(env: Env, account) -> Steps:
+    t = env.tracker
+    return [
+        lambda: reports.participation_report(t, account, PERIOD),
+        lambda: reports.non_participants(t, account, PERIOD),
+        lambda: reports.participation_trend(t, account, PERIOD),
+        lambda: reports.score_matrix(t, account, PERIOD),
+        lambda: env.access(account).participation("2000-01-01", "2100-12-31"),
+    ]
+
+
+def indicators(env: Env, account) -> Steps:
+    return [lambda: expect(len(reports.assessment_indicators(env.tracker, account, PERIOD, env.catalog)), 4)]
+
+
+def period_locks(env: Env, account) -> Steps:
+    return [lambda: reports.period_lock(env.tracker, account, PERIOD), lambda: reports.lock_log(env.tracker, account, PERIOD)]
+
+
+def lock_and_unlock(env: Env, account) -> Steps:
+    figures = reports.assessment_indicators(env.tracker, ROLES["leader"], "2026Q1", env.catalog)
+    return [
+        lambda: reports.lock_period(env.tracker, account, "2026Q1", figures, reason="归档"),
+        lambda: reports.unlock_period(env.tracker, account, "2026Q1", reason="更正"),
+    ]
+
+
+def item_analysis(env: Env, account) -> Steps:
+    return [lambda: expect(len(reports.item_analysis(env.tracker, account, quiz_id="small")), 5)]
+
+
+CALLS: dict[str, Callable] = {
+    "take a quiz: start, answer, submit (`Access.start_attempt`, `save_answer`, `submit`)": take_a_quiz,
+    "read one's own attempts and results (`Access.my_attempts`, `outcome`, `result`, `wrong_book`)": read_own_results,
+    "read one's own lesson progress, open and complete a lesson (`Access.lesson_progress`, `open_lesson`, "
+    "`complete_lesson`)": own_lessons,
+    "read one's own assessment indicator (`reports.my_indicator`)": my_indicator,
+    "another employee's attempt through the self-service calls (`Access.outcome`, `result`, `shown_questions`, "
+    "`saved_responses`, `save_answer`, `submit`)": someone_elses_attempt,
+    "read another employee's attempt (`Access.attempt_of_anyone`)": attempt_of_anyone,
+    "publish content (`Access.publish`)": publish,
+    "hide or show a quiz (`Access.set_quiz_hidden`)": hide_a_quiz,
+    "set who runs a quiz (`Tracker.set_quiz_owners`)": set_owners,
+    "create a competition run (`competitions.create_run`)": create_run,
+    "drive a competition run (`competitions.append` with a host command, `competitions.finish`)": drive_a_run,
+    "buzz, pick or answer for a team on a device (`competitions.append` with a team command; the employee is that "
+    "team's captain)": team_command,
+    "read participation reports (`reports.participation_report`, `non_participants`, `participation_trend`, "
+    "`score_matrix`, `Access.participation`)": participation_reports,
+    "read assessment indicators (`reports.assessment_indicators`)": indicators,
+    "read period locks and their log (`reports.period_lock`, `lock_log`)": period_locks,
+    "lock and unlock an assessment period (`reports.lock_period`, `unlock_period`)": lock_and_unlock,
+    "item analysis (`reports.item_analysis`)": item_analysis,
+}
+TABLE = library_table()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    env = Env(tmp_path_factory.mktemp("calls"))
+    yield env
+    env.tracker.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_competition_cache():
+    comps.clear_cache()
+    yield
+    comps.clear_cache()
+
+
+def test_the_table_and_the_test_list_the_same_calls_and_roles():
+    assert sorted(TABLE) == sorted(CALLS)
+    for row in TABLE.values():
+        assert list(row) == list(ROLES)
+        assert set(row.values()) <= {"allowed", "refused"}
+
+
+def test_the_table_lists_every_role_check_of_the_library():
+    """Every public call of tracker.reports, tracker.competitions, Tracker and Access that checks a role
+    has a row (named in it, e.g. `reports.item_analysis`, or after a module name as `lock_log`)."""
+    named = " ".join(TABLE)
+    owners = [(reports, "reports"), (comps, "competitions"), (Tracker, "Tracker"), (Access, "Access")]
+    for owner, prefix in owners:
+        for name, value in vars(owner).items():
+            code = getattr(value, "__code__", None)
+            if name.startswith("_") or code is None or name in ("check_role", "require"):
+                continue
+            if {"check_role", "require"} & set(code.co_names):
+                mentioned = f"`{prefix}.{name}`" in named or f"`{name}`" in named or f"`Access.{name}`" in named
+                assert mentioned, f"{prefix}.{name} checks a role but has no row in docs/security.md"
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("call", list(TABLE))
+def test_each_call_is_allowed_or_refused_as_the_table_says(env, call, role):
+    steps = CALLS[call](env, ROLES[role])  # the row's set-up is done
+    conn = env.tracker.db.conn
+    changes, files = conn.total_changes, sorted(env.content.rglob("*.yaml"))
+    for step in steps:
+        if TABLE[call][role] == "refused":
+            with pytest.raises(AccessDenied):
+                step()
+        else:
+            step()
+    if TABLE[call][role] == "refused":
+        assert conn.total_changes == changes, "a refused call wrote to the database"
+        assert sorted(env.content.rglob("*.yaml")) == files, "a refused call wrote a file"
+
+
+@pytest.mark.parametrize("role", ["employee", "admin"])
+@pytest.mark.parametrize("call", list(TABLE))
+def test_a_disabled_account_is_refused_like_anonymous(env, call, role):
+    disabled = dataclasses.replace(ROLES[role], disabled=True)
+    for step in CALLS[call](env, disabled):
+        with pytest.raises(AccessDenied):
+            step()
