@@ -64,13 +64,14 @@ def signed_in(browser: Browser, server: str, username: str, path: str):
 
 
 def shown_scores(page) -> dict[str, str]:
-    """Metric label ("rank. team") -> value, as the page shows them."""
-    out = {}
-    metrics = page.get_by_test_id("stMetric")
-    for i in range(metrics.count()):
-        m = metrics.nth(i)
-        out[m.get_by_test_id("stMetricLabel").inner_text().strip()] = m.get_by_test_id("stMetricValue").inner_text().strip()
-    return out
+    """Metric label ("rank. team") -> value, as the page shows them: read in one go, because the
+    scoreboard re-renders its metrics every half second."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+            m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim(),
+            m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim(),
+        ]))"""
+    )
 
 
 def expect_view(page, view: dict, heading_level: int) -> None:
