@@ -27,7 +27,7 @@ import load  # noqa: E402
 SESSIONS = 24
 KILL_AFTER = 16  # results seen by clients before the server is killed
 QUESTIONS = 10  # bench-load draws 4 + 2 + 2 + 1 + 1
-TIMEOUT = 20  # one interaction (s)
+TIMEOUT = 30  # one interaction (s)
 BOUND = 90  # the whole burst (s)
 
 
