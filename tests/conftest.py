@@ -50,6 +50,15 @@ def make_content(tmp_path):
     return make
 
 
+SMALL_LESSON = """
+id: basics
+title: 职业道德基础
+sections:
+  - title: 什么是职业道德
+    body: 职业道德是从业人员在职业活动中应当遵循的行为准则。
+"""
+
+
 SMALL_QUIZ = """
 id: small
 title: 小测验

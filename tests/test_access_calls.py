@@ -13,7 +13,7 @@ import pytest
 
 from quizzes import load_catalog
 from quizzes.model import LiveCompetition
-from tests.conftest import ROOT, SMALL_QUIZ, write_files
+from tests.conftest import ROOT, SMALL_LESSON, SMALL_QUIZ, write_files
 from tests.test_competition_rules import COMP, q
 from tests.test_competition_store import play_to_end
 from tracker import AccessDenied, Tracker, reports
@@ -24,13 +24,6 @@ from tracker.store import Account
 SECURITY = ROOT / "docs" / "security.md"
 PASSWORD = "password-1"
 QUIZ = SMALL_QUIZ.replace("pass_percent: 60", "pass_percent: 60\nmax_attempts: 1000")
-LESSON = """
-id: basics
-title: 职业道德基础
-sections:
-  - title: 什么是职业道德
-    body: 职业道德是从业人员在职业活动中应当遵循的行为准则。
-"""
 BANK_UPLOAD = """
 id: {name}
 title: 上传的题库
@@ -76,7 +69,7 @@ class Env:
     """One store and catalogue shared by the calls; each call works on data of its own."""
 
     def __init__(self, root: Path):
-        self.content = write_files(root / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": LESSON})
+        self.content = write_files(root / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": SMALL_LESSON})
         self.catalog = load_catalog(self.content)
         self.quiz, self.lesson = self.catalog.quizzes["small"], self.catalog.lessons["basics"]
         self.tracker = t = Tracker(root / "calls.db")

@@ -17,7 +17,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from quizzes import load_catalog
-from tests.conftest import ROOT, SMALL_QUIZ, write_files
+from tests.conftest import ROOT, SMALL_LESSON, SMALL_QUIZ, write_files
 from tracker import SCHEMA_VERSION, Tracker
 from tracker.access import Access
 from tracker.auth import sign_in
@@ -25,13 +25,6 @@ from tracker.reports import item_analysis, participation_report
 from tracker.store import Account
 
 QUIZ = SMALL_QUIZ.replace("pass_percent: 60", "pass_percent: 60\nmax_attempts: 100000")
-LESSON = """
-id: basics
-title: 职业道德基础
-sections:
-  - title: 什么是职业道德
-    body: 职业道德是从业人员在职业活动中应当遵循的行为准则。
-"""
 PASSWORD = "password-1"
 EMPLOYEES, WRITERS = 40, 4
 RIGHT = {"s1": "A", "m1": "ABD", "t1": True, "f1": ["预防为主"], "c1": "A"}
@@ -73,7 +66,7 @@ def cli(*args: str) -> str:
 
 
 def test_backup_during_submissions_restored_into_a_new_folder_has_every_committed_row(tmp_path, monkeypatch):
-    content = write_files(tmp_path / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": LESSON})
+    content = write_files(tmp_path / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": SMALL_LESSON})
     catalog = load_catalog(content)
     quiz, lesson = catalog.quizzes["small"], catalog.lessons["basics"]
     live = tmp_path / "live" / "mingde.db"

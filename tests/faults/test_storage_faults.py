@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from quizzes import load_catalog
-from tests.conftest import SMALL_QUIZ, write_files
+from tests.conftest import SMALL_LESSON, SMALL_QUIZ, write_files
 from tests.faults.inject import small_pages_db
 from tracker import StorageUnavailable, Tracker
 from tracker.access import Access
@@ -24,13 +24,6 @@ from tracker.reports import item_analysis, participation_report
 from tracker.store import Account
 
 QUIZ = SMALL_QUIZ.replace("pass_percent: 60", "pass_percent: 60\nmax_attempts: 100")
-LESSON = """
-id: basics
-title: 职业道德基础
-sections:
-  - title: 什么是职业道德
-    body: 职业道德是从业人员在职业活动中应当遵循的行为准则。
-"""
 ALL_RIGHT = {"s1": "A", "m1": "ABD", "t1": True, "f1": ["预防为主"], "c1": "A"}
 TABLES = ("employees", "accounts", "attempts", "answers", "lesson_progress", "content_versions", "audit_log")
 MESSAGES = {"full": "is full", "readonly": "is read-only"}
@@ -43,7 +36,7 @@ def snapshot(tracker: Tracker) -> dict[str, list[tuple]]:
 @pytest.fixture
 def store(tmp_path):
     """A store on 1 KiB pages with four submitted attempts, lesson progress, and one attempt in progress."""
-    content = write_files(tmp_path / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": LESSON})
+    content = write_files(tmp_path / "content", {"quizzes/small.yaml": QUIZ, "lessons/basics.yaml": SMALL_LESSON})
     catalog = load_catalog(content)
     tracker = Tracker(small_pages_db(tmp_path / "data" / "mingde.db"))
     for n in range(1, 7):
