@@ -6,6 +6,8 @@ Used by the end-to-end tests, the benchmarks and ``deploy/cluster.py``. No strea
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -82,3 +84,32 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(5)
+
+
+class RestartableServer:
+    """``streamlit run app.py`` on one fixed port, with a log per start, that can be SIGKILLed and
+    started again on the same database and port (for the fault tests)."""
+
+    def __init__(self, db: Path, content: Path, log_dir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
+        self.log_dir, self.logs, self.proc = Path(log_dir), [], None
+
+    def start(self) -> None:
+        log = open(self.log_dir / f"streamlit-{len(self.logs)}.log", "w")  # noqa: SIM115 (open for the server's life)
+        self.logs.append(log)
+        self.proc = start_server(self.port, self.env, log=log)  # no new session: the process is streamlit itself
+        try:
+            wait_healthy(self.url, self.proc)
+        except (RuntimeError, TimeoutError) as e:
+            raise RuntimeError(f"{e}; see {log.name}") from None
+
+    def kill(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+        for log in self.logs:
+            log.close()

@@ -157,3 +157,18 @@ def sign_in(page, server: str, username: str = "employee", password: str = "ming
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=30_000)
+
+
+def signed_in(browser, server: str, username: str, path: str):
+    """A new desktop browser context signed in as ``username``, on ``path``: (context, page)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("mingde-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("退出登录")).to_be_attached(timeout=30_000)
+    page.goto(f"{server}/{path}")
+    return context, page

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from quizzes import load_catalog
-from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
+from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, signed_in
 from tracker import Tracker
 from tracker import competitions as comp
 
 TIMEOUT = 30_000
 CAPTAINS = {"办公室": "e003", "农业技术推广中心": "e012"}
-
-
-def signed_in(browser: Browser, server: str, username: str, path: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(server)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("mingde-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("退出登录")).to_be_attached(timeout=TIMEOUT)
-    page.goto(f"{server}/{path}")
-    return context, page
 
 
 def test_host_and_two_team_devices(server, browser):

@@ -4,63 +4,21 @@ carries on from there."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from quizzes.competition import public_view
 from tests.conftest import ROOT
-from tests.e2e.conftest import SCREENSHOTS, wait_until
+from tests.e2e.conftest import SCREENSHOTS, signed_in, wait_until
 from tracker import Tracker
 from tracker import competitions as comp
-from ui.serve import free_port, start_server, stop, wait_healthy
+from ui.serve import RestartableServer
 
 TIMEOUT = 30_000
 RESULTS = ("right", "wrong", "timeout")
-
-
-class Server:
-    """``streamlit run app.py`` on a fixed port, so that it can be killed and started again there."""
-
-    def __init__(self, db, content, log_dir):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
-        self.log_dir, self.logs, self.proc = log_dir, [], None
-
-    def start(self) -> None:
-        log = open(self.log_dir / f"streamlit-{len(self.logs)}.log", "w")  # noqa: SIM115 (open for the server's life)
-        self.logs.append(log)
-        self.proc = start_server(self.port, self.env, log=log)  # the process is streamlit itself (no process group)
-        try:
-            wait_healthy(self.url, self.proc)
-        except (RuntimeError, TimeoutError) as e:
-            raise RuntimeError(f"{e}; see {log.name}") from None
-
-    def kill(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        assert self.proc.wait(10) == -signal.SIGKILL
-
-    def close(self) -> None:
-        if self.proc is not None:
-            stop(self.proc)
-        for log in self.logs:
-            log.close()
-
-
-def signed_in(browser: Browser, server: str, username: str, path: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(server)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("mingde-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("退出登录")).to_be_attached(timeout=TIMEOUT)
-    page.goto(f"{server}/{path}")
-    return context, page
 
 
 def shown_scores(page) -> dict[str, str]:
@@ -89,7 +47,7 @@ def test_a_restart_mid_competition_shows_the_same_state(browser, demo_db, tmp_pa
     shutil.copy(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    server = Server(db, content, tmp_path)
+    server = RestartableServer(db, content, tmp_path)
     tracker = Tracker(db)
     contexts = []
     try:
@@ -129,6 +87,7 @@ def test_a_restart_mid_competition_shows_the_same_state(browser, demo_db, tmp_pa
         expect_view(board, before, 2)
 
         server.kill()
+        assert server.proc.wait(10) == -signal.SIGKILL
         server.start()  # same database, same port
         comp.clear_cache()  # this process too forgets what it knew: the state comes from the database
         after = public_view(comp.state(tracker, run))

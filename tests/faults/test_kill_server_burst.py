@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import shutil
 import signal
@@ -19,7 +18,7 @@ import threading
 import time
 
 from tests.conftest import ROOT
-from ui.serve import free_port, start_server, stop, wait_healthy
+from ui.serve import RestartableServer
 
 sys.path.insert(0, str(ROOT / "bench"))
 import load  # noqa: E402
@@ -31,40 +30,10 @@ TIMEOUT = 30  # one interaction (s)
 BOUND = 90  # the whole burst (s)
 
 
-class Server:
-    """``streamlit run app.py`` on one port of a LocalServer's temp folder; can be killed and started again."""
-
-    def __init__(self, files: load.LocalServer):
-        self.files, self.port, self.proc, self.logs = files, free_port(), None, []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        env = {**os.environ, "MINGDE_DB": str(self.files.db), "MINGDE_CONTENT": str(self.files.content), "MINGDE_LANG": "zh"}
-        log = open(self.files.tmp / f"streamlit-{len(self.logs)}.log", "w")  # noqa: SIM115 (open for the server's life)
-        self.logs.append(log)
-        self.proc = start_server(self.port, env, log=log)  # no new session: the process is streamlit itself
-        try:
-            wait_healthy(self.url, self.proc)
-        except (RuntimeError, TimeoutError) as e:
-            raise RuntimeError(f"{e}; see {log.name}") from None
-
-    def kill(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-
-    def close(self) -> None:
-        if self.proc is not None:
-            stop(self.proc)
-        for log in self.logs:
-            log.close()
-
-
 class Burst:
     """The shared state of the sessions: the load client's Stats and the kill after KILL_AFTER results."""
 
-    def __init__(self, server: Server):
+    def __init__(self, server: RestartableServer):
         self.server, self.stats, self.killed_at = server, load.Stats(), None
 
     def acknowledged(self) -> dict[str, dict]:
@@ -107,7 +76,7 @@ def run_in_thread(coro_factory, bound: float):
     return out[0]
 
 
-def burst(server: Server, users: list[str]) -> Burst:
+def burst(server: RestartableServer, users: list[str]) -> Burst:
     b = Burst(server)
     rng = random.Random(7)
 
@@ -174,7 +143,7 @@ def check_database(db, burst: Burst) -> None:
 
 def test_sigkill_of_the_server_mid_burst(tmp_path):
     files = load.LocalServer([], SESSIONS)
-    server = Server(files)
+    server = RestartableServer(files.db, files.tmp / "content", files.tmp)  # seed() fills tmp/content
     try:
         files.seed()
         server.start()
