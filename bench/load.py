@@ -485,8 +485,8 @@ class LocalServer:
     """A demo database in a temp folder (plus bench accounts ``load0001`` … and the quiz ``bench-load``)
     and ``streamlit run app.py`` with the given ``--server-option``s; stopped on exit."""
 
-    def __init__(self, options: list[str], users: int, demo_db: Path | None = None, workers: int = 1):
-        self.options, self.users, self.demo_db, self.workers = options, users, demo_db, workers
+    def __init__(self, options: list[str], users: int, demo_db: Path | None = None, workers: int = 1, app_root: Path = ROOT):
+        self.options, self.users, self.demo_db, self.workers, self.app_root = options, users, demo_db, workers, app_root
         self.tmp = Path(tempfile.mkdtemp(prefix="mingde-load-"))
         self.db = self.tmp / "mingde.db"
         self.proc = None
@@ -538,7 +538,7 @@ class LocalServer:
             self.procs = cluster.start(self.workers, port, "127.0.0.1", "127.0.0.1", options, self.tmp)
             return f"http://127.0.0.1:{port}"
         self.log = open(self.tmp / "streamlit.log", "w")  # noqa: SIM115
-        self.proc = start_server(port, env, options, log=self.log)
+        self.proc = start_server(port, env, options, log=self.log, root=self.app_root)
         url = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(url, self.proc)
@@ -740,7 +740,7 @@ def one_size(args, n: int, options: list[str], demo_db: Path | None) -> dict:
     server = None
     url, db, pid = args.url, args.db, args.server_pid
     if args.start_server:
-        server = LocalServer(options, n + 1, demo_db, args.workers)
+        server = LocalServer(options, n + 1, demo_db, args.workers, Path(args.app_root or ROOT))
         server.seed()
         url, db = server.start(), server.db
         pid = server.pids
@@ -821,6 +821,10 @@ def main(argv: list[str] | None = None) -> dict:
         metavar="KEY=V1,V2",
         help="with --start-server: run every size once per value of this option, e.g. runner.postScriptGC=true,false",
     )
+    p.add_argument(
+        "--app-root",
+        help="with --start-server: run app.py of this checkout (e.g. a git worktree of an older commit) as the baseline",
+    )
     p.add_argument("--workers", type=int, default=1, help="with --start-server: this many streamlit processes behind nginx")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", action="store_true", help="keep the temp folder of --start-server")
@@ -831,6 +835,8 @@ def main(argv: list[str] | None = None) -> dict:
         p.error("--compare needs --start-server")
     if args.workers > 1 and not args.start_server:
         p.error("--workers needs --start-server")
+    if args.app_root and (args.workers > 1 or not args.start_server):
+        p.error("--app-root needs --start-server and one worker")
 
     sizes = [int(x) for x in args.sweep.split(",")] if args.sweep else [args.sessions]
     variants: list[list[str]] = [list(args.server_option)]
@@ -864,7 +870,8 @@ def main(argv: list[str] | None = None) -> dict:
                     for k in runs[0]
                     if isinstance(runs[0][k], (int, float)) and all(isinstance(x.get(k), (int, float)) for x in runs)
                 }
-                rows.append({"options": options, "workers": args.workers, "sessions": n, "runs": len(runs), **med})
+                label = options + ([f"app {args.app_root}"] if args.app_root else [])
+                rows.append({"options": label, "workers": args.workers, "sessions": n, "runs": len(runs), **med})
     finally:
         if tmp_demo:
             shutil.rmtree(tmp_demo, ignore_errors=True)

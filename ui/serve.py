@@ -34,8 +34,10 @@ def start_server(
     *,
     server_address: str = "127.0.0.1",
     log: IO | None = None,
+    root: Path = ROOT,
 ) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:``port``; ``options`` are extra ``--section.option value`` words.
+    """``streamlit run app.py`` on 127.0.0.1:``port``; ``options`` are extra ``--section.option value`` words;
+    ``root`` is the checkout whose app.py runs (another one compares two versions of the code).
 
     ``browser.serverAddress`` is always set, so Streamlit never looks up a public address.
     """
@@ -54,7 +56,7 @@ def start_server(
             server_address,
             *options,
         ],
-        cwd=ROOT,
+        cwd=root,
         env=dict(env),
         stdout=log if log is not None else subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
