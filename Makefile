@@ -8,7 +8,7 @@ SERVER_ADDRESS ?= localhost
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
-.PHONY: run run-cluster test lint format venv clean e2e bench
+.PHONY: run run-cluster test lint format venv clean e2e bench bench-load
 
 venv: $(VENV)/.installed
 
@@ -39,6 +39,15 @@ e2e: venv
 bench: venv
 	$(BIN)/python bench/bench_submit.py --out docs/benchmarks.md
 	$(BIN)/python bench/bench_pages.py --out docs/benchmarks.md
+
+# The load benchmarks through the real server take about an hour on 2 cores (see bench/load_README.md).
+bench-load: venv
+	$(BIN)/python bench/load_live.py live --teams 60 --questions 10 --out docs/benchmarks-load.md
+	$(BIN)/python bench/load_live.py contest --participants 300 --think 10 --out docs/benchmarks-load.md
+	$(BIN)/python bench/load.py --start-server --sweep 50,100,200,300,500 --think 15 --ramp 60 --duration 0 \
+		--timeout 60 --out docs/benchmarks-load.md
+	$(BIN)/python bench/load.py --start-server --workers 2 --sweep 300,500 --think 15 --ramp 60 --duration 0 \
+		--timeout 60 --out docs/benchmarks-load.md
 
 lint: venv
 	$(BIN)/ruff check .

@@ -829,6 +829,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", action="store_true", help="keep the temp folder of --start-server")
     p.add_argument("--json", help="write all results to this file")
+    p.add_argument("--out", help="append the Markdown table to this file (e.g. docs/benchmarks-load.md)")
     args = p.parse_args(argv)
     check_local(args.url)
     if args.compare and not args.start_server:
@@ -875,7 +876,11 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         if tmp_demo:
             shutil.rmtree(tmp_demo, ignore_errors=True)
-    print(table(rows, args))
+    text = table(rows, args)
+    print(text)
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as f:
+            f.write("\n" + text + "\n")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return {"rows": rows}
