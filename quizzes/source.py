@@ -2,7 +2,8 @@
 
 Only ``yaml.SafeLoader`` is used. The tree is built from the composed nodes so that each value
 keeps the line it came from; aliases are expanded with a budget (no "billion laughs"), nesting is
-bounded, and duplicate keys are errors instead of silently overriding.
+bounded (already while composing, long before Python's recursion limit), and duplicate keys are
+errors instead of silently overriding.
 """
 
 from __future__ import annotations
@@ -57,6 +58,27 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    """Raised while composing a node nested more than ``MAX_DEPTH`` levels deep."""
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, counting the nesting of the nodes it composes."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:
+                raise _TooDeep(problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 class _Builder:
     def __init__(self, path: str):
         self.path = path
@@ -82,7 +104,7 @@ class _Builder:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail(key_node, "a key must be plain text")
-                key = self.constructor.construct_object(key_node)
+                key = self.scalar(key_node)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     raise self.fail(key_node, f"a key must be plain text, not {key!r}")
                 if isinstance(key, bool):
@@ -100,13 +122,26 @@ class _Builder:
                 self.lines[loc + (i,)] = item.start_mark.line + 1
                 items.append(self.build(item, loc + (i,), depth + 1))
             return items
-        return self.constructor.construct_object(node)
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, TypeError, AttributeError, OverflowError):  # e.g. "!!int many", "!!timestamp soon"
+            raise self.fail(node, f"{str(node.value)[:40]!r} is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
 
 
 def parse_yaml(text: str, path: str = "<text>") -> Source:
     """Parse one YAML document; raise ``ContentError`` with ``path:line`` on any problem."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as e:
+        raise ContentError.at(path, e.problem_mark.line + 1, e.problem) from None
+    except yaml.reader.ReaderError as e:  # a control character, found before parsing: no mark, a position
+        line = text.count("\n", 0, e.position) + 1
+        raise ContentError.at(
+            path, line, f"character U+{e.character:04X} is not allowed (a control or other non-printable character)"
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
