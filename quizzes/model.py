@@ -28,9 +28,9 @@ _LETTER_SEPARATORS = re.compile(r"[\s,，、/;；|]+")
 
 
 class StrictModel(BaseModel):
-    """Base of every content model: unknown keys are errors; numbers may stand for text."""
+    """Base of every content model: unknown keys are errors; numbers may stand for text; no .inf or .nan."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, validate_default=True, allow_inf_nan=False)
 
 
 def count_blanks(prompt: str) -> int:
