@@ -14,7 +14,8 @@ _ANSWER = re.compile(r"ANSWER\s*[:：]\s*(.*)", re.I)
 
 def looks_like_aiken(text: str) -> bool:
     """Whether text has Aiken ``ANSWER: X`` lines."""
-    return bool(re.search(r"^\s*ANSWER\s*[:：]\s*[A-Za-zＡ-Ｚ]", text, re.M | re.I))
+    # [^\S\n]: spaces within the line; ^\s* would rescan every following blank line (quadratic)
+    return bool(re.search(r"^[^\S\n]*ANSWER[^\S\n]*[:：][^\S\n]*[A-Za-zＡ-Ｚ]", text, re.M | re.I))
 
 
 def parse_aiken(text: str, progress: Progress | None = None) -> Parsed:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ class ImportResult:
 
 
 def check_size(path: Path) -> bytes:
-    """The bytes of ``path``; ``ImportFailed`` if it is missing, empty or over 20 MB."""
+    """The bytes of ``path``; ``ImportFailed`` if it is missing, empty (or only a BOM) or over 20 MB."""
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -97,7 +97,7 @@ def check_size(path: Path) -> bytes:
         raw = path.read_bytes()
     except OSError as e:
         raise ImportFailed(f"{path}: cannot read the file ({e.strerror or e})") from None
-    if not raw.strip():
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():  # nothing, or only a BOM and blank lines
         raise ImportFailed(f"{path}: the file is empty")
     return raw
 
@@ -125,43 +125,44 @@ def _looks_binary(text: str) -> bool:
     return bad > max(2, len(sample) // 100)
 
 
-class _TextOnly(HTMLParser):
-    BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
-            self.skip += 1
-        elif tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self.skip = max(0, self.skip - 1)
-        elif tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
+_BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
+_CLOSE = {name: re.compile(rf"</{name}\b[^<>]*>", re.I) for name in ("script", "style")}
 HTML_TAG = re.compile(
-    r"</?(?:p|br|b|i|u|em|strong|span|div|img|a|ul|ol|li|table|tr|td|th|sub|sup|font|h[1-6]|script|style|iframe)\b[^>]*>", re.I
+    r"</?(?:p|br|b|i|u|em|strong|span|div|img|a|ul|ol|li|table|tr|td|th|sub|sup|font|h[1-6]|script|style|iframe)\b[^<>]*>", re.I
 )
 
 
 def html_to_text(text: str) -> str:
-    """Strip HTML tags to plain text (entities decoded, scripts dropped, breaks kept as newlines)."""
-    parser = _TextOnly()
-    parser.feed(text)
-    parser.close()
-    out = "".join(parser.parts)
-    out = re.sub(r"[ \t]*\n[ \t]*", "\n", out)
+    """Strip HTML tags to plain text (entities decoded, scripts and comments dropped, breaks kept as newlines).
+
+    A small scanner in linear time rather than ``html.parser``, which takes quadratic time or worse
+    on malformed markup such as ``<a <a <a …`` in the Python versions we run on. As in a browser, an
+    unclosed comment or script hides the rest of the text.
+    """
+    parts: list[str] = []
+    i = 0
+    while (lt := text.find("<", i)) >= 0:
+        parts.append(html.unescape(text[i:lt]))
+        if text.startswith("<!--", lt):
+            end = text.find("-->", lt + 4)
+            i = len(text) if end < 0 else end + 3
+        elif text.startswith(("<!", "<?"), lt):  # doctype, CDATA, processing instruction
+            end = text.find(">", lt)
+            i = len(text) if end < 0 else end + 1
+        elif m := _ANY_TAG.match(text, lt):
+            closing, name = m.group(1), m.group(2).lower()
+            i = m.end()
+            if name in _BREAKS:
+                parts.append("\n")
+            elif name in _CLOSE and not closing:
+                close = _CLOSE[name].search(text, i)
+                i = close.end() if close else len(text)
+        else:  # a "<" that starts no tag is text
+            parts.append("<")
+            i = lt + 1
+    parts.append(html.unescape(text[i:]))
+    out = "\n".join(line.strip(" \t") for line in "".join(parts).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", out).strip()
 
 
@@ -180,6 +181,27 @@ def bank_id_for(path: Path, bank_id: str | None) -> str:
             )
         return bank_id
     return slug(path.stem) or "imported"
+
+
+def control_character(value: Any, loc: str = "") -> str | None:
+    """``'prompt: control character U+001B …'`` for the first control character in the texts of ``value``.
+
+    Line breaks and tabs are text; other control characters (NUL, ESC, BEL …) are never meant to be
+    in a question and could drive a terminal that shows the bank.
+    """
+    if isinstance(value, str):
+        for ch in value:
+            if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc":
+                return f"{loc or 'text'}: control character U+{ord(ch):04X} is not allowed (remove it)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if found := control_character(item, f"{loc}.{key}" if loc else str(key)):
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if found := control_character(item, f"{loc}.{i}" if loc else str(i)):
+                return found
+    return None
 
 
 def _error_text(e: ValidationError) -> str:
@@ -259,6 +281,9 @@ def build_result(path: Path, fmt: str, parsed: Parsed, *, bank_id: str | None, t
     warnings = list(parsed.warnings)
     valid: list[Question] = []
     for cand in parsed.candidates:
+        if bad := control_character(cand.data):
+            skipped.append(Skipped(cand.where, bad))
+            continue
         _distinct_options(cand, warnings)
         try:
             valid.append(Question.model_validate({**cand.data, "id": "q"}))

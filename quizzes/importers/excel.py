@@ -69,6 +69,8 @@ _BLANK_HEADER = re.compile(r"(?:正确|填空)?答案(\d+)|answer(\d+)", re.I)
 _PAREN_BLANK = re.compile(r"[（(][ \u3000\xa0]*[）)]")
 _TYPE_LOOKUP = {w.casefold(): t for t, words in TYPE_WORDS.items() for w in words}
 _DIFF_LOOKUP = {w.casefold(): d for d, words in DIFFICULTY_WORDS.items() for w in words}
+MAX_HEADER_CHARS = 100
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what a workbook's zip package may unpack to (no zip bombs)
 
 
 def cell_text(value: Any) -> str:
@@ -97,6 +99,8 @@ def _header_key(text: str) -> str:
 
 def classify_header(text: str) -> tuple[str, int] | None:
     """A header cell → (field, index): ``('option', 2)`` for 选项C, ``('blank', 1)`` for 答案1, ``('prompt', 0)``."""
+    if len(text) > MAX_HEADER_CHARS:
+        return None  # a long cell is never a header (and _header_key would take quadratic time on it)
     key = _header_key(text)
     if not key:
         return None
@@ -146,13 +150,26 @@ def difficulty(text: str) -> str | None:
 
 
 def read_xlsx(path: Path, raw: bytes) -> list[Sheet]:
-    """Every sheet's non-empty rows as text (1-based row numbers), formulas as their text."""
+    """Every sheet's non-empty rows as text (1-based row numbers), formulas as their text.
+
+    A package that would unpack to more than ``MAX_UNPACKED_BYTES`` (a zip bomb) is refused unread.
+    """
     import openpyxl
 
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFailed(f"{path}: an old Excel 97-2003 (.xls) file; save it as .xlsx and import again")
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise ImportFailed(f"{path}: not an Excel .xlsx workbook (the file is not a zip package)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError) as e:
+        raise ImportFailed(f"{path}: not an Excel .xlsx workbook (a broken zip package: {e})") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFailed(
+            f"{path}: the workbook unpacks to {unpacked // (1024 * 1024)} MB, "
+            f"more than the limit of {MAX_UNPACKED_BYTES // (1024 * 1024)} MB"
+        )
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a broken package
@@ -180,11 +197,11 @@ def read_csv(path: Path, raw: bytes) -> list[Sheet]:
     text = decode_text(raw, path)
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count) if any(d in first for d in ",\t;") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         rows = [(i, [cell_text(c) for c in rec]) for i, rec in enumerate(reader, 1)]
     except csv.Error as e:
-        raise ImportFailed(f"{path}: not a readable CSV file ({e})") from None
+        raise ImportFailed(f"{path}: not a readable CSV file (line {reader.line_num}: {e})") from None
     return [("", [(i, cells) for i, cells in rows if any(cells)])]
 
 
@@ -311,7 +328,7 @@ def _wide_row(row: dict[str, Any], default_type: str | None, where: str, out: Pa
     if type_text:
         qtype = question_type(type_text)
         if qtype is None:
-            out.skipped.append(Skipped(where, f"unknown 题型 '{type_text}' (单选题/多选题/判断题/填空题/情境题)"))
+            out.skipped.append(Skipped(where, f"unknown 题型 '{type_text[:40]}' (单选题/多选题/判断题/填空题/情境题)"))
             return None
     else:
         qtype = default_type or _infer_type(prompt, options, answer, blanks)
@@ -341,7 +358,7 @@ def _wide_row(row: dict[str, Any], default_type: str | None, where: str, out: Pa
         try:
             values = [float(p) for p in parts]
         except ValueError:
-            out.skipped.append(Skipped(where, f"选项得分 '{credits}' is not a list of numbers like 1,0.5,0"))
+            out.skipped.append(Skipped(where, f"选项得分 '{credits[:40]}' is not a list of numbers like 1,0.5,0"))
             return None
         if len(values) != len(options):
             out.skipped.append(Skipped(where, f"选项得分 gives {len(values)} credit(s) for {len(options)} option(s)"))
@@ -349,9 +366,9 @@ def _wide_row(row: dict[str, Any], default_type: str | None, where: str, out: Pa
         data["options"] = [{"text": t, "credit": c} for t, c in zip(options, values, strict=True)]
     if row.get("points"):
         try:
-            data["points"] = float(re.sub(r"\s*分$", "", row["points"]))
+            data["points"] = float(row["points"].strip().removesuffix("分"))
         except ValueError:
-            out.skipped.append(Skipped(where, f"分值 '{row['points']}' is not a number"))
+            out.skipped.append(Skipped(where, f"分值 '{row['points'][:40]}' is not a number"))
             return None
     if row.get("explanation"):
         data["explanation"] = row["explanation"]
@@ -363,7 +380,7 @@ def _wide_row(row: dict[str, Any], default_type: str | None, where: str, out: Pa
             data["difficulty"] = d
         else:
             out.warnings.append(
-                f"{where}: 难度 '{row['difficulty']}' not recognised (低/中/高难度, 简单/一般/困难, 易/中/难); left out"
+                f"{where}: 难度 '{row['difficulty'][:40]}' not recognised (低/中/高难度, 简单/一般/困难, 易/中/难); left out"
             )
     return Candidate(where, data)
 
@@ -385,7 +402,7 @@ def _letters_answer(answer: str, options: list[str]) -> str:
     text = unicodedata.normalize("NFKC", answer).strip()
     if text and text in options and not re.fullmatch(r"[A-Ha-h]", text):
         return LETTERS[options.index(text)]
-    if re.fullmatch(r"[\s\[(【]*[A-Ha-h][A-Ha-h\s,、/;|]*[\s\])】.。]*", text):
+    if re.fullmatch(r"[\s\[(【]*+[A-Ha-h][A-Ha-h\s,、/;|]*+[\s\])】.。]*", text):  # possessive: no backtracking
         text = re.sub(r"[\[\]()【】.。]", "", text)  # "(A)", "【AB】", "A." → letters
     return text.upper()
 

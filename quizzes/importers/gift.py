@@ -93,7 +93,7 @@ def blocks(text: str) -> list[tuple[int, list[str]] | tuple[int, str]]:
 def looks_like_gift(text: str) -> bool:
     """Whether text uses GIFT syntax (an answer block ``{…}``, a ``::title::`` or ``$CATEGORY``)."""
     protected = _protect(text)
-    return bool(re.search(r"\{[^{}]*\}", protected) or "$CATEGORY:" in text or re.search(r"^\s*::.+?::", text, re.M))
+    return bool(re.search(r"\{[^{}]*\}", protected) or "$CATEGORY:" in text or re.search(r"^[^\S\n]*::.+?::", text, re.M))
 
 
 def parse_gift(text: str, progress: Progress | None = None) -> Parsed:
