@@ -2,7 +2,8 @@
 
 Headers are ``工号,姓名,部门,班组`` or ``id,name,department,team``, in any order; an optional
 ``在职``/``active`` column takes 是/否, 1/0, true/false. Every bad row is reported by its row number
-(the header is row 1) and nothing is returned unless all rows are good.
+(the header is row 1) and nothing is returned unless all rows are good. Formula cells, control
+characters (line breaks, tabs, escapes) and a column given twice are refused, never guessed at.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ HEADERS = {
     "状态": "active",
 }
 REQUIRED = ("id", "name", "department")
+FIELDS = ("id", "name", "department", "team", "active")
 ACTIVE_WORDS = {
     "是": 1,
     "否": 0,
@@ -47,6 +49,7 @@ ACTIVE_WORDS = {
     "": 1,
 }
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what an .xlsx zip package may unpack to (no zip bombs)
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,7 @@ def _read_rows(path: Path) -> list[list[str]]:
     if size > MAX_BYTES:
         raise RosterError([f"{path}: file too large ({size} bytes; the limit is {MAX_BYTES})"])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as e:  # openpyxl raises many kinds for a broken file
-            raise RosterError([f"{path}: not a readable Excel file ({type(e).__name__})"]) from None
-        try:
-            ws = wb.worksheets[0]
-            return [[_clean(c) for c in row] for row in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
+        return _read_xlsx(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise RosterError([f"{path}: a roster is a .csv or .xlsx file"])
     raw = path.read_bytes()
@@ -95,7 +88,48 @@ def _read_rows(path: Path) -> list[list[str]]:
         raise RosterError([f"{path}: the file is neither UTF-8 nor GBK text"])
     if "\x00" in text:
         raise RosterError([f"{path}: the file is not text"])
-    return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return [[_clean(c) for c in row] for row in reader]
+    except csv.Error as e:  # e.g. a field over the csv module's limit of 131072 characters
+        raise RosterError([f"{path}:{reader.line_num}: not readable as CSV ({e})"]) from None
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    """The first sheet's rows; a formula is refused (its value is Excel's to compute, not ours)."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise RosterError([f"{path}: not a readable Excel file (not an .xlsx zip package)"]) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise RosterError([f"{path}: the workbook unpacks to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES}"])
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as e:  # openpyxl raises many kinds for a broken file
+        raise RosterError([f"{path}: not a readable Excel file ({type(e).__name__})"]) from None
+    rows: list[list[str]] = []
+    try:
+        ws = wb.worksheets[0]
+        for number, row in enumerate(ws.iter_rows(), start=1):
+            for cell in row:
+                if cell.data_type == "f":
+                    shown = str(cell.value)[:40]
+                    raise RosterError(
+                        [f"{path}:{number}: cell {cell.coordinate} is a formula ({shown}); paste the values instead"]
+                    )
+            rows.append([_clean(cell.value) for cell in row])
+    except RosterError:
+        raise
+    except Exception as e:  # a sheet is read lazily: a broken one fails here
+        raise RosterError([f"{path}: not a readable Excel file ({type(e).__name__} in the first sheet)"]) from None
+    finally:
+        wb.close()
+    return rows
 
 
 def read_roster(path: str | Path) -> list[RosterRow]:
@@ -115,6 +149,9 @@ def read_roster(path: str | Path) -> list[RosterRow]:
         raise RosterError(
             [f"{p}:{first + 1}: missing column(s) {', '.join(missing)} (use 工号,姓名,部门,班组 or id,name,department,team)"]
         )
+    doubled = sorted({k for k in header if k and header.count(k) > 1}, key=FIELDS.index)
+    if doubled:
+        raise RosterError([f"{p}:{first + 1}: more than one column for {', '.join(doubled)} (keep one of each)"])
     col = {k: header.index(k) for k in set(header) - {None}}
     problems: list[str] = []
     out: list[RosterRow] = []
@@ -133,6 +170,12 @@ def read_roster(path: str | Path) -> list[RosterRow]:
             continue
         if any(len(v) > 100 for v in cells.values()):
             problems.append(f"{where}: a cell is longer than 100 characters")
+            continue
+        if control := next(((k, ch) for k, v in cells.items() for ch in v if unicodedata.category(ch) == "Cc"), None):
+            problems.append(
+                f"{where}: {rows[first][col[control[0]]]} contains the control character U+{ord(control[1]):04X} "
+                "(a line break, tab or escape); remove it"
+            )
             continue
         active_word = cells.get("active", "").casefold()
         if active_word not in ACTIVE_WORDS:
