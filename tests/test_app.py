@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -257,6 +261,29 @@ def test_results_page_lists_history_and_the_wrong_answer_book(env):
     page = take(env, practice["id"])
     assert page.title[0].value == "错题重练"
     assert len(page.radio) == 3  # single, true_false, scenario of the five wrong questions
+
+
+def test_a_quiz_file_broken_mid_attempt_still_submits_against_the_version_started(env):
+    at, attempt_id = start(env)
+    at.radio(key=f"{attempt_id}:s1").set_value("A").run()
+    quiz_file = Path(os.environ["MINGDE_CONTENT"]) / "quizzes" / "small.yaml"
+    quiz_file.write_text("id: small\ntitle: [小测验\n", encoding="utf-8")  # an organizer's bad edit
+    os.utime(quiz_file, (time.time() + 5, time.time() + 5))
+
+    at.radio(key=f"{attempt_id}:t1").set_value(True).run()  # answering goes on
+    assert not at.exception and at.title[0].value == "small"
+    at.button(key="submit").click().run()
+    at.button(key="submit_anyway").click().run()
+    row = env.attempt(attempt_id)
+    assert row["submitted_at"] and row["score"] == 3  # s1 (2) + t1 (1), graded from the stored paper
+    assert [m.value for m in at.metric][:2] == ["3 / 8", "37.5%"]
+
+    overview = app(env, "org")  # organizers see the problem with its file and line
+    assert "quizzes/small.yaml:3: YAML syntax error" in overview.code[0].value
+    learn = app(env, "zhang", lesson="basics")  # the rest still serves
+    assert not learn.exception and learn.title[0].value == "职业道德基础"
+    quizzes = app(env, "zhang", "ui/pages/quizzes.py")
+    assert not any(b.key == "start:small" for b in quizzes.button)  # the broken quiz cannot be started
 
 
 def test_overview_lists_content_problems_with_file_and_line(env, monkeypatch):

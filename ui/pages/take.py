@@ -18,7 +18,10 @@ except (NotFound, AccessDenied):
     st.stop()
 
 quiz = catalog().quizzes.get(row["quiz_id"])
-title = quiz.title if quiz else t("take.practice_title")
+if quiz:
+    title = quiz.title
+else:  # a practice paper, or a quiz whose file is broken or gone: the attempt goes on from its stored paper
+    title = t("take.practice_title") if row["quiz_kind"] == "practice" else row["quiz_id"]
 now = utcnow()
 deadline = deadline_of(row)
 if not row["submitted_at"] and deadline and now > deadline + me.tracker.grace:
