@@ -60,7 +60,11 @@ def normalize_response(question: Question, response: Any) -> Any:
 
 def score_question(question: Question, response: Any, multiple_scoring: MultipleScoring = "all_or_nothing") -> float:
     """Points for one response (already normalized or not), kept to two decimals."""
-    r = normalize_response(question, response)
+    return _score(question, normalize_response(question, response), multiple_scoring)
+
+
+def _score(question: Question, r: Any, multiple_scoring: MultipleScoring) -> float:
+    """Points for a normalized response."""
     p = question.points
     if r is None:
         return 0.0
@@ -126,8 +130,12 @@ class Grade:
         return sum(1 for r in self.results if not r.answered)
 
 
-def grade(quiz: Quiz | Paper, responses: dict[str, Any]) -> Grade:
-    """Grade responses (question key → response) against a self-contained quiz or a drawn paper."""
+def grade(quiz: Quiz | Paper, responses: dict[str, Any], *, normalized: bool = False) -> Grade:
+    """Grade responses (question key → response) against a self-contained quiz or a drawn paper.
+
+    ``normalized``: the responses are already in canonical form (``normalize_response``), as the
+    store keeps them; they are then not parsed again.
+    """
     from quizzes.paper import Paper, paper_of
 
     paper = quiz if isinstance(quiz, Paper) else paper_of(quiz)
@@ -137,8 +145,10 @@ def grade(quiz: Quiz | Paper, responses: dict[str, Any]) -> Grade:
         raise ResponseError(f"no question '{unknown[0]}' in quiz '{paper.quiz_id}'")
     results = []
     for pq in paper.questions:
-        given = normalize_response(pq.question, responses.get(pq.key))
-        pts = score_question(pq.question, given, paper.multiple_scoring)
+        given = responses.get(pq.key)
+        if not normalized:
+            given = normalize_response(pq.question, given)
+        pts = _score(pq.question, given, paper.multiple_scoring)
         results.append(QuestionResult(pq.key, pq.question, given, pts, pq.question.points))
     score = round2(sum(r.points for r in results))
     max_score = round2(sum(r.max_points for r in results))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from quizzes.errors import DrawError
@@ -42,10 +43,11 @@ class Paper:
         return sum(pq.question.points for pq in self.questions)
 
     def question(self, key: str) -> PaperQuestion:
-        for pq in self.questions:
-            if pq.key == key:
-                return pq
-        raise KeyError(key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, PaperQuestion]:
+        return {pq.key: pq for pq in self.questions}
 
     def to_json(self) -> str:
         return json.dumps(

@@ -567,7 +567,8 @@ class Tracker:
             saved_at = {key: at for key, _, at in drafts}
             if not late:
                 merged.update(given)
-            result = grade(paper, {k: v for k, v in merged.items() if v is not None})
+            # drafts were normalized when saved and ``given`` just now: not parsed a second time
+            result = grade(paper, {k: v for k, v in merged.items() if v is not None}, normalized=True)
             db.execute("DELETE FROM answers WHERE attempt_id = ?", (attempt_id,))
             stamp = iso(now)
             db.conn.executemany(
