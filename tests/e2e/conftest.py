@@ -116,7 +116,7 @@ def server(tmp_path_factory, demo_db):
         wait_healthy(url, proc)
     except (RuntimeError, TimeoutError) as e:
         raise RuntimeError(f"{e}; see {log.name}") from None
-    SERVER_FILES["db"], SERVER_FILES["content"] = db, content
+    SERVER_FILES["db"], SERVER_FILES["content"], SERVER_FILES["log"] = db, content, Path(log.name)
     yield url
     stop(proc)
     log.close()
