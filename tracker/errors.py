@@ -38,7 +38,8 @@ class StorageUnavailable(TrackerError):
     disk reported an I/O error. The failed call's transaction was rolled back, so nothing of it was
     written and everything written before is intact; reads keep working.
 
-    ``reason`` is ``"full"``, ``"readonly"`` or ``"io"``; ``path`` is the database file.
+    ``reason`` is ``"full"``, ``"readonly"``, ``"io"`` or ``"busy"`` (the write lock stayed taken for
+    the whole busy timeout); ``path`` is the database file.
     """
 
     def __init__(self, message: str, reason: str, path: str):

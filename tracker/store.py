@@ -59,11 +59,19 @@ def parse_iso(text: str) -> dt.datetime:
 
 
 # SQLite's primary result codes that mean the storage itself refuses the write.
-STORAGE_FAULTS = {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "readonly", sqlite3.SQLITE_IOERR: "io"}
+# SQLITE_BUSY: the write lock stayed taken for the whole busy timeout (a server overloaded far beyond
+# its capacity, or a stuck process holding the lock): refused like the others, never a traceback.
+STORAGE_FAULTS = {
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_IOERR: "io",
+    sqlite3.SQLITE_BUSY: "busy",
+}
 
 
 def storage_fault(error: sqlite3.Error) -> str | None:
-    """``"full"``, ``"readonly"`` or ``"io"`` when ``error`` comes from the disk or file, else None."""
+    """``"full"``, ``"readonly"``, ``"io"`` or ``"busy"`` when ``error`` comes from the disk, the file
+    or its lock, else None."""
     code = getattr(error, "sqlite_errorcode", None)
     return STORAGE_FAULTS.get(code & 0xFF) if code is not None else None
 
@@ -90,6 +98,8 @@ def storage_message(reason: str, path: Path, error: BaseException) -> str:
         what = f"the database {path} is read-only" + (f" (not writable: {', '.join(parts)})" if parts else "")
     elif reason == "full":
         what = f"the disk holding {path} is full"
+    elif reason == "busy":
+        what = f"the database {path} stayed locked by other writes for {BUSY_TIMEOUT_MS / 1000:g} s (the server is overloaded)"
     else:
         what = f"the disk reported an I/O error on {path}"
     return f"not saved: {what} ({error}); nothing of this change was written"

@@ -74,7 +74,11 @@ def storage_error(error: StorageUnavailable) -> None:
     The full message, with the database's path, goes to the server log for the administrator."""
     logging.getLogger("mingde").error("%s", error)
     name = Path(error.path).name
-    messages = {"full": t("storage.full", file=name), "readonly": t("storage.readonly", file=name)}
+    messages = {
+        "full": t("storage.full", file=name),
+        "readonly": t("storage.readonly", file=name),
+        "busy": t("storage.busy", file=name),
+    }
     st.error(messages.get(error.reason) or t("storage.io", file=name), icon=":material/database:")
 
 

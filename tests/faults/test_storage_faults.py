@@ -149,6 +149,26 @@ def test_a_disk_io_error_is_named_and_rolled_back(tracker):
     assert tracker.employees() == []
 
 
+def test_a_write_lock_held_past_the_busy_timeout_is_refused_by_name(tmp_path, monkeypatch):
+    """Under overload far past capacity a write can wait out the whole busy timeout: it is refused
+    with a message (reason "busy"), not a traceback, and works again once the lock is free."""
+    monkeypatch.setattr("tracker.store.BUSY_TIMEOUT_MS", 200)
+    store = Tracker(tmp_path / "busy.db")
+    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(StorageUnavailable, match="stayed locked by other writes for 0.2 s") as refused:
+            store.add_employee("X1", "某", "办公室")
+        assert refused.value.reason == "busy"
+        assert store.employees() == []  # reads go on
+        holder.execute("ROLLBACK")
+        store.add_employee("X1", "某", "办公室")
+        assert [e["id"] for e in store.employees()] == ["X1"]
+    finally:
+        holder.close()
+        store.close()
+
+
 def test_other_database_errors_are_not_storage_faults(tracker):
     with pytest.raises(sqlite3.OperationalError, match="no such table"), tracker.write() as db:
         db.execute("INSERT INTO nowhere VALUES (1)")
