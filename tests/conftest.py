@@ -106,3 +106,27 @@ def small_quiz(make_content):
 def at(text: str) -> dt.datetime:
     """'2026-03-01T08:00' (UTC) as an aware datetime, for fixed clocks in tests."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def in_own_thread(fn, *args, timeout: float = 300):
+    """``fn(*args)`` in a thread of its own, its result or its exception. For code that calls
+    ``asyncio.run``: Playwright's sync API (the e2e tests of the same session) keeps an event loop
+    running in the main thread, where ``asyncio.run`` refuses to start."""
+    import threading
+
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["value"] = fn(*args)
+        except BaseException as e:  # handed to the caller
+            out["error"] = e
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"{getattr(fn, '__name__', fn)} did not finish in {timeout:g} s")
+    if "error" in out:
+        raise out["error"]
+    return out["value"]

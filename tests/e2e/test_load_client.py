@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, in_own_thread
 
 sys.path.insert(0, str(ROOT / "bench"))
 import load  # noqa: E402
@@ -38,16 +37,10 @@ def server_db(url: str) -> Path:
 def test_three_sessions_answer_and_submit(server):
     db = server_db(server)
     assert db.exists(), db
-    # The client runs its own asyncio loop; run it in a thread of its own, because Playwright's sync
-    # API (used by the other browser tests of this session) keeps a loop running in the main thread.
-    results: list[dict] = []
-    worker = threading.Thread(
-        target=lambda: results.append(load.run_once(server, 3, USERS, QUIZ, think=0.1, duration=0, ramp=0.3, timeout=20, db=db))
+    # The client runs its own asyncio loop (Playwright's keeps one running in the main thread).
+    result = in_own_thread(
+        lambda: load.run_once(server, 3, USERS, QUIZ, think=0.1, duration=0, ramp=0.3, timeout=20, db=db), timeout=120
     )
-    worker.start()
-    worker.join(120)
-    assert results, "the load client did not finish in 120 s"
-    result = results[0]
     assert result["errors"] == 0, result["error_messages"]
     assert result["attempts_submitted"] >= 3
     assert result["answers_checked"] >= 9  # 3 questions per attempt

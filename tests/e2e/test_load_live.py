@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from bench import load_live
+from tests.conftest import in_own_thread
 
 
 def test_live_scenario_with_three_devices(capsys):
-    result = load_live.main(["live", "--teams", "3", "--questions", "2", "--timeout", "20"])
+    result = in_own_thread(load_live.main, ["live", "--teams", "3", "--questions", "2", "--timeout", "20"])
     assert result["errors"] == 0, result["errors_list"]
     assert result["problems"] == []
     assert result["questions"] == 2 and result["buzzes"] >= 2

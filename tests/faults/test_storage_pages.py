@@ -15,7 +15,7 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
 from quizzes import load_catalog
-from tests.conftest import ROOT, SMALL_QUIZ, write_files
+from tests.conftest import ROOT, SMALL_QUIZ, in_own_thread, write_files
 from tests.faults.inject import small_pages_db
 from tracker import Tracker
 from tracker.auth import sign_in
@@ -163,7 +163,7 @@ def test_signing_in_on_a_read_only_database_says_why(env, fault):
         "scheme": "http",
         "server": ("testserver", 80),
     }
-    response = asyncio.run(server.login(Request(scope, receive)))
+    response = in_own_thread(asyncio.run, server.login(Request(scope, receive)))
     assert response.status_code == 303
     assert response.headers["location"] == "/?login=storage"
     assert "set-cookie" not in response.headers
