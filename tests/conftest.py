@@ -130,3 +130,23 @@ def in_own_thread(fn, *args, timeout: float = 300):
     if "error" in out:
         raise out["error"]
     return out["value"]
+
+
+def signed_in_page(
+    tracker, user: str, path: str, *, password: str = "password-1", token: str | None = None, timeout: float = 60, **params
+):
+    """An AppTest of ``app.py`` signed in as ``user`` (or with ``token``), on the page ``path`` with the
+    query ``params``; fails on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    from tracker.auth import sign_in
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.session_state["session_token"] = token or sign_in(tracker, user, password).token
+    at.run()
+    at.switch_page(path)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DATA, ROOT, SMALL_QUIZ, write_files
+from tests.conftest import DATA, ROOT, SMALL_QUIZ, signed_in_page, write_files
 from tests.conftest import at as moment
 from tracker import Tracker
 from tracker.auth import sign_in
@@ -183,14 +183,7 @@ def start(env) -> tuple[AppTest, str]:
 
 
 def take(env, attempt_id: str, user: str = "zhang") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["session_token"] = sign_in(env, user, PASSWORD).token
-    at.run()
-    at.switch_page("ui/pages/take.py")
-    at.query_params["attempt"] = attempt_id
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return signed_in_page(env, user, "ui/pages/take.py", password=PASSWORD, timeout=30, attempt=attempt_id)
 
 
 def test_answers_are_saved_as_given_and_survive_a_refresh(env):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, signed_in_page
 from tracker import Tracker
 from tracker import competitions as comp
 from tracker.auth import sign_in
@@ -35,15 +35,7 @@ def env(tmp_path, monkeypatch):
 
 
 def page(tracker: Tracker, user: str, path: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["session_token"] = sign_in(tracker, user, PASSWORD).token
-    at.run()
-    at.switch_page(path)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return signed_in_page(tracker, user, path, password=PASSWORD, **params)
 
 
 def click(at: AppTest, key: str) -> AppTest:

@@ -6,9 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizzes import load_catalog
-from tests.conftest import ROOT, SMALL_QUIZ, write_files
+from tests.conftest import ROOT, SMALL_QUIZ, signed_in_page, write_files
 from tracker import Tracker
-from tracker.auth import sign_in
 
 PASSWORD = "password-1"
 
@@ -42,12 +41,7 @@ def env(tmp_path, monkeypatch):
 
 
 def page(tracker: Tracker, user: str, path: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["session_token"] = sign_in(tracker, user, PASSWORD).token
-    at.run()
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
+    return signed_in_page(tracker, user, path, password=PASSWORD)
 
 
 def use_year(at: AppTest, key: str = "period") -> AppTest:

@@ -14,13 +14,10 @@ import sys
 import threading
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from quizzes import load_catalog
-from tests.conftest import ROOT, SMALL_LESSON, SMALL_QUIZ, write_files
+from tests.conftest import ROOT, SMALL_LESSON, SMALL_QUIZ, signed_in_page, write_files
 from tracker import SCHEMA_VERSION, Tracker
 from tracker.access import Access
-from tracker.auth import sign_in
 from tracker.reports import item_analysis, participation_report
 from tracker.store import Account
 
@@ -172,11 +169,7 @@ def test_backup_during_submissions_restored_into_a_new_folder_has_every_committe
         monkeypatch.setenv("MINGDE_CONTENT", str(content))
         monkeypatch.setenv("MINGDE_LANG", "zh")
         for user, path, title in (("e00", "ui/pages/results.py", "我的成绩"), ("boss", "ui/pages/participation.py", None)):
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-            at.session_state["session_token"] = sign_in(copy, user, PASSWORD).token
-            at.run()
-            at.switch_page(path).run()
-            assert not at.exception, at.exception
+            at = signed_in_page(copy, user, path, password=PASSWORD)
             assert not at.error
             if title:
                 assert at.title[0].value == title

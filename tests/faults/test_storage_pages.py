@@ -15,7 +15,7 @@ from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
 from quizzes import load_catalog
-from tests.conftest import ROOT, SMALL_QUIZ, in_own_thread, write_files
+from tests.conftest import ROOT, SMALL_QUIZ, in_own_thread, signed_in_page, write_files
 from tests.faults.inject import small_pages_db
 from tracker import Tracker
 from tracker.auth import sign_in
@@ -58,15 +58,7 @@ def env(tmp_path, monkeypatch):
 
 def page(tracker: Tracker, path: str, token: str | None = None, **params) -> AppTest:
     """``path`` opened by the employee (signed in with ``token``, or now)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["session_token"] = token or sign_in(tracker, "zhang", PASSWORD).token
-    at.run()
-    at.switch_page(path)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return signed_in_page(tracker, "zhang", path, password=PASSWORD, token=token, timeout=30, **params)
 
 
 def errors(at: AppTest) -> str:
