@@ -33,9 +33,7 @@ import datetime as dt
 import io
 import json
 import random
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +176,6 @@ async def device(s: LiveSession, team: str, log: LiveLog, stop: asyncio.Event, r
         log.buzzes.setdefault(team, []).append(time.monotonic())
         await s.fragment("buzz", [load._state(button[1], trigger_value=True)])
 
-    await s.open()
     await s.tick_loop(stop, on_run)
 
 
@@ -315,11 +312,11 @@ async def live_run(url: str, run_id: str, teams: int, questions: int, pid: int |
             stats.errors.append(f"{who}: {type(e).__name__}: {e}")
 
     await board.open()
+    await asyncio.gather(*(s.open() for s in devices))  # every device has its page open before the first question
     watchers = [asyncio.create_task(guarded(board.tick_loop(stop), "scoreboard"))]
     for s in devices:
         watchers.append(asyncio.create_task(guarded(device(s, team_name(s.n), log, stop, s.rng, p_buzz), s.user)))
     measured_from = time.monotonic()
-    await asyncio.sleep(3)  # every device has its page open before the first question
     await guarded(asyncio.wait_for(host(chair, log, questions, rng, settle=1.0), 60 * questions), "host")
     await asyncio.sleep(2)  # the last judgment reaches the board
     stop.set()
@@ -423,7 +420,6 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
 
     users = args.teams if args.scenario == "live" else args.participants
-    demo = Path(tempfile.mkdtemp(prefix="mingde-demo-"))
     server = load.LocalServer(args.server_option, users + 1, None)
     try:
         server.seed()
@@ -458,7 +454,6 @@ def main(argv: list[str] | None = None) -> dict:
             )
     finally:
         server.stop(keep=args.keep)
-        shutil.rmtree(demo, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
