@@ -1,8 +1,6 @@
-"""All UI text, in Chinese (default) and English. ``translate(lang, key, **values)`` looks a key up."""
+"""The catalogue's first part: sign-in, navigation, lessons, quizzes, results, reports, content, live."""
 
 from __future__ import annotations
-
-import os
 
 ZH: dict[str, str] = {
     "app.title": "明德 · 职业道德教育",
@@ -565,17 +563,3 @@ EN: dict[str, str] = {
     "col.time_limit": "Time limit",
     "col.window": "Window",
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
-LANGS = {"zh": "中文", "en": "English"}
-
-
-def default_lang() -> str:
-    lang = os.environ.get("MINGDE_LANG", "zh")
-    return lang if lang in CATALOGUES else "zh"
-
-
-def translate(lang: str, key: str, **values: object) -> str:
-    """The text of ``key`` in ``lang`` (falling back to Chinese, then to the key itself)."""
-    text = CATALOGUES.get(lang, {}).get(key) or ZH.get(key) or key
-    return text.format(**values) if values else text
