@@ -9,6 +9,10 @@ class TrackerError(MingdeError):
     """Base class of the store's errors."""
 
 
+class SchemaError(TrackerError):
+    """The database's schema cannot be brought up to date (newer than this Mingde, or a broken migration set)."""
+
+
 class NotFound(TrackerError):
     """A record (employee, attempt, user) does not exist."""
 
