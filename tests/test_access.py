@@ -12,6 +12,7 @@ from quizzes import load_catalog
 from tests.conftest import SMALL_QUIZ, at
 from tracker import AccessDenied, QuizUnavailable, passwords
 from tracker.access import WRONG_BOOK_ID, Access, QuizStatus, ShownQuestion, review_allowed
+from tracker.reports import date_period
 
 T0 = at("2026-03-10T02:00")
 PASSWORD = "correct-horse-1"
@@ -449,7 +450,7 @@ def test_practice_does_not_count_as_participation(bureau, tracker, small_quiz):
     zhang.submit(practice_id, {"small:m1": "ABD"}, now=T0 + minutes(5))
     submitted(bureau["li"], small_quiz, ALL_RIGHT, T0)  # a real March attempt, for contrast
     assert tracker.attempt(practice_id)["quiz_kind"] == "practice"
-    df = bureau["org"].participation("2026-03-01", "2026-03-31")
+    df = bureau["org"].participation_report(date_period("2026-03-01", "2026-03-31")).iloc[:-1]  # without 合计
     assert [tuple(r) for r in df[["department", "headcount", "participants"]].itertuples(index=False)] == [
         ("办公室", 1, 0),
         ("执法大队", 1, 1),
@@ -459,7 +460,7 @@ def test_practice_does_not_count_as_participation(bureau, tracker, small_quiz):
 # -- reports: leaders and organizers ------------------------------------------------------------
 
 REPORTS = [
-    pytest.param(lambda a, i: a.participation("2026-03-01", "2026-03-31"), id="participation"),
+    pytest.param(lambda a, i: a.participation_report(date_period("2026-03-01", "2026-03-31")), id="participation"),
     pytest.param(lambda a, i: a.attempt_of_anyone(i), id="attempt_of_anyone"),
 ]
 
@@ -475,7 +476,7 @@ def test_reports_are_refused_to_employees(bureau, small_quiz, viewer, call):
 @pytest.mark.parametrize("viewer", ["org", "boss", "root"])
 def test_participation_for_organizers_leaders_and_admins(bureau, small_quiz, viewer):
     submitted(bureau["zhang"], small_quiz, ALL_RIGHT)
-    df = bureau[viewer].participation("2026-03-01", "2026-03-31")
+    df = bureau[viewer].participation_report(date_period("2026-03-01", "2026-03-31")).iloc[:-1]  # without 合计
     assert df[["department", "participants"]].values.tolist() == [["办公室", 1], ["执法大队", 0]]
 
 

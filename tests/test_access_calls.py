@@ -19,6 +19,7 @@ from tests.test_competition_store import play_to_end
 from tracker import AccessDenied, Tracker, reports
 from tracker import competitions as comps
 from tracker.access import Access
+from tracker.reports import date_period
 from tracker.store import Account
 
 SECURITY = ROOT / "docs" / "security.md"
@@ -197,8 +198,12 @@ def participation_reports(env: Env, account) -> Steps:
         lambda: reports.non_participants(t, account, PERIOD),
         lambda: reports.participation_trend(t, account, PERIOD),
         lambda: reports.score_matrix(t, account, PERIOD),
-        lambda: env.access(account).participation("2000-01-01", "2100-12-31"),
+        lambda: env.access(account).participation_report(date_period("2000-01-01", "2100-12-31")),
     ]
+
+
+def list_accounts(env: Env, account) -> Steps:
+    return [lambda: env.access(account).accounts(), lambda: env.access(account).quiz_owners()]
 
 
 def indicators(env: Env, account) -> Steps:
@@ -237,8 +242,9 @@ CALLS: dict[str, Callable] = {
     "drive a competition run (`competitions.append` with a host command, `competitions.finish`)": drive_a_run,
     "buzz, pick or answer for a team on a device (`competitions.append` with a team command; the employee is that "
     "team's captain)": team_command,
+    "list accounts and who runs each quiz (`Access.accounts`, `quiz_owners`)": list_accounts,
     "read participation reports (`reports.participation_report`, `non_participants`, `participation_trend`, "
-    "`score_matrix`, `Access.participation`)": participation_reports,
+    "`score_matrix`, `Access.participation_report`)": participation_reports,
     "read assessment indicators (`reports.assessment_indicators`)": indicators,
     "read period locks and their log (`reports.period_lock`, `lock_log`)": period_locks,
     "lock and unlock an assessment period (`reports.lock_period`, `unlock_period`)": lock_and_unlock,
@@ -272,7 +278,8 @@ def test_the_table_lists_every_role_check_of_the_library():
     """Every public call of tracker.reports, tracker.competitions, Tracker and Access that checks a role
     has a row (named in it, e.g. `reports.item_analysis`, or after a module name as `lock_log`)."""
     named = " ".join(TABLE)
-    owners = [(reports, "reports"), (comps, "competitions"), (Tracker, "Tracker"), (Access, "Access")]
+    stores = [(cls, "Tracker") for cls in Tracker.__mro__ if cls.__module__.startswith("tracker.store")]
+    owners = [(reports, "reports"), (comps, "competitions"), *stores, (Access, "Access")]
     for owner, prefix in owners:
         for name, value in vars(owner).items():
             code = getattr(value, "__code__", None)

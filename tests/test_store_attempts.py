@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-import tracker.store as store
+import tracker.store.attempts as store
 from quizzes import Quiz
 from quizzes.errors import ResponseError
 from quizzes.fields import SHANGHAI
 from tests.conftest import SMALL_QUIZ, at
-from tracker import AttemptClosed, NotFound, QuizUnavailable
+from tracker import AttemptClosed, NotFound, QuizUnavailable, Tracker
 
 T0 = at("2026-03-10T02:00")
 
@@ -394,7 +394,7 @@ def test_submission_one_second_after_the_grace_is_clamped(tracker, emp, small_qu
 
 
 def test_grace_period_is_configurable(tmp_path, small_quiz):
-    strict = store.Tracker(tmp_path / "strict.db", grace_seconds=0)
+    strict = Tracker(tmp_path / "strict.db", grace_seconds=0)
     try:
         strict.add_employee("E001", "张三", "办公室")
         attempt_id = strict.start_attempt("E001", variant(small_quiz, time_limit=600), now=T0)

@@ -14,8 +14,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from lessons.model import Lesson
 from quizzes.fields import utcnow
 from quizzes.grading import Grade
@@ -269,10 +267,69 @@ class Access:
     def set_quiz_hidden(self, quiz_id: str, hidden: bool) -> None:
         self.tracker.set_quiz_hidden(self.account, quiz_id, hidden)
 
-    # -- reports (leaders and organizers) ----------------------------------------------------------
-    def participation(self, start: dt.date | str, end: dt.date | str, **kwargs: Any) -> pd.DataFrame:
-        self.require("leader", "organizer")
-        return self.tracker.participation(start, end, **kwargs)
+    def hidden_quizzes(self) -> set[str]:
+        """Ids of the quizzes organizers have hidden from employees."""
+        self._signed_in()
+        return self.tracker.hidden_quizzes()
+
+    def quiz_owners(self) -> dict[str, set[str]]:
+        """Who runs each quiz (organizers)."""
+        self.require("organizer", "leader")
+        return self.tracker.quiz_owners()
+
+    def set_quiz_owners(self, quiz_id: str, usernames: list[str]) -> None:
+        self.tracker.set_quiz_owners(self.account, quiz_id, usernames)
+
+    def accounts(self, *, roles: tuple[str, ...] | None = None, linked: bool | None = None) -> list[Account]:
+        """Accounts (never password hashes), for organizers choosing owners or captains: optionally
+        only these ``roles``, or only accounts linked (or not) to an employee."""
+        self.require("organizer", "leader")
+        out = self.tracker.users()
+        if roles is not None:
+            out = [a for a in out if a.role in roles]
+        if linked is not None:
+            out = [a for a in out if bool(a.employee_id) is linked]
+        return out
+
+    # -- reports (leaders and organizers; each report function checks the role itself) -----------
+    # ``Access.<report>(*args, **kwargs)`` is ``tracker.reports.<report>(tracker, account, *args, **kwargs)``.
+    def participation_report(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("participation_report", *args, **kwargs)
+
+    def non_participants(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("non_participants", *args, **kwargs)
+
+    def participation_trend(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("participation_trend", *args, **kwargs)
+
+    def score_matrix(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("score_matrix", *args, **kwargs)
+
+    def assessment_indicators(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("assessment_indicators", *args, **kwargs)
+
+    def my_indicator(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("my_indicator", *args, **kwargs)
+
+    def lock_period(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("lock_period", *args, **kwargs)
+
+    def unlock_period(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("unlock_period", *args, **kwargs)
+
+    def period_lock(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("period_lock", *args, **kwargs)
+
+    def lock_log(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("lock_log", *args, **kwargs)
+
+    def item_analysis(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("item_analysis", *args, **kwargs)
+
+    def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        from tracker import reports
+
+        return getattr(reports, name)(self.tracker, self._signed_in(), *args, **kwargs)
 
     def attempt_of_anyone(self, attempt_id: str) -> dict:
         """Any attempt, for leaders and organizers (reports, disputes)."""

@@ -201,7 +201,12 @@ def report_participation(start, end, quiz_id, by, fmt, output):
         hi = dt.date.fromisoformat(end) if end else today
     except ValueError as e:
         raise click.BadParameter(f"dates are YYYY-MM-DD ({e})") from None
-    df = _tracker().participation(lo, hi, by=by, quiz_id=quiz_id, total="合计")
+    from tracker import Account
+    from tracker.reports import date_period, participation_report
+
+    report_df = participation_report(_tracker(), Account("cli", "admin"), date_period(lo, hi), by=by, quiz_id=quiz_id)
+    keys = ["department", "team"] if by == "team" else ["department"]
+    df = report_df[[*keys, "headcount", "participants", "participation_rate"]]
     meta = {"report": "participation", "from": lo.isoformat(), "to": hi.isoformat(), "quiz": quiz_id or "all", "by": by}
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx needs -o FILE")

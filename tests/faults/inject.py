@@ -20,6 +20,7 @@ import sqlite3
 from pathlib import Path
 
 from tracker import Tracker
+from tracker.store import Store
 
 PAGE_SIZE = 1024
 
@@ -40,12 +41,12 @@ class Fault:
             raise ValueError(kind)
         self.kind = kind
         self.touched: list[sqlite3.Connection] = []
-        self.original = original = Tracker.__dict__["_connect"]
+        self.original = original = Store.__dict__["_connect"]
 
         def connect(tracker: Tracker) -> sqlite3.Connection:
             return self._apply(original(tracker))
 
-        Tracker._connect = connect
+        Store._connect = connect
         for tracker in trackers:
             for conn in list(tracker._conns.values()):
                 self._apply(conn)
@@ -61,8 +62,8 @@ class Fault:
 
     def clear(self) -> None:
         """The admin freed space / made the database writable again."""
-        if Tracker.__dict__["_connect"] is not self.original:
-            Tracker._connect = self.original
+        if Store.__dict__["_connect"] is not self.original:
+            Store._connect = self.original
         for conn in self.touched:
             try:
                 if self.kind == "full":

@@ -152,7 +152,7 @@ def test_a_disk_io_error_is_named_and_rolled_back(tracker):
 def test_a_write_lock_held_past_the_busy_timeout_is_refused_by_name(tmp_path, monkeypatch):
     """Under overload far past capacity a write can wait out the whole busy timeout: it is refused
     with a message (reason "busy"), not a traceback, and works again once the lock is free."""
-    monkeypatch.setattr("tracker.store.BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr("tracker.store.core.BUSY_TIMEOUT_MS", 200)
     store = Tracker(tmp_path / "busy.db")
     holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
     try:

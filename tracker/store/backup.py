@@ -1,0 +1,26 @@
+"""Maintenance: the online backup."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tracker.store.core import Store
+
+
+class BackupStore(Store):
+    """Backups with SQLite's online backup API."""
+
+    def backup(self, dest: str | Path) -> Path:
+        """Copy the database with SQLite's online backup API (safe while others write)."""
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        target = sqlite3.connect(tmp)
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()
+        tmp.replace(dest)
+        return dest

@@ -1,0 +1,54 @@
+"""Content settings: hidden quizzes and who runs which quiz."""
+
+from __future__ import annotations
+
+from quizzes.fields import utcnow
+from tracker.errors import AccountError
+from tracker.store.accounts import Account
+from tracker.store.core import Store, iso
+
+
+class ContentSettings(Store):
+    """Quiz visibility and owners (report scoping between organizers)."""
+
+    def set_quiz_hidden(self, account: Account, quiz_id: str, hidden: bool) -> None:
+        """Hide (or show again) a quiz for employees without deleting its file; organizers only."""
+        self.check_role(account, "organizer")
+        with self.write() as db:
+            db["quiz_settings"].upsert(
+                {"quiz_id": quiz_id, "hidden": int(hidden), "updated_at": iso(utcnow()), "updated_by": account.username},
+                pk="quiz_id",
+            )
+            self.audit(account.username, "quiz.hide" if hidden else "quiz.show", {"quiz_id": quiz_id})
+
+    def set_quiz_owners(self, account: Account, quiz_id: str, usernames: list[str]) -> None:
+        """Set the organizers who run a quiz (organizers and admins). Organizers see the reports of
+        the quizzes they run and of quizzes nobody runs; leaders see everything."""
+        self.check_role(account, "organizer")
+        known = {a.username: a.role for a in self.users()}
+        for name in usernames:
+            if known.get(name) not in ("organizer", "admin"):
+                raise AccountError(f"{name} is not an organizer")
+        with self.write() as db:
+            db.execute("DELETE FROM quiz_owners WHERE quiz_id = ?", (quiz_id,))
+            db.conn.executemany(
+                "INSERT INTO quiz_owners (quiz_id, username) VALUES (?, ?)", [(quiz_id, name) for name in sorted(set(usernames))]
+            )
+            self.audit(account.username, "quiz.owners", {"quiz_id": quiz_id, "owners": sorted(set(usernames))})
+
+    def quiz_owners(self) -> dict[str, set[str]]:
+        """The organizers of each quiz that has any."""
+        owners: dict[str, set[str]] = {}
+        for row in self.db.query("SELECT quiz_id, username FROM quiz_owners"):
+            owners.setdefault(row["quiz_id"], set()).add(row["username"])
+        return owners
+
+    def quizzes_hidden_from(self, account: Account) -> set[str]:
+        """Quizzes whose reports ``account`` may not see: for organizers, those run only by others."""
+        if account.role != "organizer":
+            return set()
+        return {quiz for quiz, names in self.quiz_owners().items() if account.username not in names}
+
+    def hidden_quizzes(self) -> set[str]:
+        """Ids of the quizzes organizers have hidden."""
+        return {r["quiz_id"] for r in self.db.query("SELECT quiz_id FROM quiz_settings WHERE hidden = 1")}
