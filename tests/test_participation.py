@@ -21,6 +21,7 @@ def participation(tracker, start, end, *, by="department", quiz_id=None, total=N
     df = df[[*keys, "headcount", "participants", "participation_rate"]]
     return df if total else df.iloc[:-1]
 
+
 # (id, department, team)
 PEOPLE = [
     ("E01", "办公室", "综合组"),
