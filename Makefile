@@ -39,6 +39,7 @@ e2e: venv
 bench: venv
 	$(BIN)/python bench/bench_submit.py --out docs/benchmarks.md
 	$(BIN)/python bench/bench_pages.py --out docs/benchmarks.md
+	$(BIN)/python bench/bench_cli.py --out docs/benchmarks.md
 
 # The load benchmarks through the real server take about an hour on 2 cores (see bench/load_README.md).
 bench-load: venv

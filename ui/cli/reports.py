@@ -1,4 +1,4 @@
-"""``mingde report assessment`` and ``mingde report items`` (attached to ``ui.cli.report``).
+"""``mingde report``: participation, assessment indicators and item analysis.
 
 The command line runs as the server's administrator (``Account('cli', 'admin')``).
 """
@@ -6,11 +6,60 @@ The command line runs as the server's administrator (``Account('cli', 'admin')``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ui.cli import common, report
+from ui.cli.common import common, open_tracker
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@click.group()
+def report():
+    """Reports for leaders and organizers."""
+
+
+@report.command("participation")
+@click.option("--from", "start", help="first day, YYYY-MM-DD (default: 1 January this year)")
+@click.option("--to", "end", help="last day, YYYY-MM-DD (default: today)")
+@click.option("--quiz", "quiz_id", help="only this quiz")
+@click.option("--by", type=click.Choice(["department", "team"]), default="department", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="write to this file")
+@common
+def report_participation(start, end, quiz_id, by, fmt, output):
+    """Participation per department against the active roster, with a total row."""
+    import datetime as dt
+
+    from quizzes.fields import SHANGHAI
+    from ui.export import write_table
+
+    today = dt.datetime.now(SHANGHAI).date()
+    try:
+        lo = dt.date.fromisoformat(start) if start else today.replace(month=1, day=1)
+        hi = dt.date.fromisoformat(end) if end else today
+    except ValueError as e:
+        raise click.BadParameter(f"dates are YYYY-MM-DD ({e})") from None
+    from tracker import Account
+    from tracker.reports import date_period, participation_report
+
+    report_df = participation_report(open_tracker(), Account("cli", "admin"), date_period(lo, hi), by=by, quiz_id=quiz_id)
+    keys = ["department", "team"] if by == "team" else ["department"]
+    df = report_df[[*keys, "headcount", "participants", "participation_rate"]]
+    meta = {"report": "participation", "from": lo.isoformat(), "to": hi.isoformat(), "quiz": quiz_id or "all", "by": by}
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx needs -o FILE")
+    if fmt == "table" and not output:
+        click.echo(df.to_string(index=False))
+        return
+    text = write_table(df, fmt if fmt != "table" else "csv", output, meta)
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {output}", err=True)
+
 
 FORMATS = click.Choice(["table", "csv", "xlsx"])
 
