@@ -326,6 +326,15 @@ class Access:
     def item_analysis(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("item_analysis", *args, **kwargs)
 
+    def participation_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("participation_output", *args, **kwargs)
+
+    def assessment_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("assessment_output", *args, **kwargs)
+
+    def items_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("items_output", *args, **kwargs)
+
     def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from tracker import reports
 

@@ -26,6 +26,7 @@ from tracker.reports.assessment import (
 )
 from tracker.reports.common import DEFAULT_TARGET, DEFAULT_WEIGHTS, REPORT_ROLES, TOTAL, PeriodLocked
 from tracker.reports.items import DISCRIMINATION_METHOD, ITEM_COLUMNS, UPPER_LOWER, item_analysis
+from tracker.reports.outputs import ReportOutput, assessment_output, items_output, participation_output
 from tracker.reports.participation import non_participants, participation_report, participation_trend, score_matrix
 from tracker.reports.periods import (
     Period,
@@ -49,19 +50,23 @@ __all__ = [
     "TOTAL",
     "UPPER_LOWER",
     "Period",
+    "ReportOutput",
     "PeriodLocked",
     "as_period",
     "assessment_indicators",
+    "assessment_output",
     "current_period",
     "date_period",
     "department_indicators",
     "item_analysis",
+    "items_output",
     "lock_log",
     "lock_period",
     "month_period",
     "my_indicator",
     "non_participants",
     "parse_period",
+    "participation_output",
     "participation_report",
     "participation_trend",
     "period_lock",

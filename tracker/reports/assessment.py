@@ -11,7 +11,7 @@ import pandas as pd
 
 from quizzes.fields import utcnow
 from tracker.errors import AccessDenied, NotFound
-from tracker.reports.common import DEFAULT_WEIGHTS, REPORT_ROLES, TOTAL, PeriodLocked, _frame, _period, _q
+from tracker.reports.common import DEFAULT_WEIGHTS, REPORT_ROLES, PeriodLocked, _frame, _period, _q, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker, day_start, iso
 
@@ -214,12 +214,16 @@ DEPARTMENT_COLUMNS = [
 ]
 
 
-def department_indicators(employees: pd.DataFrame) -> pd.DataFrame:
+def department_indicators(employees: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """Mean figures of the *active* employees per department, and a 合计 row (all active employees)."""
     act = employees[employees["active"].astype(bool)]
     parts = ["lesson_score", "quiz_score", "competition_score", "indicator"]
     g = act.groupby("department").agg(headcount=("employee_id", "count"), **{c: (c, "mean") for c in parts}).reset_index()
-    total = {"department": TOTAL, "headcount": len(act), **{c: act[c].mean() if len(act) else float("nan") for c in parts}}
+    total = {
+        "department": word("report.total", lang),
+        "headcount": len(act),
+        **{c: act[c].mean() if len(act) else float("nan") for c in parts},
+    }
     g = pd.concat([g, pd.DataFrame([total])], ignore_index=True)
     for c in ("lesson_weight", "quiz_weight", "competition_weight"):
         g[c] = float(employees[c].iloc[0]) if len(employees) else 0.0
@@ -228,7 +232,7 @@ def department_indicators(employees: pd.DataFrame) -> pd.DataFrame:
 
 
 def assessment_indicators(
-    tracker: Tracker, account: Account, period: Period | str, catalog: Catalog, *, by: str = "employee"
+    tracker: Tracker, account: Account, period: Period | str, catalog: Catalog, *, by: str = "employee", lang: str | None = None
 ) -> pd.DataFrame:
     """考核指标 per employee (``by="employee"``) or per department, 0–100, with each part, its
     weight and its inputs beside the result. A locked period returns the stored figures
@@ -242,7 +246,7 @@ def assessment_indicators(
         df = _stored(lock)
     else:
         df = _cached_indicators(tracker, catalog, p)
-    out = department_indicators(df) if by == "department" and "employee_id" in df.columns else df
+    out = department_indicators(df, lang) if by == "department" and "employee_id" in df.columns else df
     out.attrs.update({"period": p.key, "locked": {k: lock[k] for k in ("locked_at", "locked_by", "reason")} if lock else None})
     return out
 

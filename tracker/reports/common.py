@@ -7,9 +7,10 @@ import pandas as pd
 from tracker.errors import TrackerError
 from tracker.reports.periods import Period, as_period
 from tracker.store import Account, Tracker
+from ui.i18n import default_lang, translate
 
 REPORT_ROLES = ("leader", "organizer")
-TOTAL = "合计"
+TOTAL = "合计"  # the total row's label in Chinese (``word("report.total", lang)`` in others)
 DEFAULT_WEIGHTS = {"lessons": 0.3, "quizzes": 0.5, "competitions": 0.2}
 DEFAULT_TARGET = 0.9
 
@@ -43,3 +44,9 @@ def _frame(tracker: Tracker, sql: str, params: dict | list | tuple, columns: lis
 
 def _rate(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den > 0)).astype(float).round(4)
+
+
+def word(key: str, lang: str | None = None, **values: object) -> str:
+    """A word the reports put into their rows (the total row, flags) from the i18n catalogue, in
+    ``lang`` (default ``MINGDE_LANG``, Chinese)."""
+    return translate(lang or default_lang(), key, **values)

@@ -10,12 +10,12 @@ import pandas as pd
 
 from quizzes.paper import Paper
 from tracker.errors import AccessDenied
-from tracker.reports.common import REPORT_ROLES, _period, _q, _rate, _scope
+from tracker.reports.common import REPORT_ROLES, _period, _q, _rate, _scope, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker
 
 UPPER_LOWER = 0.27
-DISCRIMINATION_METHOD = "upper-lower 27% groups of attempt totals (上下27%分组法)"
+DISCRIMINATION_METHOD = "upper-lower 27% groups of attempt totals (上下27%分组法)"  # the method's id in attrs
 
 
 ITEM_COLUMNS = [
@@ -39,6 +39,7 @@ def item_analysis(
     quiz_id: str | None = None,
     bank_id: str | None = None,
     period: Period | str | None = None,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Per question key of a quiz (or of every attempt with questions drawn from ``bank_id``):
     presented, answered, facility (share correct of presented), discrimination by the upper–lower
@@ -123,7 +124,7 @@ def item_analysis(
         elif isinstance(q.answer, str):
             key = q.answer
         else:
-            key = "对" if q.answer is True else "错" if q.answer is False else ""
+            key = word("answer.true", lang) if q.answer is True else word("answer.false", lang) if q.answer is False else ""
         meta[qid] = (q.type, q.prompt, key, q.letters)
     counts: dict[str, dict[str, int]] = {}
     for r in choices:
@@ -155,7 +156,11 @@ def item_analysis(
     stats["too_hard"] = stats["facility"] < 0.2
     stats["negative_discrimination"] = stats["discrimination"] < 0
     stats["flags"] = [
-        "；".join(label for label, on in (("过易", e), ("过难", h), ("区分度为负（答案可能有误）", d)) if on)
+        "；".join(
+            word(label, lang)
+            for label, on in (("items.flag.too_easy", e), ("items.flag.too_hard", h), ("items.flag.negative", d))
+            if on
+        )
         for e, h, d in zip(stats["too_easy"], stats["too_hard"], stats["negative_discrimination"], strict=True)
     ]
     out = stats[[*ITEM_COLUMNS, *option_cols, "too_easy", "too_hard", "negative_discrimination", "flags"]].copy()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from tracker.reports.common import DEFAULT_TARGET, REPORT_ROLES, TOTAL, _period, _q, _rate, _scope
+from tracker.reports.common import DEFAULT_TARGET, REPORT_ROLES, _period, _q, _rate, _scope, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker
 
@@ -24,6 +24,7 @@ def participation_report(
     lesson_id: str | None = None,
     catalog: Catalog | None = None,
     target: float | None = None,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Participation per department (``by="team"``: per department and 班组) with a 合计 row.
 
@@ -70,7 +71,7 @@ def participation_report(
     """
     names = [*keys, "headcount", "participants", "attempts", "sum_percent", "passed", "lessons_completed"]
     df = pd.DataFrame(_q(tracker, sql, params), columns=names)
-    total = {k: int(df[k].sum()) for k in names[len(keys) :]} | {"department": TOTAL}
+    total = {k: int(df[k].sum()) for k in names[len(keys) :]} | {"department": word("report.total", lang)}
     total["sum_percent"] = float(df["sum_percent"].sum())
     if by == "team":
         total["team"] = ""
