@@ -4,6 +4,14 @@ sheets, CLI report messages (issue 12)."""
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "error.not_found": "找不到要打开的内容：链接可能已失效，或记录已被删除。请从菜单重新进入。",
+    "error.access_denied": "您的账号没有进行这项操作的权限。如需开通，请联系管理员。",
+    "error.attempt_closed": "这份答卷已经交卷或已到时间，不能再修改。",
+    "error.quiz_unavailable": "这项测验现在不能参加（不在开放时间内，或作答次数已用完）。",
+    "error.content": "内容文件有误，暂时无法打开。请组织者在“内容管理”中查看具体的文件和行号。",
+    "error.roster": "名册文件有误，没有导入任何人员。",
+    "error.account": "账号操作没有完成，请检查填写的内容。",
+    "error.generic": "操作没有完成，请稍后再试；如果反复出现，请通知管理员。",
     "report.col.department": "部门",
     "report.col.team": "班组",
     "report.col.employee_id": "工号",
@@ -102,6 +110,14 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "error.not_found": "Not found: the link may be out of date, or the record was removed. Open it again from the menu.",
+    "error.access_denied": "Your account may not do this. Ask an administrator if it should.",
+    "error.attempt_closed": "This attempt was submitted or its time is up: it can no longer be changed.",
+    "error.quiz_unavailable": "This quiz cannot be taken now (outside its window, or no attempts left).",
+    "error.content": "A content file has problems and cannot be opened now. Organizers see the file and line on the content page.",
+    "error.roster": "The roster file has problems: nobody was imported.",
+    "error.account": "The account change was not made: check what was entered.",
+    "error.generic": "That did not work. Try again later; if it keeps happening, tell an administrator.",
     "report.col.department": "Department",
     "report.col.team": "Team",
     "report.col.employee_id": "Employee no.",

@@ -3,11 +3,10 @@ leaders lock (归档) a period so its figures no longer change."""
 
 import streamlit as st
 
-from quizzes.errors import MingdeError
-from tracker import StorageUnavailable
 from ui.auth import access
+from ui.errors import handled
 from ui.report_widgets import column_config, downloads, header, period_picker
-from ui.state import catalog, lang, storage_error, t
+from ui.state import catalog, lang, t
 from ui.widgets import local_time
 
 me = access()
@@ -33,17 +32,13 @@ downloads(out, "assess")
 if me.account.role in ("leader", "admin"):
     st.subheader(t("assess.archive"))
     reason = st.text_input(t("assess.reason"), key="reason", max_chars=200)
-    try:
+    with handled():
         if lock is None and st.button(t("assess.lock"), type="primary", key="lock"):
             me.lock_period(period, me.assessment_indicators(period, cat), reason=reason or None)
             st.rerun()
         if lock is not None and st.button(t("assess.unlock"), key="unlock"):
             me.unlock_period(period, reason=reason or None)
             st.rerun()
-    except StorageUnavailable as e:
-        storage_error(e)
-    except MingdeError as e:
-        st.error(str(e))
     log = me.lock_log(period)
     if not log.empty:
         st.dataframe(log.rename(columns=header), hide_index=True, width="stretch")
