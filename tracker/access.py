@@ -78,14 +78,6 @@ def attempt_review_allowed(row: dict, now: dt.datetime) -> bool:
     return not row.get("review_after") or now >= parse_iso(row["review_after"])
 
 
-def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
-    """Answers and explanations are shown after submission for practice; for exams and contests
-    only once the window has closed (when it has a closing time)."""
-    if kind in ("quiz", "practice") or quiz is None:
-        return True
-    return quiz.closes is None or now >= quiz.closes
-
-
 class Access:
     """The calls of one signed-in account, each checked against its role and identity."""
 
