@@ -805,8 +805,8 @@ def test_roster_names_starting_with_formula_characters_are_text_and_every_export
     assert sorted(assert_no_live_formula(xlsx, people)) == sorted("'" + t for t in INJECTIONS * 3)
 
     text = ok(["report", "participation", "--by", "team", "--format", "csv", "--db", db]).stdout
-    teams = [row["team"] for row in csv.DictReader(io.StringIO(text)) if row["team"] not in ("", "合计")]
+    teams = [row["班组"] for row in csv.DictReader(io.StringIO(text)) if row["班组"] not in ("", "合计")]  # the page's headers
     assert sorted(teams) == sorted("'" + t for t in INJECTIONS)
     xlsx = tmp_path / "participation.xlsx"
     ok(["report", "participation", "--by", "department", "--format", "xlsx", "-o", xlsx, "--db", db])
-    assert "'=cmd|' /C calc'!A0" in assert_no_live_formula(xlsx, {"department"})
+    assert "'=cmd|' /C calc'!A0" in assert_no_live_formula(xlsx, {"部门"})
