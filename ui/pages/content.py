@@ -145,11 +145,12 @@ for report in lint_catalog(cat):
             if n:
                 st.markdown(f"- {t('lint.summary', rule=t(f'lint.rule.{rule}'), n=n, total=total, share=f'{n / total:.0%}')}")
         prompts = {q.id: q.prompt[:24] for q in cat.banks[report.bank].questions}
+        prefix = str(cat.root).rstrip("/") + "/"
         shown = []
         for f in report.findings:
-            where, rule, prompt = f"{f.path}:{f.line}", t(f"lint.rule.{f.rule}"), prompts[f.question]
+            where, rule, prompt = f"{f.path.removeprefix(prefix)}:{f.line}", t(f"lint.rule.{f.rule}"), prompts[f.question]
             if f.other:
                 shown.append(t("lint.finding_other", where=where, rule=rule, line=f.other_line, text=f.text, prompt=prompt))
             else:
                 shown.append(t("lint.finding", where=where, rule=rule, prompt=prompt))
-        st.code("\n".join(shown), language=None)
+        st.code("\n\n".join(shown), language=None, wrap_lines=True)
