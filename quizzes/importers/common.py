@@ -19,7 +19,7 @@ from quizzes.model import LETTERS, Bank, Question, option_key
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 Progress = Callable[[int, int], None]
 _ID_OK = re.compile(r"[a-z0-9][a-z0-9_-]*")
-KEY_ORDER = ("id", "type", "prompt", "options", "answer", "points", "explanation", "tags", "difficulty")
+KEY_ORDER = ("id", "type", "prompt", "options", "answer", "points", "explanation", "tags", "difficulty", "exclusive")
 
 
 class ImportFailed(MingdeError):
@@ -271,6 +271,8 @@ def question_dict(q: Question, qid: str) -> dict[str, Any]:
         out["tags"] = list(q.tags)
     if q.difficulty:
         out["difficulty"] = q.difficulty
+    if q.exclusive:
+        out["exclusive"] = list(q.exclusive)
     return {k: out[k] for k in KEY_ORDER if k in out}
 
 

@@ -1,11 +1,12 @@
 """Excel (.xlsx) and CSV question banks in the Chinese template conventions.
 
 Wide layout: one row per question, headers recognised by name in any order (题型, 题干, 选项A…H or
-A…H, 正确答案/答案, 答案1…N, 解析, 分值, 难度, 知识点/标签, 选项得分). Long layout: one row per option,
+A…H, 正确答案/答案, 答案1…N, 解析, 分值, 难度, 知识点/标签, 选项得分, 互斥组). Long layout: one row per option,
 grouped by 题目序号, 是否正确项 = 1 marks the correct options. Sheets named 单选题/多选题/判断题/填空题/情境题
 give the type when there is no 题型 column.
 
-Scenario (情境题) rows carry the credit of each option in 选项得分, e.g. ``1,0.5,0``.
+Scenario (情境题) rows carry the credit of each option in 选项得分, e.g. ``1,0.5,0``; 互斥组 lists a
+question's exclusive groups (``party-sanctions`` or ``a,b``).
 Formulas are read as their text (never evaluated); a leading apostrophe before = + - @ is dropped.
 """
 
@@ -58,6 +59,7 @@ FIELD_ALIASES = {
     "difficulty": ("难度", "难易度", "难易程度", "difficulty"),
     "tags": ("知识点", "标签", "知识点/标签", "tags", "tag", "考点"),
     "credits": ("选项得分", "credits"),
+    "exclusive": ("互斥组", "exclusive"),
     "group": ("题目序号",),
     "correct": ("是否正确项", "是否正确", "正确项"),
     "option": ("选项内容", "选项文本", "option"),
@@ -374,6 +376,8 @@ def _wide_row(row: dict[str, Any], default_type: str | None, where: str, out: Pa
         data["explanation"] = row["explanation"]
     if row.get("tags"):
         data["tags"] = [t.strip() for t in re.split(r"[,，、;；|]", row["tags"]) if t.strip()]
+    if row.get("exclusive"):
+        data["exclusive"] = [g.strip() for g in re.split(r"[,，、;；|]", row["exclusive"]) if g.strip()]
     if row.get("difficulty"):
         d = difficulty(row["difficulty"])
         if d:

@@ -13,13 +13,18 @@ from ui.cli.common import common
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--lint", is_flag=True, help="also warn about guessable questions, per bank (warnings do not fail)")
 @common
-def validate(directory):
+def validate(directory, lint):
     """Check a content folder: each problem as path:line: message (exit 1 if any)."""
     from quizzes import load_catalog
 
     root = directory or click.get_current_context().obj.content
     catalog = load_catalog(root)
+    if lint:
+        from quizzes.lint import format_lint, lint_catalog
+
+        click.echo(format_lint(lint_catalog(catalog)))
     for problem in catalog.errors:
         click.echo(str(problem))
     if catalog.errors:

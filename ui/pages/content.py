@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
+from quizzes.lint import lint_catalog
 from quizzes.publishing import check_upload, safe_name
 from tracker import StorageUnavailable
 from ui.auth import access
@@ -130,3 +131,26 @@ for quiz in cat.quizzes.values():
         with saving():
             me.set_quiz_hidden(quiz.id, not shown)
             st.rerun()
+
+# -- authoring lint (hints, never errors) ---------------------------------------------------------
+st.subheader(t("lint.title"))
+st.caption(t("lint.help"))
+for report in lint_catalog(cat):
+    title = cat.banks[report.bank].title
+    if not report.findings:
+        st.markdown(f":green[:material/check_circle:] {t('lint.none', title=title)}")
+        continue
+    with st.expander(f":orange[:material/lightbulb:] {t('lint.bank', title=title, n=len(report.findings))}"):
+        for rule, (n, total) in report.counts.items():
+            if n:
+                st.markdown(f"- {t('lint.summary', rule=t(f'lint.rule.{rule}'), n=n, total=total, share=f'{n / total:.0%}')}")
+        prompts = {q.id: q.prompt[:24] for q in cat.banks[report.bank].questions}
+        prefix = str(cat.root).rstrip("/") + "/"
+        shown = []
+        for f in report.findings:
+            where, rule, prompt = f"{f.path.removeprefix(prefix)}:{f.line}", t(f"lint.rule.{f.rule}"), prompts[f.question]
+            if f.other:
+                shown.append(t("lint.finding_other", where=where, rule=rule, line=f.other_line, text=f.text, prompt=prompt))
+            else:
+                shown.append(t("lint.finding", where=where, rule=rule, prompt=prompt))
+        st.code("\n\n".join(shown), language=None, wrap_lines=True)
