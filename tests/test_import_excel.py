@@ -248,6 +248,7 @@ def test_true_false_notations(tmp_path, answer, expected):
         ("填空题", "fill_blank"),
         ("填空", "fill_blank"),
         ("情境题", "scenario"),
+        ("选择题", "single"),  # 选择题: single or multiple by the answer
     ],
 )
 def test_type_codes(tmp_path, code, expected):
@@ -596,6 +597,12 @@ def test_answers_given_as_option_text(tmp_path, qtype, answer, expected):
     q = r.bank.questions[0]
     assert q.answer == expected
     assert q.type == ("multiple" if len(expected) > 1 else "single")
+
+
+@pytest.mark.parametrize(("answer", "qtype"), [("A", "single"), ("A,B", "multiple"), ("爱岗敬业；诚实守信", "multiple")])
+def test_choice_questions_are_single_or_multiple_by_their_answer(tmp_path, answer, qtype):
+    q = one(tmp_path, [["选择题", "问", *OPTIONS, answer]]).bank.questions[0]
+    assert q.type == qtype
 
 
 def test_an_answer_that_is_no_option_is_skipped_naming_it(tmp_path):

@@ -81,7 +81,7 @@ def test_short_answer_becomes_fill_blank(tmp_path):
 
 def test_missing_word_puts_the_blank_where_the_braces_were(tmp_path):
     q = only(tmp_path, "职业道德的核心是{=为人民服务}，这一点要牢记。")
-    assert (q.type, q.prompt, q.answer) == ("fill_blank", "职业道德的核心是 ___ ，这一点要牢记。", [["为人民服务"]])
+    assert (q.type, q.prompt, q.answer) == ("fill_blank", "职业道德的核心是 ___，这一点要牢记。", [["为人民服务"]])
 
 
 def test_missing_word_multiple_choice(tmp_path):

@@ -54,6 +54,7 @@ TYPE_WORDS = {
     "fill_blank": ("填空题", "填空", "fill_blank", "fill", "blank"),
     "scenario": ("情境题", "情境", "情景题", "情景", "情境判断题", "情景判断题", "scenario"),
 }
+CHOICE = ("选择题", "选择", "choice")  # single or multiple: one answer letter or several
 SUBJECTIVE = ("简答题", "简答", "问答题", "问答", "论述题", "论述", "主观题", "计算题", "名词解释", "案例分析题", "essay")
 DIFFICULTY_WORDS = {
     "easy": ("低难度", "简单", "易", "容易", "低", "较易", "easy", "1"),
@@ -64,9 +65,9 @@ FIELD_ALIASES = {
     "type": ("题型", "题目类型", "试题类型", "类型", "type"),
     "prompt": ("题干", "题目", "题目内容", "试题内容", "试题", "问题", "question", "prompt", "stem"),
     "answer": ("正确答案", "答案", "标准答案", "参考答案", "answer"),
-    "explanation": ("解析", "答案解析", "试题解析", "题目解析", "explanation", "analysis"),
+    "explanation": ("解析", "答案解析", "试题解析", "题目解析", "解析说明", "explanation", "analysis"),
     "points": ("分值", "分数", "得分", "points", "score"),
-    "difficulty": ("难度", "难易度", "难易程度", "difficulty"),
+    "difficulty": ("难度", "难易度", "难易程度", "难度系数", "难度等级", "difficulty"),
     "tags": ("知识点", "标签", "知识点/标签", "tags", "tag", "考点"),
     "credits": ("选项得分", "credits"),
     "group": ("题目序号",),
@@ -152,10 +153,13 @@ def classify_header(text: str) -> tuple[str, int] | None:
 
 
 def question_type(text: str) -> str | None:
-    """题型 value → type (``单选题``/``单选`` → single …); ``'subjective'`` for 简答题 and the like; None if unknown."""
+    """题型 value → type (``单选题``/``单选`` → single …); ``'subjective'`` for 简答题 and the like,
+    ``'choice'`` for 选择题 (single or multiple by the answer); None if unknown."""
     key = unicodedata.normalize("NFKC", text).strip().casefold().replace(" ", "")
     if key in _TYPE_LOOKUP:
         return _TYPE_LOOKUP[key]
+    if key in CHOICE:
+        return "choice"
     if key in (w.casefold() for w in SUBJECTIVE):
         return "subjective"
     return None
@@ -474,6 +478,8 @@ def _wide_row(row: dict[str, Any], ctx: _Sheet, where: Msg) -> Candidate | None:
         label = type_text if type_text and not type_text.strip().isdigit() else "简答题"
         out.skipped.append(Skipped(where, Msg("skip.subjective", label=label)))
         return None
+    if qtype == "choice":
+        qtype = "multiple" if len(_letters_answer(answer, options) or "") > 1 else "single"
     if "" in options:
         letter = LETTERS[options.index("")]
         out.skipped.append(Skipped(where, Msg("skip.empty_option", letter=letter)))

@@ -263,4 +263,7 @@ def _choice(answers: list[_Answer], where: Msg, out: Parsed) -> dict[str, Any] |
 
 
 def _join(before: str, blank: str, after: str) -> str:
+    """The prompt around the answer block; no space before punctuation that follows the blank."""
+    if after and blank and after[0] in ".,;:!?。，；：！？、）)":
+        return " ".join(p for p in (before, blank + after) if p)
     return " ".join(p for p in (before, blank, after) if p)
