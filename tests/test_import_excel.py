@@ -717,3 +717,12 @@ def test_shared_strings_too_large_are_refused_unread(tmp_path, monkeypatch):
     monkeypatch.setattr(excel._Caps, "row", lambda self, values: pytest.fail("a row was read"))
     with pytest.raises(ImportFailed, match="the workbook's text \\(shared strings\\) is 113 KB, more than the limit of 100 KB"):
         import_file(SAMPLE)
+
+
+def test_a_worksheet_too_large_is_refused_unread(tmp_path, monkeypatch):
+    from quizzes.importers import excel
+
+    monkeypatch.setattr(excel, "MAX_SHEET_BYTES", 100 * 1024)  # the sample's sheet is 165 KB
+    monkeypatch.setattr(excel._Caps, "row", lambda self, values: pytest.fail("a row was read"))
+    with pytest.raises(ImportFailed, match="a worksheet unpacks to 0 MB, more than the limit of 0 MB"):
+        import_file(SAMPLE)

@@ -84,9 +84,10 @@ _DIFF_LOOKUP = {w.casefold(): d for d, words in DIFFICULTY_WORDS.items() for w i
 MAX_HEADER_CHARS = 100
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what a workbook's zip package may unpack to (no zip bombs)
 MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024  # openpyxl reads the shared strings whole, before any row
-MAX_ROWS = 50_000  # rows with content, all sheets together
-MAX_CELLS = 2_000_000  # cells read, empty ones included, all sheets together
-MAX_CHARS = 10_000_000  # characters of text, all sheets together (a bank file holds at most 5 MB)
+MAX_SHEET_BYTES = 50 * 1024 * 1024  # one worksheet's XML, unpacked (the 404-row template's is 165 KB)
+MAX_ROWS = 20_000  # rows with content, all sheets together (a bank file holds about 10,000 questions)
+MAX_CELLS = 1_000_000  # cells read, empty ones included, all sheets together
+MAX_CHARS = 5_000_000  # characters of text, all sheets together (a bank file holds at most 5 MB)
 DEFAULT_TYPE_CODES = {"1": "single", "2": "multiple", "3": "true_false", "4": "fill_blank", "5": "subjective"}
 TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "fill_blank": "填空题", "scenario": "情境题"}
 _CODE_IN_HEADER = re.compile(r"(\d+)\s*[:：=＝.、-]?\s*([^\d\s,，;；、/|()（）:：=＝]+)")
@@ -238,6 +239,11 @@ def read_xlsx(path: Path, raw: bytes) -> list[Sheet]:
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportFailed(
             Msg("file.unpacks_too_large", path=path, mb=unpacked // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024))
+        )
+    sheet = max((info.file_size for info in infos if info.filename.lower().startswith("xl/worksheets/")), default=0)
+    if sheet > MAX_SHEET_BYTES:
+        raise ImportFailed(
+            Msg("file.sheet_too_large", path=path, mb=sheet // (1024 * 1024), limit=MAX_SHEET_BYTES // (1024 * 1024))
         )
     if shared > MAX_SHARED_STRINGS_BYTES:
         raise ImportFailed(

@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "file.not_xlsx": "{path}: not an Excel .xlsx workbook (the file is not a zip package)",
     "file.broken_zip": "{path}: not an Excel .xlsx workbook (a broken zip package: {error})",
     "file.unpacks_too_large": "{path}: the workbook unpacks to {mb} MB, more than the limit of {limit} MB",
+    "file.sheet_too_large": "{path}: a worksheet unpacks to {mb} MB, more than the limit of {limit} MB; split the file into several banks",
     "file.shared_strings_too_large": "{path}: the workbook's text (shared strings) is {kb} KB, more than the limit of {limit} KB",
     "file.workbook_unreadable": "{path}: cannot read the workbook ({error})",
     "file.xls_unreadable": "{path}: cannot read the Excel 97-2003 (.xls) workbook ({error})",

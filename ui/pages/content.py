@@ -118,9 +118,11 @@ if upload is not None:
                 st.error(t("content.not_written", error=e.strerror or e))
             else:
                 st.success(t("content.published", file=check.filename))
+        reject_col.button(t("content.reject"), key="reject", on_click=reject)
         if bank is not None:
             preview(bank, key=f"preview:{upload.file_id}")
-    st.button(t("content.reject"), key="reject", on_click=reject)
+    if check.problems:
+        st.button(t("content.reject"), key="reject", on_click=reject)
 
 # -- status ---------------------------------------------------------------------------------------
 cat = catalog()
