@@ -100,7 +100,7 @@ def test_gift_partial_credit_and_warnings_in_chinese(site):
     assert "第 3 行：问答题 {}（自由作答）：无法自动评分" in report
     assert "第 1 行：单选题带部分得分（~%25%Bethlehem, ~%50%Galilee, =Nazareth），已按情境题导入" in report
     shown = texts(at)
-    assert "- B. Bethlehem (得分系数 0.25)" in shown and "- D. Nazareth (得分系数 1) :green[:material/check:]" in shown
+    assert "- B. Bethlehem (得分系数 0.25)\n" in shown and "\n- D. Nazareth (得分系数 1) :green[:material/check:]" in shown
 
 
 def test_type_filter_and_counts(site):

@@ -51,11 +51,14 @@ def question_card(number: int, q: Question) -> None:
     with st.container(border=True):
         st.markdown(f"**{number}.** `{type_label(q.type)}` · {t('take.points', n=f'{q.points:g}')}")
         st.markdown(q.prompt)
+        lines = []
         for i, option in enumerate(q.options or []):
             right = option.credit == 1 if q.type == "scenario" else q.letters[i] in (q.answer or "")
             credit = f" ({t('result.credit')} {option.credit:g})" if q.type == "scenario" else ""
             mark = " :green[:material/check:]" if right else ""
-            st.markdown(f"- {q.letters[i]}. {option.text}{credit}{mark}")
+            lines.append(f"- {q.letters[i]}. {option.text}{credit}{mark}")
+        if lines:
+            st.markdown("\n".join(lines))
         if q.type != "scenario":
             st.markdown(f"{t('result.correct_answer')}: :green[**{_answer(q)}**]")
         details = []

@@ -97,5 +97,6 @@ def test_organizer_imports_checks_the_keys_and_publishes(organizer, tmp_path):
     expect(page.get_by_role("textbox", name="题库编号")).to_have_count(0, timeout=TIMEOUT)  # the uploader is empty again
     upload(page, tmp_path, name)
     expect(page.get_by_role("textbox", name="题库编号")).to_have_value(f"{bank_id}-2", timeout=TIMEOUT)
+    expect(page.get_by_text(f"将保存为 {bank_id}-2.yaml")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("发布将替换原文件")).to_have_count(0, timeout=TIMEOUT)
     shot(page, "second-upload")
