@@ -338,6 +338,12 @@ class Access:
         self.tracker.audit(self.account.username, "content.image", {"file": ref, "upload": filename})
         return ref
 
+    def roster_groups(self) -> tuple[list[str], list[str]]:
+        """The departments and teams (班组) of the active roster, for choosing a quiz's audience."""
+        self.require("organizer")
+        rows = self.tracker.employees(active_only=True)
+        return sorted({r["department"] for r in rows if r["department"]}), sorted({r["team"] for r in rows if r.get("team")})
+
     def quiz_attempt_count(self, quiz_id: str) -> int:
         """How many attempts a quiz has (the builder says that editing never regrades them)."""
         self.require("organizer")
