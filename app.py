@@ -30,6 +30,6 @@ else:
             st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
             sign_out_button()
     try:
-        st.navigation(pages_for(account)).run()
+        st.navigation(pages_for(account), expanded=True).run()  # never Streamlit's English 'View N more'
     except StorageUnavailable as e:  # a write no page handles: the clear message, never a traceback
         storage_error(e)

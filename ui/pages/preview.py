@@ -14,7 +14,7 @@ quiz_id = st.query_params.get("quiz", "")
 quiz = catalog().quizzes.get(quiz_id)
 if quiz is None:
     st.error(t("pv.not_found"))
-    st.page_link("ui/pages/quiz_builder.py", label=t("pv.back"), icon=":material/arrow_back:")
+    st.page_link("ui/pages/quiz_builder.py", label=t("pv.back"), icon=":material/arrow_back:", query_params={"quiz": quiz_id})
     st.stop()
 
 seed_key, answers_key, done_key = f"pv:seed:{quiz_id}", f"pv:answers:{quiz_id}", f"pv:done:{quiz_id}"
@@ -41,7 +41,7 @@ if st.session_state.get(done_key):
         with st.container(border=True):
             review(result, n, orders[result.key])
     st.button(t("pv.again"), on_click=restart, key="pv:again")
-    st.page_link("ui/pages/quiz_builder.py", label=t("pv.back"), icon=":material/arrow_back:")
+    st.page_link("ui/pages/quiz_builder.py", label=t("pv.back"), icon=":material/arrow_back:", query_params={"quiz": quiz_id})
     st.stop()
 
 
@@ -56,4 +56,4 @@ for q in me.preview_questions(quiz, seed):
 if st.button(t("pv.submit"), type="primary", key="pv:submit"):
     st.session_state[done_key] = True
     st.rerun()
-st.page_link("ui/pages/quiz_builder.py", label=t("pv.back"), icon=":material/arrow_back:")
+st.page_link("ui/pages/quiz_builder.py", label=t("pv.back"), icon=":material/arrow_back:", query_params={"quiz": quiz_id})

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from quizzes import authoring as au
+from quizzes.fields import SHANGHAI
 from ui.auth import access
 from ui.author_widgets import show_save_error
 from ui.state import catalog, config, t
@@ -20,9 +21,14 @@ if done := st.session_state.pop("qb:done", None):
     st.success(done)
 
 templates = {"monthly": t("qb.tpl.monthly"), "annual": t("qb.tpl.annual"), "contest": t("qb.tpl.contest")}
+wanted = st.query_params.get("quiz")  # ``?quiz=ID`` (back from the preview) opens that quiz once
+if wanted and st.session_state.get("qb:opened") != wanted:
+    st.session_state["qb:opened"] = st.session_state["qb:next_pick"] = wanted
 if "qb:next_pick" in st.session_state:  # the quiz just saved (a widget's value is set before it is drawn)
     st.session_state["qb:pick"] = st.session_state.pop("qb:next_pick")
 quizzes = {d.data["id"]: d for d in me.content_documents(root, "quiz") if "rounds" not in d.data}
+if st.session_state.get("qb:pick") not in (*templates, *quizzes):
+    st.session_state.pop("qb:pick", None)
 choice = st.selectbox(
     t("qb.pick"),
     [*templates, *quizzes],
@@ -93,7 +99,11 @@ with st.expander(t("qb.pick_questions", n=len(fields["questions"]))):
     everything = [(b, str(q["id"])) for b, data in banks.items() for q in data.get("questions") or []]
     prompts = {(b, str(q["id"])): str(q.get("prompt", ""))[:50] for b, data in banks.items() for q in data.get("questions") or []}
     picks = st.multiselect(
-        t("qb.hand_picked"), everything, format_func=lambda p: f"{p[0]}/{p[1]} · {prompts[p]}", key=k + "picks"
+        t("qb.hand_picked"),
+        everything,
+        format_func=lambda p: f"{p[0]}/{p[1]} · {prompts[p]}",
+        placeholder=t("author.choose"),
+        key=k + "picks",
     )
 inline = (list(fields["questions"]) if keep else []) + au.picked_questions(banks, picks)
 
@@ -133,7 +143,8 @@ board = c3.toggle(
 windowed = st.toggle(t("qb.window"), bool(fields["opens"] or fields["closes"]), key=k + "win", help=t("qb.window_help"))
 opens = closes = None
 if windowed:
-    start = fields["opens"] or dt.datetime.combine(dt.date.today(), dt.time(8, 0))
+    now = dt.datetime.now(SHANGHAI).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    start = fields["opens"] or now
     end = fields["closes"] or start + dt.timedelta(days=7)
     c1, c2 = st.columns(2)
     opens = dt.datetime.combine(
@@ -154,9 +165,15 @@ chosen_departments: list[str] = []
 chosen_teams: list[str] = []
 if not everyone:
     chosen_departments = st.multiselect(
-        t("qb.departments"), sorted(set(departments) | set(fields["departments"])), fields["departments"], key=k + "deps"
+        t("qb.departments"),
+        sorted(set(departments) | set(fields["departments"])),
+        fields["departments"],
+        placeholder=t("author.choose"),
+        key=k + "deps",
     )
-    chosen_teams = st.multiselect(t("qb.teams"), sorted(set(teams) | set(fields["teams"])), fields["teams"], key=k + "teams")
+    chosen_teams = st.multiselect(
+        t("qb.teams"), sorted(set(teams) | set(fields["teams"])), fields["teams"], placeholder=t("author.choose"), key=k + "teams"
+    )
     if not chosen_departments and not chosen_teams:
         st.warning(t("qb.audience_empty"))
 
