@@ -680,6 +680,7 @@ def make_round(
     *,
     name: str | None = None,
     draws: list[dict[str, Any]] = (),
+    questions: list[dict[str, Any]] = (),
     points: float | None = None,
     penalty: float | None = None,
     per_team: int | None = None,
@@ -687,7 +688,8 @@ def make_round(
     time_limit: int | None = None,
     early_buzz_penalty: float | None = None,
 ) -> dict[str, Any]:
-    """A round dict from its template with the organizer's changes (``time_limit`` in seconds)."""
+    """A round dict from its template with the organizer's changes (``time_limit`` in seconds);
+    ``questions`` are inline ones (kept when a round written by hand is edited), ``draws`` from banks."""
     if type not in ROUND_TEMPLATES:
         raise AuthoringError(f"unknown round type '{type}' (required, buzzer or risk)")
     r = copy.deepcopy(ROUND_TEMPLATES[type])
@@ -705,7 +707,10 @@ def make_round(
         r["values"] = [_number(v) for v in values]
     if time_limit:
         r["time_limit"] = f"{int(time_limit)}s"
-    r["draw"] = [copy.deepcopy(d) for d in draws]
+    if questions:
+        r["questions"] = [copy.deepcopy(q) for q in questions]
+    if draws or not questions:
+        r["draw"] = [copy.deepcopy(d) for d in draws]
     return r
 
 

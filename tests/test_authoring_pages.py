@@ -276,3 +276,34 @@ def test_competition_builder_writes_a_live_competition(env):
     comp = load_catalog(env.content).competitions["contest-e2e"]
     assert [r.type for r in comp.rounds] == ["required", "buzzer", "risk"] and comp.rounds[2].values == [10, 20, 30]
     assert [t.name for t in comp.teams] == ["一队", "二队"] and comp.tiebreak and len(comp.tiebreak.questions) == 3
+
+
+def test_saving_a_hand_written_competition_unchanged_keeps_every_question(env):
+    before = load_catalog(env.content).competitions["ethics-contest-2026"]
+    at = page(env, "ui/pages/competition_builder.py")
+    at.selectbox(key="cb:pick").set_value("ethics-contest-2026").run()
+    at.button(key="cb:save").click().run()
+    assert not at.exception and "已保存现场赛 ethics-contest-2026" in texts(at), texts(at)
+    after = load_catalog(env.content).competitions["ethics-contest-2026"]
+    assert [(r.type, r.questions_available, r.points, r.penalty) for r in after.rounds] == [
+        (r.type, r.questions_available, r.points, r.penalty) for r in before.rounds
+    ]
+    assert after.teams == before.teams and after.tiebreak == before.tiebreak
+
+
+def test_saving_an_existing_quiz_and_lesson_unchanged_keeps_them(env):
+    before = load_catalog(env.content)
+    at = page(env, "ui/pages/quiz_builder.py")
+    at.selectbox(key="qb:pick").set_value("ethics-exam-2026").run()
+    at.button(key="qb:publish").click().run()
+    at = page(env, "ui/pages/lesson_editor.py")
+    at.selectbox(key="le:pick").set_value("ethics-basics").run()
+    at.button(key="le:save").click().run()
+    assert not at.exception
+    after = load_catalog(env.content)
+    assert after.errors == []
+    old, new = before.quizzes["ethics-exam-2026"], after.quizzes["ethics-exam-2026"]
+    same = ("kind", "time_limit", "opens", "closes", "pass_percent", "attempts_allowed", "grade_policy", "questions", "draw")
+    assert all(getattr(old, f) == getattr(new, f) for f in same)
+    old_l, new_l = before.lessons["ethics-basics"], after.lessons["ethics-basics"]
+    assert new_l.model_dump() == old_l.model_dump(), [(len(a.body), len(b.body)) for a, b in zip(old_l.sections, new_l.sections)]

@@ -200,15 +200,18 @@ def test_authoring_pages_on_a_phone_and_a_laptop(server, browser):
     """Screenshots of every authoring page at 375×812 and 1366×768 (looked at by a person)."""
     for size in SIZES:
         context, page = new_page(browser, server, "organizer", size)
-        for path, heading in (
-            ("quiz_builder", "组卷"),
-            ("question_editor", "题目编辑"),
-            ("lesson_editor", "课程编辑"),
-            ("competition_builder", "现场赛编排"),
-            ("preview?quiz=ethics-basics-check", "职业道德基本规范 课后测验"),
+        for path, heading, last in (
+            ("quiz_builder", "组卷", "发布"),
+            ("question_editor", "题目编辑", "保存题目"),
+            ("lesson_editor", "课程编辑", "保存课程"),
+            ("competition_builder", "现场赛编排", "保存现场赛"),
+            ("preview?quiz=ethics-basics-check", "职业道德基本规范 课后测验", "交卷（预览）"),
         ):
             page.goto(f"{server}/{path}")
             expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=TIMEOUT)
+            expect(page.get_by_role("button", name=last, exact=True)).to_be_visible(timeout=TIMEOUT)  # drawn to the end
             settle(page)
             shot(page, f"{path.split('?')[0]}-{size}")
+            page.get_by_role("button", name=last, exact=True).scroll_into_view_if_needed()  # the app scrolls inside
+            shot(page, f"{path.split('?')[0]}-{size}-end")
         context.close()

@@ -204,6 +204,9 @@ ZH: dict[str, str] = {
     "cb.rule.risk": "每队先选分值，答对得该分，答错扣该分。",
     "cb.tiebreak": "加赛",
     "cb.rule.tiebreak": "比赛结束时分数相同：抢答加赛，直到只有一队答对。",
+    "cb.kept": "保留文件中已写好的 {n} 道题；题数为从题库再抽的题",
+    "cb.keep_tiebreak": "保留原有的 {n} 道加赛题",
+    "cb.more_draws": "另从其他题库抽取的 {n} 题保持不变",
     "cb.save": "保存现场赛",
     "cb.saved": "已保存现场赛 {id}",
 }
@@ -409,6 +412,9 @@ EN: dict[str, str] = {
     "cb.rule.risk": "Each team picks a value: right earns it, wrong loses it.",
     "cb.tiebreak": "Tie-break",
     "cb.rule.tiebreak": "Teams level at the end: buzzer questions until only one team is right.",
+    "cb.kept": "The {n} questions written in the file are kept; the count is drawn from the bank in addition",
+    "cb.keep_tiebreak": "Keep the {n} tie-break questions written before",
+    "cb.more_draws": "The {n} questions drawn by the further draws are kept",
     "cb.save": "Save live competition",
     "cb.saved": "Saved live competition {id}",
 }

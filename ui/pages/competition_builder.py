@@ -83,7 +83,14 @@ for kind, label in kinds.items():
             format_func=lambda x: t("qb.any_type") if x is None else type_label(x),
             key=rk + "type",
         )
-        count = c3.number_input(t("cb.count"), 1, 200, int(draw.get("count") or 8), key=rk + "count")
+        inline = list((old or {}).get("questions") or [])  # questions written in the file are kept
+        default_count = int(draw.get("count") or (0 if inline else 8))
+        count = c3.number_input(t("cb.count"), 0, 200, default_count, key=rk + "count")
+        if inline:
+            st.caption(t("cb.kept", n=len(inline)))
+        more_draws = list((old or {}).get("draw") or [])[1:]  # further draws of a round written by hand are kept
+        if more_draws:
+            st.caption(t("cb.more_draws", n=sum(int(d.get("count", 0)) for d in more_draws)))
         c1, c2, c3 = st.columns(3)
         limit = c1.number_input(t("cb.time_limit"), 5, 600, parse_duration(base.get("time_limit") or 30), key=rk + "limit")
         points = values = per_team = early = None
@@ -92,7 +99,9 @@ for kind, label in kinds.items():
             values = [float(v) for v in tags_from(text) if v.replace(".", "", 1).isdigit()]
         else:
             points = c2.number_input(t("cb.points"), 1, 1000, int(base.get("points") or 10), key=rk + "points")
-        penalty = c3.number_input(t("cb.penalty"), 0, 1000, int(base.get("penalty") or 0), key=rk + "penalty")
+        penalty = None  # a risk round loses the picked value
+        if kind != "risk":
+            penalty = c3.number_input(t("cb.penalty"), 0, 1000, int(base.get("penalty") or 0), key=rk + "penalty")
         if kind != "buzzer":
             per_team = st.number_input(t("cb.per_team"), 1, 20, int(base.get("per_team") or 1), key=rk + "per")
         else:
@@ -102,7 +111,8 @@ for kind, label in kinds.items():
             au.make_round(
                 kind,
                 name=name,
-                draws=[au.make_draw(bank, int(count), type=qtype)],
+                questions=inline,
+                draws=([au.make_draw(bank, int(count), type=qtype)] if count else []) + more_draws,
                 points=points,
                 penalty=penalty,
                 per_team=per_team,
@@ -117,13 +127,15 @@ tiebreak = None
 with st.container(border=True):
     if st.toggle(t("cb.tiebreak"), doc is None or bool(data.get("tiebreak")), key=k + "tb"):
         st.caption(t("cb.rule.tiebreak"))
+        authored = data.get("tiebreak")
+        keep = authored and st.checkbox(t("cb.keep_tiebreak", n=len(authored.get("questions") or [])), True, key=k + "tb_keep")
         c1, c2 = st.columns(2)
         tb_bank = c1.selectbox(t("qe.bank"), list(banks), format_func=lambda b: banks[b].get("title", b), key=k + "tb_bank")
         tb_count = c2.number_input(
             t("cb.count"), 1, 20, len((data.get("tiebreak") or {}).get("questions") or []) or 3, key=k + "tb_n"
         )
         try:
-            tiebreak = au.tiebreak_from(banks[tb_bank], int(tb_count))
+            tiebreak = authored if keep else au.tiebreak_from(banks[tb_bank], int(tb_count))
         except au.AuthoringError as e:
             st.warning(str(e))
 
