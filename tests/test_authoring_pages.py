@@ -307,3 +307,17 @@ def test_saving_an_existing_quiz_and_lesson_unchanged_keeps_them(env):
     assert all(getattr(old, f) == getattr(new, f) for f in same)
     old_l, new_l = before.lessons["ethics-basics"], after.lessons["ethics-basics"]
     assert new_l.model_dump() == old_l.model_dump()
+
+
+def test_competition_builder_makes_one_team_per_banzu_from_the_roster(env):
+    env.add_employee("E003", "王五", "执法大队", "综合组")  # 综合组 also exists in 办公室
+    at = page(env, "ui/pages/competition_builder.py")
+    k = "cb:+:"
+    at.text_input(key=k + "id").set_value("per-team").run()
+    at.text_input(key=k + "title").set_value("班组赛").run()
+    at.radio(key=k + "tm").set_value("roster_teams").run()
+    at.number_input(key=k + "required:count").set_value(6).run()
+    at.button(key="cb:save").click().run()
+    assert "已保存现场赛 per-team" in texts(at), texts(at)
+    comp = load_catalog(env.content).competitions["per-team"]
+    assert {t.name: t.members for t in comp.teams} == {"办公室·综合组": ["E001"], "执法大队·综合组": ["E003"], "一中队": ["E002"]}

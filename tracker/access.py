@@ -344,6 +344,20 @@ class Access:
         rows = self.tracker.employees(active_only=True)
         return sorted({r["department"] for r in rows if r["department"]}), sorted({r["team"] for r in rows if r.get("team")})
 
+    def roster_teams(self) -> list[dict]:
+        """One live-competition team per 班组 of the active roster: ``{name, members}``; a team name used
+        in two departments is named ``部门·班组``."""
+        self.require("organizer")
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in self.tracker.employees(active_only=True):
+            if r.get("team"):
+                groups.setdefault((r["department"], r["team"]), []).append(r["id"])
+        names = [team for _, team in groups]
+        return [
+            {"name": team if names.count(team) == 1 else f"{department}·{team}", "members": members}
+            for (department, team), members in groups.items()
+        ]
+
     def quiz_attempt_count(self, quiz_id: str) -> int:
         """How many attempts a quiz has (the builder says that editing never regrades them)."""
         self.require("organizer")

@@ -42,11 +42,14 @@ title = c2.text_input(t("cb.name"), data.get("title", ""), key=k + "title")
 start_score = st.number_input(t("cb.start_score"), 0, 10000, int(data.get("start_score") or 0), key=k + "start")
 
 # -- teams ---------------------------------------------------------------------------------------
-modes = {"departments": t("cb.teams.departments"), "list": t("cb.teams.list")}
+modes = {"departments": t("cb.teams.departments"), "roster_teams": t("cb.teams.roster_teams"), "list": t("cb.teams.list")}
 explicit = isinstance(data.get("teams"), list)
-mode = st.radio(t("cb.teams"), list(modes), index=int(explicit), format_func=modes.get, key=k + "tm", horizontal=True)
+mode = st.radio(t("cb.teams"), list(modes), index=2 if explicit else 0, format_func=modes.get, key=k + "tm", horizontal=True)
 teams: str | list = "departments"
-if mode == "list":
+if mode == "roster_teams":  # written out as explicit teams with their members, from today's roster
+    teams = me.roster_teams()
+    st.caption(t("cb.teams.roster_help", n=len(teams), names="、".join(x["name"] for x in teams[:12])))
+elif mode == "list":
     lines = [f"{x['name']}: {', '.join(x.get('members') or [])}".rstrip(": ") for x in data["teams"]] if explicit else []
     text = st.text_area(t("cb.teams_text"), "\n".join(lines), key=k + "teams", help=t("cb.teams_help"))
     teams = au.teams_from_text(text)
