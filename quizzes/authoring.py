@@ -538,7 +538,7 @@ def quiz_fields(data: dict[str, Any]) -> dict[str, Any]:
         "questions": list(data.get("questions") or []),
         "shuffle_questions": data.get("shuffle_questions", True),
         "shuffle_options": data.get("shuffle_options", True),
-        "time_limit": parse_duration(limit) // 60 if limit else None,
+        "time_limit": -(-parse_duration(limit) // 60) if limit else None,  # minutes, rounded up
         "opens": stamp("opens"),
         "closes": stamp("closes"),
         "max_attempts": data.get("max_attempts"),

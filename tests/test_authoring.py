@@ -452,3 +452,9 @@ def test_a_competition_short_of_questions_is_refused(root):
     comp = a.build_competition(id="short", title="少题", teams="departments", rounds=rounds)
     with pytest.raises(a.AuthoringError, match="needs 4 questions"):
         a.save_document(root, "quiz", comp)
+
+
+@pytest.mark.parametrize(("limit", "minutes"), [("20m", 20), ("1h30m", 90), ("45s", 1), (None, None)])
+def test_quiz_fields_time_limit_in_minutes_never_drops_a_limit(limit, minutes):
+    data = {"id": "x", "title": "t"} | ({"time_limit": limit} if limit else {})
+    assert a.quiz_fields(data)["time_limit"] == minutes

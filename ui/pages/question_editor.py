@@ -97,10 +97,11 @@ if qtype in ("single", "multiple", "scenario"):
         options.append(cols[0].text_input(t("qe.option", letter=LETTERS[i]), texts[i] if i < len(texts) else "", key=k + f"o{i}"))
         if qtype == "scenario":
             option_credits.append(
-                cols[1].number_input(t("qe.credit"), 0.0, 1.0, float(credits[i] if i < len(credits) else 0), 0.5, key=k + f"c{i}")
+                cols[1].number_input(t("qe.credit"), 0.0, 1.0, float(credits[i] if i < len(credits) else 0), 0.1, key=k + f"c{i}")
             )
     letters = list(LETTERS[: int(n)])
-    given = str(current.get("answer") or "") if current.get("type") == qtype else ""
+    raw = current.get("answer") if current.get("type") == qtype else ""
+    given = "".join(map(str, raw)) if isinstance(raw, list) else str(raw or "").upper()
     if qtype == "single":
         answer = st.radio(
             t("qe.answer"), letters, index=letters.index(given) if given in letters else None, horizontal=True, key=k + "a"
