@@ -597,8 +597,16 @@ def build_lesson(
 
 
 def lesson_hints(root: str | Path, lesson: dict[str, Any]) -> list[Hint]:
-    """Problems of a lesson's text: sections without title or body, images not in the content folder."""
+    """Problems of a lesson while typing: id and title, sections without title or body, images not in
+    the content folder."""
     hints = []
+    lesson_id = str(lesson.get("id") or "")
+    if not lesson_id:
+        hints.append(Hint("id", "id_missing"))
+    elif not ID_PATTERN.fullmatch(lesson_id):
+        hints.append(Hint("id", "id_pattern"))
+    if not str(lesson.get("title") or "").strip():
+        hints.append(Hint("title", "title_missing"))
     for n, s in enumerate(lesson.get("sections") or [], start=1):
         if not str(s.get("title", "")).strip():
             hints.append(Hint(f"sections[{n - 1}].title", "section_title", {"n": n}))

@@ -110,7 +110,7 @@ def test_every_hint_has_chinese_and_english_text():
 
     codes = {"id_missing", "id_pattern", "id_taken", "prompt_missing", "options_count", "option_repeats", "answer_letter"}
     codes |= {"answer_missing", "answer_one", "points_positive", "no_blanks", "blank_count", "credit_one", "model"}
-    codes |= {"section_title", "section_body", "image_missing", "sections_missing"}
+    codes |= {"section_title", "section_body", "image_missing", "sections_missing", "title_missing"}
     for code in codes:
         assert f"author.hint.{code}" in ZH and f"author.hint.{code}" in EN
 
@@ -417,6 +417,12 @@ def test_image_path_only_resolves_files_in_the_images_folder(root, ref, ok):
 def test_lesson_hints_and_markdown_parts(root):
     lesson = a.build_lesson(id="x", title="t", sections=[("节", "看图 ![图](https://example.com/a.png)")])
     assert [h.code for h in a.lesson_hints(root, lesson)] == ["image_missing"]
+    assert [h.code for h in a.lesson_hints(root, lesson | {"id": "", "title": " "})] == [
+        "id_missing",
+        "title_missing",
+        "image_missing",
+    ]
+    assert [h.code for h in a.lesson_hints(root, lesson | {"id": "第一课"})][0] == "id_pattern"
     assert a.markdown_parts("前 ![图](images/a.png) 后") == [("text", "前 "), ("image", "images/a.png"), ("text", " 后")]
 
 
