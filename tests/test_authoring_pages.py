@@ -321,3 +321,18 @@ def test_competition_builder_makes_one_team_per_banzu_from_the_roster(env):
     assert "已保存现场赛 per-team" in texts(at), texts(at)
     comp = load_catalog(env.content).competitions["per-team"]
     assert {t.name: t.members for t in comp.teams} == {"办公室·综合组": ["E001"], "执法大队·综合组": ["E003"], "一中队": ["E002"]}
+
+
+def test_question_editor_creates_a_bank_with_its_first_question(env):
+    at = page(env, "ui/pages/question_editor.py")
+    at.selectbox(key="qe:bank").set_value("+").run()
+    at.text_input(key="qe:new_bank_id").set_value("new-bank").run()
+    at.text_input(key="qe:new_bank_title").set_value("新题库").run()
+    k = "qe:+:+:"
+    at.selectbox(key=k + "type").set_value("true_false").run()
+    at.text_area(key=k + "prompt").set_value("廉洁自律是职业道德的要求。").run()
+    at.radio(key=k + "a").set_value(True).run()
+    at.button(key="qe:save").click().run()
+    assert not at.exception and at.selectbox(key="qe:bank").value == "new-bank"
+    bank = load_catalog(env.content).banks["new-bank"]
+    assert bank.title == "新题库" and bank.questions[0].answer is True

@@ -20,6 +20,8 @@ st.title(t("qe.title"))
 if done := st.session_state.pop("qe:done", None):
     st.success(done)
 
+if "qe:next_bank" in st.session_state:  # a bank just created (a widget's value is set before it is drawn)
+    st.session_state["qe:bank"] = st.session_state.pop("qe:next_bank")
 banks = {d.data["id"]: d for d in me.content_documents(root, "bank")}
 bank_id = st.selectbox(
     t("qe.bank"),
@@ -46,6 +48,8 @@ def save(data: dict, change: str, message: str) -> None:
         show_save_error(e)
     else:
         st.session_state["qe:done"] = message
+        if doc.path is None:
+            st.session_state["qe:next_bank"] = data["id"]
         st.rerun()
 
 
