@@ -6,6 +6,7 @@ is held in one canonical form per type (see ``Question``), whatever notation the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Annotated, Any, Literal
@@ -19,6 +20,9 @@ QuestionType = Literal["single", "multiple", "true_false", "fill_blank", "scenar
 Difficulty = Literal["easy", "medium", "hard"]
 MultipleScoring = Literal["all_or_nothing", "half", "partial"]
 GradePolicy = Literal["highest", "last", "first", "average"]
+ShowAnswers = Literal["at_once", "after_close", "never"]
+Status = Literal["draft", "published"]
+NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)  # review_after of an attempt whose answers are never shown
 
 LETTERS = "ABCDEFGH"
 BLANK = re.compile(r"_{3,}|（[ \u3000]*）")
@@ -337,6 +341,22 @@ class Bank(StrictModel):
         return self
 
 
+class Audience(StrictModel):
+    """Who may see and take a quiz: employees of any of these departments or of any of these teams (班组)."""
+
+    departments: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Audience:
+        if not self.departments and not self.teams:
+            raise FieldError("departments", "an audience names at least one department or team (leave it out for everyone)")
+        return self
+
+    def admits(self, department: str | None, team: str | None) -> bool:
+        return (department in self.departments) or (team is not None and team in self.teams)
+
+
 class Quiz(StrictModel):
     """A quiz, exam or online competition (``leaderboard: true``)."""
 
@@ -354,6 +374,9 @@ class Quiz(StrictModel):
     shuffle_options: bool = True
     multiple_scoring: MultipleScoring = "all_or_nothing"
     leaderboard: bool = False
+    show_answers: ShowAnswers | None = None
+    audience: Audience | None = None
+    status: Status = "published"
     questions: list[Question] = Field(default_factory=list)
     draw: list[Draw] = Field(default_factory=list)
 
@@ -389,6 +412,22 @@ class Quiz(StrictModel):
     @property
     def draws_from_banks(self) -> bool:
         return bool(self.draw)
+
+    @property
+    def review_from(self) -> dt.datetime | None:
+        """From when the answers and explanations of an attempt may be shown (None: at once).
+
+        ``show_answers`` decides; without it practice shows them at once, exams and contests after
+        ``closes`` (at once when there is no closing time). ``never`` is the far future (``NEVER``).
+        """
+        mode = self.show_answers or ("at_once" if self.kind == "quiz" else "after_close")
+        if mode == "never":
+            return NEVER
+        return self.closes if mode == "after_close" else None
+
+    def admits(self, department: str | None, team: str | None) -> bool:
+        """Whether an employee of ``department`` and ``team`` is in this quiz's audience."""
+        return self.audience is None or self.audience.admits(department, team)
 
 
 class Team(StrictModel):

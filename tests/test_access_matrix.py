@@ -13,12 +13,13 @@ PASSWORD = "password-1"
 EMPLOYEE_PAGES = {"learn", "quizzes", "results", "take", "leaderboard"}
 LIVE = {"team", "scoreboard"}
 REPORTS = {"overview", "participation", "assessment", "items"}
+AUTHORING = {"quiz_builder", "question_editor", "lesson_editor", "competition_builder", "preview"}
 # role (linked to an employee record?) → pages
 MATRIX = {
     "employee": EMPLOYEE_PAGES | LIVE,
-    "organizer": EMPLOYEE_PAGES | LIVE | REPORTS | {"content", "host"},
+    "organizer": EMPLOYEE_PAGES | LIVE | REPORTS | AUTHORING | {"content", "host"},
     "leader": EMPLOYEE_PAGES | LIVE | REPORTS,
-    "admin": LIVE | REPORTS | {"content", "host"},
+    "admin": LIVE | REPORTS | AUTHORING | {"content", "host"},
 }
 ALL_PAGES = set().union(*MATRIX.values())
 

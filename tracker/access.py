@@ -138,15 +138,49 @@ class Access:
             code = "open"
         return QuizStatus(code, len(rows), allowed, best, open_row["id"] if open_row else None)
 
+    def in_audience(self, quiz: Quiz) -> bool:
+        """Whether this account's employee is in the quiz's audience (everyone when it has none)."""
+        if quiz.audience is None:
+            return True
+        if self.account is None or not self.account.employee_id:
+            return False
+        employee = self.tracker.employee(self.account.employee_id)
+        return quiz.admits(employee["department"], employee.get("team"))
+
     def visible(self, quizzes: list[Quiz]) -> list[Quiz]:
-        """The quizzes employees may see (organizers can hide a quiz without deleting it)."""
+        """The quizzes this employee may see: published, not hidden by organizers, in their audience."""
         hidden = self.tracker.hidden_quizzes()
-        return [q for q in quizzes if q.id not in hidden]
+        return [q for q in quizzes if q.id not in hidden and q.status == "published" and self.in_audience(q)]
 
     def start_attempt(self, quiz: Quiz, *, now: dt.datetime | None = None) -> str:
         if quiz.id in self.tracker.hidden_quizzes():
             raise QuizUnavailable(f"quiz '{quiz.id}' is hidden")
+        if quiz.status != "published":
+            raise QuizUnavailable(f"quiz '{quiz.id}' is a draft")
+        if not self.in_audience(quiz):
+            raise QuizUnavailable(f"quiz '{quiz.id}' is not for employee {self.employee_id}")
         return self.tracker.start_attempt(self.employee_id, quiz, now=now)
+
+    # -- preview as an employee (organizers): nothing is recorded ---------------------------------
+    def preview_questions(self, quiz: Quiz, seed: int) -> list[ShownQuestion]:
+        """The questions of a preview paper as an employee would see them; nothing is stored."""
+        from quizzes.paper import draw_paper
+
+        self.require("organizer")
+        return [shown(pq, i) for i, pq in enumerate(draw_paper(quiz, seed).questions, start=1)]
+
+    def preview_paper(self, quiz: Quiz, seed: int) -> Paper:
+        """The preview paper with its key (for showing the review after a preview submission)."""
+        from quizzes.paper import draw_paper
+
+        self.require("organizer")
+        return draw_paper(quiz, seed)
+
+    def preview_grade(self, quiz: Quiz, seed: int, responses: dict[str, Any]) -> Grade:
+        """Grade a preview in memory: no attempt, no answers, nothing in any report."""
+        from quizzes.grading import grade
+
+        return grade(self.preview_paper(quiz, seed), {k: v for k, v in responses.items() if v not in (None, "", [])})
 
     def shown_questions(self, attempt_id: str) -> list[ShownQuestion]:
         """The questions of one's own attempt as they may be shown before submission."""
@@ -255,6 +289,69 @@ class Access:
         path = publish(root, yaml_text, filename, kind, replace=replace)
         self.tracker.audit(self.account.username, "content.publish", {"path": str(path)})
         return path
+
+    # -- authoring in the browser (organizers) -----------------------------------------------------
+    def content_documents(self, root: Any, kind: str) -> list:
+        """The content files of a kind as plain dicts, for the authoring pages."""
+        from quizzes.authoring import documents
+
+        self.require("organizer")
+        return documents(root, kind)
+
+    def save_content(self, root: Any, kind: str, data: dict, *, path: Any = None, change: str = "") -> Any:
+        """Check and write a content file (``quizzes.authoring.save_document``): the previous version is
+        kept and the audit log records who changed what. Raises ``AuthoringError`` when invalid."""
+        from quizzes.authoring import save_document
+
+        self.require("organizer")
+        saved = save_document(root, kind, data, path=path)
+        self.tracker.audit(
+            self.account.username,
+            "content.save",
+            {
+                "kind": kind,
+                "id": data.get("id"),
+                "path": str(saved.path),
+                "previous": str(saved.previous) if saved.previous else None,
+                "change": change,
+            },
+        )
+        return saved
+
+    def save_image(self, root: Any, filename: str, data: bytes) -> str:
+        """Store an image for a lesson in the content folder; returns its Markdown reference."""
+        from quizzes.authoring import save_image
+
+        self.require("organizer")
+        ref = save_image(root, filename, data)
+        self.tracker.audit(self.account.username, "content.image", {"file": ref, "upload": filename})
+        return ref
+
+    def roster_groups(self) -> tuple[list[str], list[str]]:
+        """The departments and teams (班组) of the active roster, for choosing a quiz's audience."""
+        self.require("organizer")
+        rows = self.tracker.employees(active_only=True)
+        return sorted({r["department"] for r in rows if r["department"]}), sorted({r["team"] for r in rows if r.get("team")})
+
+    def roster_teams(self) -> list[dict]:
+        """One live-competition team per 班组 of the active roster: ``{name, members}``; a team name used
+        in two departments is named ``部门·班组``."""
+        self.require("organizer")
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in self.tracker.employees(active_only=True):
+            if r.get("team"):
+                groups.setdefault((r["department"], r["team"]), []).append(r["id"])
+        names = [team for _, team in groups]
+        return [
+            {"name": team if names.count(team) == 1 else f"{department}·{team}", "members": members}
+            for (department, team), members in groups.items()
+        ]
+
+    def quiz_attempt_count(self, quiz_id: str) -> int:
+        """How many attempts a quiz has (the builder says that editing never regrades them)."""
+        self.require("organizer")
+        row = self.tracker.db.execute("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (quiz_id,)).fetchone()
+        return int(row[0])
 
     def set_quiz_hidden(self, quiz_id: str, hidden: bool) -> None:
         self.tracker.set_quiz_hidden(self.account, quiz_id, hidden)

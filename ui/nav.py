@@ -54,6 +54,8 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
                 st.Page(f"{PAGES}/content.py", title=t("page.content"), icon=":material/upload_file:", url_path="content")
             )
         sections[t("nav.manage")] = manage
+        if account.role in ("organizer", "admin"):
+            sections[t("nav.authoring")] = authoring_pages()
         sections[t("nav.reports")] = [
             st.Page(
                 f"{PAGES}/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
@@ -62,3 +64,21 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]
     return sections
+
+
+def authoring_pages() -> list:
+    """Authoring in the browser (organizers and admins), issue 16."""
+    return [
+        st.Page(f"{PAGES}/quiz_builder.py", title=t("page.quiz_builder"), icon=":material/assignment:", url_path="quiz_builder"),
+        st.Page(
+            f"{PAGES}/question_editor.py", title=t("page.question_editor"), icon=":material/edit:", url_path="question_editor"
+        ),
+        st.Page(f"{PAGES}/lesson_editor.py", title=t("page.lesson_editor"), icon=":material/article:", url_path="lesson_editor"),
+        st.Page(
+            f"{PAGES}/competition_builder.py",
+            title=t("page.competition_builder"),
+            icon=":material/emoji_events:",
+            url_path="competition_builder",
+        ),
+        st.Page(f"{PAGES}/preview.py", title=t("page.preview"), url_path="preview", visibility="hidden"),
+    ]

@@ -4,7 +4,8 @@ import streamlit as st
 
 from tracker.errors import TooEarly
 from ui.auth import access
-from ui.state import catalog, saving, t
+from ui.author_widgets import markdown_with_images
+from ui.state import catalog, config, saving, t
 
 me = access()
 cat = catalog()
@@ -41,7 +42,7 @@ if lesson.summary:
     st.caption(lesson.summary)
 for section in lesson.sections:
     st.subheader(section.title)
-    st.markdown(section.body)
+    markdown_with_images(section.body, config().content)  # pictures only from the content folder
 if lesson.key_points:
     st.subheader(t("learn.key_points"))
     st.markdown("\n".join(f"- {p}" for p in lesson.key_points))
