@@ -63,12 +63,21 @@ def test_host_console_creates_and_drives_a_run(env):
 
 
 def test_illegal_host_commands_show_the_rule(env):
+    """The console offers only what the rules allow (no undo before anything was scored); a click that
+    another console made stale is refused with the rule in Chinese."""
     at = page(env, "org", "ui/pages/host.py")
     click(at, "create")
     click(at, "start")
-    at.text_input(key="undo_reason").input("裁判更正").run()
-    click(at, "undo")
-    assert at.error[0].value == "there is no scoring action to undo"
+    run = at.query_params["run"]
+    assert not [b for b in at.button if b.key == "undo"]
+    for key in ("reveal", "open"):
+        click(at, key)
+    answering = comp.state(env, run).answering_team
+    org = next(u for u in env.users() if u.username == "org")
+    comp.append(env, org, run, {"kind": "judge", "result": "right"})  # a second console was quicker
+    click(at, f"judge:{answering}:wrong")
+    assert at.error[0].value == "本题已经判过分。"
+    assert comp.state(env, run).scores[answering] == 110
 
 
 def test_undo_needs_a_reason_and_restores_the_score(env):
@@ -111,12 +120,22 @@ def test_scoreboard_shows_the_question_but_not_the_answer_until_revealed(env):
         comp.append(env, org, run, command)
     board = page(env, "zhang", "ui/pages/scoreboard.py", run=run)
     state = comp.state(env, run)
-    text = " ".join(m.value for m in board.markdown)
+    text = board_text(board)
     assert state.question.question.prompt in text
-    assert not board.success  # no answer shown
+    assert "答案：" not in text and state.question.question.explanation not in text  # no answer shown
     comp.append(env, org, run, {"kind": "reveal_answer"})
     board.run()
-    assert board.success[0].value.startswith("答案：")
+    q = state.question.question
+    letter = q.answer
+    assert f"答案：{letter}. {q.options['ABCDEFGH'.index(letter)].text}" in board_text(board)  # letter and text
+    assert "单选" in board_text(board)  # the question type
+
+
+def board_text(at: AppTest) -> str:
+    """The big screen's HTML (one st.html block per refresh)."""
+    import html as html_lib
+
+    return html_lib.unescape(" ".join(el.proto.body for el in at.get("html")))
 
 
 def test_team_device_buzzes_for_its_team_only(env):

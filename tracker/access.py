@@ -95,6 +95,13 @@ class Access:
         self.tracker = tracker
         self.account = account
 
+    @property
+    def live(self):
+        """Live competitions for this account (``tracker.competitions.Live``)."""
+        from tracker.competitions import Live
+
+        return Live(self.tracker, self.account)
+
     # -- checks ----------------------------------------------------------------------------------
     def require(self, *roles: str) -> None:
         self.tracker.check_role(self.account, *roles)
