@@ -716,6 +716,8 @@ def _on_undo(s: State, ev: Event) -> None:
     here = a.round_index == (None if s.in_tiebreak else s.round_index) and a.question_index == s.question_index
     if a.round_index is None and not (s.in_tiebreak and here):
         raise _err("undo_decided", "that sudden-death question is decided and cannot be undone")
+    if s.in_tiebreak and not here:
+        raise _err("undo_in_tiebreak", "during a sudden death only its current question can be undone")
     a.undone_by, a.undo_reason = ev.seq, reason
     s.scores[a.team] -= a.delta
     s.last_change[a.team] = (-a.delta, ev.seq)
