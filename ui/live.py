@@ -72,15 +72,16 @@ def result_label(view: dict, choice) -> str:
     return str(choice)
 
 
-def question_block(view: dict, *, show_key: bool) -> None:
-    """The current question: its type, prompt and options; the key (letter and text) when ``show_key``."""
+def question_block(view: dict, *, show_key: bool, options: bool = True) -> None:
+    """The current question: its type, prompt and options (unless an answer form shows them); the key
+    (letter and text) when ``show_key``."""
     q = view.get("question")
     if not q:
         st.info(t("live.no_question"))
         return
     st.markdown(f"`{type_label(q['type'])}`")
     st.markdown(q["prompt"])
-    for i, text in enumerate(q.get("options") or []):
+    for i, text in enumerate(q.get("options") or [] if options else []):
         st.markdown(f"- **{LETTERS[i]}.** {text}")
     if show_key and "answer" in q:
         st.success(t("live.answer", answer=answer_text(q)))

@@ -191,36 +191,32 @@ def corrections(c: dict) -> None:
                 return t("host.correct_item", round=where, n=a["question"], team=a["team"], result=t(f"host.judge.{a['result']}"))
 
             items = {a["seq"]: a for a in c["correctable"]}
-            target = st.selectbox(
-                t("host.correct_which"), list(items), format_func=lambda s: judged(items[s]), key="correct_target"
-            )
-            result = st.radio(
-                t("host.correct_result"),
-                ["right", "wrong", "timeout"],
-                format_func=lambda r: t(f"host.judge.{r}"),
-                horizontal=True,
-                key="correct_result",
-            )
-            why = st.text_input(t("host.correct_reason"), key="correct_reason", max_chars=200)
-            button(
-                t("host.correct_go"),
-                {"kind": "correct", "target": target, "result": result, "reason": why},
-                "correct",
-                disabled=not why.strip() or items[target]["result"] == result,
-            )
+            with st.form("correct_form", border=False):  # sent as one: what is typed counts without Enter
+                target = st.selectbox(
+                    t("host.correct_which"), list(items), format_func=lambda s: judged(items[s]), key="correct_target"
+                )
+                result = st.radio(
+                    t("host.correct_result"),
+                    ["right", "wrong", "timeout"],
+                    format_func=lambda r: t(f"host.judge.{r}"),
+                    horizontal=True,
+                    key="correct_result",
+                )
+                why = st.text_input(t("host.correct_reason"), key="correct_reason", max_chars=200)
+                if st.form_submit_button(t("host.correct_go")):
+                    send({"kind": "correct", "target": target, "result": result, "reason": why})
+                    rerun()
         if "adjust" in allowed:
             st.markdown(f"**{t('host.adjust')}**")
             teams = [tm["name"] for tm in c["view"]["teams"]]
-            a1, a2 = st.columns(2)
-            team = a1.selectbox(t("host.adjust_team"), teams, key="adjust_team")
-            delta = a2.number_input(t("host.adjust_delta"), value=0, step=5, key="adjust_delta")
-            why = st.text_input(t("host.adjust_reason"), key="adjust_reason", max_chars=200)
-            button(
-                t("host.adjust_go"),
-                {"kind": "adjust", "team": team, "delta": delta, "reason": why},
-                "adjust",
-                disabled=not why.strip() or not delta,
-            )
+            with st.form("adjust_form", border=False):
+                a1, a2 = st.columns(2)
+                team = a1.selectbox(t("host.adjust_team"), teams, key="adjust_team")
+                delta = a2.number_input(t("host.adjust_delta"), value=0, step=5, key="adjust_delta")
+                why = st.text_input(t("host.adjust_reason"), key="adjust_reason", max_chars=200)
+                if st.form_submit_button(t("host.adjust_go")):
+                    send({"kind": "adjust", "team": team, "delta": delta, "reason": why})
+                    rerun()
 
 
 @st.fragment(run_every=1)  # a captain's buzz, pick or answer shows here within a second

@@ -70,8 +70,11 @@ def device() -> None:
             if col.button(f"{v:g}", key=f"pick:{v}", width="stretch"):
                 send({"kind": "pick_value", "value": v})
                 rerun()
+    q = view.get("question") or {}
+    answering = view["answering_team"] == team.name or (view["round_type"] == "sudden_death" and team.name in view["contenders"])
+    form = status == "open" and answering and q and team.name not in view["submitted"] and team.name not in view["judged"]
     if status in ("shown", "open", "judged"):
-        question_block(view, show_key=view["answer_revealed"])
+        question_block(view, show_key=view["answer_revealed"], options=not (form and not time_up(view)))
     clock(view)
     buzzing = view["round_type"] in ("buzzer", "sudden_death") and status in ("shown", "open")
     already = team.name in view["buzz_order"] or team.name in view["early_buzzes"]
@@ -83,11 +86,9 @@ def device() -> None:
         st.error(t("team.early"))
     elif already:
         st.info(t("team.buzzed", n=view["buzz_order"].index(team.name) + 1))
-    q = view.get("question") or {}
-    answering = view["answering_team"] == team.name or (view["round_type"] == "sudden_death" and team.name in view["contenders"])
     if team.name in view["submitted"]:
         st.success(t("team.submitted"))
-    elif status == "open" and answering and q and team.name not in view["judged"]:
+    elif form:
         if time_up(view):
             st.warning(t("team.closed"))
         else:
