@@ -293,6 +293,8 @@ class Quiz(StrictModel):
     shuffle_options: bool = True
     multiple_scoring: MultipleScoring = "all_or_nothing"
     leaderboard: bool = False
+    # online contest: a result submitted in less time than this is flagged for the organizer (shown, not hidden)
+    flag_faster_than: Duration | None = None
     questions: list[Question] = Field(default_factory=list)
     draw: list[Draw] = Field(default_factory=list)
 

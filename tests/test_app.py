@@ -354,6 +354,7 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
     content = write_files(env.path.parent / "c2", {"quizzes/contest.yaml": contest})
     monkeypatch.setenv("MINGDE_CONTENT", str(content))
     from quizzes import load_catalog
+    from tracker import leaderboard as lb
 
     quiz = load_catalog(content).quizzes["contest"]
     for emp, answer in (("E001", "A"), ("E002", "B")):
@@ -361,9 +362,11 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
         env.submit_attempt(attempt_id, {"s1": answer})
     at = app(env, "zhang", "ui/pages/leaderboard.py")
     assert at.title[0].value == "网上竞赛排行榜"
-    people = at.dataframe[0].value
+    people = at.table[0].value  # a table (it wraps on a phone), not a scrolling grid
     assert list(people["姓名"]) == ["张三", "李四"] and list(people["名次"]) == [1, 2]
+    assert list(people["用时"]) == [lb.format_seconds(s) for s in lb.leaderboard(env, quiz).individuals["seconds"]]
     assert "实时更新中" in at.caption[0].value
+    assert "用时少者在前" in " ".join(c.value for c in at.caption)  # the rule is stated
 
 
 def test_leaderboard_page_without_contests(env):

@@ -102,6 +102,11 @@ class Access:
 
         return Live(self.tracker, self.account)
 
+    @property
+    def sees_contest_flags(self) -> bool:
+        """Whether the leaderboard shows this account which results are implausibly fast (organizers)."""
+        return self.account is not None and not self.account.disabled and self.account.role in ("organizer", "admin")
+
     # -- checks ----------------------------------------------------------------------------------
     def require(self, *roles: str) -> None:
         self.tracker.check_role(self.account, *roles)

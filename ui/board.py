@@ -150,7 +150,7 @@ def _final(view: dict) -> str:
 
 def board_html(view: dict, now: dt.datetime) -> str:
     """The whole big screen for ``view`` (a public view, the key only once revealed) at ``now``."""
-    heading = view["round_name"] or ""
+    heading = view["round_name"] or "" if view["phase"] in ("running", "tiebreak") else ""
     if view["question_index"] is not None:
         heading += " · " + t("live.question_n", n=view["question_index"] + 1, total=view["questions_in_round"])
     top = f'<div class="mb-top"><div class="mb-title">{_e(view["title"])}</div><div class="mb-round">{_e(heading)}</div></div>'

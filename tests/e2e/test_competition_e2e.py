@@ -312,3 +312,22 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
         tracker.close()
         server.close()
         print("big-screen measurements:", measured)
+
+
+def test_the_leaderboard_fits_a_phone(server, browser):
+    """375 px: every column of the individual ranking is on screen (the time too), the rule is stated."""
+    for user, viewport in (("employee", {"width": 375, "height": 812}), ("organizer", {"width": 1366, "height": 768})):
+        context, page = new_page(browser, server, user, "leaderboard", viewport)
+        try:
+            expect(page.get_by_text("用时少者在前")).to_be_visible(timeout=TIMEOUT)
+            table = page.locator('[data-testid="stTable"]').first
+            expect(table).to_be_visible(timeout=TIMEOUT)
+            box = page.evaluate(
+                """() => { const t = document.querySelector('[data-testid="stTable"] table');
+                return {right: t.getBoundingClientRect().right, width: window.innerWidth,
+                        cut: [...t.querySelectorAll('td,th')].some(c => c.scrollWidth > c.clientWidth + 1)}; }"""
+            )
+            assert box["right"] <= box["width"] and not box["cut"], box
+            page.screenshot(path=str(SCREENSHOTS / f"leaderboard-{user}.png"), full_page=True)
+        finally:
+            context.close()

@@ -4,6 +4,13 @@ leaderboard (issue 14). ``rule.<code>`` are the rules of ``quizzes.competition``
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "board.rule": "排名规则：得分率高者在前；得分率相同，用时少者在前；用时（精确到 0.1 秒）也相同，名次并列。",
+    "board.you": "你的名次：第 {rank} 名（共 {n} 人）· 得分率 {percent}% · 用时 {time}",
+    "board.you_not_yet": "你还没有参加本次竞赛。",
+    "board.flag": "提示",
+    "board.flagged": "用时过短",
+    "board.flag_note": "有 {n} 个成绩用时少于 {limit}，快得不合常理，请组织者核实（成绩照常排名，不自动隐藏）。",
+    "result.review_later_contest": "本次竞赛结束后可查看答案与解析。",
     "host.teams.picked": "从部门中挑选",
     "host.pick_departments": "参赛部门（每个部门一队）",
     "host.team_count": "共 {n} 支队伍",
@@ -123,6 +130,13 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "board.rule": "Ranking: higher percent first; on equal percent, less time first; equal on both (time to 0.1 s) share a rank.",
+    "board.you": "Your rank: {rank} of {n} · {percent}% · {time}",
+    "board.you_not_yet": "You have not taken part in this contest yet.",
+    "board.flag": "Note",
+    "board.flagged": "too fast",
+    "board.flag_note": "{n} results took less than {limit}, implausibly fast: organizers, please check them (they stay ranked, not hidden).",
+    "result.review_later_contest": "Answers and explanations are shown after the contest closes.",
     "host.teams.picked": "Picked departments",
     "host.pick_departments": "Departments taking part (one team each)",
     "host.team_count": "{n} teams",
