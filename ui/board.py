@@ -94,7 +94,7 @@ def _scores(view: dict) -> str:
         team = row["team"]
         on = " on" if team == view["answering_team"] or team in view["contenders"] else ""
         cards.append(
-            f'<div class="mb-card{on}"><div class="mb-name">{_e(team)}</div>'
+            f'<div class="mb-card{on}" data-team="{_e(team)}" data-score="{row["score"]:g}"><div class="mb-name">{_e(team)}</div>'
             f'<div class="mb-score">{row["score"]:g}</div>{_mark(view, team)}</div>'
         )
     return f'<div class="mb-scores">{"".join(cards)}</div>'
@@ -120,7 +120,8 @@ def _side(view: dict, now: dt.datetime) -> str:
     if view["contenders"]:
         parts.append(f'<div class="mb-who">{_e(t("live.tiebreak_teams", teams="、".join(view["contenders"])))}</div>')
     elif view["answering_team"] and view["status"] != "pending":
-        parts.append(f'<div class="mb-who">{_e(t("live.answering", team=view["answering_team"]))}</div>')
+        who = _e(t("live.answering", team=view["answering_team"]))
+        parts.append(f'<div class="mb-who" data-answering="{_e(view["answering_team"])}">{who}</div>')
     for i, team in enumerate(view["buzz_order"]):
         parts.append(f'<div class="mb-buzz">{_e(t("live.buzz_place", n=i + 1, team=team))}</div>')
     for team in view["early_buzzes"]:
