@@ -11,7 +11,9 @@ Host commands: ``start``, ``reveal`` (show the question), ``open`` (open answeri
 countdown starts), ``judge`` (``result``: right | wrong | timeout; ``team`` needed only in a
 sudden-death question), ``auto_judge`` (judges the submitted choice against the key; appended as
 a ``judge`` event with ``auto: true``), ``reveal_answer``, ``next``, ``undo`` (``reason``),
-``tiebreak`` (optional ``teams``), ``finish``.
+``correct`` (``target``, ``result``, ``reason``: any earlier judgment), ``adjust`` (``team``,
+``delta``, ``reason``: 裁判加减分), ``tiebreak`` (optional ``teams``), ``finish``.
+``allowed_commands(state)`` and ``judge_targets(state)`` say what the host console may offer.
 Team commands: ``buzz`` (``team``), ``pick_value`` (``team``, ``value``), ``submit_choice``
 (``team``, ``choice``).
 
@@ -29,6 +31,7 @@ Rules (see docs/competitions.md):
   right and the others are not, that team ranks above the rest, who go on if two or more are
   left. Sudden death never changes scores.
 - undo reverses the last scoring action not yet undone (with a reason); an undo cannot be undone.
+- correct changes any earlier judgment: the difference is scored as a correction, the log only grows.
 """
 
 from __future__ import annotations
