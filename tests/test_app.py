@@ -414,3 +414,22 @@ def test_content_page_sets_who_runs_a_quiz(env):
     at.multiselect(key="owners:small").set_value(["org"]).run()
     assert not at.exception
     assert env.quiz_owners() == {"small": {"org"}}
+
+
+def test_uploading_a_live_competition_says_live_competition(env):
+    text = """
+id: uploaded-live
+title: 上传的现场赛
+kind: competition
+teams: [{name: 甲队}, {name: 乙队}]
+rounds:
+  - name: 抢答题
+    type: buzzer
+    points: 10
+    questions:
+      - {id: b1, type: true_false, prompt: 诚实守信是职业道德的基本规范。, answer: true}
+"""
+    at = content_page(env)
+    at.file_uploader[0].set_value(("live.yaml", text.encode(), "application/x-yaml")).run()
+    assert not at.exception
+    assert at.success and "校验通过：现场竞赛" in at.success[0].value, [e.value for e in at.error]

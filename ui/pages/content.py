@@ -68,10 +68,12 @@ if upload is not None:
         st.error(t("content.invalid"))
         st.code("\n".join(str(p) for p in check.problems), language=None)
     else:
-        st.success(t("content.valid", kind=t(f"content.kind.{check.kind}"), file=check.filename))
         from quizzes.source import parse_yaml
 
         data = parse_yaml(text, name).data
+        live = check.kind == "quiz" and isinstance(data, dict) and "rounds" in data  # a live competition file
+        kind = t("content.kind.live") if live else t(f"content.kind.{check.kind}")
+        st.success(t("content.valid", kind=kind, file=check.filename))
         for n, q in enumerate(data.get("questions", [])[:30], start=1):
             with st.container(border=True):
                 st.markdown(f"**{n}.** `{type_label(q.get('type', ''))}` {q.get('prompt', '')}")

@@ -35,7 +35,13 @@ def stage() -> None:
     if not cat.competitions:
         st.info(t("host.none"))
         st.stop()
-    competition = st.selectbox(t("host.competition"), list(cat.competitions.values()), format_func=lambda c: c.title)
+    competition = st.selectbox(
+        t("host.competition"),
+        list(cat.competitions.values()),
+        format_func=lambda c: c.title,
+        key="competition",
+        on_change=lambda: st.session_state.pop("teams", None),  # a file that lists teams starts on 按竞赛文件
+    )
     options = (["file"] if isinstance(competition.teams, list) else []) + ["departments", "picked", "teams"]
     how = st.radio(t("host.teams"), options, format_func=lambda x: t(f"host.teams.{x}"), horizontal=True, key="teams")
     if how == "file":
