@@ -1,6 +1,7 @@
 """现场赛主持台 (organizers): stage a competition, then drive it question by question. Which buttons
 exist is the library's answer (``Access.live.console``); the console refreshes itself every second."""
 
+import pandas as pd
 import streamlit as st
 
 from quizzes.competition import CompetitionRuleError
@@ -236,7 +237,7 @@ def console() -> None:
     st.page_link(
         "ui/pages/scoreboard.py", label=t("host.scoreboard"), query_params={"run": run, "kiosk": "1"}, icon=":material/tv:"
     )
-    heading = view["round_name"] or ""
+    heading = view["round_name"] or "" if view["phase"] in ("running", "tiebreak") else ""
     if view["question_index"] is not None:
         heading += " · " + t("live.question_n", n=view["question_index"] + 1, total=view["questions_in_round"])
     if heading:
@@ -257,7 +258,7 @@ def console() -> None:
             button(t("host.finish"), {"kind": "finish"}, "finish", type="primary")
     else:
         st.subheader(t("live.final"))
-        st.dataframe(
+        final = pd.DataFrame(
             [
                 {
                     t("live.col.rank"): r["rank"],
@@ -266,10 +267,9 @@ def console() -> None:
                     t("live.col.note"): t("live.tiebreak_won") if r["team"] in view["tiebreak_winners"] else "",
                 }
                 for r in view["ranking"]
-            ],
-            hide_index=True,
-            width="stretch",
+            ]
         )
+        st.table(final.style.hide(axis="index"))
     if phase not in ("setup", "finished"):
         corrections(c)
     st.subheader(t("live.scores"))
