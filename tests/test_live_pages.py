@@ -174,3 +174,31 @@ def test_host_can_make_one_team_per_banzu(env):
         "办公室·财务组": ("E91",),
         "执法大队·一中队": ("E92",),
     }
+
+
+def test_reveal_answer_while_answering_asks_first_and_corrections_go_through_forms(env):
+    at = page(env, "org", "ui/pages/host.py")
+    click(at, "create")
+    run = at.query_params["run"]
+    for key in ("start", "reveal", "open"):
+        click(at, key)
+    answering = comp.state(env, run).answering_team
+    click(at, "reveal_answer")  # the team is still answering: nothing is revealed yet …
+    assert not comp.state(env, run).answer_revealed
+    assert answering in at.warning[0].value and "确定现在公布答案" in at.warning[0].value
+    click(at, "reveal_yes")  # … until the host confirms
+    assert comp.state(env, run).answer_revealed
+    click(at, f"judge:{answering}:wrong")
+    judged = comp.state(env, run).history[-1].seq
+    at.radio(key="correct_result").set_value("right")
+    at.text_input(key="correct_reason").input("裁判复核")
+    at.button(key="FormSubmitter:correct_form-更正判分").click().run()
+    assert not at.exception
+    state = comp.state(env, run)
+    assert state.scores[answering] == 110 and state.history[-1].corrects == judged
+    at.selectbox(key="adjust_team").set_value(answering)
+    at.number_input(key="adjust_delta").set_value(-5)
+    at.text_input(key="adjust_reason").input("场外提示")
+    at.button(key="FormSubmitter:adjust_form-确认加减分").click().run()
+    assert comp.state(env, run).scores[answering] == 105
+    assert [e.kind for e in comp.events(env, run)][-2:] == ["correct", "adjust"]
