@@ -166,6 +166,7 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
                 for i in (0, 1, 3):
                     p.get_by_test_id("stForm").get_by_text(f"{'ABCD'[i]}. {q.options[i].text}").click()
             shot(f"1-required-{q.type}")
+            p.screenshot(path=str(SCREENSHOTS / f"competition-phone-{q.type}.png"), full_page=True)
             click(p, "提交答案")
             until(lambda t=team: t in state().choices, f"{team}'s answer")
             expect(p.get_by_text("答案已提交。")).to_be_visible(timeout=TIMEOUT)
@@ -286,6 +287,7 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
         click(host, "结束比赛并保存成绩")
         until(lambda: state().phase == "finished", "finished")
         expect(board.get_by_text("加赛胜出")).to_be_visible(timeout=TIMEOUT)
+        expect(phone[OFFICE].get_by_text("本队获得第 1 名")).to_be_visible(timeout=TIMEOUT)
         shot("10-final")
         for name, page in (("host", host), ("phone-o", phone[OFFICE]), ("phone-n", phone[FARM])):
             page.screenshot(path=str(SCREENSHOTS / f"competition-{name}.png"), full_page=True)

@@ -62,8 +62,15 @@ def device() -> None:
     view = public_view(live.state(run["id"]))
     if error := st.session_state.pop("team_error", None):
         st.error(error)
-    st.subheader(view["round_name"] or t("live.waiting"))
     status = view["status"]
+    if view["phase"] in ("ended", "finished"):
+        rank = next((r["rank"] for r in view["ranking"] if r["team"] == team.name), None)
+        st.subheader(t("live.final") if rank else t("host.ended"))
+        if rank:
+            st.success(t("team.rank", rank=rank))
+        st.metric(t("team.score"), f"{view['scores'][team.name]:g}")
+        return
+    st.subheader(view["round_name"] if view["phase"] in ("running", "tiebreak") else t("live.waiting"))
     if view["must_pick"] == team.name:
         st.warning(t("team.pick"))
         for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
