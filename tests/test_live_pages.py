@@ -202,3 +202,18 @@ def test_reveal_answer_while_answering_asks_first_and_corrections_go_through_for
     at.button(key="FormSubmitter:adjust_form-确认加减分").click().run()
     assert comp.state(env, run).scores[answering] == 105
     assert [e.kind for e in comp.events(env, run)][-2:] == ["correct", "adjust"]
+
+
+def test_the_run_list_shows_shanghai_time(env):
+    import datetime as dt
+
+    from quizzes import load_catalog
+
+    catalog = load_catalog(ROOT / "content")
+    competition = next(iter(catalog.competitions.values()))
+    org = next(u for u in env.users() if u.username == "org")
+    created = dt.datetime(2026, 12, 1, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
+    comp.create_run(env, org, competition, teams="departments", banks=catalog.banks, seed=1, now=created)
+    at = page(env, "org", "ui/pages/host.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "2026-12-01 09:30" in text and "01:30" not in text
