@@ -377,6 +377,8 @@ class Quiz(StrictModel):
     show_answers: ShowAnswers | None = None
     audience: Audience | None = None
     status: Status = "published"
+    # online contest: a result submitted in less time than this is flagged for the organizer (shown, not hidden)
+    flag_faster_than: Duration | None = None
     questions: list[Question] = Field(default_factory=list)
     draw: list[Draw] = Field(default_factory=list)
 

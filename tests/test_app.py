@@ -354,6 +354,7 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
     content = write_files(env.path.parent / "c2", {"quizzes/contest.yaml": contest})
     monkeypatch.setenv("MINGDE_CONTENT", str(content))
     from quizzes import load_catalog
+    from tracker import leaderboard as lb
 
     quiz = load_catalog(content).quizzes["contest"]
     for emp, answer in (("E001", "A"), ("E002", "B")):
@@ -361,9 +362,11 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
         env.submit_attempt(attempt_id, {"s1": answer})
     at = app(env, "zhang", "ui/pages/leaderboard.py")
     assert at.title[0].value == "网上竞赛排行榜"
-    people = at.dataframe[0].value
+    people = at.table[0].value  # a table (it wraps on a phone), not a scrolling grid
     assert list(people["姓名"]) == ["张三", "李四"] and list(people["名次"]) == [1, 2]
+    assert list(people["用时"]) == [lb.format_seconds(s) for s in lb.leaderboard(env, quiz).individuals["seconds"]]
     assert "实时更新中" in at.caption[0].value
+    assert "用时少者在前" in " ".join(c.value for c in at.caption)  # the rule is stated
 
 
 def test_leaderboard_page_without_contests(env):
@@ -411,3 +414,22 @@ def test_content_page_sets_who_runs_a_quiz(env):
     at.multiselect(key="owners:small").set_value(["org"]).run()
     assert not at.exception
     assert env.quiz_owners() == {"small": {"org"}}
+
+
+def test_uploading_a_live_competition_says_live_competition(env):
+    text = """
+id: uploaded-live
+title: 上传的现场赛
+kind: competition
+teams: [{name: 甲队}, {name: 乙队}]
+rounds:
+  - name: 抢答题
+    type: buzzer
+    points: 10
+    questions:
+      - {id: b1, type: true_false, prompt: 诚实守信是职业道德的基本规范。, answer: true}
+"""
+    at = content_page(env)
+    at.file_uploader[0].set_value(("live.yaml", text.encode(), "application/x-yaml")).run()
+    assert not at.exception
+    assert at.success and "校验通过：现场竞赛" in at.success[0].value, [e.value for e in at.error]

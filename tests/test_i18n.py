@@ -24,7 +24,7 @@ DYNAMIC = {
     "part.by.{": ["part.by.department", "part.by.team"],
     "assess.by.{": ["assess.by.employee", "assess.by.department"],
     "items.{": ["items.quiz", "items.bank"],
-    "host.teams.{": ["host.teams.file", "host.teams.departments", "host.teams.teams"],
+    "host.teams.{": ["host.teams.file", "host.teams.departments", "host.teams.picked", "host.teams.teams"],
     "host.mode.{": ["host.mode.host", "host.mode.devices"],
     "host.status.{": ["host.status.setup", "host.status.running", "host.status.finished"],
     "host.judge.{": ["host.judge.right", "host.judge.wrong", "host.judge.timeout"],

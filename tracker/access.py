@@ -85,6 +85,18 @@ class Access:
         self.tracker = tracker
         self.account = account
 
+    @property
+    def live(self):
+        """Live competitions for this account (``tracker.competitions.Live``)."""
+        from tracker.competitions import Live
+
+        return Live(self.tracker, self.account)
+
+    @property
+    def sees_contest_flags(self) -> bool:
+        """Whether the leaderboard shows this account which results are implausibly fast (organizers)."""
+        return self.account is not None and not self.account.disabled and self.account.role in ("organizer", "admin")
+
     # -- checks ----------------------------------------------------------------------------------
     def require(self, *roles: str) -> None:
         self.tracker.check_role(self.account, *roles)

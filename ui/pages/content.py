@@ -95,11 +95,15 @@ if upload is not None:
         st.error(t("content.invalid"))
         st.code("\n".join(str(p) for p in check.problems), language=None)
     else:
-        st.success(t("content.valid", kind=t(f"content.kind.{check.kind}"), file=check.filename))
+        from quizzes.source import parse_yaml
+
+        data = parse_yaml(text, name).data
+        live = check.kind == "quiz" and isinstance(data, dict) and "rounds" in data  # a live competition file
+        kind = t("content.kind.live") if live else t(f"content.kind.{check.kind}")
+        st.success(t("content.valid", kind=kind, file=check.filename))
         bank = result.bank if result is not None else None
         if bank is None and check.kind == "bank":
             from quizzes.model import Bank
-            from quizzes.source import parse_yaml
             from quizzes.validate import validate_source
 
             bank = validate_source(parse_yaml(text, name), Bank)

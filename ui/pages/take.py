@@ -46,7 +46,7 @@ if row["submitted_at"]:
             with st.container(border=True):
                 review(result, n, orders[result.key])
     else:
-        st.info(t("result.review_later"))
+        st.info(t("result.review_later_contest") if quiz and quiz.leaderboard else t("result.review_later"))
     st.page_link("ui/pages/quizzes.py", label=t("take.back"), icon=":material/arrow_back:")
     st.stop()
 
