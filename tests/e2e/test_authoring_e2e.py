@@ -168,6 +168,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     page.goto(f"{server}/quizzes?quiz={EXAM}")
     card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name="端到端年度考试")).last
     expect(card).to_contain_text("限时 15m", timeout=TIMEOUT)
+    shot(page, "employee-sees-exam-desktop")
     card.get_by_role("button", name="开始答题").click()
     expect(page.get_by_text("剩余时间")).to_be_visible(timeout=TIMEOUT)
     groups = page.get_by_role("radiogroup")
@@ -177,6 +178,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
         expect(page.get_by_text("已作答", exact=True)).to_have_count(i + 1, timeout=TIMEOUT)
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text("/ 5")).to_be_visible(timeout=TIMEOUT)
+    shot(page, "employee-result-desktop")
     with db() as conn:
         rows = conn.execute(
             "SELECT a.submitted_at, a.deadline, a.max_score, (SELECT COUNT(*) FROM answers WHERE attempt_id = a.id) "
@@ -193,6 +195,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     expect(page.get_by_role("heading").first).to_be_visible()
     settle(page)
     expect(page.get_by_text("端到端年度考试")).to_have_count(0)
+    shot(page, "outside-audience-desktop")
     context.close()
 
 
