@@ -27,7 +27,9 @@ else:
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:
-            st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
+            from ui.auth import person_line  # issue 13: the person's name and department, not the login name
+
+            st.caption(person_line(account))
             sign_out_button()
     try:
         st.navigation(pages_for(account)).run()

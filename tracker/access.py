@@ -192,6 +192,21 @@ class Access:
         self._finalize_expired()
         return self.tracker.attempts(self.employee_id)
 
+    def my_indicator(self, period: Any, catalog: Any) -> pd.DataFrame:
+        """One's own 考核指标 for ``period`` (one row, or none; see ``tracker.reports.my_indicator``)."""
+        from tracker.reports import my_indicator
+
+        return my_indicator(self.tracker, self._signed_in(), period, catalog)
+
+    def profile(self) -> dict | None:
+        """The signed-in person's name and department (``None`` for an account without an employee
+        record, such as an administrator's)."""
+        account = self._signed_in()
+        if not account.employee_id:
+            return None
+        row = self.tracker.employee(account.employee_id)
+        return {"name": row["name"], "department": row["department"], "team": row.get("team")}
+
     # -- lessons ---------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, *, now: dt.datetime | None = None) -> dict:
         return self.tracker.open_lesson(self.employee_id, lesson.id, now=now)
@@ -201,6 +216,14 @@ class Access:
 
     def lesson_progress(self) -> dict[str, dict]:
         return self.tracker.lesson_progress(self.employee_id)
+
+    def reading_left(self, lesson: Lesson, row: dict | None, *, now: dt.datetime | None = None) -> int:
+        """Seconds of reading still needed before ``lesson`` may be marked completed (0 when it may,
+        or is already); ``row`` is the lesson's progress row (from ``open_lesson``)."""
+        if not lesson.min_read_time or not row or row.get("completed_at") or not row.get("started_at"):
+            return 0
+        spent = ((now or utcnow()) - parse_iso(row["started_at"])).total_seconds()
+        return max(0, int(lesson.min_read_time - spent + 0.999))
 
     # -- wrong-answer book -------------------------------------------------------------------------
     def wrong_book(self, *, now: dt.datetime | None = None) -> list[WrongItem]:

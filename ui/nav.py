@@ -14,6 +14,15 @@ PAGES = "ui/pages"
 ADDRESSES = sorted(p.stem for p in (Path(__file__).parent / "pages").glob("*.py") if p.stem not in ("__init__", "login"))
 
 
+def start_page(account: Account) -> str:
+    """The page an account lands on: employees on 首页, leaders on 参与情况, organizers and admins on 内容概览."""
+    if account.role == "leader":
+        return f"{PAGES}/participation.py"
+    if account.role in ("organizer", "admin") or not account.employee_id:
+        return f"{PAGES}/overview.py"
+    return f"{PAGES}/home.py"
+
+
 def pages_for(account: Account | None) -> dict[str, list] | list:
     """``st.navigation`` input for this account: the sign-in page alone when nobody is signed in."""
     if account is None:
@@ -23,10 +32,20 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
         return [st.Page(login, title=t("page.login"), url_path="login", default=True)] + [
             st.Page(login, title=t("page.login"), url_path=address, visibility="hidden") for address in ADDRESSES
         ]
-    sections: dict[str, list] = {}
+    # "/" opens a hidden page that goes on to the account's start page, so that every page keeps its own
+    # address (Streamlit serves the default page only at "/").
+    sections: dict[str, list] = {
+        "": [st.Page(f"{PAGES}/start.py", title=t("page.home"), url_path="start", default=True, visibility="hidden")]
+    }
     if account.employee_id:
         sections[t("nav.learning")] = [
-            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn", default=True),
+            st.Page(
+                f"{PAGES}/home.py",
+                title=t("page.home"),
+                icon=":material/home:",
+                url_path="home",
+            ),
+            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn"),
             st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon=":material/edit_note:", url_path="quizzes"),
             st.Page(f"{PAGES}/results.py", title=t("page.results"), icon=":material/bar_chart:", url_path="results"),
             st.Page(
@@ -46,7 +65,6 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
                 title=t("page.overview"),
                 icon=":material/folder_open:",
                 url_path="overview",
-                default=not account.employee_id,
             )
         ]
         if account.role in ("organizer", "admin"):
@@ -56,7 +74,10 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
         sections[t("nav.manage")] = manage
         sections[t("nav.reports")] = [
             st.Page(
-                f"{PAGES}/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
+                f"{PAGES}/participation.py",
+                title=t("page.participation"),
+                icon=":material/groups:",
+                url_path="participation",
             ),
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),

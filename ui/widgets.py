@@ -29,6 +29,17 @@ def local_time(value: str | dt.datetime | None) -> str:
     return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
+def duration_text(seconds: int | float) -> str:
+    """A length of time in words of the current language: 1 小时 30 分钟, 10 分钟, 2 分 5 秒, 40 秒."""
+    h, rest = divmod(max(0, int(seconds)), 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return t("time.hours_minutes", h=h, m=m) if m else t("time.hours", h=h)
+    if m:
+        return t("time.minutes_seconds", m=m, s=s) if s else t("time.minutes", m=m)
+    return t("time.seconds", s=s)
+
+
 def countdown(deadline: dt.datetime, now: dt.datetime) -> None:
     """A ticking countdown (a few lines of inline JavaScript; the server enforces the limit)."""
     remaining = max(0, int((deadline - now).total_seconds()))

@@ -148,15 +148,20 @@ def page(request, browser):
     context.close()
 
 
-def sign_in(page, server: str, username: str = "employee", password: str = "mingde-demo", landing: str = "学习") -> None:
-    """Sign in through the real form; wait until the landing page's heading shows."""
+def sign_in(page, server: str, username: str = "employee", password: str = "mingde-demo", landing: str | None = None) -> None:
+    """Sign in through the real form; wait until the landing page's heading shows (``landing``), or else
+    until the page of a signed-in account shows (each role lands on a page of its own)."""
     from playwright.sync_api import expect
 
     page.goto(server)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=30_000)
+    if landing:
+        expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=30_000)
+    else:
+        expect(page.get_by_text("退出登录")).to_be_attached(timeout=30_000)
+        expect(page.get_by_role("heading").first).to_be_visible(timeout=30_000)
 
 
 def signed_in(browser, server: str, username: str, path: str):

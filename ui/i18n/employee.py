@@ -2,6 +2,67 @@
 
 from __future__ import annotations
 
-ZH: dict[str, str] = {}
+ZH: dict[str, str] = {
+    # lengths of time
+    "time.hours": "{h} 小时",
+    "time.hours_minutes": "{h} 小时 {m} 分钟",
+    "time.minutes": "{m} 分钟",
+    "time.minutes_seconds": "{m} 分 {s} 秒",
+    "time.seconds": "{s} 秒",
+    # lessons
+    "learn.continue": "继续学习",
+    "learn.review": "复习",
+    "learn.left": "还需阅读约 {d}，才能标记为已学完。",
+    "auth.signed_in_person": "{name} · {department}（{role}）",
+    # home page
+    "page.home": "首页",
+    "home.title": "首页",
+    "home.hello": "{name} · {department}",
+    "home.due": "待完成的测验",
+    "home.due_none": "目前没有待完成的测验。",
+    "home.in_progress": "作答中",
+    "home.closes": "截止 {at}",
+    "home.closes_soon": ":red[即将截止 {at}]",
+    "home.go_quiz": "去答题",
+    "home.lessons": "未学完的课程",
+    "home.lessons_none": "全部课程都已学完。",
+    "home.progress": "本期进度（{period}）",
+    "home.lessons_done": "已学课程",
+    "home.quizzes_done": "已参加测验",
+    "home.target": "本期应完成 {total} 项，已完成 {done} 项",
+    "home.latest": "最近成绩",
+    "home.all_results": "查看全部成绩",
+    "results.practice_tag": "练习",
+    "results.unknown_quiz": "已下线的测验",
+}
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    "time.hours": "{h} h",
+    "time.hours_minutes": "{h} h {m} min",
+    "time.minutes": "{m} min",
+    "time.minutes_seconds": "{m} min {s} s",
+    "time.seconds": "{s} s",
+    "learn.continue": "Continue",
+    "learn.review": "Review",
+    "learn.left": "About {d} of reading left before you can mark it completed.",
+    "auth.signed_in_person": "{name} · {department} ({role})",
+    "page.home": "Home",
+    "home.title": "Home",
+    "home.hello": "{name} · {department}",
+    "home.due": "Quizzes to take",
+    "home.due_none": "No quizzes to take right now.",
+    "home.in_progress": "in progress",
+    "home.closes": "closes {at}",
+    "home.closes_soon": ":red[closes soon: {at}]",
+    "home.go_quiz": "Take it",
+    "home.lessons": "Unfinished lessons",
+    "home.lessons_none": "You have completed every lesson.",
+    "home.progress": "This period ({period})",
+    "home.lessons_done": "Lessons completed",
+    "home.quizzes_done": "Quizzes taken",
+    "home.target": "{done} of the {total} items of this period done",
+    "home.latest": "Latest results",
+    "home.all_results": "All my results",
+    "results.practice_tag": "practice",
+    "results.unknown_quiz": "A quiz no longer offered",
+}
