@@ -268,7 +268,7 @@ def test_a_quiz_file_broken_mid_attempt_still_submits_against_the_version_starte
     os.utime(quiz_file, (time.time() + 5, time.time() + 5))
 
     at.radio(key=f"{attempt_id}:t1").set_value(True).run()  # answering goes on
-    assert not at.exception and at.title[0].value == "small"
+    assert not at.exception and at.title[0].value == "测验"  # not the quiz's id
     at.button(key="submit").click().run()
     at.button(key="submit_anyway").click().run()
     row = env.attempt(attempt_id)

@@ -62,3 +62,32 @@ def _catalog():
     from quizzes import load_catalog
 
     return load_catalog(os.environ["MINGDE_CONTENT"])
+
+
+def test_answer_sheet_marks_and_one_submit_with_typed_text(env):
+    from tests.test_app import start
+
+    at, attempt_id = start(env)
+    sheet = " ".join(h.proto.body for h in at.get("html") if h.proto.body.startswith('<nav class="mingde-sheet"'))
+    assert sheet.count('data-q="') == 5 and "答题卡" in sheet
+    at.button(key=f"mark:{attempt_id}:s1").click().run()
+    assert "已标记" in " ".join(m.value for m in at.markdown)
+    for key, value in (("s1", "A"), ("c1", "A"), ("t1", True)):
+        at.radio(key=f"{attempt_id}:{key}").set_value(value).run()
+    at.checkbox(key=f"{attempt_id}:m1:A").check().run()
+    at.text_input(key=f"{attempt_id}:f1:0").input("预防为主")  # typed, not committed: the tap carries it
+    at.button(key="submit").click().run()
+    row = env.attempt(attempt_id)
+    assert row["submitted_at"] and env.saved_responses(attempt_id)["f1"] == ["预防为主"]
+    assert [m.label for m in at.metric] == ["得分", "得分率", "结果"]
+    assert any(c.value.startswith("用时") for c in at.caption)
+
+
+def test_submitting_with_unanswered_questions_asks_first(env):
+    from tests.test_app import start
+
+    at, attempt_id = start(env)
+    at.button(key="submit").click().run()
+    assert "还有 5 题未作答" in at.warning[0].value and env.attempt(attempt_id)["submitted_at"] is None
+    at.button(key="submit_anyway").click().run()
+    assert env.attempt(attempt_id)["submitted_at"]

@@ -188,6 +188,30 @@ class Access:
             raise AccessDenied(f"the answers of attempt {attempt_id} are shown after {row['review_after']}")
         return self.tracker.grade_of(attempt_id)
 
+    @property
+    def grace(self) -> dt.timedelta:
+        """How long after its deadline a timed attempt still accepts answers (network latency)."""
+        return self.tracker.grace
+
+    def finalize_expired(self, *, now: dt.datetime | None = None) -> None:
+        """Submit one's own attempts whose time is up (graded from the answers saved in time)."""
+        self.tracker.finalize_expired(now=now, employee_id=self.employee_id)
+
+    def display_orders(self, attempt_id: str) -> dict[str, tuple[int, ...]]:
+        """The option order each question of one's own attempt was shown in, by question key."""
+        self.own_attempt(attempt_id)
+        return {pq.key: pq.order for pq in self.tracker.paper(attempt_id).questions}
+
+    @staticmethod
+    def time_used(row: dict) -> float:
+        """Seconds from the start of an attempt to its submission (to its deadline at most)."""
+        if not row.get("submitted_at"):
+            return 0.0
+        end = parse_iso(row["submitted_at"])
+        if row.get("deadline"):
+            end = min(end, parse_iso(row["deadline"]))
+        return max(0.0, (end - parse_iso(row["started_at"])).total_seconds())
+
     def my_attempts(self) -> list[dict]:
         self._finalize_expired()
         return self.tracker.attempts(self.employee_id)

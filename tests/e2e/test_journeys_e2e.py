@@ -89,3 +89,61 @@ def test_lesson_by_click_is_in_the_address_and_finishing_it_is_recorded(server, 
     expect(card.get_by_role("button", name="复习")).to_be_visible(timeout=TIMEOUT)
     expect(card.get_by_text("已学完")).to_be_visible()
     expect(page).to_have_url(f"{server}/learn")
+
+
+def start_five(page, server: str) -> str:
+    """Open 五种题型测验 from 测验 and start it; returns the attempt id (from the address)."""
+    page.goto(f"{server}/quizzes?quiz=e2e-five")
+    card_of(page, "五种题型测验").get_by_role("button", name="开始答题").click()
+    expect(page.get_by_label("第 1 空")).to_be_visible(timeout=TIMEOUT)
+    return page.url.split("attempt=")[1]
+
+
+def answer_five(page, blank: str = "预防为主") -> None:
+    """Answer all five questions; the cursor stays in the fill-in box (no Enter, no leaving it)."""
+    page.get_by_role("radio", name="A. 爱岗敬业").check(force=True)
+    expect(page.get_by_role("radio", name="A. 爱岗敬业")).to_be_checked()
+    page.get_by_role("checkbox", name="A. 诚实守信").check(force=True)
+    page.get_by_role("checkbox", name="B. 办事公道").check(force=True)
+    page.get_by_role("radio", name="正确").check(force=True)
+    page.get_by_role("radio", name="A. 婉言谢绝").check(force=True)
+    expect(page.get_by_role("radio", name="A. 婉言谢绝")).to_be_checked()
+    box = page.get_by_label("第 1 空")
+    box.click()
+    box.press_sequentially(blank)
+
+
+def test_fill_in_text_is_saved_without_enter_and_restored(server, page):
+    username = new_employee()
+    sign_in_as(page, server, username)
+    attempt = start_five(page, server)
+    answer_five(page)
+    # saved while the cursor is still in the box (after a short pause in typing)
+    wait_for_db = lambda: query("SELECT response FROM answers WHERE attempt_id = ? AND question_id = 'q5'", attempt)  # noqa: E731
+    try:
+        expect(page.get_by_text("已作答", exact=True)).to_have_count(5, timeout=TIMEOUT)
+    except AssertionError:
+        print([e.inner_text()[:40] for e in page.get_by_text("作答").all()], wait_for_db())
+        raise
+    assert wait_for_db() == [('["预防为主"]',)]
+    page.reload()
+    expect(page.get_by_label("第 1 空")).to_have_value("预防为主", timeout=TIMEOUT)
+
+
+def test_one_tap_submits_with_the_cursor_in_a_fill_in(server, page):
+    username = new_employee()
+    sign_in_as(page, server, username)
+    attempt = start_five(page, server)
+    answer_five(page)
+    page.get_by_role("button", name="交卷").scroll_into_view_if_needed()
+    expect(page.get_by_role("timer")).to_be_in_viewport()  # the countdown stays in sight at the bottom of the page
+    shot(page, "quiz-bottom")
+    page.get_by_role("button", name="交卷").click()  # at once, while the cursor is in the box
+    expect(page.get_by_text("合格", exact=True).first).to_be_visible(timeout=TIMEOUT)
+    [(submitted_at, score)] = query("SELECT submitted_at, score FROM attempts WHERE id = ?", attempt)
+    assert submitted_at and score == 5
+    # the page lands at the top: score, outcome, time used, then the review
+    expect(page.get_by_role("heading", name="五种题型测验")).to_be_in_viewport(timeout=TIMEOUT)
+    expect(page.get_by_text("5 / 5")).to_be_in_viewport()
+    expect(page.get_by_text("用时")).to_be_in_viewport()
+    shot(page, "quiz-submitted")
