@@ -91,3 +91,20 @@ def test_submitting_with_unanswered_questions_asks_first(env):
     assert "还有 5 题未作答" in at.warning[0].value and env.attempt(attempt_id)["submitted_at"] is None
     at.button(key="submit_anyway").click().run()
     assert env.attempt(attempt_id)["submitted_at"]
+
+
+def test_wrong_book_practice_is_labelled_practice_and_not_counted(env):
+    from tests.test_app import start
+    from tracker.access import Access
+
+    at, attempt_id = start(env)
+    env.save_answer(attempt_id, "s1", "B")  # wrong
+    env.submit_attempt(attempt_id)
+    zhang = next(u for u in env.users() if u.username == "zhang")
+    practice = Access(env, zhang).start_wrong_practice()
+    env.submit_attempt(practice)  # nothing answered: 0 %, which is no 不合格 for practice
+    at = app(env, "zhang", "ui/pages/results.py")
+    lines = [m.value for m in at.markdown if "错题重练" in m.value]
+    assert lines and "练习" in lines[0] and "不合格" not in lines[0]
+    assert any("已交卷 1 次，合格 0 次" in c.value for c in at.caption)
+    assert "Q" not in " ".join(m.label for m in at.metric)  # the period in words, not 2026Q4

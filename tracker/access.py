@@ -216,6 +216,13 @@ class Access:
         self._finalize_expired()
         return self.tracker.attempts(self.employee_id)
 
+    @staticmethod
+    def current_period(catalog: Any) -> Any:
+        """The assessment period (month, quarter or year of ``assessment.yaml``) containing today."""
+        from tracker.reports import current_period
+
+        return current_period(catalog.assessment.period if catalog.assessment else "quarter")
+
     def my_indicator(self, period: Any, catalog: Any) -> pd.DataFrame:
         """One's own 考核指标 for ``period`` (one row, or none; see ``tracker.reports.my_indicator``)."""
         from tracker.reports import my_indicator

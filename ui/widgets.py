@@ -41,6 +41,21 @@ def duration_text(seconds: int | float) -> str:
     return t("time.seconds", s=s)
 
 
+def period_text(key: str) -> str:
+    """A report period's key (2026Q3, 2026-09, 2026, 2026-07-01..2026-09-30) in words of the current language."""
+    import re
+
+    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", key):
+        return t("periodname.quarter", y=m[1], q=m[2])
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
+        return t("periodname.month", y=m[1], m=int(m[2]))
+    if re.fullmatch(r"\d{4}", key):
+        return t("periodname.year", y=key)
+    if m := re.fullmatch(r"(\S+)\.\.(\S+)", key):
+        return t("periodname.dates", start=m[1], end=m[2])
+    return key
+
+
 def countdown(deadline: dt.datetime, now: dt.datetime) -> None:
     """A ticking countdown (a few lines of inline JavaScript; the server enforces the limit)."""
     remaining = max(0, int((deadline - now).total_seconds()))

@@ -9,6 +9,10 @@ ZH: dict[str, str] = {
     "time.minutes": "{m} 分钟",
     "time.minutes_seconds": "{m} 分 {s} 秒",
     "time.seconds": "{s} 秒",
+    "periodname.quarter": "{y} 年第 {q} 季度",
+    "periodname.month": "{y} 年 {m} 月",
+    "periodname.year": "{y} 年",
+    "periodname.dates": "{start} 至 {end}",
     # lessons
     "learn.continue": "继续学习",
     "learn.review": "复习",
@@ -42,6 +46,8 @@ ZH: dict[str, str] = {
     "home.all_results": "查看全部成绩",
     "results.practice_tag": "练习",
     "results.unknown_quiz": "已下线的测验",
+    "results.summary": "已交卷 {taken} 次，合格 {passed} 次（错题重练等练习不计入）。",
+    "results.practice_line": "练习，不计合格与否",
 }
 
 EN: dict[str, str] = {
@@ -50,6 +56,10 @@ EN: dict[str, str] = {
     "time.minutes": "{m} min",
     "time.minutes_seconds": "{m} min {s} s",
     "time.seconds": "{s} s",
+    "periodname.quarter": "Q{q} {y}",
+    "periodname.month": "{y}-{m:02d}",
+    "periodname.year": "{y}",
+    "periodname.dates": "{start} to {end}",
     "learn.continue": "Continue",
     "learn.review": "Review",
     "learn.left": "About {d} of reading left before you can mark it completed.",
@@ -80,4 +90,6 @@ EN: dict[str, str] = {
     "home.all_results": "All my results",
     "results.practice_tag": "practice",
     "results.unknown_quiz": "A quiz no longer offered",
+    "results.summary": "{taken} submitted, {passed} passed (practice such as the wrong-answer book not counted).",
+    "results.practice_line": "practice: no pass or fail",
 }

@@ -7,10 +7,9 @@ import streamlit as st
 
 from quizzes.fields import utcnow
 from tracker.access import WRONG_BOOK_ID
-from tracker.reports import current_period
 from ui.auth import access
 from ui.state import catalog, t
-from ui.widgets import local_time
+from ui.widgets import local_time, period_text
 
 me = access()
 cat = catalog()
@@ -63,9 +62,9 @@ for lesson in unfinished[:3]:
         )
 
 # -- this period against the target ---------------------------------------------------------------------
-period = current_period(cat.assessment.period if cat.assessment else "quarter")
+period = me.current_period(cat)
 mine = me.my_indicator(period, cat)
-st.subheader(t("home.progress", period=period.key))
+st.subheader(t("home.progress", period=period_text(period.key)))
 if mine.empty:
     st.caption(t("results.indicator_none"))
 else:
@@ -73,7 +72,7 @@ else:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("home.lessons_done"), f"{int(row['lessons_completed'])} / {int(row['lessons_total'])}")
     c2.metric(t("home.quizzes_done"), f"{int(row['quizzes_taken'])} / {int(row['quizzes_total'])}")
-    c3.metric(t("results.indicator_total", period=period.key), f"{row['indicator']:.1f}")
+    c3.metric(t("results.indicator_total", period=period_text(period.key)), f"{row['indicator']:.1f}")
     total = int(row["lessons_total"]) + int(row["quizzes_total"])
     if total:
         done = int(row["lessons_completed"]) + int(row["quizzes_taken"])
