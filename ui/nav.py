@@ -83,3 +83,69 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]
     return sections
+
+
+# The few main pages of each role, one tap away at the bottom of a phone's screen (issue 13).
+TABS = {
+    "employee": ("home", "learn", "quizzes", "results"),
+    "leader": ("participation", "assessment", "items", "home"),
+    "organizer": ("overview", "content", "participation", "host"),
+    "admin": ("overview", "participation", "assessment"),
+}
+ICONS = {
+    "home": ":material/home:",
+    "learn": ":material/menu_book:",
+    "quizzes": ":material/edit_note:",
+    "results": ":material/bar_chart:",
+    "participation": ":material/groups:",
+    "assessment": ":material/fact_check:",
+    "items": ":material/analytics:",
+    "overview": ":material/folder_open:",
+    "content": ":material/upload_file:",
+    "host": ":material/mic:",
+}
+_PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-mingde-tabs {position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fbfaf7;
+    border-top: 1px solid #d8d3c4; padding: .2rem .2rem calc(.2rem + env(safe-area-inset-bottom));
+    box-shadow: 0 -2px 6px rgba(0,0,0,.06); flex-wrap: nowrap !important; justify-content: space-around}
+  .st-key-mingde-tabs > div {flex: 1 1 0; min-width: 0}
+  .st-key-mingde-tabs a {flex-direction: column; gap: 0; padding: .2rem 0; justify-content: center; width: 100%}
+  .st-key-mingde-tabs a p {font-size: .78rem}
+  [data-testid="stMainBlockContainer"] {padding-bottom: 5.5rem}
+  [data-testid="stExpandSidebarButton"]::after {content: "MENU_LABEL"; font-size: .9rem; margin-left: .15rem}
+}
+@media (min-width: 641px) { .st-key-mingde-tabs {display: none !important} }
+</style>
+<script>
+// On a phone the sidebar covers the page: close it once a page is chosen in it.
+if (!window.__mingdeNav) {
+  window.__mingdeNav = true;
+  document.addEventListener("click", function (e) {
+    if (window.innerWidth > 640 || !e.target.closest('[data-testid="stSidebarNav"] a')) return;
+    setTimeout(function () {
+      const b = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (b) b.click();
+    }, 60);
+  }, true);
+  // Streamlit's own button is labelled in English ("Expand sidebar"): give it the menu's name.
+  setInterval(function () {
+    const b = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (b && b.getAttribute("aria-label") !== "MENU_LABEL") { b.setAttribute("aria-label", "MENU_LABEL"); b.title = "MENU_LABEL"; }
+  }, 500);
+}
+</script>"""
+
+
+def phone_tabs(account: Account | None, current) -> None:
+    """A tab bar with the account's main pages, shown on narrow screens only (CSS); none while taking
+    a quiz (a tap must not leave it by mistake) or for the signed-out page."""
+    if account is None or getattr(current, "url_path", "") == "take":
+        return
+    names = [n for n in TABS.get(account.role, ()) if n != "home" or account.employee_id]
+    if account.role != "employee" and not account.employee_id and "home" in names:
+        names.remove("home")
+    st.html(_PHONE_CSS.replace("MENU_LABEL", t("nav.menu").replace('"', "")), unsafe_allow_javascript=True)
+    with st.container(key="mingde-tabs", horizontal=True, gap=None):
+        for name in names:
+            st.page_link(f"{PAGES}/{name}.py", label=t(f"page.{name}"), icon=ICONS[name])

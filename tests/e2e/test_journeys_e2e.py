@@ -147,3 +147,38 @@ def test_one_tap_submits_with_the_cursor_in_a_fill_in(server, page):
     expect(page.get_by_text("5 / 5")).to_be_in_viewport()
     expect(page.get_by_text("用时")).to_be_in_viewport()
     shot(page, "quiz-submitted")
+
+
+def test_a_failed_sign_in_keeps_the_user_name(server, page):
+    page.goto(server)
+    page.get_by_label("用户名").fill("employee")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("用户名或密码不正确。")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_label("用户名")).to_have_value("employee")
+    assert "employee" not in page.url  # not in the address (nor in the history)
+
+
+def test_main_pages_one_tap_away_on_a_phone_and_the_menu_closes(server, page):
+    username = new_employee(name="王小明", department="财务科")
+    sign_in_as(page, server, username)
+    expect(page.get_by_role("heading", name="首页", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(f"{server}/home")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("王小明")).to_be_attached()  # name and department, not the login name
+    expect(sidebar.get_by_text("财务科")).to_be_attached()
+    expect(sidebar.get_by_text(username)).to_have_count(0)
+    tabs = page.locator(".st-key-mingde-tabs")
+    if page.viewport_name == "desktop":
+        expect(tabs).to_be_hidden()  # the sidebar is open on a PC
+        return
+    expect(tabs).to_be_visible()
+    shot(page, "home")
+    tabs.get_by_role("link", name="测验").click()
+    expect(page.get_by_role("heading", name="测验", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_have_accessible_name("菜单", timeout=TIMEOUT)  # a labelled menu
+    page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar.get_by_role("link", name="排行榜").click()
+    expect(page.get_by_role("heading", name="网上竞赛排行榜")).to_be_visible(timeout=TIMEOUT)
+    expect(sidebar.get_by_role("link", name="排行榜")).not_to_be_in_viewport(timeout=TIMEOUT)  # the menu closed
+    shot(page, "menu-closed")

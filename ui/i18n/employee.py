@@ -26,6 +26,7 @@ ZH: dict[str, str] = {
     "take.marked": "已标记",
     "take.time_used": "用时 {d}",
     "take.to_results": "查看我的成绩",
+    "nav.menu": "菜单",
     # home page
     "page.home": "首页",
     "home.title": "首页",
@@ -71,6 +72,7 @@ EN: dict[str, str] = {
     "take.marked": "marked",
     "take.time_used": "Time used: {d}",
     "take.to_results": "My results",
+    "nav.menu": "Menu",
     "page.home": "Home",
     "home.title": "Home",
     "home.hello": "{name} · {department}",
