@@ -115,7 +115,8 @@ _PHONE_CSS = """<style>
   [data-testid="stMainBlockContainer"] {padding-bottom: 5.5rem}
   [data-testid="stExpandSidebarButton"]::after {content: "MENU_LABEL"; font-size: .9rem; margin-left: .15rem}
 }
-@media (min-width: 641px) { .st-key-mingde-tabs {display: none !important} }
+@media (min-width: 641px) { .st-key-mingde-tabs, [class*="st-key-narrow-"] {display: none !important} }
+@media (max-width: 640px) { [class*="st-key-wide-"] {display: none !important} }
 </style>
 <script>
 // On a phone the sidebar covers the page: close it once a page is chosen in it.

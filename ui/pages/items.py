@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from tracker.reports import DISCRIMINATION_METHOD, item_analysis
+from tracker.reports import item_analysis
 from ui.auth import access
 from ui.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, header
 from ui.report_widgets import downloads
 from ui.state import catalog, t
 
+st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
@@ -19,7 +20,8 @@ if source == "quiz":
 else:
     chosen = st.selectbox(t("items.bank"), list(cat.banks), format_func=lambda b: cat.banks[b].title)
     table = item_analysis(me.tracker, me.account, bank_id=chosen)
-st.caption(t("items.method", method=DISCRIMINATION_METHOD))
+method = t("items.method_name")  # the library's DISCRIMINATION_METHOD, in words of the current language
+st.caption(t("items.method", method=method))
 if table.empty:
     st.info(t("items.none"))
     st.stop()
@@ -33,14 +35,15 @@ def flag(row):
 formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {
     c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS
 }
-st.dataframe(
-    table.style.apply(flag, axis=1).format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
+st.dataframe(  # Chinese headers by column_config (st.dataframe ignores a Styler's relabelled headers)
+    table.style.apply(flag, axis=1).format(formats, na_rep="—"),
+    column_config={c: st.column_config.Column(header(c)) for c in table.columns},
     hide_index=True,
     width="stretch",
 )
 downloads(
     {t("items.title"): table},
-    {t("items.source"): t(f"items.{source}"), t("part.quiz"): chosen, t("items.method_label"): DISCRIMINATION_METHOD},
+    {t("items.source"): t(f"items.{source}"), t("part.quiz"): chosen, t("items.method_label"): method},
     f"items-{chosen}",
     "items",
 )
