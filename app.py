@@ -16,7 +16,7 @@ else:
     from ui.auth import current_account, sign_out_button
     from ui.errors import handled
     from ui.i18n import LANGS
-    from ui.nav import pages_for
+    from ui.nav import pages_for, phone_tabs
     from ui.state import remember_lang, t, use_account_lang
 
     account = current_account()
@@ -27,7 +27,11 @@ else:
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:
-            st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
+            from ui.auth import person_line  # issue 13: the person's name and department, not the login name
+
+            st.caption(person_line(account))
             sign_out_button()
     with handled():  # the one error handler: a library error is a clear message, never a traceback
-        st.navigation(pages_for(account), expanded=True).run()  # never Streamlit's English 'View N more'
+        page = st.navigation(pages_for(account), expanded=True)  # never Streamlit's English 'View N more'
+        phone_tabs(account, page)  # the main pages one tap away on a phone
+        page.run()

@@ -14,6 +14,18 @@ from ui.i18n import EN, ZH, translate
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
 KEY = re.compile(r"""\bt\(\s*f?["']([a-z_.]+(?:\{[^}]+\}[a-z_.]*)*)["']""")
 DYNAMIC = {
+    "page.{": [
+        "page.home",
+        "page.learn",
+        "page.quizzes",
+        "page.results",
+        "page.participation",
+        "page.assessment",
+        "page.items",
+        "page.overview",
+        "page.content",
+        "page.host",
+    ],
     "kind.{": ["kind.quiz", "kind.exam", "kind.competition"],
     "learn.status.{": ["learn.status.not_started", "learn.status.reading", "learn.status.completed"],
     "qtype.{": ["qtype.single", "qtype.multiple", "qtype.true_false", "qtype.fill_blank", "qtype.scenario"],

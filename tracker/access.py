@@ -224,9 +224,49 @@ class Access:
             raise AccessDenied(f"the answers of attempt {attempt_id} are shown after {row['review_after']}")
         return self.tracker.grade_of(attempt_id)
 
+    @property
+    def grace(self) -> dt.timedelta:
+        """How long after its deadline a timed attempt still accepts answers (network latency)."""
+        return self.tracker.grace
+
+    def finalize_expired(self, *, now: dt.datetime | None = None) -> None:
+        """Submit one's own attempts whose time is up (graded from the answers saved in time)."""
+        self.tracker.finalize_expired(now=now, employee_id=self.employee_id)
+
+    def display_orders(self, attempt_id: str) -> dict[str, tuple[int, ...]]:
+        """The option order each question of one's own attempt was shown in, by question key."""
+        self.own_attempt(attempt_id)
+        return {pq.key: pq.order for pq in self.tracker.paper(attempt_id).questions}
+
+    @staticmethod
+    def time_used(row: dict) -> float:
+        """Seconds from the start of an attempt to its submission (to its deadline at most)."""
+        if not row.get("submitted_at"):
+            return 0.0
+        end = parse_iso(row["submitted_at"])
+        if row.get("deadline"):
+            end = min(end, parse_iso(row["deadline"]))
+        return max(0.0, (end - parse_iso(row["started_at"])).total_seconds())
+
     def my_attempts(self) -> list[dict]:
         self._finalize_expired()
         return self.tracker.attempts(self.employee_id)
+
+    @staticmethod
+    def current_period(catalog: Any) -> Any:
+        """The assessment period (month, quarter or year of ``assessment.yaml``) containing today."""
+        from tracker.reports import current_period
+
+        return current_period(catalog.assessment.period if catalog.assessment else "quarter")
+
+    def profile(self) -> dict | None:
+        """The signed-in person's name and department (``None`` for an account without an employee
+        record, such as an administrator's)."""
+        account = self._signed_in()
+        if not account.employee_id:
+            return None
+        row = self.tracker.employee(account.employee_id)
+        return {"name": row["name"], "department": row["department"], "team": row.get("team")}
 
     # -- lessons ---------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, *, now: dt.datetime | None = None) -> dict:
@@ -237,6 +277,14 @@ class Access:
 
     def lesson_progress(self) -> dict[str, dict]:
         return self.tracker.lesson_progress(self.employee_id)
+
+    def reading_left(self, lesson: Lesson, row: dict | None, *, now: dt.datetime | None = None) -> int:
+        """Seconds of reading still needed before ``lesson`` may be marked completed (0 when it may,
+        or is already); ``row`` is the lesson's progress row (from ``open_lesson``)."""
+        if not lesson.min_read_time or not row or row.get("completed_at") or not row.get("started_at"):
+            return 0
+        spent = ((now or utcnow()) - parse_iso(row["started_at"])).total_seconds()
+        return max(0, int(lesson.min_read_time - spent + 0.999))
 
     # -- wrong-answer book -------------------------------------------------------------------------
     def wrong_book(self, *, now: dt.datetime | None = None) -> list[WrongItem]:

@@ -14,6 +14,15 @@ PAGES = "ui/pages"
 ADDRESSES = sorted(p.stem for p in (Path(__file__).parent / "pages").glob("*.py") if p.stem not in ("__init__", "login"))
 
 
+def start_page(account: Account) -> str:
+    """The page an account lands on: employees on 首页, leaders on 参与情况, organizers and admins on 内容概览."""
+    if account.role == "leader":
+        return f"{PAGES}/participation.py"
+    if account.role in ("organizer", "admin") or not account.employee_id:
+        return f"{PAGES}/overview.py"
+    return f"{PAGES}/home.py"
+
+
 def pages_for(account: Account | None) -> dict[str, list] | list:
     """``st.navigation`` input for this account: the sign-in page alone when nobody is signed in."""
     if account is None:
@@ -23,10 +32,20 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
         return [st.Page(login, title=t("page.login"), url_path="login", default=True)] + [
             st.Page(login, title=t("page.login"), url_path=address, visibility="hidden") for address in ADDRESSES
         ]
-    sections: dict[str, list] = {}
+    # "/" opens a hidden page that goes on to the account's start page, so that every page keeps its own
+    # address (Streamlit serves the default page only at "/").
+    sections: dict[str, list] = {
+        "": [st.Page(f"{PAGES}/start.py", title=t("page.home"), url_path="start", default=True, visibility="hidden")]
+    }
     if account.employee_id:
         sections[t("nav.learning")] = [
-            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn", default=True),
+            st.Page(
+                f"{PAGES}/home.py",
+                title=t("page.home"),
+                icon=":material/home:",
+                url_path="home",
+            ),
+            st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn"),
             st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon=":material/edit_note:", url_path="quizzes"),
             st.Page(f"{PAGES}/results.py", title=t("page.results"), icon=":material/bar_chart:", url_path="results"),
             st.Page(
@@ -46,7 +65,6 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
                 title=t("page.overview"),
                 icon=":material/folder_open:",
                 url_path="overview",
-                default=not account.employee_id,
             )
         ]
         if account.role in ("organizer", "admin"):
@@ -58,7 +76,10 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             sections[t("nav.authoring")] = authoring_pages()
         sections[t("nav.reports")] = [
             st.Page(
-                f"{PAGES}/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
+                f"{PAGES}/participation.py",
+                title=t("page.participation"),
+                icon=":material/groups:",
+                url_path="participation",
             ),
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
@@ -82,3 +103,70 @@ def authoring_pages() -> list:
         ),
         st.Page(f"{PAGES}/preview.py", title=t("page.preview"), url_path="preview", visibility="hidden"),
     ]
+
+
+# The few main pages of each role, one tap away at the bottom of a phone's screen (issue 13).
+TABS = {
+    "employee": ("home", "learn", "quizzes", "results"),
+    "leader": ("participation", "assessment", "items", "home"),
+    "organizer": ("overview", "content", "participation", "host"),
+    "admin": ("overview", "participation", "assessment"),
+}
+ICONS = {
+    "home": ":material/home:",
+    "learn": ":material/menu_book:",
+    "quizzes": ":material/edit_note:",
+    "results": ":material/bar_chart:",
+    "participation": ":material/groups:",
+    "assessment": ":material/fact_check:",
+    "items": ":material/analytics:",
+    "overview": ":material/folder_open:",
+    "content": ":material/upload_file:",
+    "host": ":material/mic:",
+}
+_PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  .st-key-mingde-tabs {position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fbfaf7;
+    border-top: 1px solid #d8d3c4; padding: .2rem .2rem calc(.2rem + env(safe-area-inset-bottom));
+    box-shadow: 0 -2px 6px rgba(0,0,0,.06); flex-wrap: nowrap !important; justify-content: space-around}
+  .st-key-mingde-tabs > div {flex: 1 1 0; min-width: 0}
+  .st-key-mingde-tabs a {flex-direction: column; gap: 0; padding: .2rem 0; justify-content: center; width: 100%}
+  .st-key-mingde-tabs a p {font-size: .78rem}
+  [data-testid="stMainBlockContainer"] {padding-bottom: 5.5rem}
+  [data-testid="stExpandSidebarButton"]::after {content: "MENU_LABEL"; font-size: .9rem; margin-left: .15rem}
+}
+@media (min-width: 641px) { .st-key-mingde-tabs, [class*="st-key-narrow-"] {display: none !important} }
+@media (max-width: 640px) { [class*="st-key-wide-"] {display: none !important} }
+</style>
+<script>
+// On a phone the sidebar covers the page: close it once a page is chosen in it.
+if (!window.__mingdeNav) {
+  window.__mingdeNav = true;
+  document.addEventListener("click", function (e) {
+    if (window.innerWidth > 640 || !e.target.closest('[data-testid="stSidebarNav"] a')) return;
+    setTimeout(function () {
+      const b = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (b) b.click();
+    }, 60);
+  }, true);
+  // Streamlit's own button is labelled in English ("Expand sidebar"): give it the menu's name.
+  setInterval(function () {
+    const b = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (b && b.getAttribute("aria-label") !== "MENU_LABEL") { b.setAttribute("aria-label", "MENU_LABEL"); b.title = "MENU_LABEL"; }
+  }, 500);
+}
+</script>"""
+
+
+def phone_tabs(account: Account | None, current) -> None:
+    """A tab bar with the account's main pages, shown on narrow screens only (CSS); none while taking
+    a quiz (a tap must not leave it by mistake) or for the signed-out page."""
+    if account is None or getattr(current, "url_path", "") == "take":
+        return
+    names = [n for n in TABS.get(account.role, ()) if n != "home" or account.employee_id]
+    if account.role != "employee" and not account.employee_id and "home" in names:
+        names.remove("home")
+    st.html(_PHONE_CSS.replace("MENU_LABEL", t("nav.menu").replace('"', "")), unsafe_allow_javascript=True)
+    with st.container(key="mingde-tabs", horizontal=True, gap=None):
+        for name in names:
+            st.page_link(f"{PAGES}/{name}.py", label=t(f"page.{name}"), icon=ICONS[name])

@@ -71,6 +71,20 @@ def column_config(df: pd.DataFrame) -> dict:
     return config
 
 
+def narrow_table(df: pd.DataFrame, columns: list[str], key: str) -> None:
+    """The few columns of ``df`` that fit a phone's width, shown on narrow screens only; the full table
+    (drawn by the caller inside ``wide(key)``) on wider ones. Both are drawn; CSS shows one."""
+    keep = [c for c in columns if c in df.columns]
+    with st.container(key=f"narrow-{key}"):
+        st.caption(t("report.narrow"))
+        st.dataframe(df[keep], column_config=column_config(df[keep]), hide_index=True, width="stretch")
+
+
+def wide(key: str):
+    """The container of a table shown on screens wider than a phone (see ``narrow_table``)."""
+    return st.container(key=f"wide-{key}")
+
+
 def downloads(out: ReportOutput, key: str) -> None:
     """Excel (every table of the report, and its notes) and CSV (the main table) download buttons:
     the same files as ``mingde report … --format xlsx|csv``."""

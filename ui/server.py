@@ -20,6 +20,7 @@ from tracker.config import settings
 from tracker.errors import SignInFailed, StorageUnavailable, Throttled
 
 COOKIE = "mingde_session"
+USERNAME_COOKIE = "mingde_username"  # the user name of the last failed sign-in, to fill the form again
 
 
 @lru_cache(maxsize=4)
@@ -43,6 +44,12 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
 
+def _keep_username(response: Response, username: str, request: Request) -> Response:
+    """After a failed sign-in the form shows the user name again (a short-lived cookie, not the address)."""
+    response.set_cookie(USERNAME_COOKIE, username, max_age=300, httponly=True, samesite="lax", secure=_secure(request), path="/")
+    return response
+
+
 async def login(request: Request) -> Response:
     if not _same_origin(request):
         return PlainTextResponse("cross-site sign-in refused", status_code=403)
@@ -52,12 +59,13 @@ async def login(request: Request) -> Response:
     try:
         result = await run_in_threadpool(sign_in, tracker(), username, password)
     except Throttled as e:
-        return RedirectResponse(f"/?login=wait&s={e.seconds}", status_code=303)
+        return _keep_username(RedirectResponse(f"/?login=wait&s={e.seconds}", status_code=303), username, request)
     except SignInFailed:
-        return RedirectResponse("/?login=failed", status_code=303)
+        return _keep_username(RedirectResponse("/?login=failed", status_code=303), username, request)
     except StorageUnavailable:  # a session cannot be recorded (disk full, read-only): say so, for any password
         return RedirectResponse("/?login=storage", status_code=303)
     response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(USERNAME_COOKIE, path="/")
     response.set_cookie(
         COOKIE,
         result.token,

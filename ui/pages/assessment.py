@@ -9,6 +9,7 @@ from ui.report_widgets import column_config, downloads, header, period_picker
 from ui.state import catalog, lang, t
 from ui.widgets import local_time
 
+st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
@@ -27,6 +28,14 @@ if lock:
 
 st.dataframe(table, column_config=column_config(table), hide_index=True, width="stretch")
 st.caption(t("assess.how"))
+if weights and len(table) and "lesson_weight" in table.columns:  # the weights applied, when a part is absent
+    used = {k: float(table[c].iloc[0]) for k, c in (("l", "lesson_weight"), ("q", "quiz_weight"), ("c", "competition_weight"))}
+    if (
+        abs(used["l"] - weights.lessons) > 1e-6
+        or abs(used["q"] - weights.quizzes) > 1e-6
+        or abs(used["c"] - weights.competitions) > 1e-6
+    ):
+        st.caption(t("assess.respread", **{k: f"{v:.1%}" for k, v in used.items()}))
 downloads(out, "assess")
 
 if me.account.role in ("leader", "admin"):

@@ -7,6 +7,7 @@ from ui.auth import access
 from ui.report_widgets import downloads, header
 from ui.state import catalog, lang, t
 
+st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
@@ -35,8 +36,9 @@ def flag(row):
 formats = {c: "{:.1%}" for c in table.columns if c in PERCENT_COLUMNS} | {
     c: "{:.2f}" for c in table.columns if c in DECIMAL_COLUMNS
 }
-st.dataframe(
-    table.style.apply(flag, axis=1).format(formats, na_rep="—").relabel_index([header(c) for c in table.columns], axis=1),
+st.dataframe(  # Chinese headers by column_config (st.dataframe ignores a Styler's relabelled headers)
+    table.style.apply(flag, axis=1).format(formats, na_rep="—"),
+    column_config={c: st.column_config.Column(header(c)) for c in table.columns},
     hide_index=True,
     width="stretch",
 )

@@ -5,6 +5,7 @@ import html
 import streamlit as st
 
 from ui.auth import session_token
+from ui.server import USERNAME_COOKIE
 from ui.state import t
 
 st.title(t("app.title"))
@@ -21,11 +22,13 @@ elif session_token():  # the browser still sends the cookie of a session that ha
     st.info(t("auth.signed_out"))
 
 e = html.escape
+last = st.context.cookies.get(USERNAME_COOKIE) if problem in ("failed", "wait") else None
+typed = f' value="{e(str(last)[:64])}"' if last else ""
 field = "display:block;width:100%;box-sizing:border-box;margin:.25rem 0 .9rem;padding:.6rem;font-size:1rem;border:1px solid #c9c4b5;border-radius:.5rem"
 st.html(
     f'<form method="post" action="/auth/login" style="max-width:24rem">'
     f'<label for="username">{e(t("login.username"))}</label>'
-    f'<input id="username" name="username" autocomplete="username" required maxlength="64" style="{field}">'
+    f'<input id="username" name="username" autocomplete="username" required maxlength="64"{typed} style="{field}">'
     f'<label for="password">{e(t("login.password"))}</label>'
     f'<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256" style="{field}">'
     f'<button type="submit" style="padding:.6rem 1.4rem;font-size:1rem;border:0;border-radius:.5rem;background:#2f6f5e;color:#fff;cursor:pointer">'

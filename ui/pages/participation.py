@@ -4,9 +4,10 @@ import altair as alt
 import streamlit as st
 
 from ui.auth import access
-from ui.report_widgets import chinese, downloads, header, period_picker
+from ui.report_widgets import chinese, downloads, header, narrow_table, period_picker, wide
 from ui.state import catalog, lang, t
 
+st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
@@ -30,15 +31,19 @@ def highlight(row):
     return ["background-color: #fbe3e0" if row["below_target"] else "" for _ in row]
 
 
-shown = (
-    table.style.apply(highlight, axis=1)
-    .format(
-        {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
-        na_rep="—",
-    )
-    .relabel_index([header(c) for c in table.columns], axis=1)
+shown = table.style.apply(highlight, axis=1).format(
+    {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
+    na_rep="—",
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+with wide("part"):  # Chinese headers by column_config (st.dataframe ignores a Styler's relabelled headers)
+    st.dataframe(
+        shown,
+        column_config={c: st.column_config.Column(header(c)) for c in table.columns},
+        column_order=[c for c in table.columns if c != "below_target"],
+        hide_index=True,
+        width="stretch",
+    )
+narrow_table(table, ["department", "team", "participation_rate", "avg_percent"], "part")
 
 downloads(out, "part")
 

@@ -1,0 +1,184 @@
+"""Journeys of issue 13 in a real browser, to the last click, at 375x812 and 1366x768: each step a
+person takes, checked on the screen and in the database.
+
+Each test signs in as an employee of its own (created here), so the steps start from nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
+from tracker import Tracker
+
+TIMEOUT = 30_000
+_serial = itertools.count(1)
+
+
+def new_employee(name: str = "新同事", department: str = "办公室") -> str:
+    """A fresh employee with an account (password mingde-demo); returns the user name."""
+    n = next(_serial)
+    username = f"j{n:03d}-{id(object()) % 10_000}"
+    tracker = Tracker(SERVER_FILES["db"])
+    try:
+        tracker.add_employee(f"J{username}", f"{name}{n}", department, "综合组")
+        tracker.add_user(username, "mingde-demo", "employee", f"J{username}")
+    finally:
+        tracker.close()
+    return username
+
+
+def query(sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(SERVER_FILES["db"]) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def sign_in_as(page, server: str, username: str) -> None:
+    page.goto(server)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("mingde-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("退出登录")).to_be_attached(timeout=TIMEOUT)
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"journey-{name}-{page.viewport_name}.png"), full_page=True)
+
+
+def card_of(page, title: str):
+    return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name=title)).last
+
+
+def test_lesson_by_click_is_in_the_address_and_finishing_it_is_recorded(server, page):
+    username = new_employee()
+    employee_id = f"J{username}"
+    sign_in_as(page, server, username)
+    page.goto(f"{server}/learn")
+    card_of(page, "职业道德基本规范").get_by_role("button", name="开始学习").click()
+    expect(page.get_by_role("heading", name="要点")).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(f"{server}/learn?lesson=ethics-basics", timeout=TIMEOUT)
+    expect(page.get_by_text("还需阅读约")).to_be_visible()  # the reading time left
+    page.reload()  # a refresh stays in the lesson
+    expect(page.get_by_role("heading", name="要点")).to_be_visible(timeout=TIMEOUT)
+
+    page.get_by_role("button", name="标记为已学完").click()  # too early: says how long is left, records nothing
+    expect(page.get_by_text("请再认真阅读")).to_be_visible(timeout=TIMEOUT)
+    assert query("SELECT completed_at FROM lesson_progress WHERE employee_id = ?", employee_id) == [(None,)]
+    shot(page, "lesson-too-early")
+
+    # the minimum reading time (2 minutes) has passed
+    with sqlite3.connect(SERVER_FILES["db"]) as db:
+        db.execute(
+            "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
+        )
+    page.get_by_role("button", name="标记为已学完").click()
+    expect(page.get_by_text("本课已学完。")).to_be_visible(timeout=TIMEOUT)
+    link = page.get_by_role("link", name="参加本课测验：职业道德基本规范 课后测验")
+    expect(link).to_be_visible()
+    [(completed_at,)] = query("SELECT completed_at FROM lesson_progress WHERE employee_id = ?", employee_id)
+    assert completed_at
+    expect(page).to_have_url(f"{server}/learn?lesson=ethics-basics")
+    shot(page, "lesson-done")
+
+    page.get_by_role("button", name="返回课程列表").click()
+    card = card_of(page, "职业道德基本规范")
+    expect(card.get_by_role("button", name="复习")).to_be_visible(timeout=TIMEOUT)
+    expect(card.get_by_text("已学完")).to_be_visible()
+    expect(page).to_have_url(f"{server}/learn")
+
+
+def start_five(page, server: str) -> str:
+    """Open 五种题型测验 from 测验 and start it; returns the attempt id (from the address)."""
+    page.goto(f"{server}/quizzes?quiz=e2e-five")
+    card_of(page, "五种题型测验").get_by_role("button", name="开始答题").click()
+    expect(page.get_by_label("第 1 空")).to_be_visible(timeout=TIMEOUT)
+    return page.url.split("attempt=")[1]
+
+
+def answer_five(page, blank: str = "预防为主") -> None:
+    """Answer all five questions; the cursor stays in the fill-in box (no Enter, no leaving it)."""
+    page.get_by_role("radio", name="A. 爱岗敬业").check(force=True)
+    expect(page.get_by_role("radio", name="A. 爱岗敬业")).to_be_checked()
+    page.get_by_role("checkbox", name="A. 诚实守信").check(force=True)
+    page.get_by_role("checkbox", name="B. 办事公道").check(force=True)
+    page.get_by_role("radio", name="正确").check(force=True)
+    page.get_by_role("radio", name="A. 婉言谢绝").check(force=True)
+    expect(page.get_by_role("radio", name="A. 婉言谢绝")).to_be_checked()
+    box = page.get_by_label("第 1 空")
+    box.click()
+    box.press_sequentially(blank)
+
+
+def test_fill_in_text_is_saved_without_enter_and_restored(server, page):
+    username = new_employee()
+    sign_in_as(page, server, username)
+    attempt = start_five(page, server)
+    answer_five(page)
+    # saved while the cursor is still in the box (after a short pause in typing)
+    wait_for_db = lambda: query("SELECT response FROM answers WHERE attempt_id = ? AND question_id = 'q5'", attempt)  # noqa: E731
+    try:
+        expect(page.get_by_text("已作答", exact=True)).to_have_count(5, timeout=TIMEOUT)
+    except AssertionError:
+        print([e.inner_text()[:40] for e in page.get_by_text("作答").all()], wait_for_db())
+        raise
+    assert wait_for_db() == [('["预防为主"]',)]
+    page.reload()
+    expect(page.get_by_label("第 1 空")).to_have_value("预防为主", timeout=TIMEOUT)
+
+
+def test_one_tap_submits_with_the_cursor_in_a_fill_in(server, page):
+    username = new_employee()
+    sign_in_as(page, server, username)
+    attempt = start_five(page, server)
+    answer_five(page)
+    page.get_by_role("button", name="交卷").scroll_into_view_if_needed()
+    expect(page.get_by_role("timer")).to_be_in_viewport()  # the countdown stays in sight at the bottom of the page
+    shot(page, "quiz-bottom")
+    page.get_by_role("button", name="交卷").click()  # at once, while the cursor is in the box
+    expect(page.get_by_text("合格", exact=True).first).to_be_visible(timeout=TIMEOUT)
+    [(submitted_at, score)] = query("SELECT submitted_at, score FROM attempts WHERE id = ?", attempt)
+    assert submitted_at and score == 5
+    # the page lands at the top: score, outcome, time used, then the review
+    expect(page.get_by_role("heading", name="五种题型测验")).to_be_in_viewport(timeout=TIMEOUT)
+    expect(page.get_by_text("5 / 5")).to_be_in_viewport()
+    expect(page.get_by_text("用时")).to_be_in_viewport()
+    shot(page, "quiz-submitted")
+
+
+def test_a_failed_sign_in_keeps_the_user_name(server, page):
+    page.goto(server)
+    page.get_by_label("用户名").fill("employee")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("用户名或密码不正确。")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_label("用户名")).to_have_value("employee")
+    assert "employee" not in page.url  # not in the address (nor in the history)
+
+
+def test_main_pages_one_tap_away_on_a_phone_and_the_menu_closes(server, page):
+    username = new_employee(name="王小明", department="财务科")
+    sign_in_as(page, server, username)
+    expect(page.get_by_role("heading", name="首页", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(f"{server}/home")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("王小明")).to_be_attached()  # name and department, not the login name
+    expect(sidebar.get_by_text("财务科")).to_be_attached()
+    expect(sidebar.get_by_text(username)).to_have_count(0)
+    tabs = page.locator(".st-key-mingde-tabs")
+    if page.viewport_name == "desktop":
+        expect(tabs).to_be_hidden()  # the sidebar is open on a PC
+        return
+    expect(tabs).to_be_visible()
+    shot(page, "home")
+    tabs.get_by_role("link", name="测验").click()
+    expect(page.get_by_role("heading", name="测验", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_have_accessible_name("菜单", timeout=TIMEOUT)  # a labelled menu
+    page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar.get_by_role("link", name="排行榜").click()
+    expect(page.get_by_role("heading", name="网上竞赛排行榜")).to_be_visible(timeout=TIMEOUT)
+    expect(sidebar.get_by_role("link", name="排行榜")).not_to_be_in_viewport(timeout=TIMEOUT)  # the menu closed
+    shot(page, "menu-closed")
