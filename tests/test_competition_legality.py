@@ -231,3 +231,19 @@ def test_every_rule_code_has_a_chinese_and_english_text():
     assert len(codes) > 50
     for code in codes:
         assert f"rule.{code}" in ZH and f"rule.{code}" in EN, code
+
+
+def test_the_console_and_staging_lists_are_for_hosts_only(tracker):
+    from tracker import AccessDenied
+    from tracker import competitions as comps
+    from tracker.store import Account
+
+    tracker.add_employee("E1", "张三", "安监部")
+    run = comps.create_run(tracker, Account("org", "organizer"), COMP, seed=1)
+    host = comps.Live(tracker, Account("org", "organizer"))
+    assert host.console(run)["allowed"] == {"start"} and host.departments() == ["安监部"]
+    employee = comps.Live(tracker, Account("e1", "employee", "E1"))
+    for call in (lambda: employee.console(run), employee.departments, employee.captain_choices):
+        with pytest.raises(AccessDenied):
+            call()
+    comps.clear_cache()
