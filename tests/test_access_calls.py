@@ -226,6 +226,51 @@ def item_analysis(env: Env, account) -> Steps:
     return [lambda: expect(len(reports.item_analysis(env.tracker, account, quiz_id="small")), 5)]
 
 
+def change_own_password(env: Env, account) -> Steps:
+    me = env.access(account)
+    return [lambda: me.change_password(PASSWORD, "a-new-password-7"), lambda: me.change_password("a-new-password-7", PASSWORD)]
+
+
+def manage_accounts(env: Env, account) -> Steps:
+    env.uploads += 1
+    name, t = f"new-user-{env.uploads}", env.tracker
+    dept = "工会"  # no new department: the competition rows make one team per department
+    t.add_employee(f"N{env.uploads}", "新员工", dept)
+    t.add_user(f"victim{env.uploads}", PASSWORD, "leader")
+    return [
+        lambda: expect(len(t.account_rows(account)) >= 5, True),
+        lambda: expect(t.create_account(account, name, "leader").username, name),
+        lambda: expect(len(t.create_department_accounts(account, dept)) >= 1, True),
+        lambda: expect(t.reset_password(account, f"victim{env.uploads}").username, f"victim{env.uploads}"),
+        lambda: t.set_disabled(account, f"victim{env.uploads}", True),
+        lambda: t.set_disabled(account, f"victim{env.uploads}", False),
+        lambda: t.set_role(account, f"victim{env.uploads}", "organizer"),
+    ]
+
+
+ROSTER_CSV = "工号,姓名,部门,班组\nE1,员工E1,安监部,\nE2,员工E2,工会,\nE3,员工E3,综合办,\nE4,员工E4,安监部,\n"
+
+
+def manage_roster(env: Env, account) -> Steps:
+    env.uploads += 1
+    me, eid = env.access(account), f"R{env.uploads}"
+    path = env.content.parent / f"roster-{env.uploads}.csv"
+    path.write_text(ROSTER_CSV + f"{eid},花名册员工,工会,\n", encoding="utf-8")
+    return [
+        lambda: me.find_employees(text="E1"),
+        lambda: me.departments(),
+        lambda: me.save_employee(f"S{env.uploads}", "新增员工", "工会", "一组"),
+        lambda: expect(len(me.preview_roster(path).added) >= 1, True),
+        lambda: expect(me.import_roster(path), 5),
+        lambda: me.mark_left(eid, "2026-03-01"),
+        lambda: me.mark_returned(eid),
+    ]
+
+
+def read_audit_log(env: Env, account) -> Steps:
+    return [lambda: env.tracker.audit_entries(account, action="sign_in")]
+
+
 CALLS: dict[str, Callable] = {
     "take a quiz: start, answer, submit (`Access.start_attempt`, `save_answer`, `submit`)": take_a_quiz,
     "read one's own attempts and results (`Access.my_attempts`, `outcome`, `result`, `wrong_book`)": read_own_results,
@@ -237,7 +282,7 @@ CALLS: dict[str, Callable] = {
     "read another employee's attempt (`Access.attempt_of_anyone`)": attempt_of_anyone,
     "publish content (`Access.publish`)": publish,
     "hide or show a quiz (`Access.set_quiz_hidden`)": hide_a_quiz,
-    "set who runs a quiz (`Tracker.set_quiz_owners`)": set_owners,
+    "set who runs a quiz (`Tracker.set_quiz_owners`; an organizer only for a quiz they run or nobody runs)": set_owners,
     "create a competition run (`competitions.create_run`)": create_run,
     "drive a competition run (`competitions.append` with a host command, `competitions.finish`)": drive_a_run,
     "buzz, pick or answer for a team on a device (`competitions.append` with a team command; the employee is that "
@@ -249,6 +294,14 @@ CALLS: dict[str, Callable] = {
     "read period locks and their log (`reports.period_lock`, `lock_log`)": period_locks,
     "lock and unlock an assessment period (`reports.lock_period`, `unlock_period`)": lock_and_unlock,
     "item analysis (`reports.item_analysis`)": item_analysis,
+    "change one's own password (`Tracker.change_own_password`, `Access.change_password`)": change_own_password,
+    "manage accounts: list, create with a one-time password, create for a department, reset a password, disable and "
+    "enable, change a role (`Tracker.account_rows`, `create_account`, `create_department_accounts`, `reset_password`, "
+    "`set_disabled`, `set_role`)": manage_accounts,
+    "manage the roster: search, departments, add or edit, mark as left or returned, preview and import a file "
+    "(`Tracker.find_employees`, `Access.departments`, `save_employee`, `mark_left`, `mark_returned`, "
+    "`Access.preview_roster`, `import_roster`)": manage_roster,
+    "read the audit log (`Tracker.audit_entries`)": read_audit_log,
 }
 TABLE = library_table()
 

@@ -291,6 +291,59 @@ class Access:
             out = [a for a in out if bool(a.employee_id) is linked]
         return out
 
+    # -- one's own password (everyone) and administration (admins) --------------------------------
+    def change_password(self, current: str, new: str) -> None:
+        """Change one's own password (ends every session of the account)."""
+        self.tracker.change_own_password(self._signed_in(), current, new)
+
+    def account_rows(self) -> list:
+        return self.tracker.account_rows(self.account)
+
+    def create_account(self, username: str, role: str, employee_id: str | None = None) -> Any:
+        return self.tracker.create_account(self.account, username, role, employee_id)
+
+    def create_department_accounts(self, department: str) -> list:
+        return self.tracker.create_department_accounts(self.account, department)
+
+    def reset_password(self, username: str) -> Any:
+        return self.tracker.reset_password(self.account, username)
+
+    def set_disabled(self, username: str, disabled: bool) -> None:
+        self.tracker.set_disabled(self.account, username, disabled)
+
+    def set_role(self, username: str, role: str) -> None:
+        self.tracker.set_role(self.account, username, role)
+
+    def find_employees(self, **filters: Any) -> list[dict]:
+        return self.tracker.find_employees(self.account, **filters)
+
+    def departments(self) -> dict[str, list[str]]:
+        """Departments and their 班组 (admins)."""
+        self.require("admin")
+        return self.tracker.departments()
+
+    def save_employee(self, id: str, name: str, department: str, team: str | None = None) -> None:
+        self.tracker.save_employee(self.account, id, name, department, team)
+
+    def mark_left(self, employee_id: str, left_on: Any = None) -> list[str]:
+        return self.tracker.mark_left(self.account, employee_id, left_on)
+
+    def mark_returned(self, employee_id: str) -> None:
+        self.tracker.mark_returned(self.account, employee_id)
+
+    def preview_roster(self, path: Any, *, deactivate_missing: bool = False) -> Any:
+        """What importing a roster file would change (admins); nothing is written."""
+        self.require("admin")
+        return self.tracker.preview_roster(path, deactivate_missing=deactivate_missing)
+
+    def import_roster(self, path: Any, *, deactivate_missing: bool = False) -> int:
+        """Import a roster file (admins; ``Tracker.import_roster`` without an actor is the CLI's)."""
+        self.require("admin")
+        return self.tracker.import_roster(path, deactivate_missing=deactivate_missing, actor=self.account)
+
+    def audit_entries(self, **filters: Any) -> list[dict]:
+        return self.tracker.audit_entries(self.account, **filters)
+
     # -- reports (leaders and organizers; each report function checks the role itself) -----------
     # ``Access.<report>(*args, **kwargs)`` is ``tracker.reports.<report>(tracker, account, *args, **kwargs)``.
     def participation_report(self, *args: Any, **kwargs: Any) -> Any:

@@ -123,7 +123,9 @@ class AccountStore(Store):
             return None
         if not passwords.verify_password(password, row["password_hash"]) or row["disabled"]:
             return None
-        return Account(row["username"], row["role"], row["employee_id"], row["lang"], must_change=bool(row["must_change_password"]))
+        return Account(
+            row["username"], row["role"], row["employee_id"], row["lang"], must_change=bool(row["must_change_password"])
+        )
 
     # -- one's own password ------------------------------------------------------------------------
     def change_own_password(self, account: Account | None, current: str, new: str) -> None:
@@ -162,9 +164,7 @@ class AccountStore(Store):
             for r in rows
         ]
 
-    def create_account(
-        self, actor: Account | None, username: str, role: str, employee_id: str | None = None
-    ) -> OneTimePassword:
+    def create_account(self, actor: Account | None, username: str, role: str, employee_id: str | None = None) -> OneTimePassword:
         """Create an account with a generated one-time password (admins); it must be changed at the
         first sign-in. The password is returned once and never stored."""
         self.check_role(actor, "admin")

@@ -62,8 +62,8 @@ class AuditStore(Store):
             where.append("at < ?")
             params.append(iso(day_start(until + dt.timedelta(days=1))))
         sql = (
-            "SELECT * FROM (SELECT at, actor, action, subject, address, detail FROM audit_log "
-            "UNION ALL SELECT at, actor, 'period.' || action, period_key, NULL, reason FROM report_lock_log) "
-            f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY at DESC LIMIT ?"
+            "SELECT at, actor, action, subject, address, detail FROM (SELECT id, at, actor, action, subject, address, detail "
+            "FROM audit_log UNION ALL SELECT id, at, actor, 'period.' || action, period_key, NULL, reason FROM report_lock_log) "
+            f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY at DESC, id DESC LIMIT ?"
         )
         return list(self.db.query(sql, [*params, limit]))

@@ -110,9 +110,7 @@ class RosterStore(Store):
                 {"id": id, "name": name, "department": department, "team": team, "active": int(active)}, pk="id"
             )
 
-    def save_employee(
-        self, actor: Account | None, id: str, name: str, department: str, team: str | None = None
-    ) -> None:
+    def save_employee(self, actor: Account | None, id: str, name: str, department: str, team: str | None = None) -> None:
         """Add an employee or change one's name, department or 班组 (admins)."""
         self.check_role(actor, "admin")
         id, name, department, team = (id or "").strip(), (name or "").strip(), (department or "").strip(), (team or "").strip()
