@@ -218,7 +218,7 @@ def test_result_page_shows_answers_and_explanations_for_practice(env):
     at, attempt_id = start(env)
     for key, value in (("s1", "B"), ("t1", True), ("c1", "A")):
         at.radio(key=f"{attempt_id}:{key}").set_value(value).run()
-    at.checkbox(key=f"{attempt_id}:m1:A").check().run()
+    at.checkbox(key=f"{attempt_id}:m1:0").check().run()
     at.text_input(key=f"{attempt_id}:f1:0").input("预防为主").run()
     at.button(key="submit").click().run()
     text = " ".join(m.value for m in at.markdown)
