@@ -399,3 +399,27 @@ def test_the_database_and_backups_are_created_private(tmp_path):
     for path in (tmp_path / "new.db", tmp_path / "new.db-wal", dest):
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+# -- the client address ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "proxies", "address"),
+    [
+        ("10.0.0.5", None, "", "10.0.0.5"),
+        ("10.0.0.5", "1.2.3.4", "", "10.0.0.5"),  # not a proxy: its header is not believed
+        ("127.0.0.1", "10.1.1.1", "127.0.0.1", "10.1.1.1"),
+        ("127.0.0.1", "6.6.6.6, 10.1.1.1", "127.0.0.1", "10.1.1.1"),  # the left part is the client's to forge
+        ("10.0.1.7", "10.1.1.1, 10.0.1.8", "10.0.1.0/24", "10.1.1.1"),  # a chain of trusted proxies
+        ("127.0.0.1", "not-an-address", "127.0.0.1", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1", "127.0.0.1"),
+        ("127.0.0.1", "10.0.0.9", "garbage", "127.0.0.1"),
+        (None, None, "", ""),
+    ],
+)
+def test_client_address(peer, forwarded, proxies, address):
+    from tracker.config import trusted_proxies
+    from ui.server import client_address
+
+    assert client_address(peer, forwarded, trusted_proxies(proxies)) == address
