@@ -292,9 +292,10 @@ class Access:
         return out
 
     # -- one's own password (everyone) and administration (admins) --------------------------------
-    def change_password(self, current: str, new: str) -> None:
-        """Change one's own password (ends every session of the account)."""
-        self.tracker.change_own_password(self._signed_in(), current, new)
+    def change_password(self, current: str, new: str, *, keep_session: str | None = None) -> None:
+        """Change one's own password; every other session of the account ends (``keep_session``:
+        the token of this one)."""
+        self.tracker.change_own_password(self._signed_in(), current, new, keep_session=keep_session)
 
     def account_rows(self) -> list:
         return self.tracker.account_rows(self.account)

@@ -62,7 +62,7 @@ class WeakPassword(AccountError):
 
     def __init__(self, rule: str, user: str, message: str):
         super().__init__(f"user {user}: {message}")
-        self.rule = rule
+        self.rule = self.code = rule
         self.user = user
 
 

@@ -3,6 +3,7 @@ the administration of accounts by admins (create with a one-time password, reset
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,16 @@ from tracker.store.core import Store, iso
 
 ROLES = ("employee", "organizer", "leader", "admin")
 USERNAME = re.compile(r"[\w.@-]{2,64}")
+
+
+class AccountRefused(AccountError):
+    """An account change refused for a reason the UI can name: ``code`` is ``bad_name``,
+    ``bad_role``, ``needs_employee``, ``exists``, ``wrong_current``, ``self_disable``, ``last_admin``,
+    ``empty_field`` or ``too_long``."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -63,18 +74,18 @@ class AccountStore(Store):
         """Create an account; the password must pass the policy (``passwords.check_password``) and
         is stored only as a slow salted hash."""
         if not USERNAME.fullmatch(username or ""):
-            raise AccountError(f"user name {username!r}: 2–64 letters, digits, '.', '-', '_' or '@'")
+            raise AccountRefused("bad_name", f"user name {username!r}: 2–64 letters, digits, '.', '-', '_' or '@'")
         if role not in ROLES:
-            raise AccountError(f"user {username}: role must be one of {', '.join(ROLES)}, not {role!r}")
+            raise AccountRefused("bad_role", f"user {username}: role must be one of {', '.join(ROLES)}, not {role!r}")
         passwords.check_password(password, username, employee_id)
         if role == "employee" and not employee_id:
-            raise AccountError(f"user {username}: an employee account needs --employee (工号)")
+            raise AccountRefused("needs_employee", f"user {username}: an employee account needs --employee (工号)")
         if employee_id:
             self.employee(employee_id)
         hashed = passwords.hash_password(password)
         with self.write() as db:
             if self._one("SELECT 1 AS x FROM accounts WHERE username = ?", (username,)):
-                raise AccountError(f"user {username} already exists")
+                raise AccountRefused("exists", f"user {username} already exists")
             db["accounts"].insert(
                 {
                     "username": username,
@@ -93,8 +104,9 @@ class AccountStore(Store):
             raise NotFound(f"user {username} not found")
         return row
 
-    def set_password(self, username: str, password: str, *, must_change: bool = False) -> None:
-        """Set a password that passes the policy; every session of the user ends."""
+    def set_password(self, username: str, password: str, *, must_change: bool = False, keep_session: str | None = None) -> None:
+        """Set a password that passes the policy; every session of the user ends (but the one whose
+        token is ``keep_session``: the person who just changed it)."""
         row = self._account_row(username)
         passwords.check_password(password, username, row["employee_id"])
         hashed = passwords.hash_password(password)
@@ -103,7 +115,8 @@ class AccountStore(Store):
                 "UPDATE accounts SET password_hash = ?, must_change_password = ? WHERE username = ?",
                 (hashed, int(must_change), username),
             )
-            db.execute("DELETE FROM sessions WHERE username = ?", (username,))  # sign out everywhere
+            keep = hashlib.sha256(keep_session.encode()).hexdigest() if keep_session else ""
+            db.execute("DELETE FROM sessions WHERE username = ? AND token_hash != ?", (username, keep))  # sign out everywhere
 
     def set_lang(self, username: str, lang: str) -> None:
         with self.write() as db:
@@ -128,17 +141,18 @@ class AccountStore(Store):
         )
 
     # -- one's own password ------------------------------------------------------------------------
-    def change_own_password(self, account: Account | None, current: str, new: str) -> None:
+    def change_own_password(self, account: Account | None, current: str, new: str, *, keep_session: str | None = None) -> None:
         """Change the signed-in account's password: the current one must be right, the new one must
-        pass the policy and differ from it. Ends every session of the account, this one included."""
+        pass the policy and differ from it. Ends every session of the account but ``keep_session``
+        (the token of the session making the change), and clears a one-time password's flag."""
         if account is None or account.disabled:
             raise AccessDenied("this needs a signed-in account")
         row = self._account_row(account.username)
         if not passwords.verify_password(current or "", row["password_hash"]):
-            raise AccountError(f"user {account.username}: the current password is wrong")
+            raise AccountRefused("wrong_current", f"user {account.username}: the current password is wrong")
         if new == current:
             raise passwords.WeakPassword("same", account.username, "the new password is the same as the current one")
-        self.set_password(account.username, new)
+        self.set_password(account.username, new, keep_session=keep_session)
         self.audit(account.username, "password.change", subject=account.username)
 
     # -- administration (admins) -----------------------------------------------------------------
@@ -210,7 +224,7 @@ class AccountStore(Store):
         self.check_role(actor, "admin")
         self._account_row(username)
         if disabled and username == actor.username:
-            raise AccountError(f"user {username}: you cannot disable your own account")
+            raise AccountRefused("self_disable", f"user {username}: you cannot disable your own account")
         with self.write() as db:
             self._disable(db, [username], disabled, actor.username)
             self.audit(actor.username, "user.disable" if disabled else "user.enable", subject=username)
@@ -230,13 +244,13 @@ class AccountStore(Store):
         self.check_role(actor, "admin")
         row = self._account_row(username)
         if role not in ROLES:
-            raise AccountError(f"user {username}: role must be one of {', '.join(ROLES)}, not {role!r}")
+            raise AccountRefused("bad_role", f"user {username}: role must be one of {', '.join(ROLES)}, not {role!r}")
         if role == "employee" and not row["employee_id"]:
-            raise AccountError(f"user {username}: an employee account needs an employee record (工号)")
+            raise AccountRefused("needs_employee", f"user {username}: an employee account needs an employee record (工号)")
         with self.write() as db:
             if row["role"] == "admin" and role != "admin":
                 admins = self._one("SELECT count(*) AS n FROM accounts WHERE role = 'admin' AND disabled = 0")["n"]
                 if admins <= 1:
-                    raise AccountError(f"user {username}: the last admin keeps the role")
+                    raise AccountRefused("last_admin", f"user {username}: the last admin keeps the role")
             db.execute("UPDATE accounts SET role = ? WHERE username = ?", (role, username))  # from the next click on
             self.audit(actor.username, "user.role", {"from": row["role"], "to": role}, subject=username)

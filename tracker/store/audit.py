@@ -15,6 +15,7 @@ ACTIONS = (
     "password.reset",
     "user.add",
     "user.bulk_add",
+    "user.passwd",
     "user.role",
     "user.disable",
     "user.enable",

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizzes.fields import SHANGHAI, utcnow
-from tracker.errors import AccountError, NotFound
+from tracker.errors import NotFound
 from tracker.roster import RosterRow, read_roster
-from tracker.store.accounts import Account
+from tracker.store.accounts import Account, AccountRefused
 from tracker.store.core import Store
 
 STATUSES = ("active", "left")
@@ -116,9 +116,9 @@ class RosterStore(Store):
         id, name, department, team = (id or "").strip(), (name or "").strip(), (department or "").strip(), (team or "").strip()
         for label, value in (("工号", id), ("姓名", name), ("部门", department)):
             if not value:
-                raise AccountError(f"employee {id or '?'}: {label} is empty")
+                raise AccountRefused("empty_field", f"employee {id or '?'}: {label} is empty")
             if len(value) > 100:
-                raise AccountError(f"employee {id}: {label} is longer than 100 characters")
+                raise AccountRefused("too_long", f"employee {id}: {label} is longer than 100 characters")
         before = self._one("SELECT * FROM employees WHERE id = ?", (id,))
         with self.write() as db:
             if before is None:
