@@ -255,6 +255,7 @@ def test_a_one_time_password_forces_the_change_first(env):
     at = change(at, made.password, "a-new-secret-9")
     assert "密码已修改" in at.success[0].value
     assert not sign_in(env, "zhang", "a-new-secret-9").account.must_change
+    at.button(key="pw_continue").click().run()
     at.switch_page("ui/pages/learn.py").run()  # the rest of the app is open now
     assert [t.value for t in ok(at).title] == ["学习"]
 

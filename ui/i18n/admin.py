@@ -24,6 +24,7 @@ ZH: dict[str, str] = {
     "password.submit": "修改密码",
     "password.mismatch": "两次输入的新密码不一致。",
     "password.done": "密码已修改。其他电脑或浏览器上的登录都已退出。",
+    "password.continue": "进入系统",
     "password.rules": "密码规则：至少 8 个字符；不能是常见密码；不能包含用户名或工号；不能是同一个字符重复。",
     "password.rule.too_short": "密码太短：至少需要 8 个字符。",
     "password.rule.common": "这是常见密码，很容易被猜中，请换一个。",
@@ -43,6 +44,7 @@ ZH: dict[str, str] = {
     "admin.error.not_found": "找不到该记录，可能已被他人修改，请刷新页面。",
     "admin.error.other": "操作未完成：{detail}",
     "admin.all": "全部",
+    "admin.choose": "请选择",
     # roster
     "roster.title": "人员名册",
     "roster.search": "搜索（工号或姓名）",
@@ -187,6 +189,7 @@ EN: dict[str, str] = {
     "password.submit": "Change password",
     "password.mismatch": "The two new passwords differ.",
     "password.done": "Password changed. Sign-ins on other computers or browsers have ended.",
+    "password.continue": "Continue",
     "password.rules": "At least 8 characters; not a common password; not containing the user name or employee number; "
     "not one character repeated.",
     "password.rule.too_short": "Too short: at least 8 characters.",
@@ -206,6 +209,7 @@ EN: dict[str, str] = {
     "admin.error.not_found": "Record not found: someone may have changed it; reload the page.",
     "admin.error.other": "Not done: {detail}",
     "admin.all": "All",
+    "admin.choose": "Choose",
     "roster.title": "Roster",
     "roster.search": "Search (employee number or name)",
     "roster.department": "Department",

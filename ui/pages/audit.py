@@ -15,7 +15,7 @@ me = access()
 me.require("admin")
 st.title(t("audit.title"))
 
-cols = st.columns([2, 2, 1, 1])
+cols = st.columns(2)
 person = cols[0].text_input(t("audit.person"), key="audit_person", max_chars=64)
 action = cols[1].selectbox(
     t("audit.action"),
@@ -23,8 +23,9 @@ action = cols[1].selectbox(
     format_func=lambda a: t("admin.all") if a is None else t(f"audit.action.{a}"),
     key="audit_action",
 )
-since = cols[2].date_input(t("audit.since"), value=None, key="audit_since", format="YYYY-MM-DD")
-until = cols[3].date_input(t("audit.until"), value=None, key="audit_until", format="YYYY-MM-DD")
+days = st.columns(2)
+since = days[0].date_input(t("audit.since"), value=None, key="audit_since", format="YYYY-MM-DD")
+until = days[1].date_input(t("audit.until"), value=None, key="audit_until", format="YYYY-MM-DD")
 
 rows = me.audit_entries(person=person, action=action, since=since, until=until)
 st.caption(t("audit.count", n=len(rows)))

@@ -10,8 +10,6 @@ from ui.state import saving, t
 
 me = access()
 st.title(t("password.title"))
-if st.session_state.pop("password_changed", False):
-    st.success(t("password.done"))
 if me.account.must_change:
     st.warning(t("password.forced"))
 st.caption(t("password.rules"))
@@ -30,5 +28,6 @@ if submitted:
             except AccountError as e:
                 refusal(e)
             else:
-                st.session_state["password_changed"] = True
-                st.rerun()
+                st.success(t("password.done"))
+                if me.account.must_change:  # the rest of the app opens at the next run
+                    st.button(t("password.continue"), type="primary", key="pw_continue")

@@ -23,7 +23,7 @@ if notice:
 
 # -- search and filters ------------------------------------------------------------------------------
 departments = me.departments()
-cols = st.columns([2, 2, 2, 1])
+cols = st.columns([3, 2, 2, 2])
 text = cols[0].text_input(t("roster.search"), key="roster_text", max_chars=64)
 department = cols[1].selectbox(
     t("roster.department"), [None, *departments], format_func=lambda d: d or t("admin.all"), key="roster_department"
@@ -107,6 +107,7 @@ with st.expander(t("roster.leave")):
         t("roster.leave_who"),
         list(active),
         index=None,
+        placeholder=t("admin.choose"),
         format_func=lambda i: f"{i} {active[i]['name']} · {active[i]['department']}",
         key="leave_who",
     )
@@ -124,7 +125,12 @@ with st.expander(t("roster.leave")):
                 st.rerun()
     gone = {e["id"]: e for e in me.find_employees(status="left")}
     back = st.selectbox(
-        t("roster.return_who"), list(gone), index=None, format_func=lambda i: f"{i} {gone[i]['name']}", key="return_who"
+        t("roster.return_who"),
+        list(gone),
+        index=None,
+        placeholder=t("admin.choose"),
+        format_func=lambda i: f"{i} {gone[i]['name']}",
+        key="return_who",
     )
     if st.button(t("roster.return_submit"), key="return_submit", disabled=back is None):
         with saving():

@@ -18,15 +18,6 @@ me.require("admin")
 st.title(t("users.title"))
 role_name = lambda r: t(f"role.{r}")  # noqa: E731
 
-# A one-time password is shown once: kept only until the page has shown it.
-once = st.session_state.pop("users_otp", None)
-if once:
-    st.success(t("users.otp_once", user=once[0]))
-    st.code(once[1], language=None)
-notice = st.session_state.pop("users_notice", None)
-if notice:
-    st.success(notice)
-
 rows = me.account_rows()
 st.caption(t("users.count", n=len(rows)))
 st.dataframe(
@@ -51,11 +42,20 @@ st.dataframe(
 
 # -- manage one account ------------------------------------------------------------------------------
 st.subheader(t("users.manage"))
+# A one-time password is shown once: kept only until the page has shown it.
+once = st.session_state.pop("users_otp", None)
+if once:
+    st.success(t("users.otp_once", user=once[0]))
+    st.code(once[1], language=None)
+notice = st.session_state.pop("users_notice", None)
+if notice:
+    st.success(notice)
 by_name = {a.username: a for a in rows}
 picked = st.selectbox(
     t("users.pick"),
     list(by_name),
     index=None,
+    placeholder=t("admin.choose"),
     format_func=lambda n: (
         f"{n} · {role_name(by_name[n].role)}" + (f" · {by_name[n].employee_name}" if by_name[n].employee_name else "")
     ),
@@ -143,7 +143,13 @@ with st.expander(t("users.bulk"), expanded="users_batch" in st.session_state):
             st.rerun()
     else:
         st.caption(t("users.bulk_help"))
-        department = st.selectbox(t("users.bulk_department"), list(me.departments()), index=None, key="users_bulk_department")
+        department = st.selectbox(
+            t("users.bulk_department"),
+            list(me.departments()),
+            index=None,
+            placeholder=t("admin.choose"),
+            key="users_bulk_department",
+        )
         if st.button(t("users.bulk_submit"), key="users_bulk_submit", disabled=department is None, type="primary"):
             with saving():
                 made = me.create_department_accounts(department)
