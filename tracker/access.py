@@ -98,9 +98,12 @@ class Access:
         self.tracker.check_role(self.account, *roles)
 
     def _signed_in(self) -> Account:
-        """The account; ``AccessDenied`` when there is none (anonymous) or it is disabled."""
+        """The account; ``AccessDenied`` when there is none (anonymous), it is disabled, or it still
+        has a one-time password (then only ``change_password`` works)."""
         if self.account is None or self.account.disabled:
             raise AccessDenied("this needs a signed-in account")
+        if self.account.must_change:
+            raise AccessDenied(f"user {self.account.username}: change the one-time password first")
         return self.account
 
     @property
@@ -295,7 +298,7 @@ class Access:
     def change_password(self, current: str, new: str, *, keep_session: str | None = None) -> None:
         """Change one's own password; every other session of the account ends (``keep_session``:
         the token of this one)."""
-        self.tracker.change_own_password(self._signed_in(), current, new, keep_session=keep_session)
+        self.tracker.change_own_password(self.account, current, new, keep_session=keep_session)
 
     def account_rows(self) -> list:
         return self.tracker.account_rows(self.account)

@@ -260,7 +260,10 @@ class Store:
             )
 
     def check_role(self, account: Account | None, *roles: str) -> Account:
-        """``AccessDenied`` unless ``account`` has one of ``roles`` (admin always passes)."""
+        """``AccessDenied`` unless ``account`` has one of ``roles`` (admin always passes) and has set
+        its own password (an account signed in with a one-time password may only change it)."""
         if account is None or account.disabled or (account.role not in roles and account.role != "admin"):
             raise AccessDenied(f"this needs the role {' or '.join(roles)}")
+        if getattr(account, "must_change", False):
+            raise AccessDenied(f"user {account.username}: change the one-time password first")
         return account
