@@ -85,9 +85,13 @@ def check_password(password: str, username: str, employee_id: str | None = None)
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed from paper
 
 
-def one_time_password(length: int = 10) -> str:
-    """A random password to hand out once (it must be changed at the next sign-in)."""
+def one_time_password(username: str = "", employee_id: str | None = None, length: int = 10) -> str:
+    """A random password to hand out once (it must be changed at the next sign-in) that passes the
+    policy for this user (a short user name like ``e3`` could otherwise turn up in it)."""
     while True:
         candidate = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(length))
-        if len(set(candidate)) > 1 and candidate not in common_passwords():
-            return candidate
+        try:
+            check_password(candidate, username, employee_id)
+        except WeakPassword:
+            continue
+        return candidate

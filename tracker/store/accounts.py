@@ -182,7 +182,7 @@ class AccountStore(Store):
         """Create an account with a generated one-time password (admins); it must be changed at the
         first sign-in. The password is returned once and never stored."""
         self.check_role(actor, "admin")
-        password = passwords.one_time_password()
+        password = passwords.one_time_password(username, employee_id)
         self.add_user(username, password, role, employee_id or None, must_change=True)
         self.audit(actor.username, "user.add", {"role": role, "employee_id": employee_id or None}, subject=username)
         return OneTimePassword(username, password, employee_id or None)
@@ -201,7 +201,7 @@ class AccountStore(Store):
         out = []
         with self.write():
             for e in employees:
-                password = passwords.one_time_password()
+                password = passwords.one_time_password(e["id"], e["id"])
                 self.add_user(e["id"], password, "employee", e["id"], must_change=True)
                 out.append(OneTimePassword(e["id"], password, e["id"], e["name"]))
             self.audit(actor.username, "user.bulk_add", {"department": department, "count": len(out)}, subject=department)
@@ -212,7 +212,7 @@ class AccountStore(Store):
         password must be changed at the next sign-in."""
         self.check_role(actor, "admin")
         row = self._account_row(username)
-        password = passwords.one_time_password()
+        password = passwords.one_time_password(username, row["employee_id"])
         with self.write():
             self.set_password(username, password, must_change=True)
             self.audit(actor.username, "password.reset", subject=username)

@@ -166,6 +166,16 @@ ZH: dict[str, str] = {
     "audit.action.quiz.owners": "设置测验负责人",
     "audit.action.period.lock": "归档考核期",
     "audit.action.period.unlock": "取消归档",
+    # the command line (mingde user …, mingde roster leave)
+    "cli.user.disabled": "已停用账号 {user}，其登录已全部结束。",
+    "cli.user.enabled": "已启用账号 {user}。",
+    "cli.user.role": "账号 {user} 的角色已改为 {role}。",
+    "cli.user.reset": "账号 {user} 的一次性密码（只显示这一次，首次登录时必须修改）：",
+    "cli.user.department": "为 {department} 创建了 {n} 个账号（一次性密码如下，只显示这一次）：",
+    "cli.user.department_file": "为 {department} 创建了 {n} 个账号，一次性密码已写入 {file}（仅本人可读）。",
+    "cli.roster.left": "{id} 已标记为离职；停用的账号：{accounts}。",
+    "cli.not_found": "找不到：{detail}",
+    "cli.bad_date": "日期应为 YYYY-MM-DD，而不是 {value}",
 }
 
 EN: dict[str, str] = {
@@ -331,4 +341,13 @@ EN: dict[str, str] = {
     "audit.action.quiz.owners": "Quiz owners set",
     "audit.action.period.lock": "Period locked",
     "audit.action.period.unlock": "Period unlocked",
+    "cli.user.disabled": "disabled {user}; their sessions have ended",
+    "cli.user.enabled": "enabled {user}",
+    "cli.user.role": "{user} is now {role}",
+    "cli.user.reset": "one-time password of {user} (shown once; to be changed at the next sign-in):",
+    "cli.user.department": "created {n} accounts for {department} (one-time passwords below, shown once):",
+    "cli.user.department_file": "created {n} accounts for {department}; one-time passwords written to {file} (mode 0600)",
+    "cli.roster.left": "{id} marked as left; accounts disabled: {accounts}",
+    "cli.not_found": "not found: {detail}",
+    "cli.bad_date": "a date is YYYY-MM-DD, not {value}",
 }
