@@ -43,7 +43,7 @@ def refuse_external_images(text: str) -> str:
 
 
 class Section(StrictModel):
-    """A titled part of a lesson; the body is Markdown (rendered without raw HTML, no external images)."""
+    """A titled part of a lesson; the body is Markdown (rendered without raw HTML)."""
 
     title: str = Field(min_length=1)
     body: str = Field(min_length=1)
