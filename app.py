@@ -9,9 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 if __name__ != "__main__":
-    from ui.server import routes
+    from ui.server import middleware, routes
 
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(), middleware=middleware())
 else:
     from ui.auth import current_account, sign_out_button
     from ui.errors import handled

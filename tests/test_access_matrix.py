@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, SMALL_QUIZ, write_files
-from tracker import Tracker
+from tracker import Account, Tracker
 from tracker.auth import sign_in
 
 PASSWORD = "password-1"
@@ -14,12 +14,14 @@ EMPLOYEE_PAGES = {"learn", "quizzes", "results", "take", "leaderboard"}
 LIVE = {"team", "scoreboard"}
 REPORTS = {"overview", "participation", "assessment", "items"}
 AUTHORING = {"quiz_builder", "question_editor", "lesson_editor", "competition_builder", "preview"}
+ACCOUNT = {"password"}  # 修改密码, for everyone signed in
+ADMIN = {"roster", "users", "audit"}
 # role (linked to an employee record?) → pages
 MATRIX = {
-    "employee": EMPLOYEE_PAGES | LIVE,
-    "organizer": EMPLOYEE_PAGES | LIVE | REPORTS | AUTHORING | {"content", "host"},
-    "leader": EMPLOYEE_PAGES | LIVE | REPORTS,
-    "admin": LIVE | REPORTS | AUTHORING | {"content", "host"},
+    "employee": EMPLOYEE_PAGES | LIVE | ACCOUNT,
+    "organizer": EMPLOYEE_PAGES | LIVE | REPORTS | AUTHORING | ACCOUNT | {"content", "host"},
+    "leader": EMPLOYEE_PAGES | LIVE | REPORTS | ACCOUNT,
+    "admin": LIVE | REPORTS | AUTHORING | ACCOUNT | ADMIN | {"content", "host"},
 }
 ALL_PAGES = set().union(*MATRIX.values())
 
@@ -66,3 +68,19 @@ def test_each_role_reaches_exactly_its_pages(env, monkeypatch, role):
 
 def test_anonymous_reaches_only_the_sign_in_page(env, monkeypatch):
     assert reachable(env, monkeypatch, None) == {"login"}
+
+
+def test_a_one_time_password_reaches_only_the_password_page(env, monkeypatch):
+    tracker = env[0]
+    password = tracker.reset_password(Account("admin", "admin"), "leader").password
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(env[1]))
+    monkeypatch.setenv("MINGDE_CONTENT", str(env[2]))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["session_token"] = sign_in(tracker, "leader", password).token
+    at.run()
+    assert [t.value for t in at.title] == ["修改密码"]
+    for name in sorted(ALL_PAGES - {"password"}):
+        with pytest.raises(ValueError):
+            at.switch_page(f"ui/pages/{name}.py")
+    tracker.set_password("leader", PASSWORD)

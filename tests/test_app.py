@@ -194,12 +194,12 @@ def test_answers_are_saved_as_given_and_survive_a_refresh(env):
     at, attempt_id = start(env)
     assert at.title[0].value == "小测验"
     at.radio(key=f"{attempt_id}:s1").set_value("A").run()
-    at.checkbox(key=f"{attempt_id}:m1:B").check().run()
+    at.checkbox(key=f"{attempt_id}:m1:1").check().run()
     at.text_input(key=f"{attempt_id}:f1:0").input("预防为主").run()
     assert env.saved_responses(attempt_id) == {"s1": "A", "m1": "B", "f1": ["预防为主"]}
     again = take(env, attempt_id)  # a new browser session: same attempt, same answers
     assert again.radio(key=f"{attempt_id}:s1").value == "A"
-    assert again.checkbox(key=f"{attempt_id}:m1:B").value is True
+    assert again.checkbox(key=f"{attempt_id}:m1:1").value is True
     assert again.text_input(key=f"{attempt_id}:f1:0").value == "预防为主"
 
 
@@ -222,7 +222,7 @@ def test_result_page_shows_answers_and_explanations_for_practice(env):
     at, attempt_id = start(env)
     for key, value in (("s1", "B"), ("t1", True), ("c1", "A")):
         at.radio(key=f"{attempt_id}:{key}").set_value(value).run()
-    at.checkbox(key=f"{attempt_id}:m1:A").check().run()
+    at.checkbox(key=f"{attempt_id}:m1:0").check().run()
     at.text_input(key=f"{attempt_id}:f1:0").input("预防为主").run()
     at.button(key="submit").click().run()
     text = " ".join(m.value for m in at.markdown)

@@ -24,6 +24,12 @@ def fast_hashing(monkeypatch):
     monkeypatch.setattr(passwords, "_DUMMY", passwords.hash_password("dummy-password"))
 
 
+@pytest.fixture(autouse=True)
+def no_idle_timeout(monkeypatch):
+    """These tests are about expiry and throttling: the idle timeout is tested in test_accounts_admin.py."""
+    monkeypatch.setattr("tracker.auth.idle_limit", lambda: dt.timedelta(days=10_000))
+
+
 @pytest.fixture
 def people(tracker):
     """alice (employee E001) and bob (organizer); returns the tracker."""
@@ -97,6 +103,8 @@ def test_sessions_store_only_the_sha256_of_the_token(people):
         "created_at": "2026-03-10T02:00:00.000+00:00",
         "expires_at": "2026-03-10T14:00:00.000+00:00",
         "last_seen": "2026-03-10T02:00:00.000+00:00",
+        "remember": 0,
+        "address": None,
     }
 
 

@@ -41,6 +41,23 @@ DYNAMIC = {
     "host.status.{": ["host.status.setup", "host.status.running", "host.status.finished"],
     "host.judge.{": ["host.judge.right", "host.judge.wrong", "host.judge.timeout"],
     "lint.rule.{": [f"lint.rule.{rule}" for rule in LINT_RULES],
+    "password.rule.{": [f"password.rule.{r}" for r in ("too_short", "common", "contains_name", "repeated", "same")],
+    "admin.error.{": [
+        f"admin.error.{c}"
+        for c in (
+            "bad_name",
+            "bad_role",
+            "needs_employee",
+            "exists",
+            "wrong_current",
+            "self_disable",
+            "last_admin",
+            "empty_field",
+            "too_long",
+        )
+    ],
+    "audit.action.{": [f"audit.action.{a}" for a in __import__("tracker.store.audit", fromlist=["ACTIONS"]).ACTIONS],
+    "roster.status.{": ["roster.status.active", "roster.status.left"],
 }
 
 

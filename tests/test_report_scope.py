@@ -72,11 +72,14 @@ def test_item_analysis_of_another_organizers_quiz_is_refused(data):
     assert len(R.item_analysis(data, LEADER, quiz_id="q1")) == 5
 
 
-def test_only_organizers_can_be_owners_and_only_organizers_set_them(data):
+def test_only_organizers_can_be_owners_and_only_owners_or_admins_change_them(data):
     with pytest.raises(AccountError, match="boss is not an organizer"):
         data.set_quiz_owners(ORG_A, "q3", ["boss"])
     with pytest.raises(AccessDenied):
         data.set_quiz_owners(LEADER, "q3", ["org_a"])
-    data.set_quiz_owners(ORG_B, "q1", ["org_a", "org_b"])
+    with pytest.raises(AccessDenied, match="run by other organizers"):  # org_b cannot take org_a's quiz
+        data.set_quiz_owners(ORG_B, "q1", ["org_b"])
+    assert data.quiz_owners()["q1"] == {"org_a"}
+    data.set_quiz_owners(ORG_A, "q1", ["org_a", "org_b"])  # its owner shares it
     assert data.quiz_owners()["q1"] == {"org_a", "org_b"}
     assert participants(data, ORG_B)["合计"] == 3

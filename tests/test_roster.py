@@ -51,7 +51,7 @@ def reorder(rows: list[list], order: list[int]) -> list[list]:
 
 
 def employees(tracker) -> list[dict]:
-    return list(tracker.db.query("SELECT * FROM employees ORDER BY id"))
+    return list(tracker.db.query("SELECT id, name, department, team, active FROM employees ORDER BY id"))
 
 
 def problems_of(tracker, path: Path) -> list[str]:

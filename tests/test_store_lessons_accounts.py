@@ -396,7 +396,9 @@ def test_backup_while_a_writer_keeps_inserting(tracker, tmp_path):
     try:
         assert _rows(copy, "PRAGMA integrity_check") == [("ok",)]
         assert _rows(copy, "SELECT COUNT(*) FROM employees") == [(200,)]
-        assert _rows(copy, "SELECT * FROM employees WHERE id IN ('E000', 'E123', 'E199') ORDER BY id") == [
+        assert _rows(
+            copy, "SELECT id, name, department, team, active FROM employees WHERE id IN ('E000', 'E123', 'E199') ORDER BY id"
+        ) == [
             ("E000", "员工0", "部门0", "班组0", 1),
             ("E123", "员工123", "部门3", "班组0", 1),
             ("E199", "员工199", "部门1", "班组1", 1),

@@ -102,9 +102,12 @@ class Access:
         self.tracker.check_role(self.account, *roles)
 
     def _signed_in(self) -> Account:
-        """The account; ``AccessDenied`` when there is none (anonymous) or it is disabled."""
+        """The account; ``AccessDenied`` when there is none (anonymous), it is disabled, or it still
+        has a one-time password (then only ``change_password`` works)."""
         if self.account is None or self.account.disabled:
             raise AccessDenied("this needs a signed-in account")
+        if self.account.must_change:
+            raise AccessDenied(f"user {self.account.username}: change the one-time password first")
         return self.account
 
     @property
@@ -439,6 +442,60 @@ class Access:
         if linked is not None:
             out = [a for a in out if bool(a.employee_id) is linked]
         return out
+
+    # -- one's own password (everyone) and administration (admins) --------------------------------
+    def change_password(self, current: str, new: str, *, keep_session: str | None = None) -> None:
+        """Change one's own password; every other session of the account ends (``keep_session``:
+        the token of this one)."""
+        self.tracker.change_own_password(self.account, current, new, keep_session=keep_session)
+
+    def account_rows(self) -> list:
+        return self.tracker.account_rows(self.account)
+
+    def create_account(self, username: str, role: str, employee_id: str | None = None) -> Any:
+        return self.tracker.create_account(self.account, username, role, employee_id)
+
+    def create_department_accounts(self, department: str) -> list:
+        return self.tracker.create_department_accounts(self.account, department)
+
+    def reset_password(self, username: str) -> Any:
+        return self.tracker.reset_password(self.account, username)
+
+    def set_disabled(self, username: str, disabled: bool) -> None:
+        self.tracker.set_disabled(self.account, username, disabled)
+
+    def set_role(self, username: str, role: str) -> None:
+        self.tracker.set_role(self.account, username, role)
+
+    def find_employees(self, **filters: Any) -> list[dict]:
+        return self.tracker.find_employees(self.account, **filters)
+
+    def departments(self) -> dict[str, list[str]]:
+        """Departments and their 班组 (admins)."""
+        self.require("admin")
+        return self.tracker.departments()
+
+    def save_employee(self, id: str, name: str, department: str, team: str | None = None) -> None:
+        self.tracker.save_employee(self.account, id, name, department, team)
+
+    def mark_left(self, employee_id: str, left_on: Any = None) -> list[str]:
+        return self.tracker.mark_left(self.account, employee_id, left_on)
+
+    def mark_returned(self, employee_id: str) -> None:
+        self.tracker.mark_returned(self.account, employee_id)
+
+    def preview_roster(self, path: Any, *, deactivate_missing: bool = False) -> Any:
+        """What importing a roster file would change (admins); nothing is written."""
+        self.require("admin")
+        return self.tracker.preview_roster(path, deactivate_missing=deactivate_missing)
+
+    def import_roster(self, path: Any, *, deactivate_missing: bool = False) -> int:
+        """Import a roster file (admins; ``Tracker.import_roster`` without an actor is the CLI's)."""
+        self.require("admin")
+        return self.tracker.import_roster(path, deactivate_missing=deactivate_missing, actor=self.account)
+
+    def audit_entries(self, **filters: Any) -> list[dict]:
+        return self.tracker.audit_entries(self.account, **filters)
 
     # -- reports (leaders and organizers; each report function checks the role itself) -----------
     # ``Access.<report>(*args, **kwargs)`` is ``tracker.reports.<report>(tracker, account, *args, **kwargs)``.

@@ -1,12 +1,19 @@
 """Sign-in sessions and throttling.
 
 A session is a random token kept in an HttpOnly cookie; the database stores only its sha256, with
-an expiry. After ``MAX_FAILURES`` failed sign-ins in a row for a user name (known or not, so that
-throttling reveals nothing), that name must wait, twice as long after each further failure.
+an expiry and the time of its last use: it ends after ``idle_minutes`` without a click.
+
+Throttling counts every try *before* its password is checked, in the same write transaction that
+reads the count, so parallel tries cannot slip past it; a try that succeeds is forgiven. Two counts
+are kept (table ``sign_in_throttle``): per user name *and* client address (``MAX_FAILURES`` tries,
+then a wait that doubles up to ``MAX_WAIT``), so that an outsider elsewhere cannot lock a real user
+out, and per address across all user names (``ADDRESS_MAX_FAILURES``), so that one password tried
+against every account is limited too. Unknown user names are counted like known ones.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import math
@@ -15,13 +22,15 @@ import secrets
 from dataclasses import dataclass
 
 from quizzes.fields import utcnow
-from tracker.errors import SignInFailed, Throttled
+from tracker.errors import SignInFailed, StorageUnavailable, Throttled
 from tracker.store import Account, Tracker, iso, parse_iso
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per user name and address
+ADDRESS_MAX_FAILURES = 20  # per address, across user names
 FIRST_WAIT = 60  # seconds, doubled after each further failure
 MAX_WAIT = 15 * 60
 FAILURE_MEMORY = dt.timedelta(hours=1)  # failures older than this are forgotten
+LAST_SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen is written at most this often per session
 
 
 def session_hours() -> float:
@@ -33,6 +42,13 @@ def session_hours() -> float:
     return hours if math.isfinite(hours) and 0 < hours <= 24 * 366 else 12.0
 
 
+def idle_limit() -> dt.timedelta:
+    """How long a session may go without a click (``MINGDE_IDLE_MINUTES``, default 30)."""
+    from tracker.config import settings
+
+    return dt.timedelta(minutes=settings().idle_minutes)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -42,70 +58,122 @@ class SignIn:
     account: Account
     token: str
     expires_at: dt.datetime
+    remember: bool = False
 
 
-def _wait_seconds(failures: int) -> int:
-    if failures < MAX_FAILURES:
+def _wait_seconds(failures: int, limit: int = MAX_FAILURES) -> int:
+    if failures < limit:
         return 0
-    return min(MAX_WAIT, FIRST_WAIT * 2 ** (failures - MAX_FAILURES))
+    return min(MAX_WAIT, FIRST_WAIT * 2 ** (failures - limit))
 
 
-def sign_in(tracker: Tracker, username: str, password: str, *, now: dt.datetime | None = None) -> SignIn:
-    """Check credentials and open a session. ``SignInFailed`` (neutral) or ``Throttled``."""
-    now = now or utcnow()
-    username = (username or "").strip()[:64]
-    row = tracker._one("SELECT * FROM sign_in_failures WHERE username = ?", (username,))
-    if row and row["locked_until"] and parse_iso(row["locked_until"]) > now:
-        wait = int((parse_iso(row["locked_until"]) - now).total_seconds() + 0.999)
-        raise Throttled(f"too many failed sign-ins: wait {wait} s", wait)
-    account = tracker.authenticate(username, password)
+def throttle_keys(username: str, address: str) -> dict[str, int]:
+    """The throttle's keys for a try, with the number of failures each allows before a wait."""
+    return {f"account:{address}:{username}": MAX_FAILURES, f"address:{address}": ADDRESS_MAX_FAILURES}
+
+
+def _count_try(tracker: Tracker, keys: dict[str, int], now: dt.datetime) -> None:
+    """Count one try against every key in one write transaction, or raise ``Throttled`` (counting
+    nothing) when a key is still locked."""
     with tracker.write() as db:
-        if account is None:
-            failures = 1
-            if row and now - parse_iso(row["last_failure"]) < FAILURE_MEMORY:
-                failures = row["failures"] + 1
-            wait = _wait_seconds(failures)
-            db["sign_in_failures"].upsert(
+        marks = ",".join("?" * len(keys))
+        rows = {r["key"]: r for r in db.query(f"SELECT * FROM sign_in_throttle WHERE key IN ({marks})", list(keys))}
+        waits = [
+            parse_iso(r["locked_until"]) - now for r in rows.values() if r["locked_until"] and parse_iso(r["locked_until"]) > now
+        ]
+        if waits:
+            wait = int(max(waits).total_seconds() + 0.999)
+            raise Throttled(f"too many failed sign-ins: wait {wait} s", wait)
+        for key, limit in keys.items():
+            row = rows.get(key)
+            failures = row["failures"] + 1 if row and now - parse_iso(row["last_failure"]) < FAILURE_MEMORY else 1
+            wait = _wait_seconds(failures, limit)
+            db["sign_in_throttle"].upsert(
                 {
-                    "username": username,
+                    "key": key,
                     "failures": failures,
                     "last_failure": iso(now),
                     "locked_until": iso(now + dt.timedelta(seconds=wait)) if wait else None,
                 },
-                pk="username",
+                pk="key",
             )
-        else:
-            db.execute("DELETE FROM sign_in_failures WHERE username = ?", (username,))
-            token = secrets.token_urlsafe(32)
-            expires = now + dt.timedelta(hours=session_hours())
-            db["sessions"].insert(
-                {
-                    "token_hash": _hash(token),
-                    "username": account.username,
-                    "created_at": iso(now),
-                    "expires_at": iso(expires),
-                    "last_seen": iso(now),
-                }
-            )
-            db.execute("DELETE FROM sessions WHERE expires_at <= ?", (iso(now),))
+
+
+def sign_in(
+    tracker: Tracker,
+    username: str,
+    password: str,
+    *,
+    address: str = "",
+    remember: bool = False,
+    now: dt.datetime | None = None,
+) -> SignIn:
+    """Check credentials and open a session. ``SignInFailed`` (neutral) or ``Throttled``.
+
+    ``address`` is the client's address (``ui.server.client_address``); ``remember``: 记住我, the
+    cookie outlives the browser (the session still ends after idling)."""
+    now = now or utcnow()
+    username = (username or "").strip()[:64]
+    address = (address or "")[:64]
+    keys = throttle_keys(username, address)
+    _count_try(tracker, keys, now)  # before the password is checked: parallel tries all count
+    account = tracker.authenticate(username, password)
     if account is None:
+        tracker.audit(None, "sign_in.failed", None, subject=username, address=address)
         raise SignInFailed("wrong user name or password")
-    return SignIn(account, token, expires)
+    account_key, address_key = keys
+    token = secrets.token_urlsafe(32)
+    expires = now + dt.timedelta(hours=session_hours())
+    with tracker.write() as db:
+        db.execute("DELETE FROM sign_in_throttle WHERE key = ?", (account_key,))
+        db.execute(  # forgive this try in the address's count
+            "UPDATE sign_in_throttle SET failures = max(failures - 1, 0), "
+            "locked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE locked_until END WHERE key = ?",
+            (ADDRESS_MAX_FAILURES, address_key),
+        )
+        db["sessions"].insert(
+            {
+                "token_hash": _hash(token),
+                "username": account.username,
+                "created_at": iso(now),
+                "expires_at": iso(expires),
+                "last_seen": iso(now),
+                "remember": int(remember),
+                "address": address or None,
+            }
+        )
+        db.execute("UPDATE accounts SET last_sign_in = ? WHERE username = ?", (iso(now), account.username))
+        db.execute("DELETE FROM sessions WHERE expires_at <= ?", (iso(now),))
+        tracker.audit(account.username, "sign_in", None, subject=account.username, address=address)
+    return SignIn(account, token, expires, remember)
 
 
-def session_account(tracker: Tracker, token: str | None, *, now: dt.datetime | None = None) -> Account | None:
-    """The account of a live session token, or None (unknown, expired, signed out, disabled)."""
+def session_account(
+    tracker: Tracker, token: str | None, *, now: dt.datetime | None = None, idle: dt.timedelta | None = None
+) -> Account | None:
+    """The account of a live session token, or None (unknown, expired, idle too long, signed out,
+    disabled). Marks the session as used (``last_seen``) at most once a minute."""
     if not token:
         return None
     now = now or utcnow()
+    idle = idle if idle is not None else idle_limit()
+    token_hash = _hash(token)
     row = tracker._one(
-        "SELECT a.username, a.role, a.employee_id, a.lang, a.disabled, s.expires_at FROM sessions s "
-        "JOIN accounts a ON a.username = s.username WHERE s.token_hash = ?",
-        (_hash(token),),
+        "SELECT a.username, a.role, a.employee_id, a.lang, a.disabled, a.must_change_password, s.expires_at, s.last_seen "
+        "FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.token_hash = ?",
+        (token_hash,),
     )
     if row is None or row["disabled"] or parse_iso(row["expires_at"]) <= now:
         return None
-    return Account(row["username"], row["role"], row["employee_id"], row["lang"])
+    last_seen = parse_iso(row["last_seen"])
+    if now - last_seen >= idle:
+        with contextlib.suppress(StorageUnavailable), tracker.write() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+        return None
+    if now - last_seen >= LAST_SEEN_EVERY:  # a read-only store still lets people read
+        with contextlib.suppress(StorageUnavailable), tracker.write() as db:
+            db.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (iso(now), token_hash))
+    return Account(row["username"], row["role"], row["employee_id"], row["lang"], must_change=bool(row["must_change_password"]))
 
 
 def sign_out(tracker: Tracker, token: str | None) -> None:

@@ -138,8 +138,12 @@ def shown(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return safe.rename(columns=lambda c: header(c, lang))
 
 
-def to_csv_bytes(df: pd.DataFrame, lang: str | None = None) -> bytes:
-    """CSV in UTF-8 with a BOM (Excel opens it correctly), headers in ``lang``, formulas neutralised."""
+def to_csv_bytes(df: pd.DataFrame, lang: str | None = None, *, translate_headers: bool = True) -> bytes:
+    """CSV in UTF-8 with a BOM (Excel opens it correctly), headers in ``lang``, formulas neutralised.
+    ``translate_headers=False`` keeps the frame's own headers (a file meant to be imported again)."""
+    if not translate_headers:
+        flat = df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df
+        return flat.map(neutralise).to_csv(index=False).encode("utf-8-sig")
     return shown(df, lang).to_csv(index=False).encode("utf-8-sig")
 
 

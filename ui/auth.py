@@ -38,8 +38,10 @@ def access() -> Access:
 def person_line(account: Account) -> str:
     """The sidebar's line about who is signed in: name · department (role), or the user name for an
     account without an employee record."""
-    person = Access(tracker(), account).profile()
     role = t(f"role.{account.role}")
+    if getattr(account, "must_change", False):  # a one-time password: nothing but the change until then
+        return t("auth.signed_in_as", user=account.username, role=role)
+    person = Access(tracker(), account).profile()
     if person:
         return t("auth.signed_in_person", name=person["name"], department=person["department"], role=role)
     return t("auth.signed_in_as", user=account.username, role=role)

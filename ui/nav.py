@@ -32,6 +32,13 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
         return [st.Page(login, title=t("page.login"), url_path="login", default=True)] + [
             st.Page(login, title=t("page.login"), url_path=address, visibility="hidden") for address in ADDRESSES
         ]
+    if account.must_change:  # signed in with a one-time password: nothing else until it is changed
+        change = f"{PAGES}/password.py"
+        return [st.Page(change, title=t("page.password"), url_path="password", default=True)] + [
+            st.Page(change, title=t("page.password"), url_path=address, visibility="hidden")
+            for address in ADDRESSES
+            if address != "password"
+        ]
     # "/" opens a hidden page that goes on to the account's start page, so that every page keeps its own
     # address (Streamlit serves the default page only at "/").
     sections: dict[str, list] = {
@@ -84,6 +91,15 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]
+    if account.role == "admin":
+        sections[t("nav.admin")] = [
+            st.Page(f"{PAGES}/roster.py", title=t("page.roster"), icon=":material/badge:", url_path="roster"),
+            st.Page(f"{PAGES}/users.py", title=t("page.users"), icon=":material/manage_accounts:", url_path="users"),
+            st.Page(f"{PAGES}/audit.py", title=t("page.audit"), icon=":material/history:", url_path="audit"),
+        ]
+    sections[t("nav.account")] = [
+        st.Page(f"{PAGES}/password.py", title=t("page.password"), icon=":material/password:", url_path="password")
+    ]
     return sections
 
 
@@ -161,7 +177,7 @@ if (!window.__mingdeNav) {
 def phone_tabs(account: Account | None, current) -> None:
     """A tab bar with the account's main pages, shown on narrow screens only (CSS); none while taking
     a quiz (a tap must not leave it by mistake) or for the signed-out page."""
-    if account is None or getattr(current, "url_path", "") == "take":
+    if account is None or getattr(account, "must_change", False) or getattr(current, "url_path", "") == "take":
         return
     names = [n for n in TABS.get(account.role, ()) if n != "home" or account.employee_id]
     if account.role != "employee" and not account.employee_id and "home" in names:

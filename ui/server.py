@@ -1,15 +1,21 @@
-"""HTTP routes beside the Streamlit app: sign-in and sign-out with an HttpOnly session cookie.
+"""HTTP routes beside the Streamlit app: sign-in and sign-out with an HttpOnly session cookie, and
+a middleware for every HTTP response (anti-framing headers; ``/_stcore/metrics`` closed).
 
 Streamlit cannot set cookies from a script, so the sign-in form posts here (``st.App`` routes).
-The cookie holds a random token; the database keeps only its hash (``tracker.auth``).
+The cookie holds a random token; the database keeps only its hash (``tracker.auth``). The cookie
+ends with the browser unless 记住我 is ticked. The client's address (for throttling) is the peer's,
+or, when the peer is a configured proxy (``MINGDE_TRUSTED_PROXIES``), the last address in
+``X-Forwarded-For`` that is not one of the proxies.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -40,6 +46,35 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(source).netloc == request.headers.get("host")
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, forwarded_for: str | None, proxies: tuple | None = None) -> str:
+    """The address a request comes from: the peer's, unless the peer is a trusted proxy; then the
+    right-most ``X-Forwarded-For`` entry that is not a trusted proxy (entries left of it can be forged
+    by the client)."""
+    proxies = settings().trusted_proxies if proxies is None else proxies
+    trusted = lambda ip: ip is not None and any(ip in net for net in proxies)  # noqa: E731
+    peer_ip = _ip(peer or "")
+    if not trusted(peer_ip) or not forwarded_for:
+        return str(peer_ip) if peer_ip else ""
+    for entry in reversed(forwarded_for.split(",")):
+        ip = _ip(entry)
+        if ip is None:
+            return str(peer_ip)  # a malformed chain: do not guess, count it against the proxy
+        if not trusted(ip):
+            return str(ip)
+    return str(peer_ip)
+
+
+def _address(request: Request) -> str:
+    return client_address(request.client.host if request.client else None, request.headers.get("x-forwarded-for"))
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
@@ -56,8 +91,11 @@ async def login(request: Request) -> Response:
     form = await request.form()
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:256]
+    remember = form.get("remember") == "1"
     try:
-        result = await run_in_threadpool(sign_in, tracker(), username, password)
+        result = await run_in_threadpool(
+            lambda: sign_in(tracker(), username, password, address=_address(request), remember=remember)
+        )
     except Throttled as e:
         return _keep_username(RedirectResponse(f"/?login=wait&s={e.seconds}", status_code=303), username, request)
     except SignInFailed:
@@ -69,7 +107,7 @@ async def login(request: Request) -> Response:
     response.set_cookie(
         COOKIE,
         result.token,
-        max_age=int(session_hours() * 3600),
+        max_age=int(session_hours() * 3600) if result.remember else None,  # else it ends with the browser
         httponly=True,
         samesite="lax",
         secure=_secure(request),
@@ -85,6 +123,45 @@ async def logout(request: Request) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response
+
+
+SECURITY_HEADERS = [
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"content-security-policy", b"frame-ancestors 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+CLOSED_PATHS = ("/_stcore/metrics",)  # Streamlit's internal statistics: not for the intranet
+
+
+class SecurityHeaders:
+    """ASGI middleware: every HTTP response may be framed only by this site (``X-Frame-Options``
+    and CSP ``frame-ancestors``), and ``/_stcore/metrics`` answers 404."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["path"].rstrip("/") in CLOSED_PATHS:
+            return await PlainTextResponse("not found", status_code=404, headers=dict(_decoded()))(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in dict(SECURITY_HEADERS)]
+                message = {**message, "headers": headers + SECURITY_HEADERS}
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def _decoded() -> list[tuple[str, str]]:
+    return [(k.decode(), v.decode()) for k, v in SECURITY_HEADERS]
+
+
+def middleware() -> list[Middleware]:
+    return [Middleware(SecurityHeaders)]
 
 
 def routes() -> list[Route]:

@@ -179,11 +179,12 @@ def question_input(q: ShownQuestion, key: str, saved: Any, on_save: Callable[[st
     elif q.type == "multiple":
         chosen = set(saved or "")
 
+        # Keyed by display position, never by the author's letter: widget keys reach the browser.
         def save_multiple() -> None:
-            on_save(q.key, "".join(x for x in letters if st.session_state.get(f"{key}:{x}")))
+            on_save(q.key, "".join(x for i, x in enumerate(letters) if st.session_state.get(f"{key}:{i}")))
 
-        for letter in letters:
-            st.checkbox(option_label(letter), value=letter in chosen, key=f"{key}:{letter}", on_change=save_multiple)
+        for i, letter in enumerate(letters):
+            st.checkbox(option_label(letter), value=letter in chosen, key=f"{key}:{i}", on_change=save_multiple)
     elif q.type == "true_false":
         index = None if saved is None else (0 if saved else 1)
         st.radio(

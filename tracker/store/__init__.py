@@ -1,6 +1,6 @@
 """The store: ``Tracker`` combines the core (connections, transactions, storage faults) with one
 mixin per domain. Modules: ``core``, ``roster``, ``accounts``, ``attempts``, ``lessons``,
-``content``, ``backup``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
+``content``, ``backup``, ``audit``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tracker.store.accounts import ROLES, USERNAME, Account, AccountStore
 from tracker.store.attempts import PAPER_CACHE, AttemptStore
+from tracker.store.audit import AuditStore
 from tracker.store.backup import BackupStore
 from tracker.store.content import ContentSettings
 from tracker.store.core import (
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-class Tracker(RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore):
+class Tracker(RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore, AuditStore):
     """The store. ``Tracker(path)`` opens the database, creating and migrating it if needed.
 
     ``grace_seconds``: how long after a time limit a submission is still taken as it is.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quizzes.fields import utcnow
-from tracker.errors import AccountError
+from tracker.errors import AccessDenied, AccountError
 from tracker.store.accounts import Account
 from tracker.store.core import Store, iso
 
@@ -21,10 +21,21 @@ class ContentSettings(Store):
             )
             self.audit(account.username, "quiz.hide" if hidden else "quiz.show", {"quiz_id": quiz_id})
 
+    def may_set_quiz_owners(self, account: Account | None, quiz_id: str) -> bool:
+        """Whether ``account`` may change who runs a quiz: admins always; organizers only for a quiz
+        they run themselves or that nobody runs yet (so no organizer can take another's quiz)."""
+        if account is None or account.disabled or account.role not in ("organizer", "admin"):
+            return False
+        owners = self.quiz_owners().get(quiz_id, set())
+        return account.role == "admin" or not owners or account.username in owners
+
     def set_quiz_owners(self, account: Account, quiz_id: str, usernames: list[str]) -> None:
-        """Set the organizers who run a quiz (organizers and admins). Organizers see the reports of
-        the quizzes they run and of quizzes nobody runs; leaders see everything."""
+        """Set the organizers who run a quiz (admins; organizers for a quiz they run or nobody runs,
+        see ``may_set_quiz_owners``). Organizers see the reports of the quizzes they run and of
+        quizzes nobody runs; leaders see everything."""
         self.check_role(account, "organizer")
+        if not self.may_set_quiz_owners(account, quiz_id):
+            raise AccessDenied(f"quiz {quiz_id} is run by other organizers: only they or an admin may change who runs it")
         known = {a.username: a.role for a in self.users()}
         for name in usernames:
             if known.get(name) not in ("organizer", "admin"):

@@ -87,6 +87,19 @@ def storage_message(reason: str, path: Path, error: BaseException) -> str:
     return f"not saved: {what} ({error}); nothing of this change was written"
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (whatever the umask). SQLite then gives
+    its ``-wal`` and ``-shm`` files the same mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a read-only folder: connecting reports it
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+
+
 def day_start(day: dt.date | str) -> dt.datetime:
     """Midnight in Asia/Shanghai at the start of ``day``."""
     if isinstance(day, str):
@@ -106,6 +119,7 @@ class Store:
     def __init__(self, db_path: str | Path, *, grace_seconds: int = 20):
         self.path = Path(db_path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self.path)  # it holds password hashes: readable by its owner only
         self.grace = dt.timedelta(seconds=grace_seconds)
         self._local = threading.local()
         # Each thread's connection, by thread: closed once its thread has ended (Streamlit runs every
@@ -228,8 +242,11 @@ class Store:
         rows = list(self.db.query(sql, params))
         return rows[0] if rows else None
 
-    def audit(self, actor: str | None, action: str, detail: Any = None) -> None:
-        """Record who did what (user management, imports) in ``audit_log``."""
+    def audit(
+        self, actor: str | None, action: str, detail: Any = None, *, subject: str | None = None, address: str | None = None
+    ) -> None:
+        """Record who did what (sign-ins, user management, roster changes, publishing, locks) in
+        ``audit_log``; ``subject`` is the user name or 工号 acted on, ``address`` the client's."""
         with self.write() as db:
             db["audit_log"].insert(
                 {
@@ -237,11 +254,16 @@ class Store:
                     "actor": actor,
                     "action": action,
                     "detail": json.dumps(detail, ensure_ascii=False) if detail is not None else None,
+                    "subject": subject,
+                    "address": address or None,
                 }
             )
 
     def check_role(self, account: Account | None, *roles: str) -> Account:
-        """``AccessDenied`` unless ``account`` has one of ``roles`` (admin always passes)."""
+        """``AccessDenied`` unless ``account`` has one of ``roles`` (admin always passes) and has set
+        its own password (an account signed in with a one-time password may only change it)."""
         if account is None or account.disabled or (account.role not in roles and account.role != "admin"):
             raise AccessDenied(f"this needs the role {' or '.join(roles)}")
+        if getattr(account, "must_change", False):
+            raise AccessDenied(f"user {account.username}: change the one-time password first")
         return account

@@ -154,6 +154,7 @@ for quiz in cat.quizzes.values():
         key=f"owners:{quiz.id}",
         label_visibility="collapsed",
         placeholder=t("content.owners_none"),
+        disabled=not me.tracker.may_set_quiz_owners(me.account, quiz.id),
     )
     if sorted(chosen) != current:
         with saving():

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.auth import session_token
 from ui.server import USERNAME_COOKIE
-from ui.state import t
+from ui.state import config, t
 
 st.title(t("app.title"))
 st.caption(t("app.tagline"))
@@ -31,6 +31,11 @@ st.html(
     f'<input id="username" name="username" autocomplete="username" required maxlength="64"{typed} style="{field}">'
     f'<label for="password">{e(t("login.password"))}</label>'
     f'<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256" style="{field}">'
+    f'<label style="display:flex;gap:.5rem;align-items:center;margin:0 0 .9rem"><input type="checkbox" name="remember" value="1">'
+    f"{e(t('login.remember'))}</label>"
     f'<button type="submit" style="padding:.6rem 1.4rem;font-size:1rem;border:0;border-radius:.5rem;background:#2f6f5e;color:#fff;cursor:pointer">'
     f"{e(t('login.submit'))}</button></form>"
 )
+contact = config().admin_contact
+with st.expander(t("login.forgot")):
+    st.markdown(t("login.forgot_contact", contact=contact) if contact else t("login.forgot_default"))
