@@ -36,7 +36,7 @@ _SHOW_INPUT = _SCALAR_ERRORS | {
 
 def _all_field_names() -> set[str]:
     from lessons.model import Lesson, Section
-    from quizzes import model
+    from quizzes import events, model
 
     names: set[str] = set()
     for m in (
@@ -53,6 +53,10 @@ def _all_field_names() -> set[str]:
         model.Assessment,
         Lesson,
         Section,
+        events.Event,
+        events.Session,
+        events.Audience,
+        events.Material,
     ):
         names.update(m.model_fields)
     return names

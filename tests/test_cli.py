@@ -150,7 +150,7 @@ def test_schema_of_one_kind(tmp_path):
 
 def test_schema_of_all_kinds(tmp_path):
     body = json.loads(run(["schema"]).stdout)
-    assert set(body) == {"lesson", "bank", "quiz", "competition", "assessment"}
+    assert set(body) == {"lesson", "bank", "quiz", "competition", "assessment", "event"}
     assert all("title" in s for s in body.values())
 
 
