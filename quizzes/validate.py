@@ -51,6 +51,8 @@ def _all_field_names() -> set[str]:
         model.LiveCompetition,
         model.Weights,
         model.Assessment,
+        model.CreditRule,
+        model.HoursRules,
         Lesson,
         Section,
         events.Event,
