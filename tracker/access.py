@@ -20,6 +20,7 @@ from quizzes.grading import Grade
 from quizzes.model import Question, Quiz
 from quizzes.paper import Paper, PaperQuestion
 from tracker.errors import AccessDenied, QuizUnavailable, StorageUnavailable
+from tracker.event_access import EventCalls
 from tracker.store import Account, Tracker, iso, parse_iso
 
 WRONG_BOOK_ID = "_wrong_book"
@@ -86,8 +87,9 @@ def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
     return quiz.closes is None or now >= quiz.closes
 
 
-class Access:
-    """The calls of one signed-in account, each checked against its role and identity."""
+class Access(EventCalls):
+    """The calls of one signed-in account, each checked against its role and identity. Event calls
+    (sign-up, check-in, 学时, certificates) are in ``tracker.event_access``."""
 
     def __init__(self, tracker: Tracker, account: Account | None):
         self.tracker = tracker
