@@ -73,6 +73,7 @@ def hours_certificate(person: dict, book, issuer: str, *, today: dt.date) -> byt
         f"兹证明 {person['name']}（工号 {person['id']}，{person['department']}"
         f"{'·' + person['team'] if person.get('team') else ''}）"
         f"{book.year}年度累计取得职业道德教育学时 {book.total:g} 学时，年度要求 {book.required:g} 学时，{status}。",
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
