@@ -9,6 +9,7 @@ from typing import Any
 
 from lessons.model import Lesson
 from quizzes.errors import ContentError, ContentProblem
+from quizzes.events import MATERIALS_FOLDER, Event
 from quizzes.model import Assessment, Bank, Draw, LiveCompetition, Question, Quiz, exclusive_capacity
 from quizzes.source import Source, read_source
 from quizzes.validate import validate_source
@@ -25,6 +26,7 @@ class Catalog:
     banks: dict[str, Bank] = field(default_factory=dict)
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     competitions: dict[str, LiveCompetition] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
     assessment: Assessment | None = None
     errors: list[ContentProblem] = field(default_factory=list)
     files: int = 0
@@ -44,10 +46,11 @@ class Catalog:
     def summary(self) -> str:
         """One line: how many of each kind, and how many problems."""
         n_questions = sum(len(b.questions) for b in self.banks.values())
+        events = f", {len(self.events)} events" if self.events else ""
         return (
             f"{self.files} files: {len(self.lessons)} lessons, {len(self.banks)} banks "
             f"({n_questions} questions), {len(self.quizzes)} quizzes, "
-            f"{len(self.competitions)} live competitions; {len(self.errors)} problems"
+            f"{len(self.competitions)} live competitions{events}; {len(self.errors)} problems"
         )
 
 
@@ -111,6 +114,9 @@ def load_catalog(path: str | Path) -> Catalog:
         if (quiz := load(p, Quiz)) is not None:
             target = catalog.competitions if isinstance(quiz, LiveCompetition) else catalog.quizzes
             target[quiz.id] = quiz
+    for p in _files(root, "events"):
+        if (event := load(p, Event)) is not None:
+            catalog.events[event.id] = event
     assessment_file = next((root / f"assessment{s}" for s in SUFFIXES if (root / f"assessment{s}").is_file()), None)
     if assessment_file is not None:
         catalog.files += 1
@@ -181,6 +187,16 @@ def _check_links(catalog: Catalog) -> None:
     for lesson in catalog.lessons.values():
         if lesson.quiz and lesson.quiz not in catalog.quizzes:
             catalog.errors.append(lesson._source.problem(("quiz",), f"unknown quiz '{lesson.quiz}'"))
+    for event in catalog.events.values():
+        for key, known in (("lesson", catalog.lessons), ("quiz", catalog.quizzes), ("competition", catalog.competitions)):
+            value = getattr(event, key)
+            if value and value not in known:
+                catalog.errors.append(event._source.problem((key,), f"unknown {key} '{value}'"))
+        for i, material in enumerate(event.materials):
+            if not (catalog.root / "events" / MATERIALS_FOLDER / material.file).is_file():
+                catalog.errors.append(
+                    event._source.problem(("materials", i, "file"), f"file not found: events/{MATERIALS_FOLDER}/{material.file}")
+                )
     for quiz_id, quiz in list(catalog.quizzes.items()):
         if not quiz.draw:
             continue

@@ -563,9 +563,32 @@ class Weights(StrictModel):
         return self
 
 
+class CreditRule(StrictModel):
+    """How one kind of activity earns 学时: ``credit`` per item, or one 学时 per ``per_minutes``
+    minutes when the item has a length; items shorter than ``min_minutes`` earn nothing; at most
+    ``cap`` 学时 of this kind count per person and year."""
+
+    credit: float = Field(default=0, ge=0, le=100)
+    per_minutes: int | None = Field(default=None, ge=1)
+    min_minutes: int = Field(default=0, ge=0)
+    cap: float | None = Field(default=None, ge=0)
+
+
+class HoursRules(StrictModel):
+    """学时 rules: the yearly requirement and a rule per kind (lessons finished, quizzes passed, event
+    sessions attended, competitions taken part in)."""
+
+    required: float = Field(default=40, ge=0)
+    lessons: CreditRule = Field(default_factory=lambda: CreditRule(credit=0.5, per_minutes=45, cap=20))
+    quizzes: CreditRule = Field(default_factory=lambda: CreditRule(credit=0.5, cap=10))
+    events: CreditRule = Field(default_factory=lambda: CreditRule(min_minutes=30))
+    competitions: CreditRule = Field(default_factory=lambda: CreditRule(credit=2, cap=8))
+
+
 class Assessment(StrictModel):
-    """``assessment.yaml``: the period and weights of assessment indicators."""
+    """``assessment.yaml``: the period and weights of assessment indicators, and the 学时 rules."""
 
     period: Literal["month", "quarter", "year"] = "quarter"
     participation_target: float = Field(default=0.9, ge=0, le=1)
     weights: Weights = Field(default_factory=lambda: Weights(lessons=0.3, quizzes=0.5, competitions=0.2))
+    hours: HoursRules = Field(default_factory=HoursRules)

@@ -18,7 +18,7 @@ from quizzes.errors import ContentProblem, MingdeError
 from quizzes.names import file_stem, free_id, readable_id
 from quizzes.source import MAX_FILE_BYTES, parse_yaml
 
-FOLDERS = {"lesson": "lessons", "bank": "banks", "quiz": "quizzes"}
+FOLDERS = {"lesson": "lessons", "bank": "banks", "quiz": "quizzes", "event": "events"}
 
 
 class PublishError(MingdeError):
@@ -39,6 +39,8 @@ def kind_of(data: object) -> str | None:
     """Guess the kind of a parsed content file: lesson (sections), quiz (kind/draw/rounds) or bank."""
     if not isinstance(data, dict):
         return None
+    if "sessions" in data:
+        return "event"
     if "sections" in data:
         return "lesson"
     if any(k in data for k in ("kind", "draw", "rounds", "time_limit", "pass_percent")):
@@ -72,7 +74,7 @@ def check_upload(root: str | Path, yaml_text: str, filename: str, kind: str | No
     source = parse_yaml(yaml_text, filename)  # raises ContentError with path:line
     kind = kind or kind_of(source.data)
     if kind not in FOLDERS:
-        raise PublishError(f"{filename}: cannot tell whether this is a lesson, a bank or a quiz")
+        raise PublishError(f"{filename}: cannot tell whether this is a lesson, a bank, a quiz or an event")
     name = safe_name(filename) + ".yaml"
     root = Path(root)
     with tempfile.TemporaryDirectory() as tmp:

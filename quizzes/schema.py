@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from lessons.model import Lesson
+from quizzes.events import Event
 from quizzes.model import Assessment, Bank, LiveCompetition, Quiz
 
-KINDS = {"lesson": Lesson, "bank": Bank, "quiz": Quiz, "competition": LiveCompetition, "assessment": Assessment}
+KINDS = {"lesson": Lesson, "bank": Bank, "quiz": Quiz, "competition": LiveCompetition, "assessment": Assessment, "event": Event}
 
 
 def schemas() -> dict[str, dict[str, Any]]:

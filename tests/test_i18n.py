@@ -58,6 +58,18 @@ DYNAMIC = {
     ],
     "audit.action.{": [f"audit.action.{a}" for a in __import__("tracker.store.audit", fromlist=["ACTIONS"]).ACTIONS],
     "roster.status.{": ["roster.status.active", "roster.status.left"],
+    # issue 17: events
+    "admin_ev.state.{": ["admin_ev.state.not_open", "admin_ev.state.open", "admin_ev.state.closed"],
+    "events.kind.{": [f"events.kind.{k}" for k in ("training", "lecture", "exchange", "competition")],
+    "events.status.{": [f"events.status.{s}" for s in ("present", "late", "leave", "absent")],
+    "events.my_signup.{": ["events.my_signup.signed", "events.my_signup.waitlist", "events.my_signup.cancelled"],
+    "events.signed.{": ["events.signed.signed", "events.signed.waitlist"],
+    "events.refused.{": [
+        f"events.refused.{r}"
+        for r in ("expired", "forged", "replayed", "twice", "outsider", "left", "closed", "not_open", "no_signup", "started")
+        + ("not_checked_in", "status", "reason_needed", "storage")
+    ],
+    "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],
 }
 
 

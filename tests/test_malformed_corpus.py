@@ -240,10 +240,12 @@ UPLOADS = [
     Case(
         "upload",
         "no-kind.yaml",
-        "no-kind.yaml: cannot tell whether this is a lesson, a bank or a quiz",
+        "no-kind.yaml: cannot tell whether this is a lesson, a bank, a quiz or an event",
         lambda: "id: x\ntitle: 标题\n",
     ),
-    Case("upload", "list.yaml", "list.yaml: cannot tell whether this is a lesson, a bank or a quiz", lambda: "- 1\n- 2\n"),
+    Case(
+        "upload", "list.yaml", "list.yaml: cannot tell whether this is a lesson, a bank, a quiz or an event", lambda: "- 1\n- 2\n"
+    ),
     Case(
         "upload",
         "inf.yaml",

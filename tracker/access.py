@@ -20,6 +20,7 @@ from quizzes.grading import Grade
 from quizzes.model import Question, Quiz
 from quizzes.paper import Paper, PaperQuestion
 from tracker.errors import AccessDenied, QuizUnavailable, StorageUnavailable
+from tracker.event_access import EventCalls
 from tracker.store import Account, Tracker, iso, parse_iso
 
 WRONG_BOOK_ID = "_wrong_book"
@@ -78,8 +79,9 @@ def attempt_review_allowed(row: dict, now: dt.datetime) -> bool:
     return not row.get("review_after") or now >= parse_iso(row["review_after"])
 
 
-class Access:
-    """The calls of one signed-in account, each checked against its role and identity."""
+class Access(EventCalls):
+    """The calls of one signed-in account, each checked against its role and identity. Event calls
+    (sign-up, check-in, 学时, certificates) are in ``tracker.event_access``."""
 
     def __init__(self, tracker: Tracker, account: Account | None):
         self.tracker = tracker

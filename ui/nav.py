@@ -23,6 +23,26 @@ def start_page(account: Account) -> str:
     return f"{PAGES}/home.py"
 
 
+def event_pages_for_employees() -> list:
+    """培训活动, 我的学时 and the check-in address (issue 17)."""
+    return [
+        st.Page(f"{PAGES}/my_events.py", title=t("page.my_events"), icon=":material/event:", url_path="my_events"),
+        st.Page(f"{PAGES}/my_hours.py", title=t("page.my_hours"), icon=":material/school:", url_path="my_hours"),
+        st.Page(f"{PAGES}/checkin.py", title=t("page.checkin"), url_path="checkin", visibility="hidden"),
+    ]
+
+
+def event_pages_for_organizers() -> list:
+    """活动管理, with its roll call and projector pages (issue 17)."""
+    return [
+        st.Page(
+            f"{PAGES}/event_admin.py", title=t("page.event_admin"), icon=":material/event_available:", url_path="event_admin"
+        ),
+        st.Page(f"{PAGES}/event_rollcall.py", title=t("page.event_rollcall"), url_path="event_rollcall", visibility="hidden"),
+        st.Page(f"{PAGES}/checkin_screen.py", title=t("page.checkin_screen"), url_path="checkin_screen", visibility="hidden"),
+    ]
+
+
 def pages_for(account: Account | None) -> dict[str, list] | list:
     """``st.navigation`` input for this account: the sign-in page alone when nobody is signed in."""
     if account is None:
@@ -59,6 +79,7 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
                 f"{PAGES}/leaderboard.py", title=t("page.leaderboard"), icon=":material/leaderboard:", url_path="leaderboard"
             ),
             st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
+            *event_pages_for_employees(),
         ]
     live = [st.Page(f"{PAGES}/team.py", title=t("page.team"), icon=":material/notifications_active:", url_path="team")]
     if account.role in ("organizer", "admin"):
@@ -78,6 +99,8 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             manage.append(
                 st.Page(f"{PAGES}/content.py", title=t("page.content"), icon=":material/upload_file:", url_path="content")
             )
+        if account.role in ("organizer", "admin"):
+            manage += event_pages_for_organizers()
         sections[t("nav.manage")] = manage
         if account.role in ("organizer", "admin"):
             sections[t("nav.authoring")] = authoring_pages()
