@@ -51,6 +51,13 @@ def _all_field_names() -> set[str]:
         model.LiveCompetition,
         model.Weights,
         model.Assessment,
+        model.PointRule,
+        model.Points,
+        model.Bands,
+        model.Moral,
+        model.Audience,
+        model.DailySet,
+        model.Daily,
         Lesson,
         Section,
     ):

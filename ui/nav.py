@@ -27,6 +27,7 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
     if account.employee_id:
         sections[t("nav.learning")] = [
             st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn", default=True),
+            st.Page(f"{PAGES}/daily.py", title=t("page.daily"), icon=":material/today:", url_path="daily"),
             st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon=":material/edit_note:", url_path="quizzes"),
             st.Page(f"{PAGES}/results.py", title=t("page.results"), icon=":material/bar_chart:", url_path="results"),
             st.Page(

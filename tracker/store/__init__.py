@@ -1,6 +1,6 @@
 """The store: ``Tracker`` combines the core (connections, transactions, storage faults) with one
 mixin per domain. Modules: ``core``, ``roster``, ``accounts``, ``attempts``, ``lessons``,
-``content``, ``backup``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
+``content``, ``backup``, ``daily``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from tracker.store.core import (
     storage_fault,
     storage_message,
 )
+from tracker.store.daily import DailyStore
 from tracker.store.lessons import LessonStore
 from tracker.store.roster import RosterStore
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-class Tracker(RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore):
+class Tracker(RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore, DailyStore):
     """The store. ``Tracker(path)`` opens the database, creating and migrating it if needed.
 
     ``grace_seconds``: how long after a time limit a submission is still taken as it is.

@@ -1,0 +1,96 @@
+"""AppTest: the 每日一练 page and the home-page card; 我的积分, 积分排行 and the 德 entries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ROOT, signed_in_page, write_files
+from tests.test_daily import BANK
+from tracker import Tracker
+
+PASSWORD = "password-1"
+DAILY = """
+sets:
+  - id: everyone
+    banks: [b]
+    count: 3
+"""
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    content = write_files(tmp_path / "content", {"banks/b.yaml": BANK, "daily.yaml": DAILY})
+    db = tmp_path / "app.db"
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(db))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    tracker = Tracker(db)
+    tracker.add_employee("E001", "张三", "办公室", "综合组")
+    tracker.add_employee("E002", "李四", "农技站", "一组")
+    tracker.add_user("zhang", PASSWORD, "employee", "E001")
+    tracker.add_user("li", PASSWORD, "employee", "E002")
+    tracker.add_user("boss", PASSWORD, "leader")
+    tracker.add_user("root", PASSWORD, "admin")
+    yield tracker
+    tracker.close()
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.success]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info] + [str(m.value) for m in at.metric]
+    return "\n".join(parts)
+
+
+def test_daily_page_one_question_at_a_time_with_the_answer_at_once(env):
+    at = signed_in_page(env, "zhang", "ui/pages/daily.py")
+    assert at.title[0].value == "每日一练"
+    assert not re.search(r"解析\d", texts(at))  # no explanation before an answer
+    assert len(at.button) == 1  # one open question at a time
+    for n in range(3):
+        at.radio[0].set_value(at.radio[0].options[0]).run()
+        at.button(key=at.button[0].key).click().run()
+        assert not at.exception, at.exception
+        assert len(re.findall(r"解析\d", texts(at))) == n + 1  # the explanation shows at once
+    assert "今日每日一练已完成" in texts(at)
+    assert len(at.button) == 0
+    assert [m.value for m in at.metric][:2] == ["1 天", "3/3"]
+    row = env.daily_days("E001")
+    assert len(row) == 1 and next(iter(row.values()))["total"] == 3
+
+
+def test_daily_page_asks_for_an_answer_before_submitting(env):
+    at = signed_in_page(env, "zhang", "ui/pages/daily.py")
+    at.button[0].click().run()
+    assert "请先作答再提交。" in texts(at)
+    assert env.daily_days("E001") == {}
+
+
+def test_daily_page_without_a_set(env, tmp_path, monkeypatch):
+    (tmp_path / "content" / "daily.yaml").write_text(
+        "sets:\n  - id: x\n    audience: {departments: [别的部门]}\n    banks: [b]\n", encoding="utf-8"
+    )
+    at = signed_in_page(env, "zhang", "ui/pages/daily.py")
+    assert "您所在的部门还没有安排每日一练。" in texts(at)
+
+
+CARD_APP = ROOT / "tests" / "apps" / "daily_card.py"
+
+
+def test_daily_card_widget(env):
+    """The card the employee home page shows: progress, streak and a link; it draws nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    from tracker.auth import sign_in
+
+    at = AppTest.from_file(str(CARD_APP), default_timeout=30)
+    at.session_state["session_token"] = sign_in(env, "zhang", PASSWORD).token
+    at.run()
+    assert not at.exception, at.exception
+    assert "今日每日一练：已答 0/3 题" in texts(at) and "已连续 0 天" in texts(at)
+    assert env.db["daily_sets"].count == 0
+    signed_in_page(env, "zhang", "ui/pages/daily.py")  # draws today's set
+    at.run()
+    assert "今日每日一练：已答 0/3 题" in texts(at)
