@@ -94,3 +94,56 @@ def test_daily_card_widget(env):
     signed_in_page(env, "zhang", "ui/pages/daily.py")  # draws today's set
     at.run()
     assert "今日每日一练：已答 0/3 题" in texts(at)
+
+
+def do_daily(env, user="zhang"):
+    at = signed_in_page(env, user, "ui/pages/daily.py")
+    for _ in range(3):
+        at.radio[0].set_value(at.radio[0].options[0]).run()
+        at.button[0].click().run()
+    return at
+
+
+def test_my_points_page_shows_totals_rank_and_history(env, monkeypatch):
+    monkeypatch.setattr("tracker.store.daily.too_fast", lambda *a: False)
+    do_daily(env)
+    at = signed_in_page(env, "zhang", "ui/pages/my_points.py")
+    assert at.title[0].value == "我的积分"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["本期积分"] == "5" and metrics["每日一练"] == "5" and metrics["个人排名"] == "第 1 名 / 2 人"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["日期", "活动", "来源", "积分", "说明"]
+    assert table.iloc[0]["活动"] == "每日一练" and table.iloc[0]["积分"] == 5
+    assert "积分规则" in texts(at)
+
+
+def test_a_too_fast_daily_set_is_shown_flagged(env):
+    do_daily(env)  # AppTest clicks through in well under 3 s a question
+    at = signed_in_page(env, "zhang", "ui/pages/daily.py")
+    assert "作答时间过短" in texts(at)
+    at = signed_in_page(env, "zhang", "ui/pages/my_points.py")
+    assert {m.label: m.value for m in at.metric}["本期积分"] == "0"
+    assert at.dataframe[0].value.iloc[0]["说明"] == "作答过快，未计分"
+
+
+@pytest.mark.parametrize("by, first", [("个人", "张三"), ("班组", "综合组"), ("部门", "办公室")])
+def test_ranking_page_for_employees_and_leaders(env, monkeypatch, by, first):
+    monkeypatch.setattr("tracker.store.daily.too_fast", lambda *a: False)
+    do_daily(env)
+    for user in ("li", "boss"):
+        at = signed_in_page(env, user, "ui/pages/points_ranking.py")
+        at.radio[0].set_value({"个人": "employee", "班组": "team", "部门": "department"}[by]).run()
+        df = at.dataframe[0].value
+        assert first in df.iloc[0].tolist() and df.iloc[0]["rank"] == 1
+        lock_buttons = [b for b in at.button if b.key == "lock_points"]
+        assert bool(lock_buttons) is (user == "boss")
+
+
+def test_leader_archives_the_points(env):
+    at = signed_in_page(env, "boss", "ui/pages/points_ranking.py")
+    at.button(key="lock_points").click().run()
+    assert not at.exception
+    assert "归档" in at.info[0].value
+    assert env.db["report_locks"].count == 1
+    at.button(key="unlock_points").click().run()
+    assert env.db["report_locks"].count == 0

@@ -344,6 +344,48 @@ class Access:
             "days_done": sum(1 for d in done if (d.year, d.month) == (year, month)),
         }
 
+    # -- 学习积分 (learning points) -----------------------------------------------------------------
+    def my_points(self, catalog: Any, period: Any) -> tuple[dict, Any]:
+        """This employee's points of a period: (totals by activity and in all, the history of entries)."""
+        from tracker import points
+        from tracker.reports import _period
+
+        p = _period(period)
+        df = points.totals(self.tracker, catalog, p)
+        row = df[df["employee_id"] == self.employee_id]
+        mine = row.iloc[0].to_dict() if len(row) else {}
+        return mine, points.history(self.tracker, self._signed_in(), catalog, p, self.employee_id)
+
+    def points_ranking(self, catalog: Any, period: Any, by: str = "employee") -> Any:
+        """积分排行 of a period for any signed-in account: people, 班组 or departments (per head)."""
+        from tracker import points
+        from tracker.reports import _period
+
+        self._signed_in()
+        df = points.totals(self.tracker, catalog, _period(period))
+        out = points.ranking(df, by)
+        out.attrs["locked"] = df.attrs.get("locked")
+        return out
+
+    def points_history(self, catalog: Any, period: Any, employee_id: str) -> Any:
+        """Anyone's entries with their sources (leaders, organizers; oneself)."""
+        from tracker import points
+        from tracker.reports import _period
+
+        return points.history(self.tracker, self._signed_in(), catalog, _period(period), employee_id)
+
+    def lock_points(self, catalog: Any, period: Any, *, reason: str | None = None) -> dict:
+        from tracker import points
+        from tracker.reports import _period
+
+        return points.lock(self.tracker, self._signed_in(), catalog, _period(period), reason=reason)
+
+    def unlock_points(self, period: Any, *, reason: str | None = None) -> None:
+        from tracker import points
+        from tracker.reports import _period
+
+        points.unlock(self.tracker, self._signed_in(), _period(period), reason=reason)
+
     # -- content management (organizers) -----------------------------------------------------------
     def publish(self, root: Any, yaml_text: str, filename: str, kind: str | None = None, *, replace: bool = False) -> Any:
         """Publish an upload into the content folder (organizers); recorded in the audit log."""

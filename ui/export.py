@@ -72,6 +72,23 @@ COLUMN_NAMES: dict[str, str] = {
     "actor": "操作人",
     "reason": "原因",
     **{f"opt_{x}": f"选{x}" for x in "ABCDEFGH"},
+    # 学习积分 and the 德 indicator (issue 19)
+    "lesson_read": "阅读课程",
+    "lesson_finished": "学完课程",
+    "daily": "每日一练",
+    "quiz_passed": "通过测验",
+    "event_attended": "参加活动",
+    "competition": "参加竞赛",
+    "points": "积分",
+    "points_per_head": "人均积分",
+    "rank": "名次",
+    "democratic_score": "民主测评",
+    "democratic_weight": "民主测评权重",
+    "de_score": "德得分",
+    "veto": "一票否决",
+    "veto_reason": "否决原因",
+    "veto_reference": "否决依据",
+    "grade": "等次",
 }
 
 # Columns holding shares 0..1, shown as 0.0 %.
@@ -88,6 +105,7 @@ PERCENT_COLUMNS: set[str] = {
     *(f"opt_{x}" for x in "ABCDEFGH"),
 }
 DECIMAL_COLUMNS: set[str] = {"avg_percent", "lesson_score", "quiz_score", "competition_score", "indicator", "discrimination"}
+DECIMAL_COLUMNS |= {"points_per_head", "democratic_score", "de_score"}
 
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

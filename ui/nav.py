@@ -33,8 +33,14 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(
                 f"{PAGES}/leaderboard.py", title=t("page.leaderboard"), icon=":material/leaderboard:", url_path="leaderboard"
             ),
+            st.Page(f"{PAGES}/my_points.py", title=t("page.my_points"), icon=":material/stars:", url_path="my_points"),
             st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
         ]
+    ranking = st.Page(
+        f"{PAGES}/points_ranking.py", title=t("page.points_ranking"), icon=":material/military_tech:", url_path="points_ranking"
+    )
+    if account.employee_id:
+        sections[t("nav.learning")].append(ranking)
     live = [st.Page(f"{PAGES}/team.py", title=t("page.team"), icon=":material/notifications_active:", url_path="team")]
     if account.role in ("organizer", "admin"):
         live.insert(0, st.Page(f"{PAGES}/host.py", title=t("page.host"), icon=":material/mic:", url_path="host"))
@@ -62,4 +68,6 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]
+        if not account.employee_id:
+            sections[t("nav.reports")].append(ranking)
     return sections
