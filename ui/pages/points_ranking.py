@@ -15,7 +15,8 @@ me = access()
 cat = catalog()
 st.title(t("ranking.title"))
 period = period_picker("month", key="ranking")
-by = st.radio(t("ranking.by"), ["employee", "team", "department"], format_func=lambda b: t(f"ranking.by.{b}"), horizontal=True)
+BY = {"employee": "ranking.by.employee", "team": "ranking.by.team", "department": "ranking.by.department"}
+by = st.radio(t("ranking.by"), list(BY), format_func=lambda b: t(BY[b]), horizontal=True)
 table = me.points_ranking(cat, period, by)
 lock = table.attrs.get("locked")
 if lock:
