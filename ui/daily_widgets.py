@@ -9,7 +9,7 @@ from tracker.practice import CalendarDay
 from ui.state import catalog, t
 
 WEEKDAYS = ("daily.wd.0", "daily.wd.1", "daily.wd.2", "daily.wd.3", "daily.wd.4", "daily.wd.5", "daily.wd.6")
-MARKS = {"done": "✅", "missed": "❌", "open": "⭕", "future": "·", "off": "·"}
+MARKS = {"done": ":green[**✓**]", "missed": ":red[✗]", "open": ":orange[○]", "future": ":gray[·]", "off": ":gray[·]"}
 
 
 def daily_card(me: Access, page: str = "ui/pages/daily.py") -> None:

@@ -19,9 +19,9 @@ c1, c2 = st.columns(2)
 c1.metric(t("points.total"), f"{mine.get('points', 0):g}")
 if len(row):
     c2.metric(t("points.rank"), t("points.rank_of", rank=int(row.iloc[0]["rank"]), n=len(ranked)))
-cols = st.columns(3)
-for i, activity in enumerate(ACTIVITY_KEYS):
-    cols[i % 3].metric(activity_name(activity), f"{mine.get(activity, 0):g}")
+rows = [f"| {t('points.col.activity')} | {t('points.col.points')} |", "|:--|--:|"]
+rows += [f"| {activity_name(a)} | {mine.get(a, 0):g} |" for a in ACTIVITY_KEYS]
+st.markdown("\n".join(rows))
 rules_caption(cat)
 
 st.subheader(t("points.history"))
