@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, signed_in_page, write_files
@@ -148,3 +149,61 @@ def test_leader_archives_the_points(env):
     assert env.db["report_locks"].count == 1
     at.button(key="unlock_points").click().run()
     assert env.db["report_locks"].count == 0
+
+
+def de_row(at, emp="E001"):
+    df = at.dataframe[0].value
+    return df.set_index("employee_id").loc[emp]
+
+
+def test_leader_enters_a_score_and_a_veto_and_sees_the_grade_change(env):
+    at = signed_in_page(env, "boss", "ui/pages/moral.py")
+    assert at.title[0].value == "德的考核（职业道德）"
+    before = de_row(at)
+    assert before["grade"] == "不合格" and pd.isna(before["democratic_score"])  # nothing done yet: indicator 0
+    at.selectbox(key="de_who").set_value("E001")
+    at.number_input(key="de_value").set_value(100.0)
+    at.button[0].click().run()  # the score form's submit button
+    assert not at.exception, at.exception
+    row = de_row(at)
+    assert row["democratic_score"] == 100 and row["de_score"] == 30 and row["democratic_weight"] == 0.3
+    at.selectbox(key="veto_who").set_value("E002")
+    at.text_input(key="veto_reason").input("违反廉洁纪律")
+    at.text_input(key="veto_reference").input("纪发〔2026〕3号")
+    next(b for b in at.button if "登记一票否决" in b.label).click().run()
+    assert not at.exception, at.exception
+    row = de_row(at, "E002")
+    assert row["veto"] and row["veto_reference"] == "纪发〔2026〕3号" and row["grade"] == "不合格"
+    assert {r["action"] for r in env.db.query("SELECT action FROM audit_log")} >= {"de.score", "de.veto"}
+
+
+def test_veto_needs_reason_and_reference(env):
+    at = signed_in_page(env, "boss", "ui/pages/moral.py")
+    next(b for b in at.button if "登记一票否决" in b.label).click().run()
+    assert "请填写否决原因和依据。" in [e.value for e in at.error]
+    assert env.db["vetoes"].count == 0
+
+
+def test_organizers_read_and_employees_do_not_see_the_page(env):
+    env.add_user("org", PASSWORD, "organizer")
+    at = signed_in_page(env, "org", "ui/pages/moral.py")
+    assert len(at.dataframe) >= 1 and not [b for b in at.button if "保存测评得分" in b.label]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        signed_in_page(env, "zhang", "ui/pages/moral.py")
+
+
+def test_quota_warning_is_shown_not_applied(env, tmp_path):
+    (tmp_path / "content" / "assessment.yaml").write_text("de: {democratic_weight: 1, excellent_quota: 0.2}\n", encoding="utf-8")
+    from tracker import moral
+    from tracker.reports import current_period
+
+    boss = next(u for u in env.users() if u.username == "boss")
+    key = current_period("quarter").key
+    env.add_employee("E003", "王五", "办公室", "综合组")
+    env.add_employee("E004", "赵六", "办公室", "综合组")
+    for e in ("E001", "E003"):
+        moral.set_democratic_score(env, boss, key, e, 95)
+    at = signed_in_page(env, "boss", "ui/pages/moral.py")
+    warnings = [w.value for w in at.warning]
+    assert any("办公室：优秀 2 人，占在岗 3 人的 67%" in w and "最多 1 人" in w for w in warnings), warnings
+    assert de_row(at)["grade"] == "优秀" and de_row(at, "E003")["grade"] == "优秀"  # never applied silently

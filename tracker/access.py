@@ -386,6 +386,37 @@ class Access:
 
         points.unlock(self.tracker, self._signed_in(), _period(period), reason=reason)
 
+    # -- the 德 indicator (leaders) ----------------------------------------------------------------
+    def moral_table(self, catalog: Any, period: Any) -> Any:
+        from tracker import moral
+
+        return moral.moral_table(self.tracker, self._signed_in(), period, catalog)
+
+    def set_democratic_score(self, period_key: str, employee_id: str, score: Any) -> float:
+        from tracker import moral
+
+        return moral.set_democratic_score(self.tracker, self._signed_in(), period_key, employee_id, score)
+
+    def import_democratic_scores(self, period_key: str, path: Any) -> int:
+        from tracker import moral
+
+        return moral.import_democratic_scores(self.tracker, self._signed_in(), period_key, path)
+
+    def add_veto(self, period_key: str, employee_id: str, reason: str, reference: str) -> int:
+        from tracker import moral
+
+        return moral.add_veto(self.tracker, self._signed_in(), period_key, employee_id, reason, reference)
+
+    def withdraw_veto(self, veto_id: int, reason: str) -> None:
+        from tracker import moral
+
+        moral.withdraw_veto(self.tracker, self._signed_in(), veto_id, reason)
+
+    def veto_log(self, period_key: str) -> Any:
+        from tracker import moral
+
+        return moral.veto_log(self.tracker, self._signed_in(), period_key)
+
     # -- content management (organizers) -----------------------------------------------------------
     def publish(self, root: Any, yaml_text: str, filename: str, kind: str | None = None, *, replace: bool = False) -> Any:
         """Publish an upload into the content folder (organizers); recorded in the audit log."""

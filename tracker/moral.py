@@ -34,10 +34,13 @@ DE_COLUMNS = ["democratic_score", "democratic_weight", "de_score", "veto", "veto
 
 
 class MoralEntryError(TrackerError):
-    """A 民主测评 score or veto cannot be entered; ``problems`` lists each (row or field)."""
+    """A 民主测评 score or veto cannot be entered; ``problems`` lists each (row or field) as text and
+    ``details`` as (code, row, value) for the UI's own words: codes not_number, out_of_range, no_id,
+    unknown_id, no_header, not_workbook, empty, required."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], details: list[tuple[str, int | None, object]] | None = None):
         self.problems = problems
+        self.details = details or []
         super().__init__("\n".join(problems))
 
 
@@ -119,13 +122,13 @@ def _check_open(tracker: Tracker, period_key: str) -> None:
         raise PeriodLocked(f"period {period_key} is locked: unlock it before changing 民主测评 or vetoes")
 
 
-def _score(value: object, where: str) -> float:
+def _score(value: object, where: str, row: int | None = None) -> float:
     try:
         score = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise MoralEntryError([f"{where}: the 民主测评 score {value!r} is not a number"]) from None
+        raise MoralEntryError([f"{where}: the 民主测评 score {value!r} is not a number"], [("not_number", row, value)]) from None
     if math.isnan(score) or not 0 <= score <= 100:
-        raise MoralEntryError([f"{where}: the 民主测评 score {value!r} is not between 0 and 100"])
+        raise MoralEntryError([f"{where}: the 民主测评 score {value!r} is not between 0 and 100"], [("out_of_range", row, value)])
     return round(score, 2)
 
 
@@ -167,33 +170,37 @@ def read_scores(path: str | Path) -> dict[str, float]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 (openpyxl raises many kinds for a file that is not a workbook)
-        raise MoralEntryError([f"{name}: not an Excel workbook ({type(e).__name__})"]) from None
+        raise MoralEntryError([f"{name}: not an Excel workbook ({type(e).__name__})"], [("not_workbook", None, name)]) from None
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     wb.close()
     if not rows:
-        raise MoralEntryError([f"{name}: the sheet is empty"])
+        raise MoralEntryError([f"{name}: the sheet is empty"], [("empty", None, name)])
     head = [str(c).strip() if c is not None else "" for c in rows[0]]
     try:
         i_id = next(i for i, h in enumerate(head) if h in HEAD_ID)
         i_score = next(i for i, h in enumerate(head) if h in HEAD_SCORE)
     except StopIteration:
-        raise MoralEntryError([f"{name}: row 1: the header needs 工号 and 民主测评 (or 得分)"]) from None
+        raise MoralEntryError(
+            [f"{name}: row 1: the header needs 工号 and 民主测评 (or 得分)"], [("no_header", 1, name)]
+        ) from None
     out: dict[str, float] = {}
-    problems = []
+    problems: list[str] = []
+    details: list[tuple[str, int | None, object]] = []
     for n, row in enumerate(rows[1:], start=2):
         if not row or all(c is None or str(c).strip() == "" for c in row):
             continue
         emp = str(row[i_id]).strip() if i_id < len(row) and row[i_id] is not None else ""
         if not emp:
             problems.append(f"{name}: row {n}: no 工号")
+            details.append(("no_id", n, None))
             continue
         try:
-            out[emp] = _score(row[i_score] if i_score < len(row) else None, f"{name}: row {n}")
+            out[emp] = _score(row[i_score] if i_score < len(row) else None, f"{name}: row {n}", n)
         except MoralEntryError as e:
             problems.extend(e.problems)
-            continue
+            details.extend(e.details)
     if problems:
-        raise MoralEntryError(problems)
+        raise MoralEntryError(problems, details)
     return out
 
 
@@ -207,7 +214,9 @@ def import_democratic_scores(
     known = {r["id"] for r in tracker.db.query("SELECT id FROM employees")}
     unknown = [e for e in scores if e not in known]
     if unknown:
-        raise MoralEntryError([f"{Path(path).name}: unknown 工号 {e}" for e in unknown])
+        raise MoralEntryError(
+            [f"{Path(path).name}: unknown 工号 {e}" for e in unknown], [("unknown_id", None, e) for e in unknown]
+        )
     _check_open(tracker, period_key)
     at = iso(now or utcnow())
     with tracker.write() as db:
@@ -241,9 +250,9 @@ def add_veto(
 ) -> int:
     """Record a 一票否决 with its reason and reference (leaders); audited. Returns its id."""
     tracker.check_role(account, "leader")
-    problems = [f"veto: {f} is required" for f, v in (("reason", reason), ("reference", reference)) if not (v or "").strip()]
-    if problems:
-        raise MoralEntryError(problems)
+    missing = [f for f, v in (("reason", reason), ("reference", reference)) if not (v or "").strip()]
+    if missing:
+        raise MoralEntryError([f"veto: {f} is required" for f in missing], [("required", None, f) for f in missing])
     tracker.employee(employee_id)
     _check_open(tracker, period_key)
     with tracker.write() as db:
@@ -264,7 +273,7 @@ def withdraw_veto(tracker: Tracker, account: Account, veto_id: int, reason: str,
     """Withdraw a veto (leaders), keeping it with who withdrew it and why; audited."""
     tracker.check_role(account, "leader")
     if not (reason or "").strip():
-        raise MoralEntryError(["withdrawing a veto: reason is required"])
+        raise MoralEntryError(["withdrawing a veto: reason is required"], [("required", None, "reason")])
     row = tracker._one("SELECT * FROM vetoes WHERE id = ? AND withdrawn_at IS NULL", (veto_id,))
     if row is None:
         raise NotFound(f"no veto {veto_id} in force")
@@ -296,7 +305,6 @@ def veto_log(tracker: Tracker, account: Account, period_key: str) -> pd.DataFram
     """Every veto of a period, withdrawn ones included (leaders, organizers)."""
     tracker.check_role(account, "leader", "organizer")
     cols = [
-        "id",
         "employee_id",
         "reason",
         "reference",
@@ -308,7 +316,35 @@ def veto_log(tracker: Tracker, account: Account, period_key: str) -> pd.DataFram
     ]
     return pd.DataFrame(
         tracker.db.conn.execute(
-            f"SELECT {', '.join(cols)} FROM vetoes WHERE period_key = ? ORDER BY id", (period_key,)
+            f"SELECT id, {', '.join(cols)} FROM vetoes WHERE period_key = ? ORDER BY id", (period_key,)
         ).fetchall(),
-        columns=cols,
+        columns=["veto_id", *cols],
     )
+
+
+# -- the table ----------------------------------------------------------------------------------
+def rule_of(catalog) -> Moral:
+    return catalog.assessment.de if catalog is not None and catalog.assessment is not None else Moral()
+
+
+def add_de(tracker: Tracker, catalog, period_key: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table of a period with the 德 columns of its entries (for the computation of
+    ``assessment_indicators``, so that a lock keeps them)."""
+    out = with_de(df, democratic_scores(tracker, period_key), vetoes(tracker, period_key), rule_of(catalog))
+    out.attrs.update(df.attrs)
+    return out
+
+
+def moral_table(tracker: Tracker, account: Account, period, catalog) -> pd.DataFrame:
+    """德 per employee: the indicator with its parts, the 民主测评 score and weight, the veto with its
+    reason and reference, the 德 score and the grade; ``attrs['quota']``: the 优秀 quota warnings,
+    ``attrs['locked']``: the period's lock. Leaders, organizers and admins."""
+    from tracker.reports import _period, assessment_indicators
+
+    tracker.check_role(account, "leader", "organizer")
+    p = _period(period)
+    df = assessment_indicators(tracker, account, p, catalog)
+    if "grade" not in df.columns:  # computed without the 德 columns (or locked before they existed)
+        df = add_de(tracker, catalog, p.key, df)
+    df.attrs["quota"] = quota_warnings(df, rule_of(catalog))
+    return df

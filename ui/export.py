@@ -89,6 +89,13 @@ COLUMN_NAMES: dict[str, str] = {
     "veto_reason": "否决原因",
     "veto_reference": "否决依据",
     "grade": "等次",
+    "veto_id": "否决编号",
+    "reference": "依据",
+    "entered_at": "录入时间",
+    "entered_by": "录入人",
+    "withdrawn_at": "撤销时间",
+    "withdrawn_by": "撤销人",
+    "withdraw_reason": "撤销原因",
 }
 
 # Columns holding shares 0..1, shown as 0.0 %.
@@ -106,6 +113,7 @@ PERCENT_COLUMNS: set[str] = {
 }
 DECIMAL_COLUMNS: set[str] = {"avg_percent", "lesson_score", "quiz_score", "competition_score", "indicator", "discrimination"}
 DECIMAL_COLUMNS |= {"points_per_head", "democratic_score", "de_score"}
+PERCENT_COLUMNS |= {"democratic_weight"}
 
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

@@ -68,6 +68,9 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]
+        sections[t("nav.reports")].append(
+            st.Page(f"{PAGES}/moral.py", title=t("page.moral"), icon=":material/verified_user:", url_path="moral")
+        )
         if not account.employee_id:
             sections[t("nav.reports")].append(ranking)
     return sections
