@@ -19,6 +19,7 @@ event_id, attended_at)`` when it exists; empty otherwise).
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -110,11 +111,15 @@ def _daily(tracker: Tracker, catalog: Catalog) -> tuple[str, dict]:
 
 
 def _quiz_passed(tracker: Tracker, catalog: Catalog) -> tuple[str, dict]:
+    # the passes of the period (a range of the attempts_period index), less those of a quiz the
+    # employee had passed before the period
     return (
         f"SELECT employee_id, {DAY.format(col='at')} AS day, 'quiz_passed' AS activity, quiz_id AS source, 0 AS flagged, at "
-        "FROM (SELECT employee_id, quiz_id, MIN(submitted_at) AS at FROM attempts "
-        "WHERE submitted_at < :hi AND quiz_kind != 'practice' AND passed = 1 GROUP BY employee_id, quiz_id) "
-        "WHERE at >= :lo",
+        "FROM (SELECT a.employee_id, a.quiz_id, MIN(a.submitted_at) AS at FROM attempts a "
+        "WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice' AND a.passed = 1 "
+        "GROUP BY a.employee_id, a.quiz_id) f "
+        "WHERE NOT EXISTS (SELECT 1 FROM attempts b WHERE b.employee_id = f.employee_id AND b.quiz_id = f.quiz_id "
+        "AND b.submitted_at < :lo AND b.passed = 1 AND b.quiz_kind != 'practice')",
         {},
     )
 
@@ -210,35 +215,71 @@ def ledger(tracker: Tracker, catalog: Catalog, p: Period, employee_id: str | Non
     return credit(df, rules_of(catalog))
 
 
+# At most one occurrence per employee and day (a daily set per day): counted per employee directly,
+# one index range per employee, instead of grouping every row by day.
+DAILY_TOTALS = """
+    SELECT e.id AS employee_id, 'daily' AS activity,
+           (SELECT COUNT(*) FROM daily_sets d WHERE d.employee_id = e.id AND d.day >= :dlo AND d.day <= :dhi
+              AND d.counts_for_points = 1 AND d.flagged = 0 AND d.finished_at IS NOT NULL) * MIN(:pts, :cap) AS points
+    FROM employees e
+"""
+
+
 def compute_totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
-    """Points per employee of the roster (TOTAL_COLUMNS): one column per activity and the total."""
-    union, params = _union(tracker, catalog, p)
-    pts, cap, rparams = _rule_sql(rules_of(catalog))
-    sql = f"""
-        WITH ev AS ({union}),
-        g AS (SELECT employee_id, activity, day, SUM(flagged = 0) AS n FROM ev GROUP BY employee_id, activity, day)
-        SELECT employee_id, activity, SUM(MIN(n * {pts}, {cap})) AS points FROM g GROUP BY employee_id, activity
-    """
-    per = pd.DataFrame.from_records(
-        tracker.db.conn.execute(sql, {**params, **rparams}).fetchall(), columns=["employee_id", "activity", "points"]
-    )
-    wide = per.pivot(index="employee_id", columns="activity", values="points") if len(per) else pd.DataFrame()
+    """Points per employee of the roster (TOTAL_COLUMNS): one column per activity and the total.
+    Each activity is summed in SQL on its own: per employee and day, min(n × points, cap)."""
+    rules = rules_of(catalog)
+    base = {"lo": p.lo, "hi": p.hi, "dlo": p.start.isoformat(), "dhi": p.end.isoformat()}
+    rows: list[tuple] = []
+    for activity in ACTIVITIES:
+        rule = rules.rule(activity)
+        source = SOURCES.get(activity)
+        if not rule.points or source is None:
+            continue
+        params = {**base, "pts": rule.points, "cap": rule.daily_cap or BIG}
+        if activity == "daily" and source is _daily:
+            rows += tracker.db.conn.execute(DAILY_TOTALS, params).fetchall()
+            continue
+        got = source(tracker, catalog)
+        if got is None:
+            continue
+        sql, extra = got
+        rows += tracker.db.conn.execute(
+            f"SELECT employee_id, activity, SUM(MIN(n * :pts, :cap)) FROM (SELECT employee_id, activity, day, "
+            f"SUM(flagged = 0) AS n FROM ({sql}) GROUP BY employee_id, day) GROUP BY employee_id",
+            {**params, **extra},
+        ).fetchall()
+    per = pd.DataFrame.from_records(rows, columns=["employee_id", "activity", "points"])
+    wide = per.pivot_table(index="employee_id", columns="activity", values="points", aggfunc="sum") if len(per) else None
     emps = pd.DataFrame.from_records(
         tracker.db.conn.execute(
             "SELECT id, name, department, COALESCE(team, ''), active FROM employees ORDER BY department, team, id"
         ).fetchall(),
         columns=["employee_id", "name", "department", "team", "active"],
     )
-    df = emps.merge(wide, left_on="employee_id", right_index=True, how="left")
+    df = emps.merge(wide, left_on="employee_id", right_index=True, how="left") if wide is not None else emps
     for a in ACTIVITIES:
         df[a] = df[a].fillna(0.0).astype(float).round(2) if a in df.columns else 0.0
     df["points"] = df[list(ACTIVITIES)].sum(axis=1).round(2)
     df["active"] = df["active"].astype(bool)
-    return df[TOTAL_COLUMNS]
+    return df[TOTAL_COLUMNS].reset_index(drop=True)
 
 
-_CACHE: dict[tuple, tuple[Any, tuple, pd.DataFrame]] = {}
+# Computed totals by database, period and rules. An entry holds while the database is unchanged: the
+# ``data_version`` of one reading connection per database file (it moves whenever any connection
+# commits), so that every thread (each Streamlit rerun is one) shares the cache.
+_CACHE: dict[tuple, tuple[int, pd.DataFrame]] = {}
+_STAMPS: dict[str, sqlite3.Connection] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def _stamp(tracker: Tracker) -> int:
+    with _CACHE_LOCK:
+        conn = _STAMPS.get(str(tracker.path))
+        if conn is None:
+            conn = sqlite3.connect(tracker.path, check_same_thread=False)
+            _STAMPS[str(tracker.path)] = conn
+        return conn.execute("PRAGMA data_version").fetchone()[0]
 
 
 def _catalog_key(catalog: Catalog) -> tuple:
@@ -246,13 +287,13 @@ def _catalog_key(catalog: Catalog) -> tuple:
     return (
         tuple(sorted((lid, lesson.quiz or "") for lid, lesson in catalog.lessons.items())),
         json.dumps(rules.model_dump(), sort_keys=True),
-        tuple(sorted(SOURCES.items(), key=lambda kv: kv[0])).__repr__(),
+        tuple((a, id(f)) for a, f in sorted(SOURCES.items())),
     )
 
 
 def totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
     """Points per employee of a period: the locked totals when it is locked, else computed (cached
-    while the database is unchanged, like the indicators). ``attrs['locked']``: the lock or None."""
+    while the database is unchanged). ``attrs['locked']``: the lock or None."""
     lock = _lock_row(tracker, p.key)
     if lock is not None:
         data = json.loads(lock["figures"])
@@ -260,20 +301,19 @@ def totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
         df["active"] = df["active"].astype(bool)
         df.attrs["locked"] = {k: lock[k] for k in ("locked_at", "locked_by", "reason")}
         return df
-    conn = tracker.db.conn
-    key = (str(tracker.path), id(conn), p.key, p.start, p.end, _catalog_key(catalog))
-    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    key = (str(tracker.path), p.key, p.start, p.end, _catalog_key(catalog))
+    stamp = _stamp(tracker)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-    if hit is not None and hit[0] is conn and hit[1] == stamp:
-        df = hit[2].copy()
+    if hit is not None and hit[0] == stamp:
+        df = hit[1].copy()
     else:
         df = compute_totals(tracker, catalog, p)
-        with _CACHE_LOCK:
-            _CACHE[key] = (conn, stamp, df)
-            while len(_CACHE) > 32:
-                _CACHE.pop(next(iter(_CACHE)))
-        df = df.copy()
+        if _stamp(tracker) == stamp:  # nothing was committed meanwhile
+            with _CACHE_LOCK:
+                _CACHE[key] = (stamp, df.copy())
+                while len(_CACHE) > 32:
+                    _CACHE.pop(next(iter(_CACHE)))
     df.attrs["locked"] = None
     return df
 

@@ -17,8 +17,8 @@ CREATE TABLE daily_sets (
     flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),  -- answered in implausibly little time
     PRIMARY KEY (employee_id, day)
 );
--- The points scan a period of days from this index alone.
-CREATE INDEX daily_sets_day ON daily_sets (day, counts_for_points, employee_id, flagged, finished_at);
+-- The points count each employee's sets of a period from this index alone (one range per employee).
+CREATE INDEX daily_sets_points ON daily_sets (employee_id, day, counts_for_points, flagged, finished_at);
 
 -- One row per question answered in a daily set (the spaced-repetition history).
 CREATE TABLE daily_answers (

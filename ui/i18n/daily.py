@@ -105,6 +105,10 @@ ZH: dict[str, str] = {
     "de.err.empty": "{value} 的工作表是空的。",
     "de.err.required": "请填写否决原因和依据。",
     "de.nothing_imported": "没有导入任何数据，请改正后重新上传：",
+    "de.detail": "查看某位职工的各项输入",
+    "de.detail_line": "考核指标 **{ind}** · 民主测评 **{demo}**（权重 {w}）· 一票否决：{veto} → 德得分 **{score}**，等次 **{grade}**",
+    "de.detail_veto": "**有**（{reason}；依据：{ref}）",
+    "de.detail_no_veto": "无",
 }
 
 EN: dict[str, str] = {
@@ -207,4 +211,8 @@ EN: dict[str, str] = {
     "de.err.empty": "The sheet of {value} is empty.",
     "de.err.required": "Give the reason and the reference of the veto.",
     "de.nothing_imported": "Nothing was imported; correct the file and upload it again:",
+    "de.detail": "Inputs of one employee",
+    "de.detail_line": "Indicator **{ind}** · democratic appraisal **{demo}** (weight {w}) · veto: {veto} → 德 score **{score}**, grade **{grade}**",
+    "de.detail_veto": "**yes** ({reason}; reference: {ref})",
+    "de.detail_no_veto": "none",
 }

@@ -4,6 +4,7 @@ it, 优秀 quota warnings, and the leaders' 民主测评 scores (form or xlsx) a
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from tracker.moral import MoralEntryError, rule_of
@@ -52,11 +53,22 @@ for w in table.attrs.get("quota", []):
     st.warning(t("de.quota", unit=w.unit, n=w.excellent, heads=w.headcount, share=f"{w.share:.0%}", allowed=w.allowed))
 view = table[[c for c in COLUMNS if c in table.columns]]
 st.dataframe(view, column_config=column_config(view), hide_index=True, width="stretch")
+people = {r.employee_id: f"{r.employee_id} {r.name}" for r in view.itertuples()}
+if people:
+    pick = st.selectbox(t("de.detail"), list(people), format_func=people.get, key="de_detail")
+    row = view.set_index("employee_id").loc[pick]
+    demo = "—" if pd.isna(row["democratic_score"]) else f"{row['democratic_score']:g}"
+    veto_text = (
+        t("de.detail_veto", reason=row["veto_reason"], ref=row["veto_reference"]) if row["veto"] else t("de.detail_no_veto")
+    )
+    st.markdown(
+        t("de.detail_line", ind=f"{row['indicator']:g}", demo=demo, w=f"{row['democratic_weight']:.0%}", veto=veto_text,
+          score=f"{row['de_score']:g}", grade=row["grade"])
+    )  # fmt: skip
 log = me.veto_log(period.key)
 downloads({t("de.title"): view, t("de.log"): log}, {t("report.period"): period.key}, f"de-{period.key}", "de")
 
 if me.account.role in ("leader", "admin") and not lock:
-    people = {r.employee_id: f"{r.employee_id} {r.name}" for r in view.itertuples()}
     left, right = st.columns(2)
     with left.form("de_score"):
         st.subheader(t("de.enter"))
