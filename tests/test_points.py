@@ -247,3 +247,14 @@ def test_events_plug_in_when_their_table_exists(env):
         )
     mine = me(tracker).my_points(cat, p)[0]
     assert mine["event_attended"] == 15 and json.dumps(mine, default=str)
+
+
+def test_a_quiz_passed_before_the_period_earns_nothing_again(env):
+    root, cat, tracker = env
+    e1 = me(tracker)
+    quiz = cat.quizzes["small"]
+    for day in ("2026-02-10", "2026-03-10"):
+        e1.submit(e1.start_attempt(quiz, now=at(f"{day}T02:00")), RIGHT, now=at(f"{day}T02:05"))
+    assert e1.my_points(cat, month_period(2026, 2))[0]["quiz_passed"] == 3
+    assert e1.my_points(cat, month_period(2026, 3))[0]["quiz_passed"] == 0
+    assert e1.my_points(cat, quarter_period(2026, 1))[0]["quiz_passed"] == 3
