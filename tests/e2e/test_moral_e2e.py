@@ -14,10 +14,14 @@ TIMEOUT = 30_000
 EMP = "E011"
 
 
-def pick(page, container, text: str) -> None:
-    """Choose the option containing ``text`` in a Streamlit selectbox."""
-    container.get_by_test_id("stSelectbox").click()
-    page.get_by_role("option").filter(has_text=text).first.click()
+def pick(page, container, label: str, text: str) -> None:
+    """Choose the option containing ``text`` in the Streamlit selectbox ``label`` inside ``container``."""
+    box = container.get_by_role("combobox", name=label)
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill(text)  # the list is virtual: filter it, then take the first match
+    expect(page.get_by_role("option").filter(has_text=text).first).to_be_visible(timeout=TIMEOUT)
+    box.press("Enter")
 
 
 def detail(page):
@@ -35,13 +39,13 @@ def test_leader_enters_a_score_and_a_veto(server, browser):
     page.goto(f"{server}/moral")
     expect(page.get_by_role("heading", name="德的考核（职业道德）")).to_be_visible(timeout=TIMEOUT)
 
-    pick(page, page.get_by_test_id("stElementContainer").filter(has_text="查看某位职工的各项输入"), EMP)
+    pick(page, page, "查看某位职工的各项输入", EMP)
     expect(detail(page)).to_contain_text("一票否决：无", timeout=TIMEOUT)
     expect(detail(page)).to_contain_text("民主测评 —")
     before = detail(page).inner_text()
 
     score_form = page.get_by_test_id("stForm").filter(has_text="录入民主测评")
-    pick(page, score_form, EMP)
+    pick(page, score_form, "职工", EMP)
     score_form.get_by_label("民主测评得分（0–100）").fill("100")
     score_form.get_by_role("button", name="保存测评得分").click()
     expect(detail(page)).to_contain_text("民主测评 100（权重 30%）", timeout=TIMEOUT)
@@ -49,7 +53,7 @@ def test_leader_enters_a_score_and_a_veto(server, browser):
     assert after_score != before  # the 德 score moved
 
     veto_form = page.get_by_test_id("stForm").filter(has_text="登记一票否决")
-    pick(page, veto_form, EMP)
+    pick(page, veto_form, "职工", EMP)
     veto_form.get_by_label("否决原因").fill("违反廉洁纪律")
     veto_form.get_by_label("依据（如处分决定文号）").fill("纪发〔2026〕3号")
     veto_form.get_by_role("button", name="登记一票否决").click()
