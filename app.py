@@ -13,11 +13,11 @@ if __name__ != "__main__":
 
     app = st.App(__file__, routes=routes())
 else:
-    from tracker import StorageUnavailable
     from ui.auth import current_account, sign_out_button
+    from ui.errors import handled
     from ui.i18n import LANGS
     from ui.nav import pages_for
-    from ui.state import remember_lang, storage_error, t, use_account_lang
+    from ui.state import remember_lang, t, use_account_lang
 
     account = current_account()
     use_account_lang(account)
@@ -29,7 +29,5 @@ else:
         if account is not None:
             st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
             sign_out_button()
-    try:
+    with handled():  # the one error handler: a library error is a clear message, never a traceback
         st.navigation(pages_for(account)).run()
-    except StorageUnavailable as e:  # a write no page handles: the clear message, never a traceback
-        storage_error(e)

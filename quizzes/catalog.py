@@ -9,7 +9,7 @@ from typing import Any
 
 from lessons.model import Lesson
 from quizzes.errors import ContentError, ContentProblem
-from quizzes.model import Assessment, Bank, Daily, Draw, LiveCompetition, Question, Quiz
+from quizzes.model import Assessment, Bank, Daily, Draw, LiveCompetition, Question, Quiz, exclusive_capacity
 from quizzes.source import Source, read_source
 from quizzes.validate import validate_source
 
@@ -184,6 +184,14 @@ def _resolve_draws(
                     f"draw asks for {d.count} questions but bank '{d.bank}' has only {len(pool)}{d.describe()}",
                 )
             )
+        elif d.count > (room := exclusive_capacity(pool)):
+            problems.append(
+                source.problem(
+                    (*loc, i, "count"),
+                    f"draw asks for {d.count} questions but only {room} of the {len(pool)} in bank '{d.bank}'"
+                    f"{d.describe()} may be drawn together (exclusive groups)",
+                )
+            )
     # Draws from one bank take distinct questions: check every group of them (Hall's condition).
     by_bank: dict[str, list[int]] = {}
     for i, d in enumerate(draws):
@@ -193,13 +201,15 @@ def _resolve_draws(
             continue
         for size in range(2, len(idx) + 1):
             for group in combinations(idx, size):
-                union = {id(q) for i in group for q in pools[i]}
+                union = list({id(q): q for i in group for q in pools[i]}.values())
                 wanted = sum(draws[i].count for i in group)
-                if wanted > len(union):
+                room = exclusive_capacity(union)
+                if wanted > room:
+                    apart = " that may be drawn together" if room < len(union) else ""
                     problems.append(
                         source.problem(
                             (*loc, group[-1], "count"),
-                            f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {len(union)}",
+                            f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {room}{apart}",
                         )
                     )
                     break

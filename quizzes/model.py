@@ -38,13 +38,34 @@ def count_blanks(prompt: str) -> int:
     return len(BLANK.findall(prompt))
 
 
-def normalize_text(text: str) -> str:
-    """Fill-in matching form: NFKC, all whitespace removed, case-folded (idempotent).
+def _is_edge_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")
 
-    Removing whitespace can leave a combining mark next to a letter, so NFKC is applied again at
-    the end: normalising a normalised text changes nothing.
-    """
+
+def fold_text(text: str) -> str:
+    """NFKC, all whitespace removed, case-folded: ``normalize_text`` without the edge punctuation rule."""
     return unicodedata.normalize("NFKC", "".join(unicodedata.normalize("NFKC", text).split()).casefold())
+
+
+def normalize_text(text: str) -> str:
+    """Fill-in matching form: NFKC, all whitespace removed, case-folded, and punctuation at either
+    end dropped (full and half width alike: ``“敬业。”`` matches ``敬业``; idempotent).
+
+    Removing whitespace or an edge mark can leave a combining mark next to a letter, so the steps
+    are repeated until nothing changes: normalising a normalised text changes nothing.
+    """
+    for _ in range(8):
+        step = fold_text(text)
+        start, end = 0, len(step)
+        while start < end and _is_edge_punct(step[start]):
+            start += 1
+        while end > start and _is_edge_punct(step[end - 1]):
+            end -= 1
+        step = step[start:end]
+        if step == text:
+            break
+        text = step
+    return text
 
 
 def option_key(text: str) -> str:
@@ -134,6 +155,12 @@ ANSWER_SCHEMA = {
 }
 
 
+EXCLUSIVE_SCHEMA = {
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    "description": "exclusive group(s): questions of one bank sharing a name are never drawn onto one paper",
+}
+
+
 class Question(StrictModel):
     """One question. After validation ``answer`` is canonical:
 
@@ -151,6 +178,12 @@ class Question(StrictModel):
     explanation: str | None = None
     tags: list[str] = Field(default_factory=list)
     difficulty: Difficulty | None = None
+    exclusive: Annotated[list[Id], WithJsonSchema(EXCLUSIVE_SCHEMA)] = Field(default_factory=list)
+
+    @field_validator("exclusive", mode="before")
+    @classmethod
+    def _one_or_more_groups(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -255,6 +288,32 @@ class Draw(StrictModel):
         return f" ({', '.join(parts)})" if parts else ""
 
 
+def exclusive_capacity(questions: list[Question]) -> int:
+    """How many of ``questions`` (of one bank) a draw can always take together.
+
+    Questions that share an ``exclusive`` name, directly or through others, form one cluster; a
+    draw can surely take one question of each cluster (and every question with no group), so the
+    count of clusters is what a draw may ask for.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    free = 0
+    for q in questions:
+        if not q.exclusive:
+            free += 1
+            continue
+        first = find(q.exclusive[0])
+        for name in q.exclusive[1:]:
+            parent[find(name)] = first
+    return free + len({find(name) for name in parent})
+
+
 def _unique_question_ids(questions: list[Question], field: str = "questions") -> None:
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
@@ -269,6 +328,8 @@ class Bank(StrictModel):
     id: Id
     title: str = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
+
+    _source: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check(self) -> Bank:
@@ -305,6 +366,15 @@ class Quiz(StrictModel):
         if not self.questions and not self.draw:
             raise FieldError("questions", "a quiz needs questions, a draw, or both")
         _unique_question_ids(self.questions)
+        groups: dict[str, int] = {}
+        for i, q in enumerate(self.questions):
+            for name in q.exclusive:
+                if name in groups:
+                    raise FieldError(
+                        ("questions", i, "exclusive"),
+                        f"exclusive group '{name}' is also on questions[{groups[name]}]: a quiz's own questions are always shown together",
+                    )
+                groups[name] = i
         if self.opens and self.closes and self.closes <= self.opens:
             raise FieldError("closes", "closes must be after opens")
         return self

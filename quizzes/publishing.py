@@ -1,13 +1,13 @@
 """Publishing uploaded content into the content folder: checked first, written atomically.
 
 An upload is never executed: YAML goes through the same safe loader and validator as every
-content file, and the file name is reduced to ``[a-z0-9_-]`` so it cannot leave its folder.
+content file, and the file name is reduced to ``[a-z0-9_-]`` (Chinese as pinyin) so it cannot leave
+its folder.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from quizzes.catalog import load_catalog
 from quizzes.errors import ContentProblem, MingdeError
+from quizzes.names import file_stem, free_id, readable_id
 from quizzes.source import MAX_FILE_BYTES, parse_yaml
 
 FOLDERS = {"lesson": "lessons", "bank": "banks", "quiz": "quizzes"}
@@ -25,11 +26,13 @@ class PublishError(MingdeError):
 
 
 def safe_name(name: str, fallback: str = "upload") -> str:
-    """A file stem made only of ``a-z0-9_-`` (no path, no dots), at most 60 characters."""
-    stem = Path(str(name).replace("\\", "/")).name
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    stem = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-_")[:60]
-    return stem or fallback
+    """A file stem made only of ``a-z0-9_-`` (no path, no dots), at most 60 characters.
+
+    Chinese is spelled in pinyin (``题库导入模板.xlsx`` → ``ti-ku-dao-ru-mu-ban``), so that two
+    uploads with different Chinese names never become the same file.
+    """
+    stem = file_stem(name)
+    return readable_id(stem) if stem.strip() else fallback
 
 
 def kind_of(data: object) -> str | None:
@@ -107,3 +110,38 @@ def publish(root: str | Path, yaml_text: str, filename: str, kind: str | None = 
         f.write(yaml_text)
     os.replace(tmp, target)
     return target
+
+
+def bank_file(root: str | Path, bank_id: str) -> Path:
+    """Where a bank with this id is published: ``banks/<id>.yaml`` in the content folder."""
+    return Path(root) / FOLDERS["bank"] / f"{bank_id}.yaml"
+
+
+def suggest_bank_id(root: str | Path, filename: str) -> str:
+    """A readable bank id for an uploaded file that no bank and no bank file of the folder uses yet."""
+    root = Path(root)
+    taken = set(load_catalog(root).banks) if root.is_dir() else set()
+    folder = root / FOLDERS["bank"]
+    if folder.is_dir():
+        taken |= {p.stem for p in folder.iterdir()}
+    return free_id(safe_name(filename, "imported"), taken)
+
+
+def bank_owner(root: str | Path, bank_id: str) -> str | None:
+    """The file (relative to the folder) that already holds a bank with this id, or has its file name."""
+    from quizzes.errors import ContentError
+    from quizzes.source import read_source
+
+    root = Path(root)
+    target = bank_file(root, bank_id)
+    if target.exists():
+        return str(target.relative_to(root))
+    folder = root / FOLDERS["bank"]
+    for p in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
+        try:
+            data = read_source(p, str(p)).data
+        except ContentError:
+            continue
+        if isinstance(data, dict) and data.get("id") == bank_id:
+            return str(p.relative_to(root))
+    return None

@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from quizzes.lint import RULES as LINT_RULES
 from tests.conftest import ROOT
 from ui.i18n import EN, ZH, translate
 
@@ -27,6 +28,7 @@ DYNAMIC = {
     "host.mode.{": ["host.mode.host", "host.mode.devices"],
     "host.status.{": ["host.status.setup", "host.status.running", "host.status.finished"],
     "host.judge.{": ["host.judge.right", "host.judge.wrong", "host.judge.timeout"],
+    "lint.rule.{": [f"lint.rule.{rule}" for rule in LINT_RULES],
 }
 
 

@@ -98,14 +98,6 @@ def attempt_review_allowed(row: dict, now: dt.datetime) -> bool:
     return not row.get("review_after") or now >= parse_iso(row["review_after"])
 
 
-def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
-    """Answers and explanations are shown after submission for practice; for exams and contests
-    only once the window has closed (when it has a closing time)."""
-    if kind in ("quiz", "practice") or quiz is None:
-        return True
-    return quiz.closes is None or now >= quiz.closes
-
-
 class Access:
     """The calls of one signed-in account, each checked against its role and identity."""
 
@@ -348,9 +340,9 @@ class Access:
     def my_points(self, catalog: Any, period: Any) -> tuple[dict, Any]:
         """This employee's points of a period: (totals by activity and in all, the history of entries)."""
         from tracker import points
-        from tracker.reports import _period
+        from tracker.reports import as_period
 
-        p = _period(period)
+        p = as_period(period)
         df = points.totals(self.tracker, catalog, p)
         row = df[df["employee_id"] == self.employee_id]
         mine = row.iloc[0].to_dict() if len(row) else {}
@@ -359,10 +351,10 @@ class Access:
     def points_ranking(self, catalog: Any, period: Any, by: str = "employee") -> Any:
         """积分排行 of a period for any signed-in account: people, 班组 or departments (per head)."""
         from tracker import points
-        from tracker.reports import _period
+        from tracker.reports import as_period
 
         self._signed_in()
-        df = points.totals(self.tracker, catalog, _period(period))
+        df = points.totals(self.tracker, catalog, as_period(period))
         out = points.ranking(df, by)
         out.attrs["locked"] = df.attrs.get("locked")
         return out
@@ -370,21 +362,21 @@ class Access:
     def points_history(self, catalog: Any, period: Any, employee_id: str) -> Any:
         """Anyone's entries with their sources (leaders, organizers; oneself)."""
         from tracker import points
-        from tracker.reports import _period
+        from tracker.reports import as_period
 
-        return points.history(self.tracker, self._signed_in(), catalog, _period(period), employee_id)
+        return points.history(self.tracker, self._signed_in(), catalog, as_period(period), employee_id)
 
     def lock_points(self, catalog: Any, period: Any, *, reason: str | None = None) -> dict:
         from tracker import points
-        from tracker.reports import _period
+        from tracker.reports import as_period
 
-        return points.lock(self.tracker, self._signed_in(), catalog, _period(period), reason=reason)
+        return points.lock(self.tracker, self._signed_in(), catalog, as_period(period), reason=reason)
 
     def unlock_points(self, period: Any, *, reason: str | None = None) -> None:
         from tracker import points
-        from tracker.reports import _period
+        from tracker.reports import as_period
 
-        points.unlock(self.tracker, self._signed_in(), _period(period), reason=reason)
+        points.unlock(self.tracker, self._signed_in(), as_period(period), reason=reason)
 
     # -- the 德 indicator (leaders) ----------------------------------------------------------------
     def moral_table(self, catalog: Any, period: Any) -> Any:
@@ -488,6 +480,15 @@ class Access:
 
     def item_analysis(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("item_analysis", *args, **kwargs)
+
+    def participation_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("participation_output", *args, **kwargs)
+
+    def assessment_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("assessment_output", *args, **kwargs)
+
+    def items_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("items_output", *args, **kwargs)
 
     def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from tracker import reports

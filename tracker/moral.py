@@ -339,10 +339,10 @@ def moral_table(tracker: Tracker, account: Account, period, catalog) -> pd.DataF
     """德 per employee: the indicator with its parts, the 民主测评 score and weight, the veto with its
     reason and reference, the 德 score and the grade; ``attrs['quota']``: the 优秀 quota warnings,
     ``attrs['locked']``: the period's lock. Leaders, organizers and admins."""
-    from tracker.reports import _period, assessment_indicators
+    from tracker.reports import as_period, assessment_indicators
 
     tracker.check_role(account, "leader", "organizer")
-    p = _period(period)
+    p = as_period(period)
     df = assessment_indicators(tracker, account, p, catalog)
     if "grade" not in df.columns:  # computed without the 德 columns (or locked before they existed)
         df = add_de(tracker, catalog, p.key, df)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.moral import MoralEntryError, rule_of
+from tracker.reports import ReportOutput
 from ui.auth import access
 from ui.report_widgets import column_config, downloads, period_picker
 from ui.state import catalog, saving, t
@@ -51,7 +52,8 @@ if lock:
     st.info(t("de.locked", by=lock["locked_by"], at=local_time(lock["locked_at"])), icon=":material/lock:")
 for w in table.attrs.get("quota", []):
     st.warning(t("de.quota", unit=w.unit, n=w.excellent, heads=w.headcount, share=f"{w.share:.0%}", allowed=w.allowed))
-view = table[[c for c in COLUMNS if c in table.columns]]
+view = table[[c for c in COLUMNS if c in table.columns]].copy()
+view.attrs.clear()  # the lock and quota are shown above; the browser gets the table alone
 st.dataframe(view, column_config=column_config(view), hide_index=True, width="stretch")
 people = {r.employee_id: f"{r.employee_id} {r.name}" for r in view.itertuples()}
 if people:
@@ -66,7 +68,7 @@ if people:
           score=f"{row['de_score']:g}", grade=row["grade"])
     )  # fmt: skip
 log = me.veto_log(period.key)
-downloads({t("de.title"): view, t("de.log"): log}, {t("report.period"): period.key}, f"de-{period.key}", "de")
+downloads(ReportOutput(f"de-{period.key}", {t("de.title"): view, t("de.log"): log}, {t("report.period"): period.key}), "de")
 
 if me.account.role in ("leader", "admin") and not lock:
     left, right = st.columns(2)

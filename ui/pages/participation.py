@@ -3,11 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from tracker.reports import non_participants, participation_report, participation_trend, score_matrix
 from ui.auth import access
-from ui.export import header
-from ui.report_widgets import chinese, downloads, period_picker
-from ui.state import catalog, t
+from ui.report_widgets import chinese, downloads, header, period_picker
+from ui.state import catalog, lang, t
 
 me = access()
 me.require("leader", "organizer")
@@ -22,7 +20,8 @@ lesson_id = c3.selectbox(
     t("part.lesson"), [None, *cat.lessons], format_func=lambda q: cat.lessons[q].title if q else t("part.all")
 )
 
-table = participation_report(me.tracker, me.account, period, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=cat)
+out = me.participation_output(period, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=cat, lang=lang())
+table, missing = out.tables.values()
 target = table.attrs.get("target", 0.9)
 st.caption(t("part.caption", period=period.key, target=f"{target:.0%}"))
 
@@ -41,14 +40,7 @@ shown = (
 )
 st.dataframe(shown, hide_index=True, width="stretch")
 
-missing = non_participants(me.tracker, me.account, period, quiz_id=quiz_id)
-meta = {
-    t("report.period"): period.key,
-    t("part.quiz"): quiz_id or t("part.all"),
-    t("part.lesson"): lesson_id or t("part.all"),
-    t("part.by"): t(f"part.by.{by}"),
-}
-downloads({t("part.title"): table, t("part.missing"): missing}, meta, f"participation-{period.key}", "part")
+downloads(out, "part")
 
 st.subheader(t("part.missing"))
 counts = missing.groupby("department", sort=True).size()
@@ -65,7 +57,7 @@ else:
     st.dataframe(chinese(rows), hide_index=True, width="stretch")
 
 st.subheader(t("part.trend"))
-trend = participation_trend(me.tracker, me.account, period, quiz_id=quiz_id)
+trend = me.participation_trend(period, quiz_id=quiz_id)
 if not trend.empty:
     base = alt.Chart(trend).encode(
         x=alt.X("month:N", title=t("part.month")), color=alt.Color("department:N", title=header("department"))
@@ -77,7 +69,7 @@ if not trend.empty:
         width="stretch",
     )
     st.altair_chart(base.mark_line(point=True).encode(y=alt.Y("avg_percent:Q", title=header("avg_percent"))), width="stretch")
-matrix = score_matrix(me.tracker, me.account, period)
+matrix = me.score_matrix(period)
 if not matrix.empty:
     st.subheader(t("part.heatmap"))
     heat = (

@@ -6,6 +6,7 @@ import streamlit as st
 from quizzes.errors import MingdeError
 from tracker import StorageUnavailable
 from tracker.points import PointsLocked
+from tracker.reports import ReportOutput
 from ui.auth import access
 from ui.report_widgets import column_config, downloads, period_picker
 from ui.state import catalog, storage_error, t
@@ -28,7 +29,9 @@ if table.empty:
 else:
     st.dataframe(table, column_config=column_config(table), hide_index=True, width="stretch")
     if me.account.role in ("leader", "organizer", "admin"):
-        downloads({t("ranking.title"): table}, {t("report.period"): period.key}, f"points-{period.key}-{by}", "ranking")
+        downloads(
+            ReportOutput(f"points-{period.key}-{by}", {t("ranking.title"): table}, {t("report.period"): period.key}), "ranking"
+        )
 
 if me.account.role in ("leader", "admin"):
     st.subheader(t("ranking.archive"))
