@@ -168,3 +168,22 @@ def test_xlsx_import_all_or_nothing(people, tmp_path):
     (tmp_path / "x.xlsx").write_text("not a workbook")
     with pytest.raises(m.MoralEntryError, match="x.xlsx: not an Excel workbook"):
         m.read_scores(tmp_path / "x.xlsx")
+
+
+def test_the_indicators_carry_the_de_columns_and_a_lock_keeps_them(people, starter_catalog):
+    from tracker.reports import EMPLOYEE_COLUMNS, assessment_indicators
+
+    tracker, boss, _ = people
+    m.set_democratic_score(tracker, boss, "2026Q1", "E001", 100)
+    m.add_veto(tracker, boss, "2026Q1", "E002", "违纪", "纪发〔2026〕1号")
+    df = assessment_indicators(tracker, boss, "2026Q1", starter_catalog).set_index("employee_id")
+    assert set(m.DE_COLUMNS) <= set(EMPLOYEE_COLUMNS)
+    assert df.loc["E001", "democratic_score"] == 100 and df.loc["E001", "de_score"] == round(
+        0.7 * df.loc["E001", "indicator"] + 30, 2
+    )
+    assert df.loc["E002", "veto"] and df.loc["E002", "grade"] == "不合格"
+    lock_period(tracker, boss, "2026Q1", assessment_indicators(tracker, boss, "2026Q1", starter_catalog))
+    stored = assessment_indicators(tracker, boss, "2026Q1", starter_catalog).set_index("employee_id")
+    assert stored.loc["E002", "veto_reference"] == "纪发〔2026〕1号" and stored.loc["E001", "democratic_score"] == 100
+    table = m.moral_table(tracker, boss, "2026Q1", starter_catalog)
+    assert table.attrs["locked"]["locked_by"] == "boss" and "grade" in table.columns

@@ -104,7 +104,8 @@ def with_de(df: pd.DataFrame, scores: dict[str, float], vetoes: dict[str, dict],
     """The indicator table (``employee_id``, ``indicator``) with the 德 columns beside it."""
     out = df.copy()
     ids = out["employee_id"]
-    out["democratic_score"] = pd.Series([scores.get(e, float("nan")) for e in ids], index=out.index, dtype=float)
+    # None (not NaN) without a score: equal to itself, so that cached and stored tables compare equal
+    out["democratic_score"] = pd.Series([scores.get(e) for e in ids], index=out.index, dtype=object)
     out["democratic_weight"] = [rule.democratic_weight if e in scores else 0.0 for e in ids]
     out["veto"] = [e in vetoes for e in ids]
     out["veto_reason"] = [vetoes[e]["reason"] if e in vetoes else "" for e in ids]
