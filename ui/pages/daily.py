@@ -24,7 +24,12 @@ if today.set is None:
 elif not today.scheduled and not today.questions:
     st.info(t("daily.off_today"))
 else:
-    if not today.finished:
+    if today.finished:  # the outcome first, the questions with their answers below
+        right = sum(1 for r in today.results.values() if r.correct)
+        st.success(t("daily.finished", right=right, total=len(today.questions)), icon=":material/celebration:")
+        if today.flagged:
+            st.warning(t("daily.flagged"))
+    else:
         st.caption(t("daily.intro", n=len(today.questions)))
     if not today.set.points:
         st.caption(t("daily.no_points"))
@@ -48,11 +53,6 @@ else:
                     except AttemptClosed:  # answered in another tab, or the day is over: show what is now
                         st.rerun()
             break  # one open question at a time: the next shows once this one is answered
-    if today.finished:
-        right = sum(1 for r in today.results.values() if r.correct)
-        st.success(t("daily.finished", right=right, total=len(today.questions)), icon=":material/celebration:")
-        if today.flagged:
-            st.warning(t("daily.flagged"))
 
 st.subheader(t("daily.calendar", year=today.day.year, month=today.day.month))
 month_grid(cal["weeks"])
