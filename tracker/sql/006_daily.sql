@@ -60,3 +60,6 @@ CREATE TABLE vetoes (
     withdraw_reason TEXT
 );
 CREATE INDEX vetoes_period ON vetoes (period_key, employee_id);
+
+-- 学习积分: whether an employee passed a quiz before a period (a partial index of the passes only).
+CREATE INDEX attempts_first_pass ON attempts (employee_id, quiz_id, submitted_at) WHERE passed = 1 AND quiz_kind != 'practice';
