@@ -10,7 +10,7 @@ from typing import Any
 from lessons.model import Lesson
 from quizzes.errors import ContentError, ContentProblem
 from quizzes.events import MATERIALS_FOLDER, Event
-from quizzes.model import Assessment, Bank, Draw, LiveCompetition, Question, Quiz, exclusive_capacity
+from quizzes.model import Assessment, Bank, Daily, Draw, LiveCompetition, Question, Quiz, exclusive_capacity
 from quizzes.source import Source, read_source
 from quizzes.validate import validate_source
 
@@ -28,6 +28,7 @@ class Catalog:
     competitions: dict[str, LiveCompetition] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     assessment: Assessment | None = None
+    daily: Daily | None = None
     errors: list[ContentProblem] = field(default_factory=list)
     files: int = 0
     paths: list[str] = field(default_factory=list)
@@ -126,8 +127,46 @@ def load_catalog(path: str | Path) -> Catalog:
         except ContentError as e:
             catalog.errors.extend(e.problems)
 
+    daily_file = next((root / f"daily{s}" for s in SUFFIXES if (root / f"daily{s}").is_file()), None)
+    if daily_file is not None:
+        catalog.files += 1
+        catalog.paths.append(_display(root, daily_file))
+        try:
+            catalog.daily = validate_source(read_source(daily_file, _display(root, daily_file)), Daily)
+        except ContentError as e:
+            catalog.errors.extend(e.problems)
+
     _check_links(catalog)
     return catalog
+
+
+def _check_daily(catalog: Catalog) -> None:
+    """Each daily set's banks exist and hold at least ``count`` questions; fill its pool. A set
+    with a problem is left out (the others serve)."""
+    daily = catalog.daily
+    if daily is None:
+        return
+    kept = []
+    for i, s in enumerate(daily.sets):
+        problems = [
+            daily._source.problem(("sets", i, "banks", j), f"daily set '{s.id}' draws from unknown bank '{b}'")
+            for j, b in enumerate(s.banks)
+            if b not in catalog.banks
+        ]
+        pool = [(f"{b}/{q.id}", q) for b in s.banks if b in catalog.banks for q in catalog.banks[b].questions]
+        if not problems and len(pool) < s.count:
+            problems.append(
+                daily._source.problem(
+                    ("sets", i, "count"), f"daily set '{s.id}' asks for {s.count} questions but its banks hold only {len(pool)}"
+                )
+            )
+        catalog.errors.extend(problems)
+        if not problems:
+            s._pool = pool
+            kept.append(s)
+    daily.sets = kept
+    if not kept:
+        catalog.daily = None
 
 
 def _resolve_draws(
@@ -184,6 +223,7 @@ def _resolve_draws(
 
 
 def _check_links(catalog: Catalog) -> None:
+    _check_daily(catalog)
     for lesson in catalog.lessons.values():
         if lesson.quiz and lesson.quiz not in catalog.quizzes:
             catalog.errors.append(lesson._source.problem(("quiz",), f"unknown quiz '{lesson.quiz}'"))

@@ -585,10 +585,136 @@ class HoursRules(StrictModel):
     competitions: CreditRule = Field(default_factory=lambda: CreditRule(credit=2, cap=8))
 
 
+ACTIVITIES: tuple[str, ...] = ("lesson_read", "lesson_finished", "daily", "quiz_passed", "event_attended", "competition")
+
+
+class PointRule(StrictModel):
+    """Points for one activity: per occurrence, and at most ``daily_cap`` a day (None: no cap)."""
+
+    points: float = Field(ge=0, le=1000)
+    daily_cap: float | None = Field(default=None, gt=0)
+
+
+class Points(StrictModel):
+    """学习积分: the points of each activity (``points: 0`` turns one off)."""
+
+    lesson_read: PointRule = Field(default_factory=lambda: PointRule(points=1, daily_cap=5))
+    lesson_finished: PointRule = Field(default_factory=lambda: PointRule(points=2, daily_cap=6))
+    daily: PointRule = Field(default_factory=lambda: PointRule(points=5, daily_cap=5))
+    quiz_passed: PointRule = Field(default_factory=lambda: PointRule(points=3, daily_cap=9))
+    event_attended: PointRule = Field(default_factory=lambda: PointRule(points=5, daily_cap=10))
+    competition: PointRule = Field(default_factory=lambda: PointRule(points=5, daily_cap=10))
+
+    def rule(self, activity: str) -> PointRule:
+        return getattr(self, activity)
+
+
+class Bands(StrictModel):
+    """Lowest 德 score of each grade: 优秀 ≥ excellent > 合格 ≥ qualified > 基本合格 ≥ basic > 不合格."""
+
+    excellent: float = Field(default=90, ge=0, le=100)
+    qualified: float = Field(default=75, ge=0, le=100)
+    basic: float = Field(default=60, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _check(self) -> Bands:
+        if not self.excellent > self.qualified > self.basic:
+            raise FieldError("qualified", "the bands must fall: excellent > qualified > basic")
+        return self
+
+
+class Moral(StrictModel):
+    """The 德 indicator: 民主测评 weight, how a 一票否决 (veto) acts, grade bands and the 优秀 quota."""
+
+    democratic_weight: float = Field(default=0.3, ge=0, le=1)
+    veto: Literal["fail", "cap"] = "fail"
+    veto_cap: float = Field(default=59, ge=0, le=100)
+    bands: Bands = Field(default_factory=Bands)
+    excellent_quota: float = Field(default=0.2, gt=0, le=1)
+    quota_unit: Literal["department", "all"] = "department"
+
+
 class Assessment(StrictModel):
-    """``assessment.yaml``: the period and weights of assessment indicators, and the 学时 rules."""
+    """``assessment.yaml``: the period and weights of assessment indicators, the 学时 rules, learning
+    points and 德."""
 
     period: Literal["month", "quarter", "year"] = "quarter"
     participation_target: float = Field(default=0.9, ge=0, le=1)
     weights: Weights = Field(default_factory=lambda: Weights(lessons=0.3, quizzes=0.5, competitions=0.2))
     hours: HoursRules = Field(default_factory=HoursRules)
+    points: Points = Field(default_factory=Points)
+    de: Moral = Field(default_factory=Moral)
+
+
+# -- 每日一练 (daily practice): ``daily.yaml`` ---------------------------------------------------
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class DailyAudience(StrictModel):
+    """Who a daily set is for: employees of these departments and/or 班组 (empty lists: anyone)."""
+
+    departments: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+
+    def includes(self, department: str, team: str | None) -> bool:
+        if self.departments and department not in self.departments:
+            return False
+        return not self.teams or (team or "") in self.teams
+
+
+class DailySet(StrictModel):
+    """One daily set: its audience, the banks it draws from, how many questions, on which days."""
+
+    id: Id
+    title: str = Field(default="每日一练", min_length=1)
+    audience: Literal["all"] | DailyAudience = "all"
+    banks: list[Id] = Field(min_length=1)
+    count: int = Field(default=5, ge=1, le=50)
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    points: bool = True
+    min_seconds_per_question: float = Field(default=3, ge=0, le=600)
+
+    _pool: list[tuple[str, Question]] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> DailySet:
+        for i, bank in enumerate(self.banks):
+            if bank in self.banks[:i]:
+                raise FieldError(("banks", i), f"bank '{bank}' is listed twice")
+        for i, day in enumerate(self.days):
+            if day in self.days[:i]:
+                raise FieldError(("days", i), f"day '{day}' is listed twice")
+        return self
+
+    def for_employee(self, department: str, team: str | None) -> bool:
+        """Whether an employee of this department and 班组 gets this set."""
+        return self.audience == "all" or self.audience.includes(department, team)
+
+    def scheduled(self, weekday: int) -> bool:
+        """Whether the set is given on a weekday (Monday is 0)."""
+        return WEEKDAYS[weekday] in self.days
+
+    @property
+    def pool(self) -> list[tuple[str, Question]]:
+        """(``bank/id``, question) of every question of the set's banks (filled by the catalogue)."""
+        return self._pool or []
+
+
+class Daily(StrictModel):
+    """``daily.yaml``: the daily sets; an employee gets the first set whose audience includes them."""
+
+    sets: list[DailySet] = Field(min_length=1)
+
+    _source: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> Daily:
+        for i, s in enumerate(self.sets):
+            if s.id in [o.id for o in self.sets[:i]]:
+                raise FieldError(("sets", i, "id"), f"duplicate daily set id '{s.id}'")
+        return self
+
+    def set_for(self, department: str, team: str | None) -> DailySet | None:
+        """The first set whose audience includes this employee, or None."""
+        return next((s for s in self.sets if s.for_employee(department, team)), None)

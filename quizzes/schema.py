@@ -6,9 +6,17 @@ from typing import Any
 
 from lessons.model import Lesson
 from quizzes.events import Event
-from quizzes.model import Assessment, Bank, LiveCompetition, Quiz
+from quizzes.model import Assessment, Bank, Daily, LiveCompetition, Quiz
 
-KINDS = {"lesson": Lesson, "bank": Bank, "quiz": Quiz, "competition": LiveCompetition, "assessment": Assessment, "event": Event}
+KINDS = {
+    "lesson": Lesson,
+    "bank": Bank,
+    "quiz": Quiz,
+    "competition": LiveCompetition,
+    "assessment": Assessment,
+    "event": Event,
+    "daily": Daily,
+}
 
 
 def schemas() -> dict[str, dict[str, Any]]:

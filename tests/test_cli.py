@@ -150,7 +150,7 @@ def test_schema_of_one_kind(tmp_path):
 
 def test_schema_of_all_kinds(tmp_path):
     body = json.loads(run(["schema"]).stdout)
-    assert set(body) == {"lesson", "bank", "quiz", "competition", "assessment", "event"}
+    assert set(body) == {"lesson", "bank", "quiz", "competition", "assessment", "event", "daily"}
     assert all("title" in s for s in body.values())
 
 
@@ -159,7 +159,7 @@ def test_schema_out_writes_one_file_per_kind(tmp_path):
     result = run(["schema", "--out", out])
     assert result.exit_code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(f"{k}.schema.json" for k in ("lesson", "bank", "quiz", "competition", "assessment", "event"))
+    assert names == sorted(f"{k}.schema.json" for k in ("lesson", "bank", "quiz", "competition", "assessment", "event", "daily"))
     assert json.loads((out / "lesson.schema.json").read_text(encoding="utf-8"))["title"] == "Mingde lesson file"
     assert result.stdout.splitlines() == [
         str(out / n)
@@ -170,6 +170,7 @@ def test_schema_out_writes_one_file_per_kind(tmp_path):
             "competition.schema.json",
             "assessment.schema.json",
             "event.schema.json",
+            "daily.schema.json",
         )
     ]
 

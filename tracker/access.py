@@ -16,14 +16,34 @@ from typing import Any
 
 from lessons.model import Lesson
 from quizzes.fields import utcnow
-from quizzes.grading import Grade
-from quizzes.model import Question, Quiz
+from quizzes.grading import Grade, QuestionResult
+from quizzes.model import DailySet, Question, Quiz
 from quizzes.paper import Paper, PaperQuestion
 from tracker.errors import AccessDenied, QuizUnavailable, StorageUnavailable
 from tracker.event_access import EventCalls
 from tracker.store import Account, Tracker, iso, parse_iso
 
 WRONG_BOOK_ID = "_wrong_book"
+
+
+@dataclass(frozen=True)
+class DailyToday:
+    """Today's 每日一练 of the signed-in employee. Answer keys only in ``results``, i.e. only for
+    questions already answered; ``questions`` are ``ShownQuestion``s."""
+
+    set: DailySet | None  # None: no daily set for this employee (no daily.yaml, or no audience)
+    day: dt.date
+    scheduled: bool  # whether the set is given today
+    questions: list[ShownQuestion]
+    results: dict[str, QuestionResult]
+    orders: dict[str, tuple[int, ...]]  # display order of each question's options
+    finished: bool
+    flagged: bool
+    streak: int
+
+    @property
+    def answered(self) -> int:
+        return len(self.results)
 
 
 @dataclass(frozen=True)
@@ -344,6 +364,149 @@ class Access(EventCalls):
             questions=[PaperQuestion(w.key, w.question, w.order) for w in items],
         )
         return self.tracker.start_practice(self.employee_id, paper, now=now)
+
+    # -- 每日一练 (daily practice) -----------------------------------------------------------------
+    def daily_set(self, catalog: Any) -> DailySet | None:
+        """The daily set of this employee's audience (the first that includes them), or None."""
+        if catalog.daily is None:
+            return None
+        emp = self.tracker.employee(self.employee_id)
+        return catalog.daily.set_for(emp["department"], emp["team"])
+
+    def daily_today(self, catalog: Any, *, now: dt.datetime | None = None, draw: bool = True) -> DailyToday:
+        """Today's set: drawn on first call (``draw``), its questions as shown and the results of
+        the answered ones; with ``draw=False`` (the home page widget) nothing is written."""
+        from tracker.practice import streak
+        from tracker.store.daily import local_day
+
+        now = now or utcnow()
+        day = local_day(now)
+        dset = self.daily_set(catalog)
+        scheduled = bool(dset and dset.scheduled(day.weekday()))
+        row = self.tracker.daily_row(self.employee_id, day)
+        if row is None and draw and scheduled and dset is not None:
+            row = self.tracker.start_daily(self.employee_id, dset, now=now)
+        questions: list[ShownQuestion] = []
+        results: dict[str, QuestionResult] = {}
+        orders: dict[str, tuple[int, ...]] = {}
+        if row is not None:
+            paper = self.tracker.daily_paper(row)
+            questions = [shown(pq, i) for i, pq in enumerate(paper.questions, start=1)]
+            orders = {pq.key: pq.order for pq in paper.questions}
+            for key, ans in self.tracker.daily_answers(self.employee_id, day).items():
+                results[key] = self.tracker.daily_result(row, ans)
+        done = self.tracker.daily_days(self.employee_id)
+        run = streak(done, lambda d: bool(dset and dset.scheduled(d.weekday())), day) if dset else 0
+        return DailyToday(
+            dset,
+            day,
+            scheduled,
+            questions,
+            results,
+            orders,
+            bool(row and row["finished_at"]),
+            bool(row and row["flagged"]),
+            run,
+        )
+
+    def answer_daily(self, key: str, response: Any, *, now: dt.datetime | None = None) -> QuestionResult:
+        """Answer one question of today's set: the result (answer key, explanation) comes back at once."""
+        from tracker.store.daily import local_day
+
+        now = now or utcnow()
+        return self.tracker.answer_daily(self.employee_id, local_day(now), key, response, now=now)
+
+    def daily_calendar(self, catalog: Any, year: int, month: int, *, now: dt.datetime | None = None) -> dict:
+        """The month calendar (weeks of ``CalendarDay``), the current and the longest streak."""
+        from tracker.practice import longest_streak, month_calendar, streak
+        from tracker.store.daily import local_day
+
+        today = local_day(now or utcnow())
+        dset = self.daily_set(catalog)
+        done = self.tracker.daily_days(self.employee_id)
+
+        def scheduled(d: dt.date) -> bool:
+            return bool(dset and dset.scheduled(d.weekday()))
+
+        return {
+            "weeks": month_calendar(year, month, done, scheduled, today),
+            "streak": streak(done, scheduled, today) if dset else 0,
+            "longest": longest_streak(done, scheduled) if dset else 0,
+            "days_done": sum(1 for d in done if (d.year, d.month) == (year, month)),
+        }
+
+    # -- 学习积分 (learning points) -----------------------------------------------------------------
+    def my_points(self, catalog: Any, period: Any) -> tuple[dict, Any]:
+        """This employee's points of a period: (totals by activity and in all, the history of entries)."""
+        from tracker import points
+        from tracker.reports import as_period
+
+        p = as_period(period)
+        df = points.totals(self.tracker, catalog, p)
+        row = df[df["employee_id"] == self.employee_id]
+        mine = row.iloc[0].to_dict() if len(row) else {}
+        return mine, points.history(self.tracker, self._signed_in(), catalog, p, self.employee_id)
+
+    def points_ranking(self, catalog: Any, period: Any, by: str = "employee") -> Any:
+        """积分排行 of a period for any signed-in account: people, 班组 or departments (per head)."""
+        from tracker import points
+        from tracker.reports import as_period
+
+        self._signed_in()
+        df = points.totals(self.tracker, catalog, as_period(period))
+        out = points.ranking(df, by)
+        out.attrs["locked"] = df.attrs.get("locked")
+        return out
+
+    def points_history(self, catalog: Any, period: Any, employee_id: str) -> Any:
+        """Anyone's entries with their sources (leaders, organizers; oneself)."""
+        from tracker import points
+        from tracker.reports import as_period
+
+        return points.history(self.tracker, self._signed_in(), catalog, as_period(period), employee_id)
+
+    def lock_points(self, catalog: Any, period: Any, *, reason: str | None = None) -> dict:
+        from tracker import points
+        from tracker.reports import as_period
+
+        return points.lock(self.tracker, self._signed_in(), catalog, as_period(period), reason=reason)
+
+    def unlock_points(self, period: Any, *, reason: str | None = None) -> None:
+        from tracker import points
+        from tracker.reports import as_period
+
+        points.unlock(self.tracker, self._signed_in(), as_period(period), reason=reason)
+
+    # -- the 德 indicator (leaders) ----------------------------------------------------------------
+    def moral_table(self, catalog: Any, period: Any) -> Any:
+        from tracker import moral
+
+        return moral.moral_table(self.tracker, self._signed_in(), period, catalog)
+
+    def set_democratic_score(self, period_key: str, employee_id: str, score: Any) -> float:
+        from tracker import moral
+
+        return moral.set_democratic_score(self.tracker, self._signed_in(), period_key, employee_id, score)
+
+    def import_democratic_scores(self, period_key: str, path: Any) -> int:
+        from tracker import moral
+
+        return moral.import_democratic_scores(self.tracker, self._signed_in(), period_key, path)
+
+    def add_veto(self, period_key: str, employee_id: str, reason: str, reference: str) -> int:
+        from tracker import moral
+
+        return moral.add_veto(self.tracker, self._signed_in(), period_key, employee_id, reason, reference)
+
+    def withdraw_veto(self, veto_id: int, reason: str) -> None:
+        from tracker import moral
+
+        moral.withdraw_veto(self.tracker, self._signed_in(), veto_id, reason)
+
+    def veto_log(self, period_key: str) -> Any:
+        from tracker import moral
+
+        return moral.veto_log(self.tracker, self._signed_in(), period_key)
 
     # -- content management (organizers) -----------------------------------------------------------
     def publish(self, root: Any, yaml_text: str, filename: str, kind: str | None = None, *, replace: bool = False) -> Any:

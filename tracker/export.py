@@ -36,6 +36,8 @@ PERCENT_COLUMNS: set[str] = {
     *(f"opt_{x}" for x in "ABCDEFGH"),
 }
 DECIMAL_COLUMNS: set[str] = {"avg_percent", "lesson_score", "quiz_score", "competition_score", "indicator", "discrimination"}
+DECIMAL_COLUMNS |= {"points_per_head", "democratic_score", "de_score"}  # 学习积分, 德 (issue 19)
+PERCENT_COLUMNS |= {"democratic_weight"}
 
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

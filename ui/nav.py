@@ -73,14 +73,21 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
                 url_path="home",
             ),
             st.Page(f"{PAGES}/learn.py", title=t("page.learn"), icon=":material/menu_book:", url_path="learn"),
+            st.Page(f"{PAGES}/daily.py", title=t("page.daily"), icon=":material/today:", url_path="daily"),
             st.Page(f"{PAGES}/quizzes.py", title=t("page.quizzes"), icon=":material/edit_note:", url_path="quizzes"),
             st.Page(f"{PAGES}/results.py", title=t("page.results"), icon=":material/bar_chart:", url_path="results"),
             st.Page(
                 f"{PAGES}/leaderboard.py", title=t("page.leaderboard"), icon=":material/leaderboard:", url_path="leaderboard"
             ),
+            st.Page(f"{PAGES}/my_points.py", title=t("page.my_points"), icon=":material/stars:", url_path="my_points"),
             st.Page(f"{PAGES}/take.py", title=t("page.take"), url_path="take", visibility="hidden"),
             *event_pages_for_employees(),
         ]
+    ranking = st.Page(
+        f"{PAGES}/points_ranking.py", title=t("page.points_ranking"), icon=":material/military_tech:", url_path="points_ranking"
+    )
+    if account.employee_id:
+        sections[t("nav.learning")].append(ranking)
     live = [st.Page(f"{PAGES}/team.py", title=t("page.team"), icon=":material/notifications_active:", url_path="team")]
     if account.role in ("organizer", "admin"):
         live.insert(0, st.Page(f"{PAGES}/host.py", title=t("page.host"), icon=":material/mic:", url_path="host"))
@@ -114,6 +121,11 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
         ]
+        sections[t("nav.reports")].append(
+            st.Page(f"{PAGES}/moral.py", title=t("page.moral"), icon=":material/verified_user:", url_path="moral")
+        )
+        if not account.employee_id:
+            sections[t("nav.reports")].append(ranking)
     if account.role == "admin":
         sections[t("nav.admin")] = [
             st.Page(f"{PAGES}/roster.py", title=t("page.roster"), icon=":material/badge:", url_path="roster"),

@@ -11,6 +11,7 @@ import pandas as pd
 
 from quizzes.fields import utcnow
 from tracker.errors import AccessDenied, NotFound
+from tracker.moral import DE_COLUMNS, add_de, rule_of
 from tracker.reports.common import DEFAULT_WEIGHTS, REPORT_ROLES, PeriodLocked, _frame, _period, _q, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker, day_start, iso
@@ -64,6 +65,8 @@ EMPLOYEE_COLUMNS = [
     "competition_score",
     "competition_weight",
     "indicator",
+    # the 德 indicator beside it (tracker.moral): 民主测评, veto with reason and reference, 德 score, grade
+    *DE_COLUMNS,
 ]
 
 
@@ -79,6 +82,7 @@ def _catalog_key(catalog: Catalog) -> tuple:
     return (
         tuple(sorted(catalog.lessons)),
         tuple(sorted(_weights(catalog).items())),
+        rule_of(catalog).model_dump_json(),
         tuple(sorted((q.id, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())),
     )
 
@@ -198,6 +202,7 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
     )
     for c in ("lesson_weight", "quiz_weight", "competition_weight"):
         df[c] = df[c].astype(float).round(4)
+    df = add_de(tracker, catalog, p.key, df[[c for c in EMPLOYEE_COLUMNS if c not in DE_COLUMNS]])
     return df[EMPLOYEE_COLUMNS].reset_index(drop=True)
 
 
