@@ -30,4 +30,4 @@ else:
             st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
             sign_out_button()
     with handled():  # the one error handler: a library error is a clear message, never a traceback
-        st.navigation(pages_for(account)).run()
+        st.navigation(pages_for(account), expanded=True).run()  # every page listed, no "View more" (an English word)
