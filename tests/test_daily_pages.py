@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, signed_in_page, write_files
@@ -160,13 +159,13 @@ def test_leader_enters_a_score_and_a_veto_and_sees_the_grade_change(env):
     at = signed_in_page(env, "boss", "ui/pages/moral.py")
     assert at.title[0].value == "德的考核（职业道德）"
     before = de_row(at)
-    assert before["grade"] == "不合格" and pd.isna(before["democratic_score"])  # nothing done yet: indicator 0
+    assert before["grade"] == "不合格" and before["democratic_score"] == "—"  # nothing done yet: indicator 0
     at.selectbox(key="de_who").set_value("E001")
     at.number_input(key="de_value").set_value(100.0)
     at.button[0].click().run()  # the score form's submit button
     assert not at.exception, at.exception
     row = de_row(at)
-    assert row["democratic_score"] == 100 and row["de_score"] == 30 and row["democratic_weight"] == 0.3
+    assert row["democratic_score"] == "100" and row["de_score"] == 30 and row["democratic_weight"] == 0.3
     at.selectbox(key="veto_who").set_value("E002")
     at.text_input(key="veto_reason").input("违反廉洁纪律")
     at.text_input(key="veto_reference").input("纪发〔2026〕3号")

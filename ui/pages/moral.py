@@ -10,7 +10,7 @@ import streamlit as st
 from tracker.moral import MoralEntryError, rule_of
 from tracker.reports import ReportOutput
 from ui.auth import access
-from ui.report_widgets import column_config, downloads, period_picker
+from ui.report_widgets import column_config, downloads, header, period_picker
 from ui.state import catalog, saving, t
 from ui.widgets import local_time
 
@@ -54,7 +54,10 @@ for w in table.attrs.get("quota", []):
     st.warning(t("de.quota", unit=w.unit, n=w.excellent, heads=w.headcount, share=f"{w.share:.0%}", allowed=w.allowed))
 view = table[[c for c in COLUMNS if c in table.columns]].copy()
 view.attrs.clear()  # the lock and quota are shown above; the browser gets the table alone
-st.dataframe(view, column_config=column_config(view), hide_index=True, width="stretch")
+shown = view.copy()  # on screen a missing 民主测评 is "—" (Streamlit would write None); the export keeps numbers
+shown["democratic_score"] = ["—" if pd.isna(x) else f"{x:g}" for x in view["democratic_score"]]
+config = column_config(shown) | {"democratic_score": st.column_config.TextColumn(header("democratic_score"))}
+st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
 people = {r.employee_id: f"{r.employee_id} {r.name}" for r in view.itertuples()}
 if people:
     pick = st.selectbox(t("de.detail"), list(people), format_func=people.get, key="de_detail")
@@ -122,4 +125,4 @@ if me.account.role in ("leader", "admin") and not lock:
                     st.error(t("de.err.required"))
 if len(log):
     st.subheader(t("de.log"))
-    st.dataframe(log, column_config=column_config(log), hide_index=True, width="stretch")
+    st.dataframe(log.astype(object).where(log.notna(), ""), column_config=column_config(log), hide_index=True, width="stretch")
