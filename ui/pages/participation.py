@@ -85,14 +85,21 @@ if not trend.empty:
 matrix = score_matrix(me.tracker, me.account, period)
 if not matrix.empty:
     st.subheader(t("part.heatmap"))
+    # quizzes by title, not id; tooltips with Chinese names
+    matrix = matrix.assign(quiz=[cat.quizzes[q].title if q in cat.quizzes else q for q in matrix["quiz_id"]])
     heat = (
         alt.Chart(matrix)
         .mark_rect()
         .encode(
-            x=alt.X("quiz_id:N", title=t("part.quiz")),
+            x=alt.X("quiz:N", title=t("part.quiz")),
             y=alt.Y("department:N", title=header("department")),
             color=alt.Color("avg_percent:Q", title=header("avg_percent"), scale=alt.Scale(scheme="greens")),
-            tooltip=["department", "quiz_id", "participants", "avg_percent"],
+            tooltip=[
+                alt.Tooltip("department:N", title=header("department")),
+                alt.Tooltip("quiz:N", title=t("part.quiz")),
+                alt.Tooltip("participants:Q", title=header("participants")),
+                alt.Tooltip("avg_percent:Q", title=header("avg_percent")),
+            ],
         )
     )
     st.altair_chart(heat, width="stretch")
