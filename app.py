@@ -16,7 +16,7 @@ else:
     from tracker import StorageUnavailable
     from ui.auth import current_account, sign_out_button
     from ui.i18n import LANGS
-    from ui.nav import pages_for, phone_tabs
+    from ui.nav import layout_of, pages_for, phone_tabs
     from ui.state import remember_lang, storage_error, t, use_account_lang
 
     account = current_account()
@@ -32,7 +32,8 @@ else:
             st.caption(person_line(account))
             sign_out_button()
     try:
-        page = st.navigation(pages_for(account))
+        page = st.navigation(pages_for(account), expanded=True)  # every page listed (no English "View more")
+        st.set_page_config(layout=layout_of(page))  # issue 13: report tables get the width of a PC screen
         phone_tabs(account, page)  # issue 13: the main pages one tap away on a phone
         page.run()
     except StorageUnavailable as e:  # a write no page handles: the clear message, never a traceback

@@ -85,6 +85,14 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
     return sections
 
 
+WIDE = {"participation", "assessment", "items"}  # pages whose tables need a PC screen's width
+
+
+def layout_of(page) -> str:
+    """``st.set_page_config`` layout of the page about to run: wide for the report pages."""
+    return "wide" if getattr(page, "url_path", "") in WIDE else "centered"
+
+
 # The few main pages of each role, one tap away at the bottom of a phone's screen (issue 13).
 TABS = {
     "employee": ("home", "learn", "quizzes", "results"),

@@ -274,3 +274,52 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     expect(line).to_contain_text("练习", timeout=TIMEOUT)
     expect(line).not_to_contain_text("不合格")
     shot(page, "employee-results")
+
+
+def test_leader_journey_participation_non_participants_assessment_download(server, page, tmp_path):
+    import openpyxl
+
+    sign_in_as(page, server, "leader")
+    expect(page.get_by_role("heading", name="参与情况", exact=True)).to_be_visible(timeout=TIMEOUT)  # the leader's start
+    expect(page).to_have_url(f"{server}/participation")
+    # the table is drawn on a canvas: its headers are checked by tests/test_one_language.py (AppTest)
+    expect(page.locator("[data-testid=stDataFrame]:visible").first).to_be_visible(timeout=TIMEOUT)
+    shot(page, "leader-participation")
+    page.get_by_role("heading", name="未参与人员").scroll_into_view_if_needed()
+    choice = page.get_by_label("部门", exact=True)
+    choice.click()
+    page.get_by_role("option").last.click()
+    expect(page.get_by_role("listbox")).to_have_count(0, timeout=TIMEOUT)
+    department = (choice.input_value() or choice.inner_text()).split("：")[0]
+    missing = query(
+        "SELECT COUNT(*) FROM employees WHERE department = ? AND active = 1 AND id NOT IN (SELECT employee_id FROM attempts "
+        "WHERE submitted_at IS NOT NULL AND quiz_kind != 'practice' AND submitted_at >= ?)",
+        department,
+        "2026-10-01",
+    )[0][0]
+    assert department and missing >= 1
+    shot(page, "leader-missing")
+
+    go(page, "考核指标")
+    expect(page.get_by_role("heading", name="考核指标", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("docs/reports.md")).to_have_count(0)  # the method is explained on the page
+    expect(page.get_by_text("课程学习得分 = 已学完课程数")).to_be_visible()
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="下载 Excel").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert path.name.startswith("assessment-") and sheet.max_row > 10
+    shot(page, "leader-assessment")
+
+
+def test_organizer_journey_overview_then_a_report(server, page):
+    sign_in_as(page, server, "organizer")
+    expect(page.get_by_role("heading", name="内容概览", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("所有内容文件均有效。").or_(page.get_by_text("内容问题")).first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(str(SERVER_FILES["content"]))).to_have_count(0)  # no server paths
+    shot(page, "organizer-overview")
+    go(page, "参与情况")
+    expect(page.get_by_role("heading", name="参与情况", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-testid=stDataFrame]:visible").first).to_be_visible(timeout=TIMEOUT)
+    shot(page, "organizer-report")

@@ -12,7 +12,6 @@ from ui.report_widgets import column_config, downloads, period_picker
 from ui.state import catalog, storage_error, t
 from ui.widgets import local_time
 
-st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()

@@ -8,7 +8,6 @@ from ui.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, header
 from ui.report_widgets import downloads
 from ui.state import catalog, t
 
-st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()

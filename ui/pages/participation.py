@@ -9,7 +9,6 @@ from ui.export import header
 from ui.report_widgets import chinese, downloads, narrow_table, period_picker, wide
 from ui.state import catalog, t
 
-st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
