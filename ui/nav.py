@@ -100,6 +100,10 @@ TABS = {
     "organizer": ("overview", "content", "participation", "host"),
     "admin": ("overview", "participation", "assessment"),
 }
+TITLE_KEYS = {
+    name: f"page.{name}"
+    for name in ("home", "learn", "quizzes", "results", "participation", "assessment", "items", "overview", "content", "host")
+}
 ICONS = {
     "home": ":material/home:",
     "learn": ":material/menu_book:",
@@ -157,4 +161,4 @@ def phone_tabs(account: Account | None, current) -> None:
     st.html(_PHONE_CSS.replace("MENU_LABEL", t("nav.menu").replace('"', "")), unsafe_allow_javascript=True)
     with st.container(key="mingde-tabs", horizontal=True, gap=None):
         for name in names:
-            st.page_link(f"{PAGES}/{name}.py", label=t(f"page.{name}"), icon=ICONS[name])
+            st.page_link(f"{PAGES}/{name}.py", label=t(TITLE_KEYS[name]), icon=ICONS[name])
