@@ -16,7 +16,7 @@ else:
     from ui.auth import current_account, sign_out_button
     from ui.errors import handled
     from ui.i18n import LANGS
-    from ui.nav import pages_for, phone_tabs
+    from ui.nav import layout_of, pages_for, phone_tabs
     from ui.state import remember_lang, t, use_account_lang
 
     account = current_account()
@@ -32,6 +32,7 @@ else:
             st.caption(person_line(account))
             sign_out_button()
     with handled():  # the one error handler: a library error is a clear message, never a traceback
-        page = st.navigation(pages_for(account), expanded=True)  # never Streamlit's English 'View N more'
+        page = st.navigation(pages_for(account), expanded=True)  # every page listed (no English "View more")
+        st.set_page_config(layout=layout_of(page))  # report tables get the width of a PC screen
         phone_tabs(account, page)  # the main pages one tap away on a phone
         page.run()

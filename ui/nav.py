@@ -156,12 +156,24 @@ def authoring_pages() -> list:
     ]
 
 
+WIDE = {"participation", "assessment", "items"}  # pages whose tables need a PC screen's width
+
+
+def layout_of(page) -> str:
+    """``st.set_page_config`` layout of the page about to run: wide for the report pages."""
+    return "wide" if getattr(page, "url_path", "") in WIDE else "centered"
+
+
 # The few main pages of each role, one tap away at the bottom of a phone's screen (issue 13).
 TABS = {
     "employee": ("home", "learn", "quizzes", "results"),
     "leader": ("participation", "assessment", "items", "home"),
     "organizer": ("overview", "content", "participation", "host"),
     "admin": ("overview", "participation", "assessment"),
+}
+TITLE_KEYS = {
+    name: f"page.{name}"
+    for name in ("home", "learn", "quizzes", "results", "participation", "assessment", "items", "overview", "content", "host")
 }
 ICONS = {
     "home": ":material/home:",
@@ -220,4 +232,4 @@ def phone_tabs(account: Account | None, current) -> None:
     st.html(_PHONE_CSS.replace("MENU_LABEL", t("nav.menu").replace('"', "")), unsafe_allow_javascript=True)
     with st.container(key="mingde-tabs", horizontal=True, gap=None):
         for name in names:
-            st.page_link(f"{PAGES}/{name}.py", label=t(f"page.{name}"), icon=ICONS[name])
+            st.page_link(f"{PAGES}/{name}.py", label=t(TITLE_KEYS[name]), icon=ICONS[name])

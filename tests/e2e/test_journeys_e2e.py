@@ -182,3 +182,144 @@ def test_main_pages_one_tap_away_on_a_phone_and_the_menu_closes(server, page):
     expect(page.get_by_role("heading", name="网上竞赛排行榜")).to_be_visible(timeout=TIMEOUT)
     expect(sidebar.get_by_role("link", name="排行榜")).not_to_be_in_viewport(timeout=TIMEOUT)  # the menu closed
     shot(page, "menu-closed")
+
+
+def go(page, title: str) -> None:
+    """Open a main page the way a person would: the tab bar on a phone, the sidebar on a PC."""
+    if page.viewport_name == "phone":
+        page.locator(".st-key-mingde-tabs").get_by_role("link", name=title).click()
+    else:
+        page.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
+
+
+def answer_all(page, total: int, blank: str = "不知道") -> None:
+    """Answer every question of the attempt on the screen, whatever its type (the first option of a
+    choice); fill-ins last, and the cursor stays in the last one."""
+    blanks = []
+    for n in range(1, total + 1):
+        card = page.locator(f".st-key-q{n}")
+        card.scroll_into_view_if_needed()
+        if card.get_by_role("textbox").count():
+            blanks.append(card)
+        elif card.get_by_role("checkbox").count():
+            card.get_by_role("checkbox").first.check(force=True)
+            expect(card.get_by_text("已作答", exact=True)).to_be_visible(timeout=TIMEOUT)
+        else:
+            card.get_by_role("radio").first.check(force=True)
+            expect(card.get_by_text("已作答", exact=True)).to_be_visible(timeout=TIMEOUT)
+    for card in blanks:
+        box = card.get_by_role("textbox").first
+        box.click()
+        box.press_sequentially(blank)
+
+
+def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
+    username = new_employee()
+    employee_id = f"J{username}"
+    sign_in_as(page, server, username)
+    expect(page.get_by_role("heading", name="首页", exact=True)).to_be_visible(timeout=TIMEOUT)
+    shot(page, "employee-home")
+    go(page, "学习")
+    card_of(page, "职业道德基本规范").get_by_role("button", name="开始学习").click()
+    expect(page).to_have_url(f"{server}/learn?lesson=ethics-basics", timeout=TIMEOUT)
+    with sqlite3.connect(SERVER_FILES["db"]) as db:  # the minimum reading time has passed
+        db.execute(
+            "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
+        )
+    page.get_by_role("button", name="标记为已学完").click()
+    page.get_by_role("link", name="参加本课测验：职业道德基本规范 课后测验").click()
+
+    expect(page.get_by_role("heading", name="测验", exact=True)).to_be_visible(timeout=TIMEOUT)
+    card_of(page, "职业道德基本规范 课后测验").get_by_role("button", name="开始答题").click()
+    expect(page.locator(".st-key-q10")).to_be_visible(timeout=TIMEOUT)
+    attempt = page.url.split("attempt=")[1]
+    kinds = {
+        k
+        for (k,) in query(
+            "SELECT json_extract(value, '$.question.type') FROM attempts, json_each(attempts.paper, '$.questions') WHERE attempts.id = ?",
+            attempt,
+        )
+    }
+    assert kinds == {"single", "multiple", "true_false", "fill_blank", "scenario"}
+    expect(page.get_by_role("navigation", name="答题卡")).to_be_visible()
+    page.locator(".st-key-q1").get_by_role("button", name="标记").click()  # mark one for review
+    expect(page.get_by_role("link", name="1 未作答，已标记")).to_be_visible(timeout=TIMEOUT)
+    answer_all(page, 10)
+    shot(page, "employee-quiz")
+    page.get_by_role("button", name="交卷").click()  # one tap, the cursor still in the fill-in
+    expect(page.get_by_text("用时")).to_be_in_viewport(timeout=TIMEOUT)
+    expect(page.get_by_text("得分", exact=True)).to_be_in_viewport()
+    [(submitted, score)] = query("SELECT submitted_at, score FROM attempts WHERE id = ?", attempt)
+    assert submitted and score is not None
+    [(completed,)] = query("SELECT completed_at FROM lesson_progress WHERE employee_id = ?", employee_id)
+    assert completed
+    shot(page, "employee-result")
+
+    page.get_by_role("link", name="查看我的成绩").click()
+    expect(page.get_by_role("heading", name="我的成绩")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("职业道德基本规范 课后测验").first).to_be_visible()
+    expect(page.get_by_role("heading", name="错题本")).to_be_visible()
+    page.get_by_role("button", name="错题重练").click()
+    expect(page.get_by_role("heading", name="错题重练")).to_be_visible(timeout=TIMEOUT)
+    [(practice, n)] = query(
+        "SELECT id, json_array_length(paper, '$.questions') FROM attempts WHERE employee_id = ? AND quiz_kind = 'practice'",
+        employee_id,
+    )
+    answer_all(page, n, blank="预防为主")
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_text("练习", exact=True)).to_be_visible(timeout=TIMEOUT)  # no pass or fail for practice
+    assert query("SELECT submitted_at IS NOT NULL FROM attempts WHERE id = ?", practice) == [(1,)]
+    page.get_by_role("link", name="查看我的成绩").click()
+    line = page.get_by_test_id("stMarkdownContainer").filter(has_text="错题重练 ·").first
+    expect(line).to_contain_text("练习", timeout=TIMEOUT)
+    expect(line).not_to_contain_text("不合格")
+    shot(page, "employee-results")
+
+
+def test_leader_journey_participation_non_participants_assessment_download(server, page, tmp_path):
+    import openpyxl
+
+    sign_in_as(page, server, "leader")
+    expect(page.get_by_role("heading", name="参与情况", exact=True)).to_be_visible(timeout=TIMEOUT)  # the leader's start
+    expect(page).to_have_url(f"{server}/participation")
+    # the table is drawn on a canvas: its headers are checked by tests/test_one_language.py (AppTest)
+    expect(page.locator("[data-testid=stDataFrame]:visible").first).to_be_visible(timeout=TIMEOUT)
+    shot(page, "leader-participation")
+    page.get_by_role("heading", name="未参与人员").scroll_into_view_if_needed()
+    choice = page.get_by_label("部门", exact=True)
+    choice.click()
+    page.get_by_role("option").last.click()
+    expect(page.get_by_role("listbox")).to_have_count(0, timeout=TIMEOUT)
+    department = (choice.input_value() or choice.inner_text()).split("：")[0]
+    missing = query(
+        "SELECT COUNT(*) FROM employees WHERE department = ? AND active = 1 AND id NOT IN (SELECT employee_id FROM attempts "
+        "WHERE submitted_at IS NOT NULL AND quiz_kind != 'practice' AND submitted_at >= ?)",
+        department,
+        "2026-10-01",
+    )[0][0]
+    assert department and missing >= 1
+    shot(page, "leader-missing")
+
+    go(page, "考核指标")
+    expect(page.get_by_role("heading", name="考核指标", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("docs/reports.md")).to_have_count(0)  # the method is explained on the page
+    expect(page.get_by_text("课程学习得分 = 已学完课程数")).to_be_visible()
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="下载 Excel").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert path.name.startswith("assessment-") and sheet.max_row > 10
+    shot(page, "leader-assessment")
+
+
+def test_organizer_journey_overview_then_a_report(server, page):
+    sign_in_as(page, server, "organizer")
+    expect(page.get_by_role("heading", name="内容概览", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("所有内容文件均有效。").or_(page.get_by_text("内容问题")).first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(str(SERVER_FILES["content"]))).to_have_count(0)  # no server paths
+    shot(page, "organizer-overview")
+    go(page, "参与情况")
+    expect(page.get_by_role("heading", name="参与情况", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-testid=stDataFrame]:visible").first).to_be_visible(timeout=TIMEOUT)
+    shot(page, "organizer-report")

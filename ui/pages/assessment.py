@@ -9,7 +9,6 @@ from ui.report_widgets import column_config, downloads, header, period_picker
 from ui.state import catalog, lang, t
 from ui.widgets import local_time
 
-st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()

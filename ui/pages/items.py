@@ -7,7 +7,6 @@ from ui.auth import access
 from ui.report_widgets import downloads, header
 from ui.state import catalog, lang, t
 
-st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()

@@ -7,7 +7,6 @@ from ui.auth import access
 from ui.report_widgets import chinese, downloads, header, narrow_table, period_picker, wide
 from ui.state import catalog, lang, t
 
-st.set_page_config(layout="wide")  # report tables need the width of a PC screen
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
@@ -77,14 +76,21 @@ if not trend.empty:
 matrix = me.score_matrix(period)
 if not matrix.empty:
     st.subheader(t("part.heatmap"))
+    # quizzes by title, not id; tooltips with Chinese names
+    matrix = matrix.assign(quiz=[cat.quizzes[q].title if q in cat.quizzes else q for q in matrix["quiz_id"]])
     heat = (
         alt.Chart(matrix)
         .mark_rect()
         .encode(
-            x=alt.X("quiz_id:N", title=t("part.quiz")),
+            x=alt.X("quiz:N", title=t("part.quiz")),
             y=alt.Y("department:N", title=header("department")),
             color=alt.Color("avg_percent:Q", title=header("avg_percent"), scale=alt.Scale(scheme="greens")),
-            tooltip=["department", "quiz_id", "participants", "avg_percent"],
+            tooltip=[
+                alt.Tooltip("department:N", title=header("department")),
+                alt.Tooltip("quiz:N", title=t("part.quiz")),
+                alt.Tooltip("participants:Q", title=header("participants")),
+                alt.Tooltip("avg_percent:Q", title=header("avg_percent")),
+            ],
         )
     )
     st.altair_chart(heat, width="stretch")
