@@ -107,3 +107,9 @@ def utcnow() -> dt.datetime:
             moment = dt.datetime.fromisoformat(text)
             return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return dt.datetime.now(dt.UTC)
+
+
+def format_seconds(seconds: float) -> str:
+    """Time taken as minutes and seconds to tenths: 119.6 → ``1′59.6″`` (never ``1′60″``)."""
+    minutes, tenths = divmod(round(seconds * 10), 600)
+    return f"{minutes}′{tenths / 10:04.1f}″"

@@ -184,6 +184,43 @@ class Access(EventCalls):
         employee = self.tracker.employee(self.account.employee_id)
         return quiz.admits(employee["department"], employee.get("team"))
 
+    def leaderboard(self, quiz: Quiz) -> Any:
+        """The online contest's leaderboard (``tracker.leaderboard``), for any signed-in account."""
+        from tracker.leaderboard import leaderboard
+
+        self._signed_in()
+        return leaderboard(self.tracker, quiz)
+
+    def contests(self, quizzes: list[Quiz]) -> list[Quiz]:
+        """The online contests this account may see on 排行榜: for employees those ``visible`` to them;
+        organizers, leaders and admins see every published one."""
+        account = self._signed_in()
+        contests = [q for q in quizzes if q.leaderboard]
+        if account.role == "employee":
+            return self.visible(contests)
+        return [q for q in contests if q.status == "published"]
+
+    @staticmethod
+    def review_allowed(row: dict, now: dt.datetime) -> bool:
+        """Whether the answers of a stored attempt may be shown now (``attempts.review_after``)."""
+        return attempt_review_allowed(row, now)
+
+    @staticmethod
+    def deadline_of(row: dict) -> dt.datetime | None:
+        """The deadline of a stored attempt, if it has one."""
+        return deadline_of(row)
+
+    @staticmethod
+    def moral_rule(catalog: Any) -> Any:
+        """The 德 rules of ``assessment.yaml`` (defaults when it has none)."""
+        from tracker.moral import rule_of
+
+        return rule_of(catalog)
+
+    def may_set_quiz_owners(self, quiz_id: str) -> bool:
+        """Whether this account may change who runs ``quiz_id`` (the widget is disabled otherwise)."""
+        return self.tracker.may_set_quiz_owners(self.account, quiz_id)
+
     def visible(self, quizzes: list[Quiz]) -> list[Quiz]:
         """The quizzes this employee may see: published, not hidden by organizers, in their audience."""
         hidden = self.tracker.hidden_quizzes()

@@ -35,7 +35,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from quizzes.fields import utcnow
+from quizzes.fields import (
+    format_seconds,  # noqa: F401  (re-exported: the leaderboard's time format)
+    utcnow,
+)
 from quizzes.model import Quiz
 from tracker.store import Tracker, iso, parse_iso
 
@@ -65,12 +68,6 @@ class Leaderboard:
     teams: pd.DataFrame  # department, team + GROUP_COLUMNS
     frozen: bool
     as_of: dt.datetime  # closes when frozen, else now
-
-
-def format_seconds(seconds: float) -> str:
-    """Time taken as minutes and seconds to tenths: 119.6 → ``1′59.6″`` (never ``1′60″``)."""
-    minutes, tenths = divmod(round(seconds * 10), 600)
-    return f"{minutes}′{tenths / 10:04.1f}″"
 
 
 def clear_cache() -> None:

@@ -140,9 +140,9 @@ for path, problems in cat.status().items():
         st.markdown(f":green[:material/check_circle:] {path}")
 st.subheader(t("content.quizzes"))
 st.caption(t("content.owners_help"))
-hidden = me.tracker.hidden_quizzes()
-owners = me.tracker.quiz_owners()
-organizers = sorted(a.username for a in me.tracker.users() if a.role in ("organizer", "admin"))
+hidden = me.hidden_quizzes()
+owners = me.quiz_owners()
+organizers = sorted(a.username for a in me.accounts(roles=("organizer", "admin")))
 for quiz in cat.quizzes.values():
     cols = st.columns([3, 2, 1])
     cols[0].markdown(f"**{quiz.title}** · `{quiz.id}` · {t(f'kind.{quiz.kind}')}")
@@ -154,11 +154,11 @@ for quiz in cat.quizzes.values():
         key=f"owners:{quiz.id}",
         label_visibility="collapsed",
         placeholder=t("content.owners_none"),
-        disabled=not me.tracker.may_set_quiz_owners(me.account, quiz.id),
+        disabled=not me.may_set_quiz_owners(quiz.id),
     )
     if sorted(chosen) != current:
         with saving():
-            me.tracker.set_quiz_owners(me.account, quiz.id, chosen)
+            me.set_quiz_owners(quiz.id, chosen)
             st.rerun()
     shown = cols[2].toggle(t("content.visible"), value=quiz.id not in hidden, key=f"visible:{quiz.id}")
     if shown == (quiz.id in hidden):

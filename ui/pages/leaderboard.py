@@ -4,15 +4,15 @@ phone; the viewer's own row is highlighted with their rank; organizers see impla
 import pandas as pd
 import streamlit as st
 
-from tracker.leaderboard import format_seconds, leaderboard
+from quizzes.fields import format_seconds
 from ui.auth import access
-from ui.state import catalog, t, tracker
+from ui.state import catalog, config, t
 from ui.widgets import local_time
 
 me = access()  # signed in
 mine = me.account.employee_id
 flags = me.sees_contest_flags
-contests = [q for q in catalog().quizzes.values() if q.leaderboard]
+contests = me.contests(list(catalog().quizzes.values()))  # drafts and other audiences left out
 st.title(t("board.title"))
 if not contests:
     st.info(t("board.none"))
@@ -21,9 +21,9 @@ quiz = st.selectbox(t("board.contest"), contests, format_func=lambda q: q.title,
 
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=32)
-def board(db_path: str, quiz_id: str):
-    # shared by every viewer: at most one computation per contest every 10 seconds
-    return leaderboard(tracker(), next(q for q in contests if q.id == quiz_id))
+def board(db_path: str, quiz_id: str, _me):
+    # shared by every viewer: at most one computation per contest every 10 seconds (``_me`` is not hashed)
+    return _me.leaderboard(next(q for q in contests if q.id == quiz_id))
 
 
 def people_table(df: pd.DataFrame) -> None:
@@ -48,7 +48,7 @@ def people_table(df: pd.DataFrame) -> None:
 
 @st.fragment(run_every=15)
 def show() -> None:
-    b = board(str(tracker().path), quiz.id)
+    b = board(str(config().db), quiz.id, me)
     st.caption(t("board.frozen" if b.frozen else "board.live", at=local_time(b.as_of)))
     people, departments, teams = st.tabs([t("board.individuals"), t("board.departments"), t("board.teams")])
     with people:

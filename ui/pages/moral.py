@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tracker.moral import MoralEntryError, rule_of
+from tracker.moral import MoralEntryError
 from tracker.reports import ReportOutput
 from ui.auth import access
 from ui.report_widgets import column_config, downloads, header, period_picker
@@ -38,7 +38,7 @@ def show_problems(e: MoralEntryError) -> None:
 me = access()
 me.require("leader", "organizer")
 cat = catalog()
-rule = rule_of(cat)
+rule = me.moral_rule(cat)
 st.title(t("de.title"))
 veto = t("de.veto.fail") if rule.veto == "fail" else t("de.veto.cap", cap=f"{rule.veto_cap:g}")
 b = rule.bands

@@ -4,7 +4,6 @@ pause), an answer sheet (答题卡) shows what is answered or marked; then the r
 import streamlit as st
 
 from quizzes.fields import utcnow
-from tracker.access import attempt_review_allowed, deadline_of
 from tracker.errors import AccessDenied, AttemptClosed, NotFound, StorageUnavailable
 from ui.auth import access
 from ui.state import catalog, saving, storage_error, t
@@ -35,7 +34,7 @@ if quiz:
 else:  # a practice paper, or a quiz whose file is broken or gone: the attempt goes on from its stored paper
     title = t("take.practice_title") if practice else t("take.unknown_title")
 now = utcnow()
-deadline = deadline_of(row)
+deadline = me.deadline_of(row)
 if not row["submitted_at"] and deadline and now > deadline + me.grace:
     with saving():  # when the store cannot be written the sweeper submits it later, the same way
         me.finalize_expired(now=now)
@@ -54,7 +53,7 @@ if row["submitted_at"]:
     else:
         c3.metric(t("result.outcome"), t("result.passed") if row["passed"] else t("result.failed"))
     st.caption(t("take.time_used", d=duration_text(me.time_used(row))))
-    if attempt_review_allowed(row, now):
+    if me.review_allowed(row, now):
         grade = me.result(attempt_id, now=now)
         orders = me.display_orders(attempt_id)
         for n, result in enumerate(grade.results, start=1):
