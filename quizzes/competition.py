@@ -352,7 +352,13 @@ class State:
 
     @property
     def round_name(self) -> str | None:
-        return "加赛" if self.in_tiebreak else (self.round.name if self.round else None)
+        """The round's name as the competition file gives it; the tie-break's from the catalogue
+        (``live.tiebreak_round``, 加赛 in Chinese) in ``MINGDE_LANG``."""
+        if self.in_tiebreak:
+            from ui.i18n import default_lang, translate
+
+            return translate(default_lang(), "live.tiebreak_round")
+        return self.round.name if self.round else None
 
     @property
     def round_type(self) -> str | None:
