@@ -150,7 +150,7 @@ def user_add(username, role, employee_id, password_stdin):
     """Create an account."""
     tracker = _tracker()
     tracker.add_user(username, _read_password(password_stdin), role, employee_id)
-    tracker.audit("cli", "user.add", {"username": username, "role": role})
+    tracker.audit("cli", "user.add", {"username": username, "role": role}, subject=username)
     click.echo(f"added {role} {username}")
 
 
@@ -171,7 +171,7 @@ def user_passwd(username, password_stdin):
     """Set a user's password."""
     tracker = _tracker()
     tracker.set_password(username, _read_password(password_stdin))
-    tracker.audit("cli", "user.passwd", {"username": username})
+    tracker.audit("cli", "user.passwd", {"username": username}, subject=username)
     click.echo(f"password changed for {username}")
 
 
@@ -252,7 +252,7 @@ def backup(file):
 
 
 # Commands defined in their own modules attach themselves to the groups above.
-from ui import cli_import, cli_reports  # noqa: E402, F401
+from ui import cli_admin, cli_import, cli_reports  # noqa: E402, F401
 
 
 def main() -> None:
