@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ui.cli import content, imports, maintenance, reports, roster, users
+from ui.cli import admin, content, imports, maintenance, reports, roster, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +29,9 @@ def cli(ctx, db, content):
 
 cli.add_command(content.validate)
 cli.add_command(content.schema)
+roster.roster.add_command(admin.roster_leave)
+for command in (admin.user_disable, admin.user_enable, admin.user_role, admin.user_reset, admin.user_add_department):
+    users.user.add_command(command)
 cli.add_command(roster.roster)
 cli.add_command(users.user)
 cli.add_command(reports.report)

@@ -30,7 +30,7 @@ def user_add(username, role, employee_id, password_stdin):
     """Create an account."""
     tracker = open_tracker()
     tracker.add_user(username, _read_password(password_stdin), role, employee_id)
-    tracker.audit("cli", "user.add", {"username": username, "role": role})
+    tracker.audit("cli", "user.add", {"username": username, "role": role}, subject=username)
     click.echo(f"added {role} {username}")
 
 
@@ -51,5 +51,5 @@ def user_passwd(username, password_stdin):
     """Set a user's password."""
     tracker = open_tracker()
     tracker.set_password(username, _read_password(password_stdin))
-    tracker.audit("cli", "user.passwd", {"username": username})
+    tracker.audit("cli", "user.passwd", {"username": username}, subject=username)
     click.echo(f"password changed for {username}")
