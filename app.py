@@ -13,7 +13,7 @@ if __name__ != "__main__":
 
     app = st.App(__file__, routes=routes(), middleware=middleware())
 else:
-    from ui.auth import current_account, sign_out_button
+    from ui.auth import current_account, person_line, sign_out_button
     from ui.errors import handled
     from ui.i18n import LANGS
     from ui.nav import layout_of, pages_for, phone_tabs
@@ -27,9 +27,7 @@ else:
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:
-            from ui.auth import person_line  # issue 13: the person's name and department, not the login name
-
-            st.caption(person_line(account))
+            st.caption(person_line(account))  # issue 13: the person's name and department, not the login name
             sign_out_button()
     with handled():  # the one error handler: a library error is a clear message, never a traceback
         page = st.navigation(pages_for(account), expanded=True)  # every page listed (no English "View more")

@@ -117,7 +117,12 @@ def test_fill_in_text_is_saved_without_enter_and_restored(server, page):
     username = new_employee()
     sign_in_as(page, server, username)
     attempt = start_five(page, server)
+    last = page.locator(".st-key-q5")
+    expect(last).not_to_be_in_viewport()
+    page.get_by_role("navigation", name="答题卡").get_by_role("link", name="5 未作答").click()  # tap to jump
+    expect(last).to_be_in_viewport(timeout=TIMEOUT)
     answer_five(page)
+    expect(page.get_by_role("link", name="5 已作答")).to_be_attached(timeout=TIMEOUT)  # the sheet follows
     # saved while the cursor is still in the box (after a short pause in typing)
     wait_for_db = lambda: query("SELECT response FROM answers WHERE attempt_id = ? AND question_id = 'q5'", attempt)  # noqa: E731
     try:
@@ -222,6 +227,7 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     go(page, "学习")
     card_of(page, "职业道德基本规范").get_by_role("button", name="开始学习").click()
     expect(page).to_have_url(f"{server}/learn?lesson=ethics-basics", timeout=TIMEOUT)
+    expect(page.get_by_text("还需阅读约")).to_be_visible(timeout=TIMEOUT)  # opened (and recorded)
     with sqlite3.connect(SERVER_FILES["db"]) as db:  # the minimum reading time has passed
         db.execute(
             "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
