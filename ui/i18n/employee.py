@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "home.events": "近期活动",
     # lengths of time
     "time.hours": "{h} 小时",
     "time.hours_minutes": "{h} 小时 {m} 分钟",
@@ -55,6 +56,7 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "home.events": "Coming up",
     "time.hours": "{h} h",
     "time.hours_minutes": "{h} h {m} min",
     "time.minutes": "{m} min",

@@ -1,5 +1,6 @@
-"""首页 (employees): what is due (quizzes whose window closes soonest, unfinished lessons), this
-period's progress against the target, and the latest results."""
+"""首页 (employees): today's 每日一练, what is due (quizzes whose window closes soonest, unfinished
+lessons, upcoming events), this period's progress against the target and the year's 学时, and the
+latest results."""
 
 import datetime as dt
 
@@ -8,6 +9,8 @@ import streamlit as st
 from quizzes.fields import utcnow
 from tracker.access import WRONG_BOOK_ID
 from ui.auth import access
+from ui.daily_widgets import daily_card
+from ui.event_widgets import hours_progress, upcoming_events
 from ui.state import catalog, t
 from ui.widgets import local_time, period_text
 
@@ -17,6 +20,8 @@ person = me.profile()
 st.title(t("home.title"))
 if person:
     st.caption(t("home.hello", name=person["name"], department=person["department"]))
+
+daily_card(me)  # today's 每日一练, when one is scheduled for this person
 
 # -- due: open quizzes, the ones closing soonest first --------------------------------------------------
 now = utcnow()
@@ -61,6 +66,9 @@ for lesson in unfinished[:3]:
             "ui/pages/learn.py", label=t("learn.continue" if started else "learn.open"), query_params={"lesson": lesson.id}
         )
 
+st.subheader(t("home.events"))
+upcoming_events(me, cat, limit=3, key="home")
+
 # -- this period against the target ---------------------------------------------------------------------
 period = me.current_period(cat)
 mine = me.my_indicator(period, cat)
@@ -77,6 +85,7 @@ else:
     if total:
         done = int(row["lessons_completed"]) + int(row["quizzes_taken"])
         st.progress(min(1.0, done / total), text=t("home.target", done=done, total=total))
+hours_progress(me, cat)  # 学时 this year against the yearly requirement
 
 # -- latest results ----------------------------------------------------------------------------------------
 st.subheader(t("home.latest"))
