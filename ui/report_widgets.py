@@ -62,13 +62,31 @@ def column_config(df: pd.DataFrame) -> dict:
     unlike a pandas Styler, which renders every cell on the server)."""
     config = {}
     for c in df.columns:
-        if c in PERCENT_COLUMNS:
+        if df[c].dtype == object:  # already text (``with_dashes``): the header only
+            config[c] = st.column_config.Column(header(c))
+        elif c in PERCENT_COLUMNS:
             config[c] = st.column_config.NumberColumn(header(c), format="percent")
         elif c in DECIMAL_COLUMNS:
             config[c] = st.column_config.NumberColumn(header(c), format="%.2f")
         else:
             config[c] = st.column_config.Column(header(c))
     return config
+
+
+def with_dashes(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as shown: a column with missing values gets them as "—" (Streamlit would write
+    the English "None"), its numbers formatted as ``column_config`` would (percent, two decimals)."""
+    out = df.copy()
+    for c in df.columns:
+        if not df[c].isna().any():
+            continue
+        if c in PERCENT_COLUMNS:
+            out[c] = ["—" if pd.isna(v) else f"{v:.1%}" for v in df[c]]
+        elif c in DECIMAL_COLUMNS:
+            out[c] = ["—" if pd.isna(v) else f"{v:.2f}" for v in df[c]]
+        else:
+            out[c] = ["—" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in df[c]]
+    return out
 
 
 def narrow_table(df: pd.DataFrame, columns: list[str], key: str) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui.auth import access
 from ui.errors import handled
-from ui.report_widgets import column_config, downloads, header, period_picker
+from ui.report_widgets import column_config, downloads, header, period_picker, with_dashes
 from ui.state import catalog, lang, t
 from ui.widgets import local_time
 
@@ -25,7 +25,8 @@ lock = table.attrs.get("locked")
 if lock:
     st.info(t("assess.locked", by=lock["locked_by"], at=local_time(lock["locked_at"])), icon=":material/lock:")
 
-st.dataframe(table, column_config=column_config(table), hide_index=True, width="stretch")
+shown = with_dashes(table)  # a missing figure is "—", never Streamlit's "None"
+st.dataframe(shown, column_config=column_config(shown), hide_index=True, width="stretch")
 st.caption(t("assess.how"))
 if weights and len(table) and "lesson_weight" in table.columns:  # the weights applied, when a part is absent
     used = {k: float(table[c].iloc[0]) for k, c in (("l", "lesson_weight"), ("q", "quiz_weight"), ("c", "competition_weight"))}
