@@ -58,9 +58,10 @@ def decode_qr(page) -> str:
 
 def edit_cell(page, grid, row: int, column: int, text: str) -> None:
     """Type into a cell of a Streamlit data editor (a canvas grid): select the row's first cell, move
-    right with the arrow keys, open the cell's editor with Enter, replace its text, Enter again.
-    The grid takes a moment to take the focus: the selection is tried again until the editor opens."""
+    right with the arrow keys, open the cell's editor with Enter, replace its text, Enter again; until
+    the grid's accessible cell shows the text (the grid takes a moment to take the focus)."""
     editor = page.locator("#portal textarea:visible, #portal input:visible").first
+    shown = grid.locator("td[role='gridcell']", has_text=text)
     for _ in range(5):
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 90, box["y"] + 35 * (row + 1.5))  # the date cell, right of the row checkbox
@@ -69,13 +70,13 @@ def edit_cell(page, grid, row: int, column: int, text: str) -> None:
         page.keyboard.press("Enter")
         try:
             expect(editor).to_be_visible(timeout=3_000)
-            break
+            editor.fill(text)
+            page.keyboard.press("Enter")
+            expect(shown).to_have_count(1, timeout=3_000)
+            return
         except AssertionError:
             page.keyboard.press("Escape")
-    editor.fill(text)
-    expect(editor).to_have_value(text)
-    page.keyboard.press("Enter")
-    expect(page.locator("#portal textarea:visible, #portal input:visible")).to_have_count(0, timeout=TIMEOUT)
+    raise AssertionError(f"could not type {text!r} into the grid")
 
 
 def test_a_lecture_from_form_to_certificate(server, browser):
@@ -138,6 +139,7 @@ def test_a_lecture_from_form_to_certificate(server, browser):
         address = wait_until(lambda: (a := decode_qr(projector)) != address and a, timeout=40, what="a new code")
         phone_b.goto(address)
         expect(phone_b.get_by_text("请先登录，登录后自动完成签到。")).to_be_visible(timeout=TIMEOUT)
+        expect(phone_b.get_by_label("用户名")).to_be_visible(timeout=TIMEOUT)
         shot(phone_b, "phone-sign-in-first-375")
         phone_b.get_by_label("用户名").fill("e004")
         phone_b.get_by_label("密码").fill("mingde-demo")
@@ -178,6 +180,7 @@ def test_a_lecture_from_form_to_certificate(server, browser):
         book = ledger(tracker, load_catalog(SERVER_FILES["content"]), "E003", now.year)
         assert [(e.source, e.counted) for e in book.entries if e.kind == "events"] == [(f"{EVENT}/s1", 2.0)]
         expect(phone_a.locator("[data-testid='stMetricValue']").first).to_have_text(f"{book.total:g}", timeout=TIMEOUT)
+        expect(phone_a.get_by_role("button", name="下载学时证明（PDF）")).to_be_visible(timeout=TIMEOUT)
         shot(phone_a, "my-hours-375")
         with phone_a.expect_download() as download:
             phone_a.get_by_role("button", name="下载学时证明（PDF）").click()
