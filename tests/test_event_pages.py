@@ -172,3 +172,14 @@ def test_my_hours_shows_the_ledger_and_exports(env):
     assert [m.value for m in at.metric][:2] == ["2", "40"]
     assert "廉洁自律专题讲座" in at.dataframe[0].value.to_string()
     assert len(at.get("download_button")) >= 2
+
+
+def test_hours_report_for_leaders(env):
+    env.add_user("boss", PASSWORD, "leader")
+    event = events(env)["talk"]
+    env.mark(event, "s1", "E1", "present", "org")
+    at = page(env, "boss", "ui/pages/hours_report.py")
+    assert at.title[0].value == "学时达标情况"
+    table = at.dataframe[0].value
+    assert list(table["在岗人数"]) == [2] and list(table["人均学时"]) == [1.0]
+    assert "办公室：2 人未达标" in [e.label for e in at.expander]

@@ -87,3 +87,29 @@ def test_ledger_from_every_source(tracker, small_quiz):
     everyone = ledgers(tracker, catalog, 2026)
     assert everyone["E1"].total == 8.68 and everyone["E2"].total == 0
     assert ledger(tracker, catalog, "E1", 2025).total == 0.18  # an 8-minute lesson
+
+
+def test_requirement_report_by_department_and_team(tracker):
+    from tracker import AccessDenied
+    from tracker.hours import requirement_report
+    from tracker.store import Account
+
+    catalog = load_catalog(CONTENT)
+    event = catalog.events["integrity-lecture-2026"]  # 2 学时
+    tracker.add_employee("E1", "张伟", "农村经营管理站", "农经组")
+    tracker.add_employee("E2", "李娜", "农村经营管理站", "合作社指导组")
+    tracker.add_employee("E3", "王强", "办公室", "综合组")
+    tracker.mark(event, "s1", "E1", "present", "org", now=event.sessions[0].starts)
+    catalog.assessment.hours.required = 2  # so that one lecture meets it
+    leader = Account("leader", "leader", None)
+    rows = requirement_report(tracker, leader, catalog, 2026)
+    assert [(r["group"], r["headcount"], r["met"], r["share"], r["hours_per_head"]) for r in rows] == [
+        ("农村经营管理站", 2, 1, 0.5, 1.0),
+        ("办公室", 1, 0, 0.0, 0.0),
+    ]
+    by_group = {r["group"]: r for r in rows}
+    assert by_group["农村经营管理站"]["behind"] == ["李娜（E2）0"]
+    teams = {r["group"]: r["met"] for r in requirement_report(tracker, leader, catalog, 2026, by="team")}
+    assert teams == {"农经组": 1, "合作社指导组": 0, "综合组": 0}
+    with pytest.raises(AccessDenied):
+        requirement_report(tracker, Account("e", "employee", "E1"), catalog, 2026)

@@ -69,6 +69,7 @@ DYNAMIC = {
         for r in ("expired", "forged", "replayed", "twice", "outsider", "left", "closed", "not_open", "no_signup", "started")
         + ("not_checked_in", "status", "reason_needed", "storage")
     ],
+    "hours_report.by.{": ["hours_report.by.department", "hours_report.by.team"],
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],
 }
 

@@ -249,6 +249,10 @@ class EventCalls:
         self.require("organizer", "leader")  # type: ignore[attr-defined]
         return employee_id
 
+    def hours_requirement_report(self, catalog: Catalog, year: int, by: str = "department") -> list[dict]:
+        """The share meeting the 学时 requirement by department or 班组, and who is behind (leaders, organizers)."""
+        return hours.requirement_report(self.tracker, self._signed_in(), catalog, year, by)  # type: ignore[attr-defined]
+
     def hours_of(self, catalog: Catalog, employee_id: str | None, year: int) -> hours.Ledger:
         return hours.ledger(self.tracker, catalog, self._person(employee_id), year)
 

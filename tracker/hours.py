@@ -170,3 +170,30 @@ def ledgers(tracker: Tracker, catalog: Catalog, year: int) -> dict[str, Ledger]:
         e["id"]: Ledger(e["id"], year, rules.required, apply_caps(raw.get(e["id"], []), rules))
         for e in tracker.employees(active_only=True)
     }
+
+
+def requirement_report(tracker: Tracker, account, catalog: Catalog, year: int, by: str = "department") -> list[dict]:
+    """Leaders and organizers: by department or 班组, the active headcount, how many meet the yearly
+    学时 requirement, their share, the average 学时 per head and who is behind (fewest 学时 first)."""
+    tracker.check_role(account, "leader", "organizer")
+    if by not in ("department", "team"):
+        raise ValueError(f"by must be department or team, not {by!r}")
+    books = ledgers(tracker, catalog, year)
+    groups: dict[str, list[tuple[dict, Ledger]]] = {}
+    for person in tracker.employees(active_only=True):
+        groups.setdefault(person[by] or "—", []).append((person, books[person["id"]]))
+    out = []
+    for name, members in sorted(groups.items()):
+        met = sum(1 for _, b in members if b.met)
+        behind = sorted((b.total, p["name"], p["id"]) for p, b in members if not b.met)
+        out.append(
+            {
+                "group": name,
+                "headcount": len(members),
+                "met": met,
+                "share": round(met / len(members), 4),
+                "hours_per_head": round(sum(b.total for _, b in members) / len(members), 2),
+                "behind": [f"{n}（{i}）{h:g}" for h, n, i in behind],
+            }
+        )
+    return out

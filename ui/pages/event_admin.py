@@ -1,12 +1,11 @@
 """活动管理 (organizers): create or edit an event with a form (published like any upload), and for
 each session open and close check-in, the projector, roll call, the paper 签到表 and attendance."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
+from quizzes.fields import SHANGHAI, utcnow
 from quizzes.publishing import check_upload
 from tracker.errors import EventRefused
 from tracker.event_sheets import SheetError
@@ -94,7 +93,7 @@ default_sessions = pd.DataFrame(
     ]
     or [
         {
-            "date": dt.date.today() + dt.timedelta(days=7),
+            "date": utcnow().astimezone(SHANGHAI).date(),
             "start": "09:00",
             "end": "11:00",
             "place": events[0].sessions[0].place if events else "",  # the place used last
