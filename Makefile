@@ -8,7 +8,7 @@ SERVER_ADDRESS ?= localhost
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
-.PHONY: run run-cluster test lint format venv clean e2e bench bench-load
+.PHONY: run run-cluster test lint format venv clean e2e faults bench bench-load
 
 venv: $(VENV)/.installed
 
@@ -35,10 +35,14 @@ test: venv
 e2e: venv
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
+faults: venv
+	$(BIN)/python -m pytest -m faults $(PYTEST_ARGS)
+
 # Benchmarks are run by hand; they append their results to docs/benchmarks.md.
 bench: venv
 	$(BIN)/python bench/bench_submit.py --out docs/benchmarks.md
 	$(BIN)/python bench/bench_pages.py --out docs/benchmarks.md
+	$(BIN)/python bench/bench_cli.py --out docs/benchmarks.md
 
 # The load benchmarks through the real server take about an hour on 2 cores (see bench/load_README.md).
 bench-load: venv

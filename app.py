@@ -13,11 +13,11 @@ if __name__ != "__main__":
 
     app = st.App(__file__, routes=routes(), middleware=middleware())
 else:
-    from tracker import StorageUnavailable
     from ui.auth import current_account, sign_out_button
+    from ui.errors import handled
     from ui.i18n import LANGS
-    from ui.nav import pages_for
-    from ui.state import remember_lang, storage_error, t, use_account_lang
+    from ui.nav import layout_of, pages_for, phone_tabs
+    from ui.state import remember_lang, t, use_account_lang
 
     account = current_account()
     use_account_lang(account)
@@ -27,9 +27,12 @@ else:
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:
-            st.caption(t("auth.signed_in_as", user=account.username, role=t(f"role.{account.role}")))
+            from ui.auth import person_line  # issue 13: the person's name and department, not the login name
+
+            st.caption(person_line(account))
             sign_out_button()
-    try:
-        st.navigation(pages_for(account)).run()
-    except StorageUnavailable as e:  # a write no page handles: the clear message, never a traceback
-        storage_error(e)
+    with handled():  # the one error handler: a library error is a clear message, never a traceback
+        page = st.navigation(pages_for(account), expanded=True)  # every page listed (no English "View more")
+        st.set_page_config(layout=layout_of(page))  # report tables get the width of a PC screen
+        phone_tabs(account, page)  # the main pages one tap away on a phone
+        page.run()

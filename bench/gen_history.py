@@ -1,6 +1,7 @@
 """Generate a large synthetic history for the report benchmark (run by hand, not in the tests).
 
     .venv/bin/python bench/gen_history.py bench/out/history.db --employees 5000 --weeks 104 --answers 20
+    .venv/bin/python bench/gen_history.py bench/out/points.db --weeks 52 --answers 1 --daily-rate 0.6   # 每日一练 too
 
 Writes the database (schema from the Tracker's migrations) and, beside it, a content folder
 (``<db>.content/``) with one weekly quiz per week (open for that week), six lessons and
@@ -61,7 +62,26 @@ def write_content(root: Path, weeks: int) -> None:
     )
 
 
-def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: float, seed: int) -> dict:
+def add_daily(conn: sqlite3.Connection, emp_ids: list[str], weeks: int, rate: float, rng: np.random.Generator) -> int:
+    """每日一练: on each day each employee finishes the set of 5 with probability ``rate`` (2 % of
+    the sets flagged as answered too fast). Only ``daily_sets`` rows: the points read no answers."""
+    n = 0
+    for day in range(weeks * 7):
+        date = (START + dt.timedelta(days=day)).date().isoformat()
+        who = np.flatnonzero(rng.random(len(emp_ids)) < rate)
+        secs = day * 86400 + rng.integers(0, 12 * 3600, len(who))
+        started, finished = ts(secs), ts(secs + 90)
+        flagged = rng.random(len(who)) < 0.02
+        conn.executemany(
+            "INSERT INTO daily_sets (employee_id, day, set_id, paper, counts_for_points, min_seconds, started_at, "
+            "finished_at, correct, total, flagged) VALUES (?, ?, 'all', '{}', 1, 15, ?, ?, 4, 5, ?)",
+            [(emp_ids[e], date, started[i], finished[i], int(flagged[i])) for i, e in enumerate(who)],
+        )
+        n += len(who)
+    return n
+
+
+def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: float, seed: int, daily_rate: float = 0.0) -> dict:
     if not 0 <= answers <= 57:
         raise SystemExit("--answers is 0 to 57 (distinct questions from a bank of 400 with stride 7)")
     rng = np.random.default_rng(seed)
@@ -167,6 +187,7 @@ def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: fl
                     [(run_id, f"队{t + 1}", emp_ids[e]) for e in members[5 * t : 5 * t + 5]],
                 )
             runs += 1
+    n_daily = add_daily(conn, emp_ids, weeks, daily_rate, rng) if daily_rate else 0
     load = time.perf_counter() - t0
     t1 = time.perf_counter()
     from tracker.schema import MIGRATIONS, statements
@@ -188,6 +209,7 @@ def generate(path: Path, employees: int, weeks: int, answers: int, take_rate: fl
         "attempts": n_attempts,
         "answers": n_answers,
         "runs": runs,
+        "daily_sets": n_daily,
         "load_s": round(load, 1),
         "index_s": round(time.perf_counter() - t1, 1),
     }
@@ -201,9 +223,10 @@ def main() -> None:
     ap.add_argument("--answers", type=int, default=20, help="answers per attempt, at most 57 (20 → ~10M rows)")
     ap.add_argument("--take-rate", type=float, default=0.88, help="share of employees taking each weekly quiz")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--daily-rate", type=float, default=0.0, help="share of employees finishing 每日一练 each day")
     args = ap.parse_args()
     t = time.perf_counter()
-    stats = generate(args.db, args.employees, args.weeks, args.answers, args.take_rate, args.seed)
+    stats = generate(args.db, args.employees, args.weeks, args.answers, args.take_rate, args.seed, args.daily_rate)
     stats["total_s"] = round(time.perf_counter() - t, 1)
     stats["size_mb"] = round(args.db.stat().st_size / 1e6)
     print(" ".join(f"{k}={v}" for k, v in stats.items()))

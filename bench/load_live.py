@@ -30,9 +30,11 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import html
 import io
 import json
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -179,10 +181,20 @@ async def device(s: LiveSession, team: str, log: LiveLog, stop: asyncio.Event, r
     await s.tick_loop(stop, on_run)
 
 
+BOARD_ANSWERING = re.compile(r'data-answering="([^"]*)"')
+BOARD_SCORE = re.compile(r'data-team="([^"]*)" data-score="([^"]*)"')
+
+
 def board_watch(log: LiveLog):
     def watch(el, at: float) -> None:
         kind = el.WhichOneof("type")
-        if kind == "heading" and el.heading.body.endswith(ANSWERING):
+        if kind == "html" and 'id="mingde-board"' in el.html.body:  # the big screen: one HTML block
+            body = el.html.body
+            for team in BOARD_ANSWERING.findall(body):
+                log.board_answering.append((at, html.unescape(team)))
+            for team, score in BOARD_SCORE.findall(body):
+                log.board_scores.append((at, html.unescape(team), score))
+        elif kind == "heading" and el.heading.body.endswith(ANSWERING):
             log.board_answering.append((at, el.heading.body[: -len(ANSWERING)].strip()))
         elif kind == "metric":
             label = el.metric.label.split(". ", 1)[-1]

@@ -9,7 +9,8 @@ from typing import Any
 
 from lessons.model import Lesson
 from quizzes.errors import ContentError, ContentProblem
-from quizzes.model import Assessment, Bank, Draw, LiveCompetition, Question, Quiz
+from quizzes.events import MATERIALS_FOLDER, Event
+from quizzes.model import Assessment, Bank, Daily, Draw, LiveCompetition, Question, Quiz, exclusive_capacity
 from quizzes.source import Source, read_source
 from quizzes.validate import validate_source
 
@@ -25,7 +26,9 @@ class Catalog:
     banks: dict[str, Bank] = field(default_factory=dict)
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     competitions: dict[str, LiveCompetition] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
     assessment: Assessment | None = None
+    daily: Daily | None = None
     errors: list[ContentProblem] = field(default_factory=list)
     files: int = 0
     paths: list[str] = field(default_factory=list)
@@ -44,10 +47,11 @@ class Catalog:
     def summary(self) -> str:
         """One line: how many of each kind, and how many problems."""
         n_questions = sum(len(b.questions) for b in self.banks.values())
+        events = f", {len(self.events)} events" if self.events else ""
         return (
             f"{self.files} files: {len(self.lessons)} lessons, {len(self.banks)} banks "
             f"({n_questions} questions), {len(self.quizzes)} quizzes, "
-            f"{len(self.competitions)} live competitions; {len(self.errors)} problems"
+            f"{len(self.competitions)} live competitions{events}; {len(self.errors)} problems"
         )
 
 
@@ -111,6 +115,9 @@ def load_catalog(path: str | Path) -> Catalog:
         if (quiz := load(p, Quiz)) is not None:
             target = catalog.competitions if isinstance(quiz, LiveCompetition) else catalog.quizzes
             target[quiz.id] = quiz
+    for p in _files(root, "events"):
+        if (event := load(p, Event)) is not None:
+            catalog.events[event.id] = event
     assessment_file = next((root / f"assessment{s}" for s in SUFFIXES if (root / f"assessment{s}").is_file()), None)
     if assessment_file is not None:
         catalog.files += 1
@@ -120,8 +127,46 @@ def load_catalog(path: str | Path) -> Catalog:
         except ContentError as e:
             catalog.errors.extend(e.problems)
 
+    daily_file = next((root / f"daily{s}" for s in SUFFIXES if (root / f"daily{s}").is_file()), None)
+    if daily_file is not None:
+        catalog.files += 1
+        catalog.paths.append(_display(root, daily_file))
+        try:
+            catalog.daily = validate_source(read_source(daily_file, _display(root, daily_file)), Daily)
+        except ContentError as e:
+            catalog.errors.extend(e.problems)
+
     _check_links(catalog)
     return catalog
+
+
+def _check_daily(catalog: Catalog) -> None:
+    """Each daily set's banks exist and hold at least ``count`` questions; fill its pool. A set
+    with a problem is left out (the others serve)."""
+    daily = catalog.daily
+    if daily is None:
+        return
+    kept = []
+    for i, s in enumerate(daily.sets):
+        problems = [
+            daily._source.problem(("sets", i, "banks", j), f"daily set '{s.id}' draws from unknown bank '{b}'")
+            for j, b in enumerate(s.banks)
+            if b not in catalog.banks
+        ]
+        pool = [(f"{b}/{q.id}", q) for b in s.banks if b in catalog.banks for q in catalog.banks[b].questions]
+        if not problems and len(pool) < s.count:
+            problems.append(
+                daily._source.problem(
+                    ("sets", i, "count"), f"daily set '{s.id}' asks for {s.count} questions but its banks hold only {len(pool)}"
+                )
+            )
+        catalog.errors.extend(problems)
+        if not problems:
+            s._pool = pool
+            kept.append(s)
+    daily.sets = kept
+    if not kept:
+        catalog.daily = None
 
 
 def _resolve_draws(
@@ -145,6 +190,14 @@ def _resolve_draws(
                     f"draw asks for {d.count} questions but bank '{d.bank}' has only {len(pool)}{d.describe()}",
                 )
             )
+        elif d.count > (room := exclusive_capacity(pool)):
+            problems.append(
+                source.problem(
+                    (*loc, i, "count"),
+                    f"draw asks for {d.count} questions but only {room} of the {len(pool)} in bank '{d.bank}'"
+                    f"{d.describe()} may be drawn together (exclusive groups)",
+                )
+            )
     # Draws from one bank take distinct questions: check every group of them (Hall's condition).
     by_bank: dict[str, list[int]] = {}
     for i, d in enumerate(draws):
@@ -154,13 +207,15 @@ def _resolve_draws(
             continue
         for size in range(2, len(idx) + 1):
             for group in combinations(idx, size):
-                union = {id(q) for i in group for q in pools[i]}
+                union = list({id(q): q for i in group for q in pools[i]}.values())
                 wanted = sum(draws[i].count for i in group)
-                if wanted > len(union):
+                room = exclusive_capacity(union)
+                if wanted > room:
+                    apart = " that may be drawn together" if room < len(union) else ""
                     problems.append(
                         source.problem(
                             (*loc, group[-1], "count"),
-                            f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {len(union)}",
+                            f"draws from bank '{bank_id}' ask for {wanted} distinct questions but their filters match only {room}{apart}",
                         )
                     )
                     break
@@ -168,9 +223,20 @@ def _resolve_draws(
 
 
 def _check_links(catalog: Catalog) -> None:
+    _check_daily(catalog)
     for lesson in catalog.lessons.values():
         if lesson.quiz and lesson.quiz not in catalog.quizzes:
             catalog.errors.append(lesson._source.problem(("quiz",), f"unknown quiz '{lesson.quiz}'"))
+    for event in catalog.events.values():
+        for key, known in (("lesson", catalog.lessons), ("quiz", catalog.quizzes), ("competition", catalog.competitions)):
+            value = getattr(event, key)
+            if value and value not in known:
+                catalog.errors.append(event._source.problem((key,), f"unknown {key} '{value}'"))
+        for i, material in enumerate(event.materials):
+            if not (catalog.root / "events" / MATERIALS_FOLDER / material.file).is_file():
+                catalog.errors.append(
+                    event._source.problem(("materials", i, "file"), f"file not found: events/{MATERIALS_FOLDER}/{material.file}")
+                )
     for quiz_id, quiz in list(catalog.quizzes.items()):
         if not quiz.draw:
             continue

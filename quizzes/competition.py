@@ -11,7 +11,9 @@ Host commands: ``start``, ``reveal`` (show the question), ``open`` (open answeri
 countdown starts), ``judge`` (``result``: right | wrong | timeout; ``team`` needed only in a
 sudden-death question), ``auto_judge`` (judges the submitted choice against the key; appended as
 a ``judge`` event with ``auto: true``), ``reveal_answer``, ``next``, ``undo`` (``reason``),
-``tiebreak`` (optional ``teams``), ``finish``.
+``correct`` (``target``, ``result``, ``reason``: any earlier judgment), ``adjust`` (``team``,
+``delta``, ``reason``: 裁判加减分), ``tiebreak`` (optional ``teams``), ``finish``.
+``allowed_commands(state)`` and ``judge_targets(state)`` say what the host console may offer.
 Team commands: ``buzz`` (``team``), ``pick_value`` (``team``, ``value``), ``submit_choice``
 (``team``, ``choice``).
 
@@ -29,6 +31,7 @@ Rules (see docs/competitions.md):
   right and the others are not, that team ranks above the rest, who go on if two or more are
   left. Sudden death never changes scores.
 - undo reverses the last scoring action not yet undone (with a reason); an undo cannot be undone.
+- correct changes any earlier judgment: the difference is scored as a correction, the log only grows.
 """
 
 from __future__ import annotations
@@ -45,7 +48,20 @@ from quizzes.grading import normalize_response, score_question
 from quizzes.model import LiveCompetition, Question
 
 HOST_COMMANDS = frozenset(
-    {"start", "reveal", "open", "judge", "auto_judge", "reveal_answer", "next", "undo", "tiebreak", "finish"}
+    {
+        "start",
+        "reveal",
+        "open",
+        "judge",
+        "auto_judge",
+        "reveal_answer",
+        "next",
+        "undo",
+        "correct",
+        "adjust",
+        "tiebreak",
+        "finish",
+    }
 )
 TEAM_COMMANDS = frozenset({"buzz", "pick_value", "submit_choice"})
 EVENT_KINDS = (HOST_COMMANDS - {"auto_judge"}) | TEAM_COMMANDS
@@ -53,7 +69,15 @@ RESULTS = ("right", "wrong", "timeout")
 
 
 class CompetitionRuleError(MingdeError):
-    """A command that the rules do not allow in the current state of the competition."""
+    """A command that the rules do not allow in the current state of the competition.
+
+    ``code`` names the rule (the UI shows the catalogue's ``rule.<code>`` text in the user's
+    language, formatted with ``params``); the message is the English text."""
+
+    def __init__(self, message: str, code: str = "rule", params: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 # -- setup -------------------------------------------------------------------------------------
@@ -104,7 +128,7 @@ class Setup:
         for t in self.teams:
             if t.name == name:
                 return t
-        raise CompetitionRuleError(f"no team '{name}' in this competition")
+        raise CompetitionRuleError(f"no team '{name}' in this competition", "no_team", {"team": name})
 
     def to_json(self) -> str:
         def q(sq: SetupQuestion) -> dict:
@@ -188,13 +212,13 @@ def build_setup(comp: LiveCompetition, teams: list[TeamSpec], *, mode: str = "ho
     be filled (draws need ``load_catalog`` to resolve their pools).
     """
     if mode not in ("host", "devices"):
-        raise CompetitionRuleError(f"mode is 'host' or 'devices', not {mode!r}")
+        raise CompetitionRuleError(f"mode is 'host' or 'devices', not {mode!r}", "bad_mode", {"mode": mode})
     team_list = tuple(_team(t) for t in teams)
     names = [t.name for t in team_list]
     if len(names) < 2:
-        raise CompetitionRuleError("a competition needs at least two teams")
+        raise CompetitionRuleError("a competition needs at least two teams", "two_teams")
     if len(set(names)) != len(names):
-        raise CompetitionRuleError("team names must be distinct")
+        raise CompetitionRuleError("team names must be distinct", "team_names")
     n = len(team_list)
     rng = random.Random(seed)
     rounds = []
@@ -262,12 +286,24 @@ class ScoreAction:
     at: str | None
     team: str
     delta: float
-    reason: str  # right | wrong | timeout | early_buzz | tiebreak_right | tiebreak_wrong
+    reason: str  # right | wrong | timeout | early_buzz | tiebreak_right | tiebreak_wrong | correction | adjust
     round_index: int | None  # None in the tiebreak
     question_index: int
     question_key: str
     undone_by: int | None = None  # seq of the undo event
     undo_reason: str | None = None
+    gain: float = 0  # a judgment: points for right …
+    loss: float = 0  # … and for wrong or timeout (so that it can be corrected later)
+    result: str | None = None  # a judgment: right | wrong | timeout as it counts now (after corrections)
+    effective: float | None = None  # a judgment: its delta as it counts now
+    corrected_by: int | None = None  # a judgment: seq of its latest correction
+    corrects: int | None = None  # a correction: seq of the judgment it corrects
+    previous_result: str | None = None  # a correction: the judgment's result before it
+    note: str | None = None  # a correction or adjustment: the host's reason
+
+    def __post_init__(self) -> None:
+        if self.effective is None:
+            self.effective = self.delta
 
 
 @dataclass
@@ -292,10 +328,13 @@ class State:
     judged: dict[str, str] = field(default_factory=dict)  # team → result, this question
     scores: dict[str, float] = field(default_factory=dict)
     last_change: dict[str, tuple[float, int]] = field(default_factory=dict)  # team → (delta, seq)
+    marks: dict[str, tuple[str, int]] = field(default_factory=dict)  # team → (latest action kind, seq)
+    entered_seq: int = 0  # seq of the event that brought the current question (or the end of play)
     history: list[ScoreAction] = field(default_factory=list)
     contenders: list[str] = field(default_factory=list)  # sudden death: teams still level
     tiebreak_order: list[str] = field(default_factory=list)  # sudden-death winners, best first
     tiebreak_used: int = 0  # sudden-death questions used so far
+    tiebreak_winners: list[str] = field(default_factory=list)  # teams that won a sudden-death question
     ranking: list[dict] = field(default_factory=list)  # when finished: rank, team, score
     started_at: str | None = None
     finished_at: str | None = None
@@ -366,16 +405,19 @@ class State:
         return self.phase == "ended" and not self.tiebreak_exhausted and bool(self.top_tie())
 
 
-def _err(message: str) -> CompetitionRuleError:
-    return CompetitionRuleError(message)
+def _err(code: str, message: str, **params: Any) -> CompetitionRuleError:
+    """A rule error: ``message`` (English, formatted with ``params``) for logs and tests, ``code`` and
+    ``params`` for the UI, which shows the catalogue's ``rule.<code>`` text in the user's language."""
+    return CompetitionRuleError(message.format(**params), code=code, params=params)
 
 
 def _parse(at: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(at) if at else None
 
 
-def _enter_question(s: State, index: int) -> None:
+def _enter_question(s: State, index: int, seq: int) -> None:
     s.question_index = index
+    s.entered_seq = seq
     s.status = "pending"
     s.answer_revealed = False
     s.answering_team = None
@@ -400,264 +442,405 @@ def _enter_question(s: State, index: int) -> None:
         s.answering_team = s.pick_order[index % n]
 
 
-def _enter_round(s: State, r: int) -> None:
+def _enter_round(s: State, r: int, seq: int) -> None:
     s.round_index = r
     s.pick_order = []
-    _enter_question(s, 0)
+    _enter_question(s, 0, seq)
 
 
-def _score(s: State, ev: Event, team: str, delta: float, reason: str) -> None:
+def _end_play(s: State, seq: int) -> None:
+    s.phase = "ended"
+    s.entered_seq = seq
+    s.question_index = s.status = None
+    s.answering_team = None
+    s.open_at = s.deadline = None
+
+
+def _score(
+    s: State, ev: Event, team: str, delta: float, reason: str, *, gain: float = 0, loss: float = 0, **extra: Any
+) -> ScoreAction:
     s.scores[team] = s.scores[team] + delta
     s.last_change[team] = (delta, ev.seq)
+    s.marks[team] = (reason, ev.seq)
     sq = s.question
-    s.history.append(
-        ScoreAction(
-            ev.seq,
-            ev.at,
-            team,
-            delta,
-            reason,
-            None if s.in_tiebreak else s.round_index,
-            s.question_index or 0,
-            sq.key if sq else "",
-        )
+    action = ScoreAction(
+        ev.seq,
+        ev.at,
+        team,
+        delta,
+        reason,
+        None if s.in_tiebreak else s.round_index,
+        s.question_index or 0,
+        sq.key if sq else "",
+        gain=gain,
+        loss=loss,
+        result=reason if reason in RESULTS else None,
+        **extra,
     )
+    s.history.append(action)
+    return action
 
 
 def _need_phase(s: State, *phases: str, what: str) -> None:
     if s.phase not in phases:
-        raise _err(f"cannot {what}: the competition is {s.phase}" + (" (not started)" if s.phase == "setup" else ""))
+        raise _err(
+            f"phase_{s.phase}",
+            "cannot {what}: the competition is {phase}" + (" (not started)" if s.phase == "setup" else ""),
+            what=what,
+            phase=s.phase,
+        )
 
 
 def _need_team(s: State, data: dict) -> str:
     team = data.get("team")
     if not team:
-        raise _err("this command needs a team")
+        raise _err("need_team", "this command needs a team")
     s.setup.team(team)
     return team
 
 
-def step(s: State, ev: Event) -> None:
-    """Apply one event to ``s`` in place, raising ``CompetitionRuleError`` if it is not legal."""
-    k, d = ev.kind, ev.data
-    if k == "start":
-        _need_phase(s, "setup", what="start")
-        s.phase = "running"
-        s.started_at = ev.at
-        _enter_round(s, 0)
-    elif k == "reveal":
-        _need_phase(s, "running", "tiebreak", what="show a question")
-        if s.status != "pending":
-            raise _err("the question is already shown")
-        if s.round_type == "risk" and s.picked_value is None:
-            raise _err(f"team '{s.answering_team}' must pick a value before the question is shown")
-        s.status = "shown"
-    elif k == "open":
-        _need_phase(s, "running", "tiebreak", what="open answering")
-        if s.status != "shown":
-            raise _err(
-                "show the question before opening answering" if s.status == "pending" else "answering is already open or over"
-            )
-        s.status = "open"
-        s.open_at = ev.at
-        limit = s.round.time_limit if s.round else None
-        opened = _parse(ev.at)
-        s.deadline = (opened + dt.timedelta(seconds=limit)).isoformat(timespec="milliseconds") if limit and opened else None
-    elif k == "buzz":
-        _need_phase(s, "running", "tiebreak", what="buzz")
-        team = _need_team(s, d)
-        if s.round_type not in ("buzzer", "sudden_death"):
-            raise _err(f"no buzzing in a {s.round_type} round")
-        if s.in_tiebreak and team not in s.contenders:
-            raise _err(f"team '{team}' is not in the sudden death")
-        if team in s.early_buzzes or any(t == team for t, _ in s.buzz_order):
-            raise _err(f"team '{team}' has already buzzed on this question")
-        if s.status == "judged":
-            raise _err("this question is already judged")
-        if s.status in ("pending", "shown"):
-            s.early_buzzes.append(team)
-            pen = s.round.early_buzz_penalty if s.round else None
-            if pen:
-                _score(s, ev, team, -pen, "early_buzz")
-        else:
-            s.buzz_order.append((team, ev.at))
-            if s.answering_team is None and not s.in_tiebreak:
-                s.answering_team = team
-    elif k == "pick_value":
-        _need_phase(s, "running", what="pick a value")
-        team = _need_team(s, d)
-        if s.round_type != "risk":
-            raise _err(f"values are picked only in a risk round, not in a {s.round_type} round")
-        if s.picked_value is not None and team == s.answering_team:
-            raise _err(f"team '{team}' has already picked {s.picked_value:g} for this question")
-        if team != s.answering_team:
-            raise _err(f"team '{s.answering_team}' picks now, not team '{team}' (order by score: {', '.join(s.pick_order)})")
-        values = s.round.values or ()
-        value = d.get("value")
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or float(value) not in values:
-            raise _err(f"value {value!r} is not one of {', '.join(f'{v:g}' for v in values)}")
-        s.picked_value = float(value)
-    elif k == "submit_choice":
-        _need_phase(s, "running", "tiebreak", what="submit a choice")
-        team = _need_team(s, d)
-        if s.status != "open":
-            raise _err("answering is not open")
-        if s.in_tiebreak:
-            if team not in s.contenders:
-                raise _err(f"team '{team}' is not in the sudden death")
-        elif team != s.answering_team:
-            who = f"team '{s.answering_team}' answers" if s.answering_team else "nobody has buzzed yet"
-            raise _err(f"team '{team}' cannot answer this question: {who}")
-        if team in s.choices:
-            raise _err(f"team '{team}' has already submitted a choice")
-        if team in s.judged:
-            raise _err(f"team '{team}' has already been judged on this question")
-        if s.deadline and ev.at and _parse(ev.at) > _parse(s.deadline):
-            raise _err(f"team '{team}': the time is up")
-        try:
-            choice = normalize_response(s.question.question, d.get("choice"))
-        except ResponseError as e:
-            raise _err(str(e)) from None
-        if choice is None:
-            raise _err(f"team '{team}' submitted an empty choice")
-        s.choices[team] = choice
-        d["choice"] = choice
-    elif k == "judge":
-        _need_phase(s, "running", "tiebreak", what="judge")
-        result = d.get("result")
-        if result not in RESULTS:
-            raise _err(f"result is right, wrong or timeout, not {result!r}")
-        if s.status not in ("shown", "open"):
-            raise _err(
-                "nothing to judge: the question is not shown" if s.status == "pending" else "this question is already judged"
-            )
-        if s.in_tiebreak:
-            team = d.get("team")
-            if team not in s.contenders:
-                raise _err(
-                    f"judge which team? one of {', '.join(s.contenders)}"
-                    if not team
-                    else f"team '{team}' is not in the sudden death"
-                )
-            if team in s.judged:
-                raise _err(f"team '{team}' is already judged on this question")
-            s.judged[team] = result
-            _score(s, ev, team, 0, "tiebreak_right" if result == "right" else "tiebreak_wrong")
-            return
-        team = s.answering_team
-        if team is None:
-            raise _err("nobody is answering this question" + (" (no team has buzzed)" if s.round_type == "buzzer" else ""))
-        if d.get("team") not in (None, team):
-            raise _err(f"team '{d['team']}' is not answering: team '{team}' is")
-        rnd = s.round
-        gain = s.picked_value if rnd.type == "risk" else rnd.points
-        loss = s.picked_value if rnd.type == "risk" else rnd.penalty
-        s.judged[team] = result
-        s.status = "judged"
-        _score(s, ev, team, gain if result == "right" else -(loss or 0), result)
-    elif k == "reveal_answer":
-        _need_phase(s, "running", "tiebreak", what="reveal the answer")
-        if s.status == "pending":
-            raise _err("show the question before its answer")
-        s.answer_revealed = True
-    elif k == "next":
-        _next(s)
-    elif k == "undo":
-        reason = (d.get("reason") or "").strip()
-        if not reason:
-            raise _err("an undo needs a reason")
-        target = d.get("target")
-        if target is not None and not any(a.seq == target for a in s.history):
-            raise _err(f"event {target} is not a scoring action (an undo cannot be undone)")
-        live = [a for a in s.history if a.undone_by is None]
-        if not live:
-            raise _err("there is no scoring action to undo")
-        a = live[-1]
-        if target is not None and target != a.seq:
-            raise _err(f"only the last scoring action (event {a.seq}) can be undone, not event {target}")
-        if s.phase == "finished":
-            raise _err("the competition is finished")
-        here = a.round_index == (None if s.in_tiebreak else s.round_index) and a.question_index == s.question_index
-        if a.round_index is None and not (s.in_tiebreak and here):
-            raise _err("that sudden-death question is decided and cannot be undone")
-        a.undone_by, a.undo_reason = ev.seq, reason
-        s.scores[a.team] -= a.delta
-        s.last_change[a.team] = (-a.delta, ev.seq)
-        d["target"] = a.seq
-        if here and a.reason != "early_buzz":
-            s.judged.pop(a.team, None)
-            if s.status == "judged":
-                s.status = "open" if s.open_at else "shown"
-    elif k == "tiebreak":
-        _need_phase(s, "ended", what="start a sudden death")
-        if not s.setup.tiebreak:
-            raise _err("this competition has no tiebreak questions")
-        if s.tiebreak_exhausted:
-            raise _err("the sudden-death questions are used up")
-        teams = d.get("teams") or s.top_tie()
-        for t in teams:
-            s.setup.team(t)
-        if len(teams) < 2 or len({s.scores[t] for t in teams}) != 1:
-            raise _err("a sudden death is for two or more teams level on score")
-        if any(t in s.tiebreak_order for t in teams):
-            raise _err("those teams were already separated by sudden death")
-        d["teams"] = list(teams)
-        s.contenders = list(teams)
-        s.phase = "tiebreak"
-        s.pick_order = []
-        _enter_question(s, s.tiebreak_used)
-    elif k == "finish":
-        if s.phase == "finished":
-            raise _err("the competition is already finished")
-        _need_phase(s, "ended", what="finish")
-        if s.needs_tiebreak:
-            raise _err(f"teams {', '.join(s.top_tie())} are level on top: run the sudden death first")
-        s.phase = "finished"
-        s.finished_at = ev.at
-        s.status = None
-        s.ranking = s.standings()
+# -- one handler per event kind ------------------------------------------------------------------
+def _on_start(s: State, ev: Event) -> None:
+    _need_phase(s, "setup", what="start")
+    s.phase = "running"
+    s.started_at = ev.at
+    _enter_round(s, 0, ev.seq)
+
+
+def _on_reveal(s: State, ev: Event) -> None:
+    _need_phase(s, "running", "tiebreak", what="show a question")
+    if s.status != "pending":
+        raise _err("already_shown", "the question is already shown")
+    if s.round_type == "risk" and s.picked_value is None:
+        raise _err("pick_first", "team '{team}' must pick a value before the question is shown", team=s.answering_team)
+    s.status = "shown"
+
+
+def _on_open(s: State, ev: Event) -> None:
+    _need_phase(s, "running", "tiebreak", what="open answering")
+    if s.status == "pending":
+        raise _err("show_first", "show the question before opening answering")
+    if s.status != "shown":
+        raise _err("already_open", "answering is already open or over")
+    s.status = "open"
+    s.open_at = ev.at
+    limit = s.round.time_limit if s.round else None
+    opened = _parse(ev.at)
+    s.deadline = (opened + dt.timedelta(seconds=limit)).isoformat(timespec="milliseconds") if limit and opened else None
+
+
+def _on_buzz(s: State, ev: Event) -> None:
+    _need_phase(s, "running", "tiebreak", what="buzz")
+    team = _need_team(s, ev.data)
+    if s.round_type not in ("buzzer", "sudden_death"):
+        raise _err("no_buzzing", "no buzzing in a {round_type} round", round_type=s.round_type)
+    if s.in_tiebreak and team not in s.contenders:
+        raise _err("not_contender", "team '{team}' is not in the sudden death", team=team)
+    if team in s.early_buzzes or any(t == team for t, _ in s.buzz_order):
+        raise _err("already_buzzed", "team '{team}' has already buzzed on this question", team=team)
+    if s.status == "judged":
+        raise _err("already_judged", "this question is already judged")
+    if s.status in ("pending", "shown"):
+        s.early_buzzes.append(team)
+        s.marks[team] = ("early_buzz", ev.seq)
+        pen = s.round.early_buzz_penalty if s.round else None
+        if pen:
+            _score(s, ev, team, -pen, "early_buzz")
     else:
-        raise _err(f"unknown event kind {k!r}")
+        s.buzz_order.append((team, ev.at))
+        if s.answering_team is None and not s.in_tiebreak:
+            s.answering_team = team
 
 
-def _next(s: State) -> None:
+def _on_pick_value(s: State, ev: Event) -> None:
+    _need_phase(s, "running", what="pick a value")
+    team = _need_team(s, ev.data)
+    if s.round_type != "risk":
+        raise _err("not_risk", "values are picked only in a risk round, not in a {round_type} round", round_type=s.round_type)
+    if s.picked_value is not None and team == s.answering_team:
+        raise _err(
+            "already_picked", "team '{team}' has already picked {value:g} for this question", team=team, value=s.picked_value
+        )
+    if team != s.answering_team:
+        raise _err(
+            "not_your_pick",
+            "team '{picking}' picks now, not team '{team}' (order by score: {order})",
+            picking=s.answering_team,
+            team=team,
+            order=", ".join(s.pick_order),
+        )
+    values = s.round.values or ()
+    value = ev.data.get("value")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or float(value) not in values:
+        raise _err("bad_value", "value {value!r} is not one of {values}", value=value, values=", ".join(f"{v:g}" for v in values))
+    s.picked_value = float(value)
+
+
+def _on_submit_choice(s: State, ev: Event) -> None:
+    _need_phase(s, "running", "tiebreak", what="submit a choice")
+    d = ev.data
+    team = _need_team(s, d)
+    if s.status != "open":
+        raise _err("not_open", "answering is not open")
+    if s.in_tiebreak:
+        if team not in s.contenders:
+            raise _err("not_contender", "team '{team}' is not in the sudden death", team=team)
+    elif s.answering_team is None:
+        raise _err("nobody_buzzed", "team '{team}' cannot answer this question: nobody has buzzed yet", team=team)
+    elif team != s.answering_team:
+        raise _err(
+            "not_answering",
+            "team '{team}' cannot answer this question: team '{answering}' answers",
+            team=team,
+            answering=s.answering_team,
+        )
+    if team in s.choices:
+        raise _err("already_submitted", "team '{team}' has already submitted a choice", team=team)
+    if team in s.judged:
+        raise _err("team_judged", "team '{team}' has already been judged on this question", team=team)
+    if s.deadline and ev.at and _parse(ev.at) > _parse(s.deadline):
+        raise _err("time_up", "team '{team}': the time is up", team=team)
+    try:
+        choice = normalize_response(s.question.question, d.get("choice"))
+    except ResponseError as e:
+        raise _err("bad_choice", "{detail}", detail=str(e), team=team) from None
+    if choice is None:
+        raise _err("empty_choice", "team '{team}' submitted an empty choice", team=team)
+    s.choices[team] = choice
+    d["choice"] = choice
+
+
+def _on_judge(s: State, ev: Event) -> None:
+    _need_phase(s, "running", "tiebreak", what="judge")
+    d = ev.data
+    result = d.get("result")
+    if result not in RESULTS:
+        raise _err("bad_result", "result is right, wrong or timeout, not {result!r}", result=result)
+    if s.status == "pending":
+        raise _err("not_shown", "nothing to judge: the question is not shown")
+    if s.status not in ("shown", "open"):
+        raise _err("already_judged", "this question is already judged")
+    if s.in_tiebreak:
+        team = d.get("team")
+        if not team:
+            raise _err("judge_which", "judge which team? one of {teams}", teams=", ".join(s.contenders))
+        if team not in s.contenders:
+            raise _err("not_contender", "team '{team}' is not in the sudden death", team=team)
+        if team in s.judged:
+            raise _err("team_judged", "team '{team}' has already been judged on this question", team=team)
+        s.judged[team] = result
+        _score(s, ev, team, 0, "tiebreak_right" if result == "right" else "tiebreak_wrong")
+        if all(t in s.judged for t in s.contenders):
+            s.status = "judged"  # every contender judged: the host may go on
+        return
+    team = s.answering_team
+    if team is None:
+        raise _err(
+            "nobody_answering",
+            "nobody is answering this question" + (" (no team has buzzed)" if s.round_type == "buzzer" else ""),
+        )
+    if d.get("team") not in (None, team):
+        raise _err("wrong_team", "team '{team}' is not answering: team '{answering}' is", team=d["team"], answering=team)
+    rnd = s.round
+    gain = (s.picked_value if rnd.type == "risk" else rnd.points) or 0
+    loss = (s.picked_value if rnd.type == "risk" else rnd.penalty) or 0
+    s.judged[team] = result
+    s.status = "judged"
+    _score(s, ev, team, gain if result == "right" else -loss, result, gain=gain, loss=loss)
+
+
+def _on_reveal_answer(s: State, ev: Event) -> None:
+    _need_phase(s, "running", "tiebreak", what="reveal the answer")
+    if s.status == "pending":
+        raise _err("answer_before_question", "show the question before its answer")
+    if s.answer_revealed:
+        raise _err("answer_shown", "the answer is already shown")
+    s.answer_revealed = True
+
+
+def _on_next(s: State, ev: Event) -> None:
     _need_phase(s, "running", "tiebreak", what="go on")
     if s.in_tiebreak:
         missing = [t for t in s.contenders if t not in s.judged]
         if s.status == "pending" or missing:
-            raise _err(f"judge every team in the sudden death first (missing: {', '.join(missing) or 'the question'})")
+            raise _err(
+                "judge_all_first",
+                "judge every team in the sudden death first (missing: {missing})",
+                missing=", ".join(missing) or "the question",
+            )
         right = [t for t in s.contenders if s.judged[t] == "right"]
         if len(right) == 1:
             s.tiebreak_order.append(right[0])
+            s.tiebreak_winners.append(right[0])
             s.contenders = [t for t in s.contenders if t != right[0]]
         s.tiebreak_used = s.question_index + 1
         if len(s.contenders) >= 2 and not s.tiebreak_exhausted:
-            _enter_question(s, s.tiebreak_used)
+            _enter_question(s, s.tiebreak_used, ev.seq)
             return
         if len(s.contenders) == 1:
             s.tiebreak_order.append(s.contenders[0])
         s.contenders = []
-        s.phase = "ended"
-        s.question_index = s.status = None
-        s.answering_team = None
-        s.open_at = s.deadline = None
+        _end_play(s, ev.seq)
         return
     rnd = s.round
     if s.status == "pending":
-        raise _err("show the question before going on")
-    if rnd.type != "buzzer" and s.status != "judged":
-        raise _err(f"judge team '{s.answering_team}' before going on")
-    if rnd.type == "buzzer" and s.answering_team and s.status != "judged":
-        raise _err(f"judge team '{s.answering_team}' before going on")
+        raise _err("show_before_next", "show the question before going on")
+    if s.status != "judged" and (rnd.type != "buzzer" or s.answering_team):
+        raise _err("judge_first", "judge team '{team}' before going on", team=s.answering_team)
     if s.question_index + 1 < len(rnd.questions):
-        _enter_question(s, s.question_index + 1)
+        _enter_question(s, s.question_index + 1, ev.seq)
     elif s.round_index + 1 < len(s.setup.rounds):
-        _enter_round(s, s.round_index + 1)
+        _enter_round(s, s.round_index + 1, ev.seq)
     else:
-        s.phase = "ended"
-        s.question_index = s.status = None
-        s.answering_team = None
-        s.open_at = s.deadline = None
+        _end_play(s, ev.seq)
+
+
+def _on_undo(s: State, ev: Event) -> None:
+    d = ev.data
+    if not (d.get("reason") or "").strip():
+        raise _err("undo_reason", "an undo needs a reason")
+    reason = d["reason"].strip()
+    target = d.get("target")
+    if target is not None and not any(a.seq == target for a in s.history):
+        raise _err("undo_target", "event {target} is not a scoring action (an undo cannot be undone)", target=target)
+    live = [a for a in s.history if a.undone_by is None]
+    if not live:
+        raise _err("nothing_to_undo", "there is no scoring action to undo")
+    a = live[-1]
+    if target is not None and target != a.seq:
+        raise _err(
+            "undo_only_last",
+            "only the last scoring action (event {last}) can be undone, not event {target}",
+            last=a.seq,
+            target=target,
+        )
+    if s.phase == "finished":
+        raise _err("phase_finished", "the competition is finished")
+    here = a.round_index == (None if s.in_tiebreak else s.round_index) and a.question_index == s.question_index
+    if a.round_index is None and not (s.in_tiebreak and here):
+        raise _err("undo_decided", "that sudden-death question is decided and cannot be undone")
+    if s.in_tiebreak and not here:
+        raise _err("undo_in_tiebreak", "during a sudden death only its current question can be undone")
+    a.undone_by, a.undo_reason = ev.seq, reason
+    s.scores[a.team] -= a.delta
+    s.last_change[a.team] = (-a.delta, ev.seq)
+    s.marks[a.team] = ("undo", ev.seq)
+    d["target"] = a.seq
+    if a.reason == "correction":  # the corrected judgment counts as it did before
+        original = next(x for x in s.history if x.seq == a.corrects)
+        original.result, original.effective = a.previous_result, original.effective - a.delta
+        original.corrected_by = next(
+            (x.seq for x in reversed(s.history) if x.corrects == original.seq and x.undone_by is None), None
+        )
+        if original.round_index == s.round_index and original.question_index == s.question_index and original.team in s.judged:
+            s.judged[original.team] = original.result
+    elif here and a.reason not in ("early_buzz", "adjust"):
+        s.judged.pop(a.team, None)
+        if s.status == "judged":
+            s.status = "open" if s.open_at else "shown"
+
+
+def _on_correct(s: State, ev: Event) -> None:
+    """Correct an earlier judgment (any question, not only the last): the difference is scored as a
+    correction; the judgment itself stays in the log."""
+    _need_phase(s, "running", "ended", what="correct a judgment")
+    d = ev.data
+    result = d.get("result")
+    if result not in RESULTS:
+        raise _err("bad_result", "result is right, wrong or timeout, not {result!r}", result=result)
+    target = d.get("target")
+    a = next((x for x in s.history if x.seq == target and x.reason in RESULTS), None)
+    if a is None:
+        raise _err("correct_target", "event {target} is not a judgment that can be corrected", target=target)
+    if a.undone_by is not None:
+        raise _err("correct_undone", "event {target} was undone", target=target)
+    if a.result == result:
+        raise _err("correct_same", "event {target} is already judged {result}", target=target, result=result)
+    reason = (d.get("reason") or "").strip()
+    if not reason:
+        raise _err("correct_reason", "a correction needs a reason")
+    new = a.gain if result == "right" else -a.loss
+    diff = new - a.effective
+    previous = a.result
+    action = _score(s, ev, a.team, diff, "correction", corrects=a.seq, previous_result=previous, note=reason)
+    action.result = result
+    s.marks[a.team] = ("correction", ev.seq)
+    a.result, a.effective, a.corrected_by = result, new, ev.seq
+    if a.round_index == s.round_index and a.question_index == s.question_index and a.team in s.judged:
+        s.judged[a.team] = result
+
+
+def _on_adjust(s: State, ev: Event) -> None:
+    """裁判加减分: the host adds or takes points from a team by hand, with a reason."""
+    _need_phase(s, "running", "ended", what="adjust a score")
+    d = ev.data
+    team = _need_team(s, d)
+    delta = d.get("delta")
+    if not isinstance(delta, (int, float)) or isinstance(delta, bool) or not delta or abs(delta) > 10_000:
+        raise _err("adjust_delta", "an adjustment is a number of points other than 0, not {delta!r}", delta=delta)
+    reason = (d.get("reason") or "").strip()
+    if not reason:
+        raise _err("adjust_reason", "an adjustment needs a reason")
+    _score(s, ev, team, float(delta), "adjust", note=reason)
+
+
+def _on_tiebreak(s: State, ev: Event) -> None:
+    _need_phase(s, "ended", what="start a sudden death")
+    d = ev.data
+    if not s.setup.tiebreak:
+        raise _err("no_tiebreak", "this competition has no tiebreak questions")
+    if s.tiebreak_exhausted:
+        raise _err("tiebreak_used_up", "the sudden-death questions are used up")
+    teams = d.get("teams") or s.top_tie()
+    for t in teams:
+        s.setup.team(t)
+    if len(teams) < 2 or len({s.scores[t] for t in teams}) != 1:
+        raise _err("tiebreak_level", "a sudden death is for two or more teams level on score")
+    if any(t in s.tiebreak_order for t in teams):
+        raise _err("tiebreak_separated", "those teams were already separated by sudden death")
+    d["teams"] = list(teams)
+    s.contenders = list(teams)
+    s.phase = "tiebreak"
+    s.pick_order = []
+    _enter_question(s, s.tiebreak_used, ev.seq)
+
+
+def _on_finish(s: State, ev: Event) -> None:
+    if s.phase == "finished":
+        raise _err("already_finished", "the competition is already finished")
+    _need_phase(s, "ended", what="finish")
+    if s.needs_tiebreak:
+        raise _err("level_on_top", "teams {teams} are level on top: run the sudden death first", teams=", ".join(s.top_tie()))
+    s.phase = "finished"
+    s.finished_at = ev.at
+    s.status = None
+    s.ranking = s.standings()
+
+
+HANDLERS = {
+    "start": _on_start,
+    "reveal": _on_reveal,
+    "open": _on_open,
+    "buzz": _on_buzz,
+    "pick_value": _on_pick_value,
+    "submit_choice": _on_submit_choice,
+    "judge": _on_judge,
+    "reveal_answer": _on_reveal_answer,
+    "next": _on_next,
+    "undo": _on_undo,
+    "correct": _on_correct,
+    "adjust": _on_adjust,
+    "tiebreak": _on_tiebreak,
+    "finish": _on_finish,
+}
+
+
+def step(s: State, ev: Event) -> None:
+    """Apply one event to ``s`` in place, raising ``CompetitionRuleError`` if it is not legal."""
+    handler = HANDLERS.get(ev.kind)
+    if handler is None:
+        raise _err("unknown_event", "unknown event kind {kind!r}", kind=ev.kind)
+    handler(s, ev)
 
 
 def initial(setup: Setup) -> State:
@@ -677,22 +860,20 @@ def replay(setup: Setup, events: list[Event | dict]) -> State:
 def advance(state: State, command: dict, *, at: str | None = None, actor: str | None = None) -> tuple[Event, State]:
     """Check ``command`` against ``state``; return the event to append and the state after it."""
     if not isinstance(command, dict) or "kind" not in command:
-        raise _err("a command is a dict with a 'kind'")
+        raise _err("bad_command", "a command is a dict with a 'kind'")
     kind = command["kind"]
     data = {k: v for k, v in command.items() if k != "kind"}
     if kind not in HOST_COMMANDS | TEAM_COMMANDS:
-        raise _err(f"unknown command {kind!r}")
+        raise _err("unknown_command", "unknown command {kind!r}", kind=kind)
     new = copy.deepcopy(state, {id(state.setup): state.setup})  # the setup is immutable: share it
     if kind == "auto_judge":
         team = state.answering_team if not state.in_tiebreak else data.get("team")
         if team is None:
-            raise _err(
-                "auto_judge which team? give the team in a sudden death"
-                if state.in_tiebreak
-                else "nobody is answering this question"
-            )
+            if state.in_tiebreak:
+                raise _err("judge_which", "judge which team? one of {teams}", teams=", ".join(state.contenders))
+            raise _err("nobody_answering", "nobody is answering this question")
         if team not in state.choices:
-            raise _err(f"team '{team}' has not submitted a choice")
+            raise _err("no_choice", "team '{team}' has not submitted a choice", team=team)
         q = state.question.question
         right = score_question(q, state.choices[team]) >= q.points
         kind, data = "judge", {"result": "right" if right else "wrong", "team": team, "auto": True, "choice": state.choices[team]}
@@ -713,6 +894,72 @@ def apply(
     return advance(state, command, at=at, actor=actor)[0]
 
 
+# -- what the host may do now -----------------------------------------------------------------------
+def _legal(state: State, command: dict) -> bool:
+    try:
+        advance(state, command)
+    except CompetitionRuleError:
+        return False
+    return True
+
+
+def judge_targets(state: State) -> list[str]:
+    """The teams the host can judge now: the answering team, or every contender not yet judged in a
+    sudden-death question."""
+    candidates = state.contenders if state.in_tiebreak else [state.answering_team] if state.answering_team else []
+    return [t for t in candidates if _legal(state, {"kind": "judge", "result": "right", "team": t})]
+
+
+def buzz_targets(state: State) -> list[str]:
+    """The teams that may buzz now (a buzz before answering opens is an early one)."""
+    teams = state.contenders if state.in_tiebreak else state.setup.team_names
+    if state.round_type not in ("buzzer", "sudden_death") or state.status not in ("shown", "open"):
+        return []
+    return [t for t in teams if _legal(state, {"kind": "buzz", "team": t})]
+
+
+def correctable(state: State) -> list[ScoreAction]:
+    """Judgments that a ``correct`` may change now (every judgment not undone, newest first)."""
+    if state.phase not in ("running", "ended"):
+        return []
+    return [a for a in reversed(state.history) if a.reason in RESULTS and a.undone_by is None]
+
+
+def allowed_commands(state: State) -> frozenset[str]:
+    """The host commands that are legal now: the host console offers exactly these.
+
+    A command counts as allowed when the rules accept it with some data (a team, a value, a reason),
+    so this answer never differs from what ``advance`` does."""
+    probes: dict[str, list[dict]] = {
+        "start": [{}],
+        "reveal": [{}],
+        "open": [{}],
+        "judge": [{"result": "right", "team": t} for t in judge_targets(state)[:1]],
+        "auto_judge": [{"team": t} for t in state.choices],
+        "buzz": [{"team": t} for t in buzz_targets(state)[:1]],
+        "pick_value": [{"team": state.must_pick, "value": state.round.values[0]}] if state.must_pick and state.round else [],
+        "reveal_answer": [{}],
+        "next": [{}],
+        "undo": [{"reason": "?"}],
+        "correct": [
+            {"target": a.seq, "result": "wrong" if a.result == "right" else "right", "reason": "?"}
+            for a in correctable(state)[:1]
+        ],
+        "adjust": [{"team": state.setup.team_names[0], "delta": 1, "reason": "?"}],
+        "tiebreak": [{}],
+        "finish": [{}],
+    }
+    return frozenset(k for k, datas in probes.items() if any(_legal(state, {"kind": k, **d}) for d in datas))
+
+
+def answering_now(state: State) -> list[str]:
+    """Teams still answering the open question (not judged): 公布答案 now asks the host to confirm."""
+    if state.status != "open":
+        return []
+    teams = state.contenders if state.in_tiebreak else [state.answering_team] if state.answering_team else []
+    return [t for t in teams if t not in state.judged]
+
+
 # -- public view -------------------------------------------------------------------------------
 def public_view(state: State, reveal_answer: bool | None = None) -> dict:
     """What the scoreboard and team devices may show: JSON-able, without the answer key unless it
@@ -727,6 +974,7 @@ def public_view(state: State, reveal_answer: bool | None = None) -> dict:
             "type": q.type,
             "prompt": q.prompt,
             "options": [o.text for o in q.options] if q.options else None,
+            "blanks": len(q.answer or []) if q.type == "fill_blank" else None,
         }
         if show_key:
             question["answer"] = q.answer
@@ -756,15 +1004,24 @@ def public_view(state: State, reveal_answer: bool | None = None) -> dict:
         "open_at": state.open_at,
         "deadline": state.deadline,
         "buzz_order": [t for t, _ in state.buzz_order],
+        "buzz_times": [at for _, at in state.buzz_order],
         "early_buzzes": list(state.early_buzzes),
         "submitted": sorted(state.choices),
         "choices": dict(state.choices) if show_key else {},
         "judged": dict(state.judged),
         "contenders": list(state.contenders),
         "scores": dict(state.scores),
-        "last_change": {t: v[0] for t, v in state.last_change.items()},
+        "last_change": {t: v[0] for t, v in state.last_change.items() if v[1] > state.entered_seq},
+        "marks": {t: v[0] for t, v in state.marks.items() if v[1] > state.entered_seq},
+        "corrections": [
+            {"seq": a.seq, "team": a.team, "delta": a.delta, "reason": a.reason, "note": a.note, "result": a.result}
+            for a in state.history
+            if a.reason in ("correction", "adjust") and a.undone_by is None and a.seq > state.entered_seq
+        ],
         "standings": state.standings(),
         "ranking": list(state.ranking),
         "needs_tiebreak": state.needs_tiebreak,
+        "top_tie": state.top_tie() if state.phase == "ended" else [],
+        "tiebreak_winners": list(state.tiebreak_winners),
         "teams": [{"name": t.name, "members": len(t.members)} for t in state.setup.teams],
     }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -83,6 +85,25 @@ Timestamp = Annotated[
 ]
 
 
+TEST_CLOCK = "MINGDE_TEST_CLOCK"
+TESTING = "MINGDE_TESTING"
+
+
 def utcnow() -> dt.datetime:
-    """The current time, aware, in UTC."""
+    """The current time, aware, in UTC.
+
+    Test-only clock: when ``MINGDE_TESTING=1`` and ``MINGDE_TEST_CLOCK`` names a file holding an
+    ISO 8601 timestamp (no offset: UTC), that time is returned instead, read at every call, so that
+    an end-to-end test can move a running server's clock (days of 每日一练). Without both variables
+    (every real installation) the file is never looked at.
+    """
+    path = os.environ.get(TEST_CLOCK)
+    if path and os.environ.get(TESTING) == "1":
+        try:
+            text = Path(path).read_text(encoding="utf-8").strip()
+        except OSError:
+            text = ""
+        if text:
+            moment = dt.datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return dt.datetime.now(dt.UTC)

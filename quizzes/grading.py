@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from quizzes.errors import ResponseError
-from quizzes.model import MultipleScoring, Question, normalize_text, parse_bool, parse_letters
+from quizzes.model import MultipleScoring, Question, fold_text, normalize_text, parse_bool, parse_letters
 
 if TYPE_CHECKING:
     from quizzes.model import Quiz
@@ -63,6 +63,18 @@ def score_question(question: Question, response: Any, multiple_scoring: Multiple
     return _score(question, normalize_response(question, response), multiple_scoring)
 
 
+def fill_matches(given: str, accepted: list[str]) -> bool:
+    """Whether a blank's response is one of its accepted texts, in ``normalize_text`` form: width,
+    case, whitespace and punctuation at either end do not count. An accepted text made of
+    punctuation only (``？``) is matched by ``fold_text``, so it is neither lost nor matched by any mark."""
+    form = normalize_text(given)
+    for text in accepted:
+        key = normalize_text(text)
+        if key and form == key or not key and fold_text(given) == fold_text(text):
+            return True
+    return False
+
+
 def _score(question: Question, r: Any, multiple_scoring: MultipleScoring) -> float:
     """Points for a normalized response."""
     p = question.points
@@ -88,11 +100,7 @@ def _score(question: Question, r: Any, multiple_scoring: MultipleScoring) -> flo
             return round2(p * len(chosen) / len(correct))
         return 0.0
     # fill_blank: each blank is an equal share
-    right = sum(
-        1
-        for given, accepted in zip(r, question.answer, strict=True)
-        if normalize_text(given) in {normalize_text(a) for a in accepted}
-    )
+    right = sum(1 for given, accepted in zip(r, question.answer, strict=True) if fill_matches(given, accepted))
     return round2(p * right / len(question.answer))
 
 

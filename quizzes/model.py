@@ -6,6 +6,7 @@ is held in one canonical form per type (see ``Question``), whatever notation the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Annotated, Any, Literal
@@ -19,6 +20,9 @@ QuestionType = Literal["single", "multiple", "true_false", "fill_blank", "scenar
 Difficulty = Literal["easy", "medium", "hard"]
 MultipleScoring = Literal["all_or_nothing", "half", "partial"]
 GradePolicy = Literal["highest", "last", "first", "average"]
+ShowAnswers = Literal["at_once", "after_close", "never"]
+Status = Literal["draft", "published"]
+NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)  # review_after of an attempt whose answers are never shown
 
 LETTERS = "ABCDEFGH"
 BLANK = re.compile(r"_{3,}|（[ \u3000]*）")
@@ -38,13 +42,34 @@ def count_blanks(prompt: str) -> int:
     return len(BLANK.findall(prompt))
 
 
-def normalize_text(text: str) -> str:
-    """Fill-in matching form: NFKC, all whitespace removed, case-folded (idempotent).
+def _is_edge_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")
 
-    Removing whitespace can leave a combining mark next to a letter, so NFKC is applied again at
-    the end: normalising a normalised text changes nothing.
-    """
+
+def fold_text(text: str) -> str:
+    """NFKC, all whitespace removed, case-folded: ``normalize_text`` without the edge punctuation rule."""
     return unicodedata.normalize("NFKC", "".join(unicodedata.normalize("NFKC", text).split()).casefold())
+
+
+def normalize_text(text: str) -> str:
+    """Fill-in matching form: NFKC, all whitespace removed, case-folded, and punctuation at either
+    end dropped (full and half width alike: ``“敬业。”`` matches ``敬业``; idempotent).
+
+    Removing whitespace or an edge mark can leave a combining mark next to a letter, so the steps
+    are repeated until nothing changes: normalising a normalised text changes nothing.
+    """
+    for _ in range(8):
+        step = fold_text(text)
+        start, end = 0, len(step)
+        while start < end and _is_edge_punct(step[start]):
+            start += 1
+        while end > start and _is_edge_punct(step[end - 1]):
+            end -= 1
+        step = step[start:end]
+        if step == text:
+            break
+        text = step
+    return text
 
 
 def option_key(text: str) -> str:
@@ -134,6 +159,12 @@ ANSWER_SCHEMA = {
 }
 
 
+EXCLUSIVE_SCHEMA = {
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    "description": "exclusive group(s): questions of one bank sharing a name are never drawn onto one paper",
+}
+
+
 class Question(StrictModel):
     """One question. After validation ``answer`` is canonical:
 
@@ -151,6 +182,12 @@ class Question(StrictModel):
     explanation: str | None = None
     tags: list[str] = Field(default_factory=list)
     difficulty: Difficulty | None = None
+    exclusive: Annotated[list[Id], WithJsonSchema(EXCLUSIVE_SCHEMA)] = Field(default_factory=list)
+
+    @field_validator("exclusive", mode="before")
+    @classmethod
+    def _one_or_more_groups(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -255,6 +292,32 @@ class Draw(StrictModel):
         return f" ({', '.join(parts)})" if parts else ""
 
 
+def exclusive_capacity(questions: list[Question]) -> int:
+    """How many of ``questions`` (of one bank) a draw can always take together.
+
+    Questions that share an ``exclusive`` name, directly or through others, form one cluster; a
+    draw can surely take one question of each cluster (and every question with no group), so the
+    count of clusters is what a draw may ask for.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    free = 0
+    for q in questions:
+        if not q.exclusive:
+            free += 1
+            continue
+        first = find(q.exclusive[0])
+        for name in q.exclusive[1:]:
+            parent[find(name)] = first
+    return free + len({find(name) for name in parent})
+
+
 def _unique_question_ids(questions: list[Question], field: str = "questions") -> None:
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
@@ -270,10 +333,28 @@ class Bank(StrictModel):
     title: str = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
 
+    _source: Any = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _check(self) -> Bank:
         _unique_question_ids(self.questions)
         return self
+
+
+class Audience(StrictModel):
+    """Who may see and take a quiz: employees of any of these departments or of any of these teams (班组)."""
+
+    departments: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Audience:
+        if not self.departments and not self.teams:
+            raise FieldError("departments", "an audience names at least one department or team (leave it out for everyone)")
+        return self
+
+    def admits(self, department: str | None, team: str | None) -> bool:
+        return (department in self.departments) or (team is not None and team in self.teams)
 
 
 class Quiz(StrictModel):
@@ -293,6 +374,11 @@ class Quiz(StrictModel):
     shuffle_options: bool = True
     multiple_scoring: MultipleScoring = "all_or_nothing"
     leaderboard: bool = False
+    show_answers: ShowAnswers | None = None
+    audience: Audience | None = None
+    status: Status = "published"
+    # online contest: a result submitted in less time than this is flagged for the organizer (shown, not hidden)
+    flag_faster_than: Duration | None = None
     questions: list[Question] = Field(default_factory=list)
     draw: list[Draw] = Field(default_factory=list)
 
@@ -305,6 +391,15 @@ class Quiz(StrictModel):
         if not self.questions and not self.draw:
             raise FieldError("questions", "a quiz needs questions, a draw, or both")
         _unique_question_ids(self.questions)
+        groups: dict[str, int] = {}
+        for i, q in enumerate(self.questions):
+            for name in q.exclusive:
+                if name in groups:
+                    raise FieldError(
+                        ("questions", i, "exclusive"),
+                        f"exclusive group '{name}' is also on questions[{groups[name]}]: a quiz's own questions are always shown together",
+                    )
+                groups[name] = i
         if self.opens and self.closes and self.closes <= self.opens:
             raise FieldError("closes", "closes must be after opens")
         return self
@@ -319,6 +414,22 @@ class Quiz(StrictModel):
     @property
     def draws_from_banks(self) -> bool:
         return bool(self.draw)
+
+    @property
+    def review_from(self) -> dt.datetime | None:
+        """From when the answers and explanations of an attempt may be shown (None: at once).
+
+        ``show_answers`` decides; without it practice shows them at once, exams and contests after
+        ``closes`` (at once when there is no closing time). ``never`` is the far future (``NEVER``).
+        """
+        mode = self.show_answers or ("at_once" if self.kind == "quiz" else "after_close")
+        if mode == "never":
+            return NEVER
+        return self.closes if mode == "after_close" else None
+
+    def admits(self, department: str | None, team: str | None) -> bool:
+        """Whether an employee of ``department`` and ``team`` is in this quiz's audience."""
+        return self.audience is None or self.audience.admits(department, team)
 
 
 class Team(StrictModel):
@@ -452,9 +563,158 @@ class Weights(StrictModel):
         return self
 
 
+class CreditRule(StrictModel):
+    """How one kind of activity earns 学时: ``credit`` per item, or one 学时 per ``per_minutes``
+    minutes when the item has a length; items shorter than ``min_minutes`` earn nothing; at most
+    ``cap`` 学时 of this kind count per person and year."""
+
+    credit: float = Field(default=0, ge=0, le=100)
+    per_minutes: int | None = Field(default=None, ge=1)
+    min_minutes: int = Field(default=0, ge=0)
+    cap: float | None = Field(default=None, ge=0)
+
+
+class HoursRules(StrictModel):
+    """学时 rules: the yearly requirement and a rule per kind (lessons finished, quizzes passed, event
+    sessions attended, competitions taken part in)."""
+
+    required: float = Field(default=40, ge=0)
+    lessons: CreditRule = Field(default_factory=lambda: CreditRule(credit=0.5, per_minutes=45, cap=20))
+    quizzes: CreditRule = Field(default_factory=lambda: CreditRule(credit=0.5, cap=10))
+    events: CreditRule = Field(default_factory=lambda: CreditRule(min_minutes=30))
+    competitions: CreditRule = Field(default_factory=lambda: CreditRule(credit=2, cap=8))
+
+
+ACTIVITIES: tuple[str, ...] = ("lesson_read", "lesson_finished", "daily", "quiz_passed", "event_attended", "competition")
+
+
+class PointRule(StrictModel):
+    """Points for one activity: per occurrence, and at most ``daily_cap`` a day (None: no cap)."""
+
+    points: float = Field(ge=0, le=1000)
+    daily_cap: float | None = Field(default=None, gt=0)
+
+
+class Points(StrictModel):
+    """学习积分: the points of each activity (``points: 0`` turns one off)."""
+
+    lesson_read: PointRule = Field(default_factory=lambda: PointRule(points=1, daily_cap=5))
+    lesson_finished: PointRule = Field(default_factory=lambda: PointRule(points=2, daily_cap=6))
+    daily: PointRule = Field(default_factory=lambda: PointRule(points=5, daily_cap=5))
+    quiz_passed: PointRule = Field(default_factory=lambda: PointRule(points=3, daily_cap=9))
+    event_attended: PointRule = Field(default_factory=lambda: PointRule(points=5, daily_cap=10))
+    competition: PointRule = Field(default_factory=lambda: PointRule(points=5, daily_cap=10))
+
+    def rule(self, activity: str) -> PointRule:
+        return getattr(self, activity)
+
+
+class Bands(StrictModel):
+    """Lowest 德 score of each grade: 优秀 ≥ excellent > 合格 ≥ qualified > 基本合格 ≥ basic > 不合格."""
+
+    excellent: float = Field(default=90, ge=0, le=100)
+    qualified: float = Field(default=75, ge=0, le=100)
+    basic: float = Field(default=60, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _check(self) -> Bands:
+        if not self.excellent > self.qualified > self.basic:
+            raise FieldError("qualified", "the bands must fall: excellent > qualified > basic")
+        return self
+
+
+class Moral(StrictModel):
+    """The 德 indicator: 民主测评 weight, how a 一票否决 (veto) acts, grade bands and the 优秀 quota."""
+
+    democratic_weight: float = Field(default=0.3, ge=0, le=1)
+    veto: Literal["fail", "cap"] = "fail"
+    veto_cap: float = Field(default=59, ge=0, le=100)
+    bands: Bands = Field(default_factory=Bands)
+    excellent_quota: float = Field(default=0.2, gt=0, le=1)
+    quota_unit: Literal["department", "all"] = "department"
+
+
 class Assessment(StrictModel):
-    """``assessment.yaml``: the period and weights of assessment indicators."""
+    """``assessment.yaml``: the period and weights of assessment indicators, the 学时 rules, learning
+    points and 德."""
 
     period: Literal["month", "quarter", "year"] = "quarter"
     participation_target: float = Field(default=0.9, ge=0, le=1)
     weights: Weights = Field(default_factory=lambda: Weights(lessons=0.3, quizzes=0.5, competitions=0.2))
+    hours: HoursRules = Field(default_factory=HoursRules)
+    points: Points = Field(default_factory=Points)
+    de: Moral = Field(default_factory=Moral)
+
+
+# -- 每日一练 (daily practice): ``daily.yaml`` ---------------------------------------------------
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class DailyAudience(StrictModel):
+    """Who a daily set is for: employees of these departments and/or 班组 (empty lists: anyone)."""
+
+    departments: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+
+    def includes(self, department: str, team: str | None) -> bool:
+        if self.departments and department not in self.departments:
+            return False
+        return not self.teams or (team or "") in self.teams
+
+
+class DailySet(StrictModel):
+    """One daily set: its audience, the banks it draws from, how many questions, on which days."""
+
+    id: Id
+    title: str = Field(default="每日一练", min_length=1)
+    audience: Literal["all"] | DailyAudience = "all"
+    banks: list[Id] = Field(min_length=1)
+    count: int = Field(default=5, ge=1, le=50)
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    points: bool = True
+    min_seconds_per_question: float = Field(default=3, ge=0, le=600)
+
+    _pool: list[tuple[str, Question]] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> DailySet:
+        for i, bank in enumerate(self.banks):
+            if bank in self.banks[:i]:
+                raise FieldError(("banks", i), f"bank '{bank}' is listed twice")
+        for i, day in enumerate(self.days):
+            if day in self.days[:i]:
+                raise FieldError(("days", i), f"day '{day}' is listed twice")
+        return self
+
+    def for_employee(self, department: str, team: str | None) -> bool:
+        """Whether an employee of this department and 班组 gets this set."""
+        return self.audience == "all" or self.audience.includes(department, team)
+
+    def scheduled(self, weekday: int) -> bool:
+        """Whether the set is given on a weekday (Monday is 0)."""
+        return WEEKDAYS[weekday] in self.days
+
+    @property
+    def pool(self) -> list[tuple[str, Question]]:
+        """(``bank/id``, question) of every question of the set's banks (filled by the catalogue)."""
+        return self._pool or []
+
+
+class Daily(StrictModel):
+    """``daily.yaml``: the daily sets; an employee gets the first set whose audience includes them."""
+
+    sets: list[DailySet] = Field(min_length=1)
+
+    _source: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> Daily:
+        for i, s in enumerate(self.sets):
+            if s.id in [o.id for o in self.sets[:i]]:
+                raise FieldError(("sets", i, "id"), f"duplicate daily set id '{s.id}'")
+        return self
+
+    def set_for(self, department: str, team: str | None) -> DailySet | None:
+        """The first set whose audience includes this employee, or None."""
+        return next((s for s in self.sets if s.for_employee(department, team)), None)

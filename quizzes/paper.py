@@ -89,24 +89,54 @@ def _place(rng: random.Random, key: str, question: Question, shuffle_options: bo
     return PaperQuestion(key, question, tuple(order))
 
 
+TRIES = 20  # fresh deterministic orders a draw with exclusive groups gets before it is refused
+
+
+def pick(rng: random.Random, free: list[Question], count: int, used: set[str]) -> list[Question] | None:
+    """``count`` questions of one bank from ``free``, none sharing an ``exclusive`` name with
+    another or with ``used`` (the names already on the paper, updated); None if they cannot be found.
+
+    A pool without exclusive groups is sampled exactly as before groups existed (same seed, same paper).
+    """
+    if not any(q.exclusive for q in free):
+        return rng.sample(free, count) if len(free) >= count else None
+    order = list(free)
+    rng.shuffle(order)
+    chosen: list[Question] = []
+    taken: set[str] = set()
+    for q in order:
+        if len(chosen) == count:
+            break
+        names = set(q.exclusive)
+        if names & (used | taken):
+            continue
+        chosen.append(q)
+        taken |= names
+    if len(chosen) < count:
+        return None
+    used |= taken
+    return chosen
+
+
 def draw_paper(quiz: Quiz, seed: int) -> Paper:
     """Draw and shuffle the questions of one attempt; the same quiz and seed give the same paper.
 
     Drawn questions are keyed ``bank/id`` (inline ones by ``id``) and take the draw's ``points``.
+    Questions of one bank that share an ``exclusive`` name never appear on one paper; if the first
+    order of draws cannot honour that, fresh orders derived from the seed are tried (still reproducible).
     """
     if quiz.draw and quiz._pools is None:
         raise DrawError(f"quiz '{quiz.id}' draws from banks: load it with load_catalog() to resolve them")
-    rng = random.Random(seed)
-    placed: list[tuple[str, Question]] = [(q.id, q) for q in quiz.questions]
-    taken: set[str] = set()
-    for d, pool in zip(quiz.draw, quiz._pools or [], strict=True):
-        free = [q for q in pool if f"{d.bank}/{q.id}" not in taken]
-        if len(free) < d.count:
-            raise DrawError(f"quiz '{quiz.id}': bank '{d.bank}' has only {len(free)} questions left for a draw of {d.count}")
-        for q in rng.sample(free, d.count):
-            key = f"{d.bank}/{q.id}"
-            taken.add(key)
-            placed.append((key, q.model_copy(update={"points": d.points}) if d.points else q))
+    for attempt in range(TRIES):
+        rng = random.Random(seed if attempt == 0 else f"{seed}:{attempt}")
+        placed = _draw_once(quiz, rng)
+        if placed is not None:
+            break
+    else:
+        raise DrawError(
+            f"quiz '{quiz.id}': no paper after {TRIES} tries keeps questions of one exclusive group apart; "
+            "add questions or lower a draw's count"
+        )
     if quiz.shuffle_questions:
         rng.shuffle(placed)
     return Paper(
@@ -116,6 +146,25 @@ def draw_paper(quiz: Quiz, seed: int) -> Paper:
         pass_percent=quiz.pass_percent,
         questions=[_place(rng, key, q, quiz.shuffle_options) for key, q in placed],
     )
+
+
+def _draw_once(quiz: Quiz, rng: random.Random) -> list[tuple[str, Question]] | None:
+    """One try at the questions of a paper, or None when an exclusive group blocks a draw."""
+    placed: list[tuple[str, Question]] = [(q.id, q) for q in quiz.questions]
+    taken: set[str] = set()
+    used: dict[str, set[str]] = {}  # bank → exclusive names on the paper
+    for d, pool in zip(quiz.draw, quiz._pools or [], strict=True):
+        free = [q for q in pool if f"{d.bank}/{q.id}" not in taken]
+        if len(free) < d.count:
+            raise DrawError(f"quiz '{quiz.id}': bank '{d.bank}' has only {len(free)} questions left for a draw of {d.count}")
+        chosen = pick(rng, free, d.count, used.setdefault(d.bank, set()))
+        if chosen is None:
+            return None
+        for q in chosen:
+            key = f"{d.bank}/{q.id}"
+            taken.add(key)
+            placed.append((key, q.model_copy(update={"points": d.points}) if d.points else q))
+    return placed
 
 
 def paper_of(quiz: Quiz) -> Paper:

@@ -1,13 +1,13 @@
 """Publishing uploaded content into the content folder: checked first, written atomically.
 
 An upload is never executed: YAML goes through the same safe loader and validator as every
-content file, and the file name is reduced to ``[a-z0-9_-]`` so it cannot leave its folder.
+content file, and the file name is reduced to ``[a-z0-9_-]`` (Chinese as pinyin) so it cannot leave
+its folder.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from quizzes.catalog import load_catalog
 from quizzes.errors import ContentProblem, MingdeError
+from quizzes.names import file_stem, free_id, readable_id
 from quizzes.source import MAX_FILE_BYTES, parse_yaml
 
-FOLDERS = {"lesson": "lessons", "bank": "banks", "quiz": "quizzes"}
+FOLDERS = {"lesson": "lessons", "bank": "banks", "quiz": "quizzes", "event": "events"}
 
 
 class PublishError(MingdeError):
@@ -25,17 +26,21 @@ class PublishError(MingdeError):
 
 
 def safe_name(name: str, fallback: str = "upload") -> str:
-    """A file stem made only of ``a-z0-9_-`` (no path, no dots), at most 60 characters."""
-    stem = Path(str(name).replace("\\", "/")).name
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    stem = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-_")[:60]
-    return stem or fallback
+    """A file stem made only of ``a-z0-9_-`` (no path, no dots), at most 60 characters.
+
+    Chinese is spelled in pinyin (``题库导入模板.xlsx`` → ``ti-ku-dao-ru-mu-ban``), so that two
+    uploads with different Chinese names never become the same file.
+    """
+    stem = file_stem(name)
+    return readable_id(stem) if stem.strip() else fallback
 
 
 def kind_of(data: object) -> str | None:
     """Guess the kind of a parsed content file: lesson (sections), quiz (kind/draw/rounds) or bank."""
     if not isinstance(data, dict):
         return None
+    if "sessions" in data:
+        return "event"
     if "sections" in data:
         return "lesson"
     if any(k in data for k in ("kind", "draw", "rounds", "time_limit", "pass_percent")):
@@ -69,7 +74,7 @@ def check_upload(root: str | Path, yaml_text: str, filename: str, kind: str | No
     source = parse_yaml(yaml_text, filename)  # raises ContentError with path:line
     kind = kind or kind_of(source.data)
     if kind not in FOLDERS:
-        raise PublishError(f"{filename}: cannot tell whether this is a lesson, a bank or a quiz")
+        raise PublishError(f"{filename}: cannot tell whether this is a lesson, a bank, a quiz or an event")
     name = safe_name(filename) + ".yaml"
     root = Path(root)
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,3 +112,38 @@ def publish(root: str | Path, yaml_text: str, filename: str, kind: str | None = 
         f.write(yaml_text)
     os.replace(tmp, target)
     return target
+
+
+def bank_file(root: str | Path, bank_id: str) -> Path:
+    """Where a bank with this id is published: ``banks/<id>.yaml`` in the content folder."""
+    return Path(root) / FOLDERS["bank"] / f"{bank_id}.yaml"
+
+
+def suggest_bank_id(root: str | Path, filename: str) -> str:
+    """A readable bank id for an uploaded file that no bank and no bank file of the folder uses yet."""
+    root = Path(root)
+    taken = set(load_catalog(root).banks) if root.is_dir() else set()
+    folder = root / FOLDERS["bank"]
+    if folder.is_dir():
+        taken |= {p.stem for p in folder.iterdir()}
+    return free_id(safe_name(filename, "imported"), taken)
+
+
+def bank_owner(root: str | Path, bank_id: str) -> str | None:
+    """The file (relative to the folder) that already holds a bank with this id, or has its file name."""
+    from quizzes.errors import ContentError
+    from quizzes.source import read_source
+
+    root = Path(root)
+    target = bank_file(root, bank_id)
+    if target.exists():
+        return str(target.relative_to(root))
+    folder = root / FOLDERS["bank"]
+    for p in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
+        try:
+            data = read_source(p, str(p)).data
+        except ContentError:
+            continue
+        if isinstance(data, dict) and data.get("id") == bank_id:
+            return str(p.relative_to(root))
+    return None

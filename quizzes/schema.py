@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from lessons.model import Lesson
-from quizzes.model import Assessment, Bank, LiveCompetition, Quiz
+from quizzes.events import Event
+from quizzes.model import Assessment, Bank, Daily, LiveCompetition, Quiz
 
-KINDS = {"lesson": Lesson, "bank": Bank, "quiz": Quiz, "competition": LiveCompetition, "assessment": Assessment}
+KINDS = {
+    "lesson": Lesson,
+    "bank": Bank,
+    "quiz": Quiz,
+    "competition": LiveCompetition,
+    "assessment": Assessment,
+    "event": Event,
+    "daily": Daily,
+}
 
 
 def schemas() -> dict[str, dict[str, Any]]:

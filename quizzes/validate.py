@@ -36,7 +36,7 @@ _SHOW_INPUT = _SCALAR_ERRORS | {
 
 def _all_field_names() -> set[str]:
     from lessons.model import Lesson, Section
-    from quizzes import model
+    from quizzes import events, model
 
     names: set[str] = set()
     for m in (
@@ -51,8 +51,21 @@ def _all_field_names() -> set[str]:
         model.LiveCompetition,
         model.Weights,
         model.Assessment,
+        model.CreditRule,
+        model.HoursRules,
+        model.PointRule,
+        model.Points,
+        model.Bands,
+        model.Moral,
+        model.DailyAudience,
+        model.DailySet,
+        model.Daily,
         Lesson,
         Section,
+        events.Event,
+        events.Session,
+        events.Audience,
+        events.Material,
     ):
         names.update(m.model_fields)
     return names

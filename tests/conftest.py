@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration as hypothesis_configuration
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from quizzes import load_catalog
 from tracker import Tracker
@@ -15,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 DATA = Path(__file__).resolve().parent / "data"
 UTC = dt.UTC
+
+# Hypothesis keeps its example database and caches outside the working tree (not in .hypothesis/).
+HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "mingde-hypothesis"
+hypothesis_configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
+hypothesis_settings.register_profile("mingde", database=DirectoryBasedExampleDatabase(HYPOTHESIS_HOME / "examples"))
+hypothesis_settings.load_profile("mingde")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from quizzes import load_catalog
 from tests.conftest import SMALL_QUIZ, at
 from tracker import AccessDenied, QuizUnavailable, passwords
-from tracker.access import WRONG_BOOK_ID, Access, QuizStatus, ShownQuestion, review_allowed
+from tracker.access import WRONG_BOOK_ID, Access, QuizStatus, ShownQuestion, attempt_review_allowed
 from tracker.reports import date_period
 
 T0 = at("2026-03-10T02:00")
@@ -114,10 +114,22 @@ def test_someone_elses_attempt_is_refused(bureau, li_attempts, tracker, viewer, 
     assert (tracker.attempt(attempt_id), tracker.saved_responses(attempt_id)) == before
 
 
+OWN_RESULT = {
+    "own_attempt": lambda got, tracker, i: got["id"] == i and got["employee_id"] == "E002",
+    "shown_questions": lambda got, tracker, i: [s.key for s in got] == [q.key for q in tracker.paper(i).questions],
+    "saved_responses": lambda got, tracker, i: got == {"s1": "A"},
+    "save_answer": lambda got, tracker, i: tracker.saved_responses(i) == {"s1": "B"},
+    "submit": lambda got, tracker, i: tracker.attempt(i)["submitted_at"] is not None and got.score == tracker.attempt(i)["score"],
+    "result": lambda got, tracker, i: got.percent == 100.0 and got.score == tracker.attempt(i)["score"],
+}
+
+
 @pytest.mark.parametrize("method", SELF_SERVICE)
-def test_ones_own_attempt_is_served(bureau, li_attempts, method):
+def test_ones_own_attempt_is_served(bureau, li_attempts, tracker, method):
+    """Each self-service call gives the owner what is theirs (not merely no error)."""
     attempt_id = li_attempts["done" if method == "result" else "open"]
-    SELF_SERVICE[method](bureau["li"], attempt_id)
+    got = SELF_SERVICE[method](bureau["li"], attempt_id)
+    assert OWN_RESULT[method](got, tracker, attempt_id), (method, got)
 
 
 # -- shown questions: no answer key -------------------------------------------------------------
@@ -297,30 +309,37 @@ def test_quiz_status_counts_only_ones_own_attempts(bureau, small_quiz):
     assert bureau["zhang"].quiz_status(exam, now=T0 + minutes(10)) == QuizStatus("open", 0, 1, None)
 
 
-# -- review_allowed ------------------------------------------------------------------------------
+# -- when answers may be shown (attempts.review_after) ---------------------------------------------
 
 CLOSES = at("2026-03-20T08:00")
 
 
 @pytest.mark.parametrize(
-    ("kind", "closes", "attempt_kind", "now", "allowed"),
+    ("kind", "closes", "now", "allowed"),
     [
-        ("quiz", CLOSES, "quiz", CLOSES - minutes(60), True),
-        ("quiz", None, "quiz", CLOSES, True),
-        ("exam", CLOSES, "exam", CLOSES - minutes(60), False),
-        ("exam", CLOSES, "exam", CLOSES - dt.timedelta(milliseconds=1), False),
-        ("exam", CLOSES, "exam", CLOSES, True),
-        ("exam", CLOSES, "exam", CLOSES + dt.timedelta(days=1), True),
-        ("exam", None, "exam", CLOSES, True),
-        ("competition", CLOSES, "competition", CLOSES - minutes(60), False),
-        ("competition", CLOSES, "competition", CLOSES + minutes(1), True),
-        (None, None, "exam", CLOSES - minutes(60), True),  # the quiz is gone from the content
-        (None, None, "practice", CLOSES, True),
+        ("quiz", CLOSES, CLOSES - minutes(60), True),
+        ("quiz", None, CLOSES, True),
+        ("exam", CLOSES, CLOSES - minutes(60), False),
+        ("exam", CLOSES, CLOSES - dt.timedelta(milliseconds=1), False),
+        ("exam", CLOSES, CLOSES, True),
+        ("exam", CLOSES, CLOSES + dt.timedelta(days=1), True),
+        ("exam", None, CLOSES, True),
+        ("competition", CLOSES, CLOSES - minutes(60), False),
+        ("competition", CLOSES, CLOSES + minutes(1), True),
     ],
 )
-def test_review_allowed(small_quiz, kind, closes, attempt_kind, now, allowed):
-    quiz = small_quiz.model_copy(update={"kind": kind, "closes": closes}) if kind else None
-    assert review_allowed(quiz, attempt_kind, now) is allowed
+def test_review_is_allowed_after_the_window_of_an_exam_or_contest(zhang, tracker, small_quiz, kind, closes, now, allowed):
+    """Practice shows answers at once; exams and contests once their window has closed — as stored
+    with the attempt when it starts (``review_after``), so a later content change cannot open it early."""
+    quiz = small_quiz.model_copy(update={"kind": kind, "closes": closes})
+    attempt_id = submitted(zhang, quiz, ALL_RIGHT, CLOSES - minutes(90))
+    assert attempt_review_allowed(tracker.attempt(attempt_id), now) is allowed
+
+
+def test_practice_attempts_are_reviewed_at_once(zhang, tracker, small_quiz):
+    submitted(zhang, small_quiz, SOME_WRONG)
+    practice_id = zhang.start_wrong_practice(now=T0 + minutes(30))
+    assert attempt_review_allowed(tracker.attempt(practice_id), T0 + minutes(30)) is True
 
 
 # -- wrong-answer book ---------------------------------------------------------------------------
@@ -385,7 +404,8 @@ def test_wrong_book_keys_drawn_questions_by_bank(make_content, zhang):
 def test_wrong_book_keeps_an_open_exams_questions_until_it_closes(zhang, small_quiz):
     exam = small_quiz.model_copy(update={"kind": "exam", "closes": at("2099-01-01T00:00")})
     submitted(zhang, exam, SOME_WRONG)
-    assert review_allowed(exam, "exam", T0 + minutes(10)) is False
+    row = zhang.tracker.attempt(zhang.tracker.attempts("E001")[0]["id"])
+    assert attempt_review_allowed(row, T0 + minutes(10)) is False
     assert zhang.wrong_book() == []
 
 

@@ -159,6 +159,35 @@ def publish(env: Env, account) -> Steps:
     return [lambda: expect(me.publish(env.content, BANK_UPLOAD.format(name=name), f"{name}.yaml", "bank").exists(), True)]
 
 
+def author(env: Env, account) -> Steps:
+    from quizzes import authoring
+
+    env.uploads += 1
+    quiz_id = f"authored-{env.uploads}"
+    data = authoring.build_quiz(
+        id=quiz_id, title="组卷", questions=env.catalog.quizzes["small"].model_dump(mode="json")["questions"][:1]
+    )
+    me = env.access(account)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(8)
+    return [
+        lambda: expect(me.save_content(env.content, "quiz", data).created, True),
+        lambda: expect(me.save_image(env.content, "p.png", png).startswith("images/"), True),
+        lambda: expect(len(me.preview_questions(env.quiz, 1)), len(env.quiz.questions)),
+        lambda: expect(len(me.preview_paper(env.quiz, 1).questions), len(env.quiz.questions)),
+        lambda: me.preview_grade(env.quiz, 1, {}),
+    ]
+
+
+def authoring_reads(env: Env, account) -> Steps:
+    me = env.access(account)
+    return [
+        lambda: expect([d.data["id"] for d in me.content_documents(env.content, "lesson")], ["basics"]),
+        lambda: expect(me.roster_groups()[0], ["安监部", "工会", "综合办"]),
+        lambda: me.roster_teams(),
+        lambda: expect(me.quiz_attempt_count("small") > 0, True),
+    ]
+
+
 def hide_a_quiz(env: Env, account) -> Steps:
     me = env.access(account)
     return [lambda: me.set_quiz_hidden("small", True), lambda: me.set_quiz_hidden("small", False)]
@@ -281,6 +310,11 @@ CALLS: dict[str, Callable] = {
     "`saved_responses`, `save_answer`, `submit`)": someone_elses_attempt,
     "read another employee's attempt (`Access.attempt_of_anyone`)": attempt_of_anyone,
     "publish content (`Access.publish`)": publish,
+    "author content in the browser and preview a quiz (`Access.save_content`, `save_image`, `preview_questions`, "
+    "`preview_paper`, `preview_grade`)": author,
+    "read what authoring needs (`Access.content_documents`, `roster_groups`, `roster_teams`, `quiz_attempt_count`)": (
+        authoring_reads
+    ),
     "hide or show a quiz (`Access.set_quiz_hidden`)": hide_a_quiz,
     "set who runs a quiz (`Tracker.set_quiz_owners`; an organizer only for a quiz they run or nobody runs)": set_owners,
     "create a competition run (`competitions.create_run`)": create_run,

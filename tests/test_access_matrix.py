@@ -13,14 +13,15 @@ PASSWORD = "password-1"
 EMPLOYEE_PAGES = {"learn", "quizzes", "results", "take", "leaderboard"}
 LIVE = {"team", "scoreboard"}
 REPORTS = {"overview", "participation", "assessment", "items"}
+AUTHORING = {"quiz_builder", "question_editor", "lesson_editor", "competition_builder", "preview"}
 ACCOUNT = {"password"}  # 修改密码, for everyone signed in
 ADMIN = {"roster", "users", "audit"}
 # role (linked to an employee record?) → pages
 MATRIX = {
     "employee": EMPLOYEE_PAGES | LIVE | ACCOUNT,
-    "organizer": EMPLOYEE_PAGES | LIVE | REPORTS | ACCOUNT | {"content", "host"},
+    "organizer": EMPLOYEE_PAGES | LIVE | REPORTS | AUTHORING | ACCOUNT | {"content", "host"},
     "leader": EMPLOYEE_PAGES | LIVE | REPORTS | ACCOUNT,
-    "admin": LIVE | REPORTS | ACCOUNT | ADMIN | {"content", "host"},
+    "admin": LIVE | REPORTS | AUTHORING | ACCOUNT | ADMIN | {"content", "host"},
 }
 ALL_PAGES = set().union(*MATRIX.values())
 

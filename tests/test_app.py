@@ -56,11 +56,15 @@ def app(tracker: Tracker | None = None, user: str | None = None, page: str | Non
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if user:
         at.session_state["session_token"] = sign_in(tracker, user, PASSWORD).token
-    for k, v in params.items():
-        at.query_params[k] = v
+    if not page:
+        for k, v in params.items():
+            at.query_params[k] = v
     at.run()
     if page:
-        at.switch_page(page).run()
+        at.switch_page(page)
+        for k, v in params.items():  # "/" goes on to the start page, without the query
+            at.query_params[k] = v
+        at.run()
     assert not at.exception, at.exception
     return at
 
@@ -95,7 +99,7 @@ def test_an_expired_or_forged_token_shows_the_login_page(env):
 
 
 # -- navigation by role -----------------------------------------------------------------------------
-@pytest.mark.parametrize(("user", "title"), [("zhang", "学习"), ("org", "内容概览"), ("boss", "内容概览"), ("root", "内容概览")])
+@pytest.mark.parametrize(("user", "title"), [("zhang", "首页"), ("org", "内容概览"), ("boss", "参与情况"), ("root", "内容概览")])
 def test_default_page_by_role(env, user, title):
     assert app(env, user).title[0].value == title
 
@@ -139,18 +143,18 @@ def test_english_titles(env, monkeypatch):
 def test_language_choice_is_remembered_per_account(env):
     at = app(env, "zhang")
     at.sidebar.selectbox[0].set_value("en").run()
-    assert at.title[0].value == "Lessons"
+    assert at.title[0].value == "Home"
     assert next(u for u in env.users() if u.username == "zhang").lang == "en"
-    assert app(env, "zhang").title[0].value == "Lessons"  # a new session starts in English
+    assert app(env, "zhang").title[0].value == "Home"  # a new session starts in English
 
 
 def test_lesson_list_shows_progress_tags_and_time(env):
-    text = " ".join(m.value for m in app(env, "zhang").markdown)
+    text = " ".join(m.value for m in app(env, "zhang", "ui/pages/learn.py").markdown)
     assert "未开始" in text and "约 10 分钟" in text and "#职业道德" in text
 
 
 def test_lesson_page_renders_markdown_without_html(env):
-    at = app(env, "zhang", lesson="basics")
+    at = app(env, "zhang", "ui/pages/learn.py", lesson="basics")
     assert at.title[0].value == "职业道德基础"
     body = " ".join(m.value for m in at.markdown)
     assert "职业道德是从业人员" in body
@@ -158,13 +162,13 @@ def test_lesson_page_renders_markdown_without_html(env):
 
 
 def test_lesson_completion_waits_for_the_reading_time(env):
-    at = app(env, "zhang", lesson="basics")
+    at = app(env, "zhang", "ui/pages/learn.py", lesson="basics")
     at.button(key="complete").click().run()
     assert "请再认真阅读" in at.warning[0].value
     env.open_lesson("E001", "basics", now=moment("2026-01-01T00:00"))  # first opened long ago
     with env.write() as db:
         db.execute("UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00'")
-    at = app(env, "zhang", lesson="basics")
+    at = app(env, "zhang", "ui/pages/learn.py", lesson="basics")
     at.button(key="complete").click().run()
     assert at.success[0].value == "本课已学完。"
     assert "小测验" in " ".join(str(link.proto.label) for link in at.get("page_link"))
@@ -264,7 +268,7 @@ def test_a_quiz_file_broken_mid_attempt_still_submits_against_the_version_starte
     os.utime(quiz_file, (time.time() + 5, time.time() + 5))
 
     at.radio(key=f"{attempt_id}:t1").set_value(True).run()  # answering goes on
-    assert not at.exception and at.title[0].value == "small"
+    assert not at.exception and at.title[0].value == "测验"  # not the quiz's id
     at.button(key="submit").click().run()
     at.button(key="submit_anyway").click().run()
     row = env.attempt(attempt_id)
@@ -273,7 +277,7 @@ def test_a_quiz_file_broken_mid_attempt_still_submits_against_the_version_starte
 
     overview = app(env, "org")  # organizers see the problem with its file and line
     assert "quizzes/small.yaml:3: YAML syntax error" in overview.code[0].value
-    learn = app(env, "zhang", lesson="basics")  # the rest still serves
+    learn = app(env, "zhang", "ui/pages/learn.py", lesson="basics")  # the rest still serves
     assert not learn.exception and learn.title[0].value == "职业道德基础"
     quizzes = app(env, "zhang", "ui/pages/quizzes.py")
     assert not any(b.key == "start:small" for b in quizzes.button)  # the broken quiz cannot be started
@@ -354,6 +358,7 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
     content = write_files(env.path.parent / "c2", {"quizzes/contest.yaml": contest})
     monkeypatch.setenv("MINGDE_CONTENT", str(content))
     from quizzes import load_catalog
+    from tracker import leaderboard as lb
 
     quiz = load_catalog(content).quizzes["contest"]
     for emp, answer in (("E001", "A"), ("E002", "B")):
@@ -361,9 +366,11 @@ def test_leaderboard_page_ranks_the_online_contest(env, monkeypatch):
         env.submit_attempt(attempt_id, {"s1": answer})
     at = app(env, "zhang", "ui/pages/leaderboard.py")
     assert at.title[0].value == "网上竞赛排行榜"
-    people = at.dataframe[0].value
+    people = at.table[0].value  # a table (it wraps on a phone), not a scrolling grid
     assert list(people["姓名"]) == ["张三", "李四"] and list(people["名次"]) == [1, 2]
+    assert list(people["用时"]) == [lb.format_seconds(s) for s in lb.leaderboard(env, quiz).individuals["seconds"]]
     assert "实时更新中" in at.caption[0].value
+    assert "用时少者在前" in " ".join(c.value for c in at.caption)  # the rule is stated
 
 
 def test_leaderboard_page_without_contests(env):
@@ -411,3 +418,22 @@ def test_content_page_sets_who_runs_a_quiz(env):
     at.multiselect(key="owners:small").set_value(["org"]).run()
     assert not at.exception
     assert env.quiz_owners() == {"small": {"org"}}
+
+
+def test_uploading_a_live_competition_says_live_competition(env):
+    text = """
+id: uploaded-live
+title: 上传的现场赛
+kind: competition
+teams: [{name: 甲队}, {name: 乙队}]
+rounds:
+  - name: 抢答题
+    type: buzzer
+    points: 10
+    questions:
+      - {id: b1, type: true_false, prompt: 诚实守信是职业道德的基本规范。, answer: true}
+"""
+    at = content_page(env)
+    at.file_uploader[0].set_value(("live.yaml", text.encode(), "application/x-yaml")).run()
+    assert not at.exception
+    assert at.success and "校验通过：现场竞赛" in at.success[0].value, [e.value for e in at.error]

@@ -150,7 +150,7 @@ def test_schema_of_one_kind(tmp_path):
 
 def test_schema_of_all_kinds(tmp_path):
     body = json.loads(run(["schema"]).stdout)
-    assert set(body) == {"lesson", "bank", "quiz", "competition", "assessment"}
+    assert set(body) == {"lesson", "bank", "quiz", "competition", "assessment", "event", "daily"}
     assert all("title" in s for s in body.values())
 
 
@@ -159,7 +159,7 @@ def test_schema_out_writes_one_file_per_kind(tmp_path):
     result = run(["schema", "--out", out])
     assert result.exit_code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(f"{k}.schema.json" for k in ("lesson", "bank", "quiz", "competition", "assessment"))
+    assert names == sorted(f"{k}.schema.json" for k in ("lesson", "bank", "quiz", "competition", "assessment", "event", "daily"))
     assert json.loads((out / "lesson.schema.json").read_text(encoding="utf-8"))["title"] == "Mingde lesson file"
     assert result.stdout.splitlines() == [
         str(out / n)
@@ -169,6 +169,8 @@ def test_schema_out_writes_one_file_per_kind(tmp_path):
             "quiz.schema.json",
             "competition.schema.json",
             "assessment.schema.json",
+            "event.schema.json",
+            "daily.schema.json",
         )
     ]
 
@@ -378,24 +380,26 @@ PERIOD = ["--from", "2026-03-01", "--to", "2026-03-31"]
 
 
 def test_report_participation_table(report_db):
+    """The same columns and Chinese headers as the 参与情况 page and its Excel file."""
     result = run(["report", "participation", *PERIOD, "--db", report_db])
     assert result.exit_code == 0
     lines = [line.split() for line in result.stdout.splitlines()]
-    assert lines == [
-        ["department", "headcount", "participants", "participation_rate"],
-        ["办公室", "2", "1", "0.5000"],
-        ["执法大队", "1", "0", "0.0000"],
-        ["合计", "3", "1", "0.3333"],
+    assert [line[:4] for line in lines] == [
+        ["部门", "在岗人数", "参与人数", "参与率"],
+        ["办公室", "2", "1", "50.0%"],
+        ["执法大队", "1", "0", "0.0%"],
+        ["合计", "3", "1", "33.3%"],
     ]
+    assert lines[0][4:] == ["答题次数", "平均得分率(分)", "及格率", "完成课程数", "课程完成率", "低于目标"]
 
 
 def test_report_participation_csv_to_stdout(report_db):
     result = run(["report", "participation", *PERIOD, "--format", "csv", "--db", report_db])
-    assert result.stdout.splitlines() == [
-        "department,headcount,participants,participation_rate",
-        "办公室,2,1,0.5",
-        "执法大队,1,0,0.0",
-        "合计,3,1,0.3333",
+    assert [line.split(",")[:4] for line in result.stdout.splitlines()] == [
+        ["部门", "在岗人数", "参与人数", "参与率"],
+        ["办公室", "2", "1", "0.5"],
+        ["执法大队", "1", "0", "0.0"],
+        ["合计", "3", "1", "0.3333"],
     ]
 
 
@@ -406,46 +410,63 @@ def test_report_participation_csv_file_has_a_bom(report_db, tmp_path):
     assert result.stdout == ""
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert raw.decode("utf-8-sig").splitlines()[-1] == "合计,3,1,0.3333"
+    assert raw.decode("utf-8-sig").splitlines()[-1].split(",")[:4] == ["合计", "3", "1", "0.3333"]
 
 
 def test_report_participation_by_team(report_db):
     result = run(["report", "participation", *PERIOD, "--by", "team", "--format", "csv", "--db", report_db])
-    assert result.stdout.splitlines() == [
-        "department,team,headcount,participants,participation_rate",
-        "办公室,综合组,1,1,1.0",
-        "办公室,财务组,1,0,0.0",
-        "执法大队,,1,0,0.0",
-        "合计,,3,1,0.3333",
+    assert [line.split(",")[:5] for line in result.stdout.splitlines()] == [
+        ["部门", "班组", "在岗人数", "参与人数", "参与率"],
+        ["办公室", "综合组", "1", "1", "1.0"],
+        ["办公室", "财务组", "1", "0", "0.0"],
+        ["执法大队", "", "1", "0", "0.0"],
+        ["合计", "", "3", "1", "0.3333"],
     ]
 
 
 def test_report_participation_quiz_filter(report_db):
     result = run(["report", "participation", *PERIOD, "--quiz", "other", "--format", "csv", "--db", report_db])
-    assert result.stdout.splitlines()[-1] == "合计,3,0,0.0"
+    assert result.stdout.splitlines()[-1].split(",")[:4] == ["合计", "3", "0", "0.0"]
 
 
 def test_report_participation_xlsx(report_db, tmp_path):
+    """The workbook of the page's Excel download: the report, who has not taken part, and 说明."""
     out = tmp_path / "report.xlsx"
     result = run(["report", "participation", *PERIOD, "--format", "xlsx", "-o", out, "--db", report_db])
     assert result.exit_code == 0
-    assert f"wrote {out}" in result.stderr
+    assert f"已写入 {out}" in result.stderr
     wb = openpyxl.load_workbook(out)
     try:
-        rows = list(wb["report"].iter_rows(values_only=True))
-        filters = dict(list(wb["filters"].iter_rows(values_only=True))[1:])
+        assert wb.sheetnames == ["参与情况", "未参与人员", "说明"]
+        rows = list(wb["参与情况"].iter_rows(values_only=True))
+        missing = list(wb["未参与人员"].iter_rows(values_only=True))
+        filters = dict(list(wb["说明"].iter_rows(values_only=True))[1:])
     finally:
         wb.close()
-    assert rows[0] == ("department", "headcount", "participants", "participation_rate")
-    assert rows[-1] == ("合计", 3, 1, 0.3333)
-    assert rows[1] == ("办公室", 2, 1, 0.5)
-    assert filters == {"report": "participation", "from": "2026-03-01", "to": "2026-03-31", "quiz": "all", "by": "department"}
+    assert rows[0][:4] == ("部门", "在岗人数", "参与人数", "参与率")
+    assert rows[-1][:4] == ("合计", 3, 1, 0.3333)
+    assert rows[1][:4] == ("办公室", 2, 1, 0.5)
+    assert [r[:3] for r in missing] == [("部门", "班组", "工号"), ("办公室", "财务组", "E002"), ("执法大队", None, "E003")]
+    assert filters == {
+        "统计周期": "2026-03-01..2026-03-31",
+        "起": "2026-03-01",
+        "止": "2026-03-31",
+        "测验": "全部",
+        "课程": "全部",
+        "统计口径": "按部门",
+    }
+
+
+def test_report_participation_by_period(report_db):
+    by_period = run(["report", "participation", "--period", "2026-03", "--format", "csv", "--db", report_db])
+    by_dates = run(["report", "participation", *PERIOD, "--format", "csv", "--db", report_db])
+    assert by_period.exit_code == 0 and by_period.stdout == by_dates.stdout
 
 
 def test_report_participation_xlsx_needs_an_output_file(report_db):
     result = run(["report", "participation", *PERIOD, "--format", "xlsx", "--db", report_db])
     assert result.exit_code == 2
-    assert "--format xlsx needs -o FILE" in result.output
+    assert "--format xlsx 需要 -o 文件名" in result.output
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "March", "2026/03/01"])

@@ -104,7 +104,7 @@ def test_bad_bank_id(tmp_path):
 
 
 def test_progress_bar_on_a_terminal(monkeypatch):
-    from ui import cli_import
+    from ui.cli import imports as cli_import
 
     buf = io.StringIO()
     monkeypatch.setattr(cli_import.sys, "stderr", buf)

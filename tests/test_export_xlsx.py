@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ui.export import COLUMN_NAMES, display_width, neutralise, to_csv_bytes, to_xlsx_bytes, write_table
+from tracker.export import display_width, header, neutralise, to_csv_bytes, to_text, to_xlsx_bytes
 
 PARTICIPATION = pd.DataFrame(
     {
@@ -49,7 +49,7 @@ def test_headers_frozen_pane_and_formats(workbook):
     assert ws["D2"].number_format == "0.0%" and ws["D4"].number_format == "0.0%"
     assert ws["E2"].number_format == "0.00" and ws["E3"].value is None  # NaN becomes an empty cell
     assert ws["B2"].number_format == "General"
-    assert ws["F2"].value is True
+    assert ws["F2"].value == "是" and ws["F3"].value == "否"  # never TRUE/FALSE in a Chinese workbook
     assert ws.column_dimensions["A"].width >= display_width('=HYPERLINK("http://x")')
     assert ws.column_dimensions["D"].width >= display_width("参与率")
     items = workbook["试题分析"]
@@ -72,9 +72,10 @@ def test_csv_has_a_bom_chinese_headers_and_no_formulas():
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == "部门,在岗人数,参与人数,参与率,平均得分率(分),低于目标"
-    assert lines[1] == "办公室,2,1,0.5,71.0,True"
+    assert lines[1] == "办公室,2,1,0.5,71.0,是"
     assert lines[2].startswith("\"'=HYPERLINK(")
-    assert to_csv_bytes(PARTICIPATION, chinese_headers=False).decode("utf-8-sig").startswith("department,")
+    english = to_csv_bytes(PARTICIPATION, "en").decode("utf-8-sig").splitlines()
+    assert english[0].startswith("Department,Headcount,") and english[1].endswith(",yes")
 
 
 def test_wide_tables_keep_their_index_and_sheet_names_are_safe():
@@ -88,16 +89,16 @@ def test_wide_tables_keep_their_index_and_sheet_names_are_safe():
         wb.close()
 
 
-def test_write_table_keeps_working(tmp_path):
-    out = tmp_path / "r.csv"
-    assert write_table(PARTICIPATION, "csv", out, {}) is None
-    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
-    text = write_table(PARTICIPATION, "csv", None, {})
-    assert text.splitlines()[0].startswith("department,") and "'=HYPERLINK" in text
+def test_the_text_table_has_the_same_headers_and_shows_rates_as_percent():
+    lines = to_text(PARTICIPATION).splitlines()
+    assert lines[0].split() == ["部门", "在岗人数", "参与人数", "参与率", "平均得分率(分)", "低于目标"]
+    assert lines[1].split() == ["办公室", "2", "1", "50.0%", "71.00", "是"]
+    assert lines[2].split()[-2:] == ["—", "否"]  # NaN shown as a dash
 
 
 def test_every_report_column_has_a_chinese_header():
     from tracker import reports as r
 
     for column in [*r.EMPLOYEE_COLUMNS, *r.DEPARTMENT_COLUMNS, *r.ITEM_COLUMNS]:
-        assert column in COLUMN_NAMES, column
+        for lang in ("zh", "en"):
+            assert header(column, lang) != column, (column, lang)

@@ -77,6 +77,41 @@ def test_score_by_type(question, response, points):
     assert score_question(question, response) == points
 
 
+ONE = q(type="fill_blank", prompt="爱国、___、诚信、友善", answer=[["敬业"]])
+MARK = q(type="fill_blank", prompt="问号是___", answer=[["？"]])
+PUNCT_KEY = q(type="fill_blank", prompt="___", answer=[["《工会法》"]])
+
+
+@pytest.mark.parametrize(
+    ("question", "response", "points"),
+    [
+        (ONE, "敬业", 1),
+        (ONE, "敬业。", 1),  # full-width full stop
+        (ONE, "敬业.", 1),  # half-width
+        (ONE, "“敬业”", 1),  # full-width quotes
+        (ONE, '"敬业"', 1),
+        (ONE, "「敬业」；", 1),
+        (ONE, "  敬业 ，", 1),
+        (ONE, "（敬业）", 1),
+        (ONE, "(敬业)!", 1),
+        (ONE, "　敬业　", 1),  # ideographic spaces
+        (ONE, "敬、业", 0),  # punctuation inside the answer still counts
+        (ONE, "敬业精神", 0),
+        (ONE, "。", 0),  # punctuation only is not an answer
+        (ONE, "……", 0),
+        (MARK, "？", 1),  # a key made of punctuation is matched as written
+        (MARK, "?", 1),
+        (MARK, "。", 0),
+        (PUNCT_KEY, "工会法", 1),  # the key's own edge marks do not count either
+        (PUNCT_KEY, "《工会法》", 1),
+        (PUNCT_KEY, "〈工会法〉", 1),
+        (PUNCT_KEY, "<工会法>", 0),  # < and > are symbols, not punctuation
+    ],
+)
+def test_fill_in_ignores_surrounding_punctuation_and_spaces(question, response, points):
+    assert score_question(question, response) == points
+
+
 @pytest.mark.parametrize(
     ("response", "all_or_nothing", "half", "partial"),
     [

@@ -7,12 +7,25 @@ import string
 
 import pytest
 
+from quizzes.lint import RULES as LINT_RULES
 from tests.conftest import ROOT
 from ui.i18n import EN, ZH, translate
 
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
 KEY = re.compile(r"""\bt\(\s*f?["']([a-z_.]+(?:\{[^}]+\}[a-z_.]*)*)["']""")
 DYNAMIC = {
+    "page.{": [
+        "page.home",
+        "page.learn",
+        "page.quizzes",
+        "page.results",
+        "page.participation",
+        "page.assessment",
+        "page.items",
+        "page.overview",
+        "page.content",
+        "page.host",
+    ],
     "kind.{": ["kind.quiz", "kind.exam", "kind.competition"],
     "learn.status.{": ["learn.status.not_started", "learn.status.reading", "learn.status.completed"],
     "qtype.{": ["qtype.single", "qtype.multiple", "qtype.true_false", "qtype.fill_blank", "qtype.scenario"],
@@ -23,10 +36,11 @@ DYNAMIC = {
     "part.by.{": ["part.by.department", "part.by.team"],
     "assess.by.{": ["assess.by.employee", "assess.by.department"],
     "items.{": ["items.quiz", "items.bank"],
-    "host.teams.{": ["host.teams.file", "host.teams.departments", "host.teams.teams"],
+    "host.teams.{": ["host.teams.file", "host.teams.departments", "host.teams.picked", "host.teams.teams"],
     "host.mode.{": ["host.mode.host", "host.mode.devices"],
     "host.status.{": ["host.status.setup", "host.status.running", "host.status.finished"],
     "host.judge.{": ["host.judge.right", "host.judge.wrong", "host.judge.timeout"],
+    "lint.rule.{": [f"lint.rule.{rule}" for rule in LINT_RULES],
     "password.rule.{": [f"password.rule.{r}" for r in ("too_short", "common", "contains_name", "repeated", "same")],
     "admin.error.{": [
         f"admin.error.{c}"
@@ -44,6 +58,18 @@ DYNAMIC = {
     ],
     "audit.action.{": [f"audit.action.{a}" for a in __import__("tracker.store.audit", fromlist=["ACTIONS"]).ACTIONS],
     "roster.status.{": ["roster.status.active", "roster.status.left"],
+    # issue 17: events
+    "admin_ev.state.{": ["admin_ev.state.not_open", "admin_ev.state.open", "admin_ev.state.closed"],
+    "events.kind.{": [f"events.kind.{k}" for k in ("training", "lecture", "exchange", "competition")],
+    "events.status.{": [f"events.status.{s}" for s in ("present", "late", "leave", "absent")],
+    "events.my_signup.{": ["events.my_signup.signed", "events.my_signup.waitlist", "events.my_signup.cancelled"],
+    "events.signed.{": ["events.signed.signed", "events.signed.waitlist"],
+    "events.refused.{": [
+        f"events.refused.{r}"
+        for r in ("expired", "forged", "replayed", "twice", "outsider", "left", "closed", "not_open", "no_signup", "started")
+        + ("not_checked_in", "status", "reason_needed", "storage")
+    ],
+    "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],
 }
 
 

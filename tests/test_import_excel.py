@@ -248,6 +248,7 @@ def test_true_false_notations(tmp_path, answer, expected):
         ("填空题", "fill_blank"),
         ("填空", "fill_blank"),
         ("情境题", "scenario"),
+        ("选择题", "single"),  # 选择题: single or multiple by the answer
     ],
 )
 def test_type_codes(tmp_path, code, expected):
@@ -456,7 +457,8 @@ def test_csv_tab_separated_with_row_numbers(tmp_path):
         ("renamed.xlsx", "题干,A,B\n问,甲,乙\n".encode(), "not an Excel .xlsx workbook"),
         ("empty.xlsx", b"", "the file is empty"),
         ("empty.csv", b"  \n", "the file is empty"),
-        ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Excel 97-2003 (.xls)"),
+        ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "cannot read the Excel 97-2003 (.xls) workbook"),
+        ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\1" * 600, "cannot read the Excel 97-2003 (.xls) workbook"),
         ("binary.csv", b"\x00\x01\x02PK\x03\x04" * 100, "not a text file"),
         ("noheader.csv", "姓名,部门\n张三,办公室\n".encode(), "no question sheet found"),
     ],
@@ -509,10 +511,14 @@ def test_ids_are_deterministic_and_bank_id_is_checked(tmp_path):
         one(tmp_path, rows, bank_id="Bad Id")
 
 
-def test_chinese_file_name_gives_a_fallback_id(tmp_path):
-    path = xlsx(tmp_path / "题库.xlsx", {"Sheet1": [HEADERS, ["单选题", "问", "甲", "乙", None, None, "A"]]})
+@pytest.mark.parametrize(
+    ("name", "bank_id"),
+    [("题库.xlsx", "ti-ku"), ("题库导入模板.xlsx", "ti-ku-dao-ru-mu-ban"), ("2026年 题库.xlsx", "2026-nian-ti-ku")],
+)
+def test_chinese_file_name_gives_a_readable_id(tmp_path, name, bank_id):
+    path = xlsx(tmp_path / name, {"Sheet1": [HEADERS, ["单选题", "问", "甲", "乙", None, None, "A"]]})
     r = import_file(path)
-    assert (r.bank.id, r.bank.title) == ("imported", "题库")
+    assert (r.bank.id, r.bank.title) == (bank_id, Path(name).stem)
 
 
 def test_progress_is_reported(tmp_path):
@@ -562,3 +568,161 @@ def test_long_layout_group_without_a_correct_option_is_skipped_at_its_first_row(
     r = import_file(xlsx(tmp_path / "long.xlsx", {"长表": rows}))
     assert r.imported == 1
     assert r.skipped == [Skipped("长表!row 4", "answer: a single question needs an answer")]
+
+
+# ---------------------------------------------------------------- real files nobody here wrote (issue 16)
+
+DATA = Path(__file__).resolve().parent / "data" / "import"
+OPTIONS = ["形容人因害怕而脸色发白，没有力气", "爱岗敬业", "诚实守信", "办事公道"]
+
+
+@pytest.mark.parametrize(
+    ("qtype", "answer", "expected"),
+    [
+        ("单选题", "形容人因害怕而脸色发白，没有力气", "A"),  # a full-width comma on both sides
+        ("单选题", "形容人因害怕而脸色发白,没有力气", "A"),  # a half-width one in the answer
+        ("单选题", " 爱岗 敬业 ", "B"),
+        ("多选题", "爱岗敬业;诚实守信", "BC"),
+        ("多选题", "爱岗敬业；办事公道", "BD"),
+        ("多选题", "诚实守信、爱岗敬业", "BC"),
+        ("多选题", "爱岗敬业|诚实守信|办事公道", "BCD"),
+        ("多选题", "形容人因害怕而脸色发白，没有力气|办事公道", "AD"),
+        (None, "爱岗敬业、诚实守信", "BC"),  # no 题型: the type follows from the answer
+    ],
+)
+def test_answers_given_as_option_text(tmp_path, qtype, answer, expected):
+    headers = HEADERS if qtype else [h for h in HEADERS if h != "题型"]
+    row = [qtype, "问", *OPTIONS, answer] if qtype else ["问", *OPTIONS, answer]
+    r = one(tmp_path, [row], headers=headers)
+    q = r.bank.questions[0]
+    assert q.answer == expected
+    assert q.type == ("multiple" if len(expected) > 1 else "single")
+
+
+@pytest.mark.parametrize(("answer", "qtype"), [("A", "single"), ("A,B", "multiple"), ("爱岗敬业；诚实守信", "multiple")])
+def test_choice_questions_are_single_or_multiple_by_their_answer(tmp_path, answer, qtype):
+    q = one(tmp_path, [["选择题", "问", *OPTIONS, answer]]).bank.questions[0]
+    assert q.type == qtype
+
+
+def test_an_answer_that_is_no_option_is_skipped_naming_it(tmp_path):
+    r = one(tmp_path, [["单选题", "问", *OPTIONS, "形容人"], ["单选题", "好题", "甲", "乙", None, None, "A"]])
+    assert r.skipped == [Skipped("Sheet1!row 2", "answer '形容人' is neither option letters nor the text of an option")]
+
+
+@pytest.mark.parametrize(
+    ("header", "code", "expected", "mapping"),
+    [
+        ("题型", 1, "single", "1=单选题, 2=多选题, 3=判断题, 4=填空题, 5=简答题"),
+        ("题型", "2", "multiple", "1=单选题, 2=多选题, 3=判断题, 4=填空题, 5=简答题"),
+        ("题型", 3, "true_false", "1=单选题, 2=多选题, 3=判断题, 4=填空题, 5=简答题"),
+        ("题型", "4", "fill_blank", "1=单选题, 2=多选题, 3=判断题, 4=填空题, 5=简答题"),
+        # the codes a header declares win (seen in a real template: 题型（0单选，1判断，2多选）)
+        ("题型（0单选，1判断，2多选）", 1, "true_false", "0=单选题, 1=判断题, 2=多选题"),
+        ("题型（0单选，1判断，2多选）", 0, "single", "0=单选题, 1=判断题, 2=多选题"),
+        ("题型(1:单选题 2:多选题 3:填空题 4:问答题)", 3, "fill_blank", "1=单选题, 2=多选题, 3=填空题, 4=简答题"),
+    ],
+)
+def test_numeric_type_codes_are_read_with_a_warning_showing_the_mapping(tmp_path, header, code, expected, mapping):
+    content = {
+        "single": (OPTIONS, "A"),
+        "multiple": (OPTIONS, "AB"),
+        "true_false": ([None] * 4, "对"),
+        "fill_blank": ([None] * 4, "诚信"),
+    }
+    options, answer = content[expected]
+    prompt = "核心是（ ）。" if expected == "fill_blank" else "问"
+    r = one(tmp_path, [[code, prompt, *options, answer]], headers=[header, *HEADERS[1:]])
+    assert r.bank.questions[0].type == expected
+    assert f"Sheet1: 题型 given as codes, read as {mapping}" in r.warnings
+
+
+def test_unknown_or_open_type_codes_are_skipped(tmp_path):
+    good = [1, "好题", "甲", "乙", None, None, "A"]
+    r = one(tmp_path, [good, [5, "简答", None, None, None, None, "略"], [9, "问", "甲", "乙", None, None, "A"]])
+    assert r.skipped == [
+        Skipped("Sheet1!row 3", "简答题: open-answer questions cannot be marked automatically"),
+        Skipped("Sheet1!row 4", "unknown 题型 code '9' (the codes read here: 1=单选题, 2=多选题, 3=判断题, 4=填空题, 5=简答题)"),
+    ]
+
+
+def test_words_in_the_type_column_give_no_code_warning(tmp_path):
+    r = one(tmp_path, [["单选题", "问", "甲", "乙", None, None, "A"]])
+    assert not any("codes" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize(
+    ("headers", "cells", "tags"),
+    [
+        (["知识点", "标签"], ["诚信", "廉洁，公道"], ["诚信", "廉洁", "公道"]),
+        (["标签", "知识点"], ["廉洁", "诚信"], ["廉洁", "诚信"]),
+        (["知识点", "标签"], ["诚信", "诚信"], ["诚信"]),
+        (["知识点", "标签"], [None, "廉洁"], ["廉洁"]),
+        (["知识点", "考点"], ["诚信", "廉洁"], ["诚信", "廉洁"]),
+    ],
+)
+def test_both_tag_columns_are_kept(tmp_path, headers, cells, tags):
+    r = one(tmp_path, [["单选题", "问", "甲", "乙", None, None, "A", *cells]], headers=[*HEADERS[:7], *headers])
+    assert r.bank.questions[0].tags == tags
+    assert not any("ignored column" in w for w in r.warnings)
+
+
+def test_xls_is_read_like_the_same_workbook_saved_as_xlsx():
+    # python-calamine's own test workbook, saved by Excel in both formats (tests/data/import/SOURCES.md)
+    from quizzes.importers.excel import read_calamine, read_xlsx
+
+    xls, xlsx_path = DATA / "calamine-base.xls", DATA / "calamine-base.xlsx"
+    old = dict(read_xlsx(xls, xls.read_bytes()))
+    new = dict(read_xlsx(xlsx_path, xlsx_path.read_bytes()))
+    assert old["Sheet1"] == [(2, ["String", "1", "1.1", "true", "false", "2010-10-10", *new["Sheet1"][0][1][6:]])]
+    assert read_calamine(xlsx_path, xlsx_path.read_bytes())[2] == ("Sheet3", new["Sheet3"])  # columns keep their place
+
+
+def test_an_xls_without_a_question_sheet_names_the_file():
+    with pytest.raises(ImportFailed, match="calamine-base.xls: no question sheet found"):
+        import_file(DATA / "calamine-base.xls")
+
+
+@pytest.mark.parametrize(
+    ("cap", "value", "message"),
+    [
+        ("MAX_ROWS", 50, "more than 50 rows with content"),
+        ("MAX_CELLS", 300, "more than 300 cells"),
+        ("MAX_CHARS", 1000, "more than 1000 characters of text"),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_reading_stops_as_soon_as_a_cap_is_passed(tmp_path, monkeypatch, cap, value, message, suffix):
+    from quizzes.importers import excel
+
+    monkeypatch.setattr(excel, cap, value)
+    rows = [["单选题", f"问题{i}" * 3, "甲", "乙", None, None, "A"] for i in range(2000)]
+    if suffix == ".xlsx":
+        path = xlsx(tmp_path / "big.xlsx", {"Sheet1": [HEADERS, *rows]})
+    else:
+        path = tmp_path / "big.csv"
+        path.write_text("\n".join(",".join(str(c or "") for c in row) for row in [HEADERS, *rows]), encoding="utf-8")
+    seen = []
+    original = excel._Caps.row
+    monkeypatch.setattr(excel._Caps, "row", lambda self, values: seen.append(1) or original(self, values))
+    with pytest.raises(ImportFailed, match=message):
+        import_file(path)
+    assert len(seen) < 200  # stopped at the cap, not after reading all 2001 rows
+
+
+def test_shared_strings_too_large_are_refused_unread(tmp_path, monkeypatch):
+    from quizzes.importers import excel
+
+    monkeypatch.setattr(excel, "MAX_SHARED_STRINGS_BYTES", 100 * 1024)  # the sample's are 190 KB
+    monkeypatch.setattr(excel._Caps, "row", lambda self, values: pytest.fail("a row was read"))
+    with pytest.raises(ImportFailed, match="the workbook's text \\(shared strings\\) is 113 KB, more than the limit of 100 KB"):
+        import_file(SAMPLE)
+
+
+def test_a_worksheet_too_large_is_refused_unread(tmp_path, monkeypatch):
+    from quizzes.importers import excel
+
+    monkeypatch.setattr(excel, "MAX_SHEET_BYTES", 100 * 1024)  # the sample's sheet is 165 KB
+    monkeypatch.setattr(excel._Caps, "row", lambda self, values: pytest.fail("a row was read"))
+    with pytest.raises(ImportFailed, match="a worksheet unpacks to 0 MB, more than the limit of 0 MB"):
+        import_file(SAMPLE)

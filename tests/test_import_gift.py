@@ -48,7 +48,7 @@ def test_multiple_choice_over_several_lines_with_feedback(tmp_path):
     """,
     )
     assert (q.type, q.answer) == ("single", "B")
-    assert q.explanation == "诚实守信是立身之本。\nA：不对\nB：对，这是基本要求"
+    assert q.explanation == "诚实守信是立身之本。"  # the feedback for one answer is not for everyone
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_short_answer_becomes_fill_blank(tmp_path):
 
 def test_missing_word_puts_the_blank_where_the_braces_were(tmp_path):
     q = only(tmp_path, "职业道德的核心是{=为人民服务}，这一点要牢记。")
-    assert (q.type, q.prompt, q.answer) == ("fill_blank", "职业道德的核心是 ___ ，这一点要牢记。", [["为人民服务"]])
+    assert (q.type, q.prompt, q.answer) == ("fill_blank", "职业道德的核心是 ___，这一点要牢记。", [["为人民服务"]])
 
 
 def test_missing_word_multiple_choice(tmp_path):
@@ -217,8 +217,98 @@ def test_progress(tmp_path):
     assert calls == [(0, 2), (1, 2), (2, 2)]
 
 
-def test_true_false_and_short_answer_feedback_become_the_explanation(tmp_path):
-    r = gift(tmp_path, "诚信？{T#不对\\: 再想想#对####诚信是根本}\n\n核心是？{=为人民服务#很好}\n")
-    tf, fill = r.bank.questions
-    assert tf.explanation == "诚信是根本\n不对: 再想想\n对"
-    assert fill.explanation == "很好"
+# ---------------------------------------------------------------- what Moodle means (issue 16)
+
+
+def first(tmp_path: Path, text: str):
+    r = gift(tmp_path, text)
+    return r, (r.bank.questions[0] if r.imported else None)
+
+
+def credits(q):
+    return [o.credit for o in q.options]
+
+
+@pytest.mark.parametrize(
+    ("block", "qtype", "answer", "option_credits"),
+    [
+        # Moodle: a block with = is single answer; ~%n% options only earn partial credit
+        ("{~wrong ~%50%half credit =full credit}", "scenario", None, [0, 0.5, 1]),
+        ("{~Jerusalem ~%25%Bethlehem ~%50%Galilee =Nazareth}", "scenario", None, [0, 0.25, 0.5, 1]),
+        ("{=甲 ~%-50%乙 ~丙}", "single", "A", None),  # a penalty cannot be given: it counts as 0
+        ("{=甲 =乙 ~丙}", "scenario", None, [1, 1, 0]),  # either = option is fully right
+        ("{=甲 ~%100%乙 ~丙}", "scenario", None, [1, 1, 0]),
+        ("{~甲 =乙 ~丙}", "single", "B", None),
+        # without = it is multiple answer: the positive weights are the key
+        ("{~%50%甲 ~%50%乙 ~%-100%丙}", "multiple", "AB", None),
+        ("{~%100%甲 ~%50%乙 ~丙}", "multiple", "AB", None),
+    ],
+)
+def test_choice_blocks_keep_moodles_key(tmp_path, block, qtype, answer, option_credits):
+    r, q = first(tmp_path, f"Difficult question.{block}")
+    assert (q.type, q.answer) == (qtype, answer)
+    if option_credits is not None:
+        assert credits(q) == option_credits
+    assert (qtype == "scenario") == any("partial credit" in w for w in r.warnings)
+
+
+def test_partial_credit_grades_as_moodle_does(tmp_path):
+    from quizzes.grading import score_question
+
+    _, q = first(tmp_path, "Where was Jesus raised?{~Jerusalem ~%25%Bethlehem ~%50%Galilee =Nazareth}")
+    assert [score_question(q, letter) for letter in "ABCD"] == [0, 0.25, 0.5, 1]
+
+
+def test_negative_weight_in_single_answer_is_reported(tmp_path):
+    r, _ = first(tmp_path, "问？{=甲 ~%-50%乙 ~丙}")
+    assert r.warnings == ["line 1: negative credit -50% of '乙' counts as 0"]
+
+
+@pytest.mark.parametrize(
+    ("block", "accepted", "warning"),
+    [
+        ("{=Nazareth =%75%Nazereth =%25%Bethlehem}", ["Nazareth"], "=%75%Nazereth, =%25%Bethlehem give only partial"),
+        ("{=Frog =%50%Cat =%0%*}", ["Frog"], "=%50%Cat give only partial"),
+        ("{=Frog =%0%*}", ["Frog"], "the answer * (anything) is never accepted"),
+        ("{=%100%Frog =Toad}", ["Frog", "Toad"], None),
+        ("{=Frog =%-20%Cat}", ["Frog"], None),
+    ],
+)
+def test_short_answers_accept_only_full_answers(tmp_path, block, accepted, warning):
+    r, q = first(tmp_path, f"Which animal? {block}")
+    assert q.answer == [accepted]
+    if warning:
+        assert any(warning in w for w in r.warnings), r.warnings
+    else:
+        assert r.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("block", "reason"),
+    [
+        ("{=%50%Cat =%25%Dog}", "no answer is fully right (=answer or =%100%answer)"),
+        ("{=*}", "no answer is fully right (=answer or =%100%answer)"),
+        ("{One}", "answer text 'One' does not start with = or ~"),
+    ],
+)
+def test_short_answers_without_a_full_answer_are_skipped(tmp_path, block, reason):
+    r = gift(tmp_path, f"ok {{T}}\n\nWhich animal? {block}\n")
+    assert r.skipped == [Skipped("line 3", reason)]
+
+
+@pytest.mark.parametrize(
+    ("text", "explanation", "warned"),
+    [
+        ("诚信？{T#不对\\: 再想想#对####诚信是根本}", "诚信是根本", True),
+        ("诚信？{F#错了#对了}", None, True),
+        ("核心是？{=为人民服务#很好}", None, True),
+        ("哪一项？{=甲# ~乙#}", None, False),  # an empty feedback leaves no "A："
+        ("哪一项？{=甲 ~乙#不对####总评}", "总评", True),
+        ("哪一项？{=甲 ~乙####总评}", "总评", False),
+    ],
+)
+def test_only_the_general_feedback_becomes_the_explanation(tmp_path, text, explanation, warned):
+    r, q = first(tmp_path, text)
+    assert q.explanation == explanation
+    assert "：" not in (q.explanation or "")
+    assert any("feedback for single answers" in w for w in r.warnings) == warned

@@ -143,3 +143,25 @@ def test_empty_board(tracker):
             "score": 0.0,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "seconds, shown",
+    [(119.6, "1′59.6″"), (119.96, "2′00.0″"), (59.95, "1′00.0″"), (5.04, "0′05.0″"), (600, "10′00.0″")],
+)
+def test_time_is_shown_to_tenths_never_as_60_seconds(seconds, shown):
+    assert lb.format_seconds(seconds) == shown
+
+
+def test_same_shown_time_shares_a_rank_and_fast_results_are_flagged(tracker):
+    fast = CONTEST.model_copy(update={"flag_faster_than": 20})
+    for eid in ("E1", "E2", "E3"):
+        tracker.add_employee(eid, eid, "安监部")
+    for eid, seconds in (("E1", 30.02), ("E2", 30.04), ("E3", 12)):
+        attempt = tracker.start_attempt(eid, fast, now=at("2026-12-02T09:00"), seed=1)
+        tracker.submit_attempt(attempt, BOTH, now=at("2026-12-02T09:00") + dt.timedelta(seconds=seconds))
+    ind = lb.leaderboard(tracker, fast, now=at("2026-12-03T09:00")).individuals
+    assert list(ind["employee_id"]) == ["E3", "E1", "E2"]
+    assert list(ind["rank"]) == [1, 2, 2]  # 30.0″ and 30.0″ as shown: one rank
+    assert list(ind["flagged"]) == [True, False, False]
+    assert not lb.leaderboard(tracker, CONTEST, now=at("2026-12-03T09:00")).individuals["flagged"].any()

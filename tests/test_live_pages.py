@@ -63,12 +63,21 @@ def test_host_console_creates_and_drives_a_run(env):
 
 
 def test_illegal_host_commands_show_the_rule(env):
+    """The console offers only what the rules allow (no undo before anything was scored); a click that
+    another console made stale is refused with the rule in Chinese."""
     at = page(env, "org", "ui/pages/host.py")
     click(at, "create")
     click(at, "start")
-    at.text_input(key="undo_reason").input("裁判更正").run()
-    click(at, "undo")
-    assert at.error[0].value == "there is no scoring action to undo"
+    run = at.query_params["run"]
+    assert not [b for b in at.button if b.key == "undo"]
+    for key in ("reveal", "open"):
+        click(at, key)
+    answering = comp.state(env, run).answering_team
+    org = next(u for u in env.users() if u.username == "org")
+    comp.append(env, org, run, {"kind": "judge", "result": "right"})  # a second console was quicker
+    click(at, f"judge:{answering}:wrong")
+    assert at.error[0].value == "本题已经判过分。"
+    assert comp.state(env, run).scores[answering] == 110
 
 
 def test_undo_needs_a_reason_and_restores_the_score(env):
@@ -111,12 +120,22 @@ def test_scoreboard_shows_the_question_but_not_the_answer_until_revealed(env):
         comp.append(env, org, run, command)
     board = page(env, "zhang", "ui/pages/scoreboard.py", run=run)
     state = comp.state(env, run)
-    text = " ".join(m.value for m in board.markdown)
+    text = board_text(board)
     assert state.question.question.prompt in text
-    assert not board.success  # no answer shown
+    assert "答案：" not in text and state.question.question.explanation not in text  # no answer shown
     comp.append(env, org, run, {"kind": "reveal_answer"})
     board.run()
-    assert board.success[0].value.startswith("答案：")
+    q = state.question.question
+    letter = q.answer
+    assert f"答案：{letter}. {q.options['ABCDEFGH'.index(letter)].text}" in board_text(board)  # letter and text
+    assert "单选" in board_text(board)  # the question type
+
+
+def board_text(at: AppTest) -> str:
+    """The big screen's HTML (one st.html block per refresh)."""
+    import html as html_lib
+
+    return html_lib.unescape(" ".join(el.proto.body for el in at.get("html")))
 
 
 def test_team_device_buzzes_for_its_team_only(env):
@@ -155,3 +174,46 @@ def test_host_can_make_one_team_per_banzu(env):
         "办公室·财务组": ("E91",),
         "执法大队·一中队": ("E92",),
     }
+
+
+def test_reveal_answer_while_answering_asks_first_and_corrections_go_through_forms(env):
+    at = page(env, "org", "ui/pages/host.py")
+    click(at, "create")
+    run = at.query_params["run"]
+    for key in ("start", "reveal", "open"):
+        click(at, key)
+    answering = comp.state(env, run).answering_team
+    click(at, "reveal_answer")  # the team is still answering: nothing is revealed yet …
+    assert not comp.state(env, run).answer_revealed
+    assert answering in at.warning[0].value and "确定现在公布答案" in at.warning[0].value
+    click(at, "reveal_yes")  # … until the host confirms
+    assert comp.state(env, run).answer_revealed
+    click(at, f"judge:{answering}:wrong")
+    judged = comp.state(env, run).history[-1].seq
+    at.radio(key="correct_result").set_value("right")
+    at.text_input(key="correct_reason").input("裁判复核")
+    at.button(key="FormSubmitter:correct_form-更正判分").click().run()
+    assert not at.exception
+    state = comp.state(env, run)
+    assert state.scores[answering] == 110 and state.history[-1].corrects == judged
+    at.selectbox(key="adjust_team").set_value(answering)
+    at.number_input(key="adjust_delta").set_value(-5)
+    at.text_input(key="adjust_reason").input("场外提示")
+    at.button(key="FormSubmitter:adjust_form-确认加减分").click().run()
+    assert comp.state(env, run).scores[answering] == 105
+    assert [e.kind for e in comp.events(env, run)][-2:] == ["correct", "adjust"]
+
+
+def test_the_run_list_shows_shanghai_time(env):
+    import datetime as dt
+
+    from quizzes import load_catalog
+
+    catalog = load_catalog(ROOT / "content")
+    competition = next(iter(catalog.competitions.values()))
+    org = next(u for u in env.users() if u.username == "org")
+    created = dt.datetime(2026, 12, 1, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
+    comp.create_run(env, org, competition, teams="departments", banks=catalog.banks, seed=1, now=created)
+    at = page(env, "org", "ui/pages/host.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "2026-12-01 09:30" in text and "01:30" not in text

@@ -240,10 +240,12 @@ UPLOADS = [
     Case(
         "upload",
         "no-kind.yaml",
-        "no-kind.yaml: cannot tell whether this is a lesson, a bank or a quiz",
+        "no-kind.yaml: cannot tell whether this is a lesson, a bank, a quiz or an event",
         lambda: "id: x\ntitle: 标题\n",
     ),
-    Case("upload", "list.yaml", "list.yaml: cannot tell whether this is a lesson, a bank or a quiz", lambda: "- 1\n- 2\n"),
+    Case(
+        "upload", "list.yaml", "list.yaml: cannot tell whether this is a lesson, a bank, a quiz or an event", lambda: "- 1\n- 2\n"
+    ),
     Case(
         "upload",
         "inf.yaml",
@@ -331,7 +333,7 @@ IMPORTS = [
         text_file("题干,A,B\n问,甲,乙\n"),
     ),
     Case("import", "junk-zip.xlsx", ": cannot read the workbook", zip_of({"junk.txt": b"not a workbook"})),
-    Case("import", "old-excel.xlsx", ": an old Excel 97-2003 (.xls) file", bytes_file(OLE_HEADER)),
+    Case("import", "old-excel.xlsx", ": cannot read the Excel 97-2003 (.xls) workbook", bytes_file(OLE_HEADER)),
     Case("import", "truncated.xlsx", ": not an Excel .xlsx workbook", bytes_file(QUESTION_XLSX[: len(QUESTION_XLSX) // 2])),
     Case(
         "import",
@@ -411,7 +413,7 @@ IMPORTS = [
     Case(
         "import",
         "formula-answer.xlsx",  # Excel shows =CHAR(65) as "A"; Mingde never evaluates it
-        FIRST + "Sheet1!row 2: answer: '=' is not one of the options A–B",
+        FIRST + "Sheet1!row 2: answer '=CHAR(65)' is neither option letters nor the text of an option",
         workbook(QUESTION_HEADER, ["单选题", "问", "甲", "乙", "=CHAR(65)"]),
     ),
 ]
@@ -805,8 +807,8 @@ def test_roster_names_starting_with_formula_characters_are_text_and_every_export
     assert sorted(assert_no_live_formula(xlsx, people)) == sorted("'" + t for t in INJECTIONS * 3)
 
     text = ok(["report", "participation", "--by", "team", "--format", "csv", "--db", db]).stdout
-    teams = [row["team"] for row in csv.DictReader(io.StringIO(text)) if row["team"] not in ("", "合计")]
+    teams = [row["班组"] for row in csv.DictReader(io.StringIO(text)) if row["班组"] not in ("", "合计")]  # the page's headers
     assert sorted(teams) == sorted("'" + t for t in INJECTIONS)
     xlsx = tmp_path / "participation.xlsx"
     ok(["report", "participation", "--by", "department", "--format", "xlsx", "-o", xlsx, "--db", db])
-    assert "'=cmd|' /C calc'!A0" in assert_no_live_formula(xlsx, {"department"})
+    assert "'=cmd|' /C calc'!A0" in assert_no_live_formula(xlsx, {"部门"})

@@ -16,7 +16,9 @@ BANK = "id: extra\ntitle: 新题库\nquestions:\n  - {id: x1, type: true_false, 
 @pytest.mark.parametrize(
     ("name", "safe"),
     [
-        ("题库.yaml", "upload"),
+        ("题库.yaml", "ti-ku"),
+        ("题库导入模板.xlsx", "ti-ku-dao-ru-mu-ban"),
+        ("2026年题库.csv", "2026-nian-ti-ku"),
         ("../../etc/passwd", "passwd"),
         ("..\\..\\win.ini", "win"),
         ("My Bank 2026.YAML", "my-bank-2026"),
@@ -48,8 +50,31 @@ def test_kind_of(data, kind):
 def test_publish_writes_a_valid_bank(make_content):
     root = make_content({"quizzes/small.yaml": SMALL_QUIZ})
     path = publish(root, BANK, "../新 题库.yaml")
-    assert path == root / "banks" / "upload.yaml"
+    assert path == root / "banks" / "xin-ti-ku.yaml"
     assert "extra" in load_catalog(root).banks
+
+
+def test_a_second_chinese_named_upload_does_not_replace_the_first(make_content):
+    root = make_content({"quizzes/small.yaml": SMALL_QUIZ})
+    first = publish(root, BANK, "题库导入模板.yaml")
+    second = publish(root, BANK.replace("id: extra", "id: other"), "安全题库.yaml")
+    assert (first.name, second.name) == ("ti-ku-dao-ru-mu-ban.yaml", "an-quan-ti-ku.yaml")
+    assert {"extra", "other"} <= set(load_catalog(root).banks)
+    with pytest.raises(PublishError, match="already exists"):
+        publish(root, BANK, "题库导入模板.yaml")
+
+
+def test_suggested_bank_ids_are_readable_and_free(make_content):
+    from quizzes.publishing import bank_owner, suggest_bank_id
+
+    root = make_content({"quizzes/small.yaml": SMALL_QUIZ})
+    assert suggest_bank_id(root, "题库导入模板.xlsx") == "ti-ku-dao-ru-mu-ban"
+    publish(root, BANK.replace("id: extra", "id: ti-ku-dao-ru-mu-ban"), "x.yaml")  # the id is taken, not the file
+    assert suggest_bank_id(root, "题库导入模板.xlsx") == "ti-ku-dao-ru-mu-ban-2"
+    publish(root, BANK, "ti-ku-dao-ru-mu-ban-2.yaml")  # now the file name is taken
+    assert suggest_bank_id(root, "题库导入模板.xlsx") == "ti-ku-dao-ru-mu-ban-3"
+    assert bank_owner(root, "ti-ku-dao-ru-mu-ban") == "banks/x.yaml"
+    assert bank_owner(root, "nobody") is None
 
 
 def test_an_invalid_upload_is_refused_with_file_and_line_and_nothing_is_written(make_content):

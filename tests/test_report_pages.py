@@ -74,7 +74,8 @@ def test_participation_table_drill_down_and_downloads(env):
     drill = at.selectbox(key="missing_dept")
     assert drill.options == ["办公室：1 人未参与", "执法大队：1 人未参与"]
     drill.set_value("执法大队").run()
-    assert list(at.dataframe[1].value["姓名"]) == ["员工2"]
+    assert list(at.dataframe[1].value.columns) == ["department", "participation_rate", "avg_percent"]  # phones
+    assert list(at.dataframe[2].value["姓名"]) == ["员工2"]
     assert {b.proto.label for b in at.get("download_button")} == {"下载 Excel", "下载 CSV"}
 
 

@@ -14,7 +14,7 @@ from tests.conftest import CONTENT, DATA, ROOT
 SCHEMA_DIR = ROOT / "docs" / "schema"
 
 
-@pytest.mark.parametrize("kind", ["lesson", "bank", "quiz", "competition", "assessment"])
+@pytest.mark.parametrize("kind", ["lesson", "bank", "quiz", "competition", "assessment", "event", "daily"])
 def test_committed_schema_is_current(kind):
     committed = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
     assert committed == schemas()[kind], "run: mingde schema --out docs/schema"
@@ -24,9 +24,11 @@ def _kind_of(path, data):
     folder = path.parent.name
     if path.name.startswith("assessment"):
         return "assessment"
+    if path.name.startswith("daily"):
+        return "daily"
     if folder == "quizzes":
         return "competition" if "rounds" in data else "quiz"
-    return {"lessons": "lesson", "banks": "bank"}[folder]
+    return {"lessons": "lesson", "banks": "bank", "events": "event"}[folder]
 
 
 @pytest.mark.parametrize("path", sorted(CONTENT.rglob("*.yaml")), ids=lambda p: p.name)

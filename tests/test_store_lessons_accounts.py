@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from lessons.model import Lesson
-from tests.conftest import at
+from tests.conftest import ROOT, at
 from tracker import SCHEMA_VERSION, AccessDenied, Account, AccountError, NotFound, TooEarly, Tracker, TrackerError
 
 T0 = at("2026-03-10T02:00")
@@ -282,7 +282,9 @@ def test_check_role_refuses_a_disabled_admin(tracker):
 
 def test_new_database_has_the_current_schema_version(tracker):
     assert tracker.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert SCHEMA_VERSION >= 1
+    assert len(list((ROOT / "tracker" / "sql").glob("[0-9][0-9][0-9]_*.sql"))) == SCHEMA_VERSION
+    tables = {r["name"] for r in tracker.db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"employees", "accounts", "attempts", "answers", "sessions", "audit_log", "competition_events"} <= tables
 
 
 def test_database_uses_wal_journal(tracker):

@@ -16,13 +16,34 @@ from typing import Any
 
 from lessons.model import Lesson
 from quizzes.fields import utcnow
-from quizzes.grading import Grade
-from quizzes.model import Question, Quiz
+from quizzes.grading import Grade, QuestionResult
+from quizzes.model import DailySet, Question, Quiz
 from quizzes.paper import Paper, PaperQuestion
 from tracker.errors import AccessDenied, QuizUnavailable, StorageUnavailable
+from tracker.event_access import EventCalls
 from tracker.store import Account, Tracker, iso, parse_iso
 
 WRONG_BOOK_ID = "_wrong_book"
+
+
+@dataclass(frozen=True)
+class DailyToday:
+    """Today's 每日一练 of the signed-in employee. Answer keys only in ``results``, i.e. only for
+    questions already answered; ``questions`` are ``ShownQuestion``s."""
+
+    set: DailySet | None  # None: no daily set for this employee (no daily.yaml, or no audience)
+    day: dt.date
+    scheduled: bool  # whether the set is given today
+    questions: list[ShownQuestion]
+    results: dict[str, QuestionResult]
+    orders: dict[str, tuple[int, ...]]  # display order of each question's options
+    finished: bool
+    flagged: bool
+    streak: int
+
+    @property
+    def answered(self) -> int:
+        return len(self.results)
 
 
 @dataclass(frozen=True)
@@ -78,20 +99,25 @@ def attempt_review_allowed(row: dict, now: dt.datetime) -> bool:
     return not row.get("review_after") or now >= parse_iso(row["review_after"])
 
 
-def review_allowed(quiz: Quiz | None, kind: str, now: dt.datetime) -> bool:
-    """Answers and explanations are shown after submission for practice; for exams and contests
-    only once the window has closed (when it has a closing time)."""
-    if kind in ("quiz", "practice") or quiz is None:
-        return True
-    return quiz.closes is None or now >= quiz.closes
-
-
-class Access:
-    """The calls of one signed-in account, each checked against its role and identity."""
+class Access(EventCalls):
+    """The calls of one signed-in account, each checked against its role and identity. Event calls
+    (sign-up, check-in, 学时, certificates) are in ``tracker.event_access``."""
 
     def __init__(self, tracker: Tracker, account: Account | None):
         self.tracker = tracker
         self.account = account
+
+    @property
+    def live(self):
+        """Live competitions for this account (``tracker.competitions.Live``)."""
+        from tracker.competitions import Live
+
+        return Live(self.tracker, self.account)
+
+    @property
+    def sees_contest_flags(self) -> bool:
+        """Whether the leaderboard shows this account which results are implausibly fast (organizers)."""
+        return self.account is not None and not self.account.disabled and self.account.role in ("organizer", "admin")
 
     # -- checks ----------------------------------------------------------------------------------
     def require(self, *roles: str) -> None:
@@ -149,15 +175,49 @@ class Access:
             code = "open"
         return QuizStatus(code, len(rows), allowed, best, open_row["id"] if open_row else None)
 
+    def in_audience(self, quiz: Quiz) -> bool:
+        """Whether this account's employee is in the quiz's audience (everyone when it has none)."""
+        if quiz.audience is None:
+            return True
+        if self.account is None or not self.account.employee_id:
+            return False
+        employee = self.tracker.employee(self.account.employee_id)
+        return quiz.admits(employee["department"], employee.get("team"))
+
     def visible(self, quizzes: list[Quiz]) -> list[Quiz]:
-        """The quizzes employees may see (organizers can hide a quiz without deleting it)."""
+        """The quizzes this employee may see: published, not hidden by organizers, in their audience."""
         hidden = self.tracker.hidden_quizzes()
-        return [q for q in quizzes if q.id not in hidden]
+        return [q for q in quizzes if q.id not in hidden and q.status == "published" and self.in_audience(q)]
 
     def start_attempt(self, quiz: Quiz, *, now: dt.datetime | None = None) -> str:
         if quiz.id in self.tracker.hidden_quizzes():
             raise QuizUnavailable(f"quiz '{quiz.id}' is hidden")
+        if quiz.status != "published":
+            raise QuizUnavailable(f"quiz '{quiz.id}' is a draft")
+        if not self.in_audience(quiz):
+            raise QuizUnavailable(f"quiz '{quiz.id}' is not for employee {self.employee_id}")
         return self.tracker.start_attempt(self.employee_id, quiz, now=now)
+
+    # -- preview as an employee (organizers): nothing is recorded ---------------------------------
+    def preview_questions(self, quiz: Quiz, seed: int) -> list[ShownQuestion]:
+        """The questions of a preview paper as an employee would see them; nothing is stored."""
+        from quizzes.paper import draw_paper
+
+        self.require("organizer")
+        return [shown(pq, i) for i, pq in enumerate(draw_paper(quiz, seed).questions, start=1)]
+
+    def preview_paper(self, quiz: Quiz, seed: int) -> Paper:
+        """The preview paper with its key (for showing the review after a preview submission)."""
+        from quizzes.paper import draw_paper
+
+        self.require("organizer")
+        return draw_paper(quiz, seed)
+
+    def preview_grade(self, quiz: Quiz, seed: int, responses: dict[str, Any]) -> Grade:
+        """Grade a preview in memory: no attempt, no answers, nothing in any report."""
+        from quizzes.grading import grade
+
+        return grade(self.preview_paper(quiz, seed), {k: v for k, v in responses.items() if v not in (None, "", [])})
 
     def shown_questions(self, attempt_id: str) -> list[ShownQuestion]:
         """The questions of one's own attempt as they may be shown before submission."""
@@ -189,9 +249,49 @@ class Access:
             raise AccessDenied(f"the answers of attempt {attempt_id} are shown after {row['review_after']}")
         return self.tracker.grade_of(attempt_id)
 
+    @property
+    def grace(self) -> dt.timedelta:
+        """How long after its deadline a timed attempt still accepts answers (network latency)."""
+        return self.tracker.grace
+
+    def finalize_expired(self, *, now: dt.datetime | None = None) -> None:
+        """Submit one's own attempts whose time is up (graded from the answers saved in time)."""
+        self.tracker.finalize_expired(now=now, employee_id=self.employee_id)
+
+    def display_orders(self, attempt_id: str) -> dict[str, tuple[int, ...]]:
+        """The option order each question of one's own attempt was shown in, by question key."""
+        self.own_attempt(attempt_id)
+        return {pq.key: pq.order for pq in self.tracker.paper(attempt_id).questions}
+
+    @staticmethod
+    def time_used(row: dict) -> float:
+        """Seconds from the start of an attempt to its submission (to its deadline at most)."""
+        if not row.get("submitted_at"):
+            return 0.0
+        end = parse_iso(row["submitted_at"])
+        if row.get("deadline"):
+            end = min(end, parse_iso(row["deadline"]))
+        return max(0.0, (end - parse_iso(row["started_at"])).total_seconds())
+
     def my_attempts(self) -> list[dict]:
         self._finalize_expired()
         return self.tracker.attempts(self.employee_id)
+
+    @staticmethod
+    def current_period(catalog: Any) -> Any:
+        """The assessment period (month, quarter or year of ``assessment.yaml``) containing today."""
+        from tracker.reports import current_period
+
+        return current_period(catalog.assessment.period if catalog.assessment else "quarter")
+
+    def profile(self) -> dict | None:
+        """The signed-in person's name and department (``None`` for an account without an employee
+        record, such as an administrator's)."""
+        account = self._signed_in()
+        if not account.employee_id:
+            return None
+        row = self.tracker.employee(account.employee_id)
+        return {"name": row["name"], "department": row["department"], "team": row.get("team")}
 
     # -- lessons ---------------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, *, now: dt.datetime | None = None) -> dict:
@@ -202,6 +302,14 @@ class Access:
 
     def lesson_progress(self) -> dict[str, dict]:
         return self.tracker.lesson_progress(self.employee_id)
+
+    def reading_left(self, lesson: Lesson, row: dict | None, *, now: dt.datetime | None = None) -> int:
+        """Seconds of reading still needed before ``lesson`` may be marked completed (0 when it may,
+        or is already); ``row`` is the lesson's progress row (from ``open_lesson``)."""
+        if not lesson.min_read_time or not row or row.get("completed_at") or not row.get("started_at"):
+            return 0
+        spent = ((now or utcnow()) - parse_iso(row["started_at"])).total_seconds()
+        return max(0, int(lesson.min_read_time - spent + 0.999))
 
     # -- wrong-answer book -------------------------------------------------------------------------
     def wrong_book(self, *, now: dt.datetime | None = None) -> list[WrongItem]:
@@ -257,6 +365,149 @@ class Access:
         )
         return self.tracker.start_practice(self.employee_id, paper, now=now)
 
+    # -- 每日一练 (daily practice) -----------------------------------------------------------------
+    def daily_set(self, catalog: Any) -> DailySet | None:
+        """The daily set of this employee's audience (the first that includes them), or None."""
+        if catalog.daily is None:
+            return None
+        emp = self.tracker.employee(self.employee_id)
+        return catalog.daily.set_for(emp["department"], emp["team"])
+
+    def daily_today(self, catalog: Any, *, now: dt.datetime | None = None, draw: bool = True) -> DailyToday:
+        """Today's set: drawn on first call (``draw``), its questions as shown and the results of
+        the answered ones; with ``draw=False`` (the home page widget) nothing is written."""
+        from tracker.practice import streak
+        from tracker.store.daily import local_day
+
+        now = now or utcnow()
+        day = local_day(now)
+        dset = self.daily_set(catalog)
+        scheduled = bool(dset and dset.scheduled(day.weekday()))
+        row = self.tracker.daily_row(self.employee_id, day)
+        if row is None and draw and scheduled and dset is not None:
+            row = self.tracker.start_daily(self.employee_id, dset, now=now)
+        questions: list[ShownQuestion] = []
+        results: dict[str, QuestionResult] = {}
+        orders: dict[str, tuple[int, ...]] = {}
+        if row is not None:
+            paper = self.tracker.daily_paper(row)
+            questions = [shown(pq, i) for i, pq in enumerate(paper.questions, start=1)]
+            orders = {pq.key: pq.order for pq in paper.questions}
+            for key, ans in self.tracker.daily_answers(self.employee_id, day).items():
+                results[key] = self.tracker.daily_result(row, ans)
+        done = self.tracker.daily_days(self.employee_id)
+        run = streak(done, lambda d: bool(dset and dset.scheduled(d.weekday())), day) if dset else 0
+        return DailyToday(
+            dset,
+            day,
+            scheduled,
+            questions,
+            results,
+            orders,
+            bool(row and row["finished_at"]),
+            bool(row and row["flagged"]),
+            run,
+        )
+
+    def answer_daily(self, key: str, response: Any, *, now: dt.datetime | None = None) -> QuestionResult:
+        """Answer one question of today's set: the result (answer key, explanation) comes back at once."""
+        from tracker.store.daily import local_day
+
+        now = now or utcnow()
+        return self.tracker.answer_daily(self.employee_id, local_day(now), key, response, now=now)
+
+    def daily_calendar(self, catalog: Any, year: int, month: int, *, now: dt.datetime | None = None) -> dict:
+        """The month calendar (weeks of ``CalendarDay``), the current and the longest streak."""
+        from tracker.practice import longest_streak, month_calendar, streak
+        from tracker.store.daily import local_day
+
+        today = local_day(now or utcnow())
+        dset = self.daily_set(catalog)
+        done = self.tracker.daily_days(self.employee_id)
+
+        def scheduled(d: dt.date) -> bool:
+            return bool(dset and dset.scheduled(d.weekday()))
+
+        return {
+            "weeks": month_calendar(year, month, done, scheduled, today),
+            "streak": streak(done, scheduled, today) if dset else 0,
+            "longest": longest_streak(done, scheduled) if dset else 0,
+            "days_done": sum(1 for d in done if (d.year, d.month) == (year, month)),
+        }
+
+    # -- 学习积分 (learning points) -----------------------------------------------------------------
+    def my_points(self, catalog: Any, period: Any) -> tuple[dict, Any]:
+        """This employee's points of a period: (totals by activity and in all, the history of entries)."""
+        from tracker import points
+        from tracker.reports import as_period
+
+        p = as_period(period)
+        df = points.totals(self.tracker, catalog, p)
+        row = df[df["employee_id"] == self.employee_id]
+        mine = row.iloc[0].to_dict() if len(row) else {}
+        return mine, points.history(self.tracker, self._signed_in(), catalog, p, self.employee_id)
+
+    def points_ranking(self, catalog: Any, period: Any, by: str = "employee") -> Any:
+        """积分排行 of a period for any signed-in account: people, 班组 or departments (per head)."""
+        from tracker import points
+        from tracker.reports import as_period
+
+        self._signed_in()
+        df = points.totals(self.tracker, catalog, as_period(period))
+        out = points.ranking(df, by)
+        out.attrs["locked"] = df.attrs.get("locked")
+        return out
+
+    def points_history(self, catalog: Any, period: Any, employee_id: str) -> Any:
+        """Anyone's entries with their sources (leaders, organizers; oneself)."""
+        from tracker import points
+        from tracker.reports import as_period
+
+        return points.history(self.tracker, self._signed_in(), catalog, as_period(period), employee_id)
+
+    def lock_points(self, catalog: Any, period: Any, *, reason: str | None = None) -> dict:
+        from tracker import points
+        from tracker.reports import as_period
+
+        return points.lock(self.tracker, self._signed_in(), catalog, as_period(period), reason=reason)
+
+    def unlock_points(self, period: Any, *, reason: str | None = None) -> None:
+        from tracker import points
+        from tracker.reports import as_period
+
+        points.unlock(self.tracker, self._signed_in(), as_period(period), reason=reason)
+
+    # -- the 德 indicator (leaders) ----------------------------------------------------------------
+    def moral_table(self, catalog: Any, period: Any) -> Any:
+        from tracker import moral
+
+        return moral.moral_table(self.tracker, self._signed_in(), period, catalog)
+
+    def set_democratic_score(self, period_key: str, employee_id: str, score: Any) -> float:
+        from tracker import moral
+
+        return moral.set_democratic_score(self.tracker, self._signed_in(), period_key, employee_id, score)
+
+    def import_democratic_scores(self, period_key: str, path: Any) -> int:
+        from tracker import moral
+
+        return moral.import_democratic_scores(self.tracker, self._signed_in(), period_key, path)
+
+    def add_veto(self, period_key: str, employee_id: str, reason: str, reference: str) -> int:
+        from tracker import moral
+
+        return moral.add_veto(self.tracker, self._signed_in(), period_key, employee_id, reason, reference)
+
+    def withdraw_veto(self, veto_id: int, reason: str) -> None:
+        from tracker import moral
+
+        moral.withdraw_veto(self.tracker, self._signed_in(), veto_id, reason)
+
+    def veto_log(self, period_key: str) -> Any:
+        from tracker import moral
+
+        return moral.veto_log(self.tracker, self._signed_in(), period_key)
+
     # -- content management (organizers) -----------------------------------------------------------
     def publish(self, root: Any, yaml_text: str, filename: str, kind: str | None = None, *, replace: bool = False) -> Any:
         """Publish an upload into the content folder (organizers); recorded in the audit log."""
@@ -266,6 +517,69 @@ class Access:
         path = publish(root, yaml_text, filename, kind, replace=replace)
         self.tracker.audit(self.account.username, "content.publish", {"path": str(path)})
         return path
+
+    # -- authoring in the browser (organizers) -----------------------------------------------------
+    def content_documents(self, root: Any, kind: str) -> list:
+        """The content files of a kind as plain dicts, for the authoring pages."""
+        from quizzes.authoring import documents
+
+        self.require("organizer")
+        return documents(root, kind)
+
+    def save_content(self, root: Any, kind: str, data: dict, *, path: Any = None, change: str = "") -> Any:
+        """Check and write a content file (``quizzes.authoring.save_document``): the previous version is
+        kept and the audit log records who changed what. Raises ``AuthoringError`` when invalid."""
+        from quizzes.authoring import save_document
+
+        self.require("organizer")
+        saved = save_document(root, kind, data, path=path)
+        self.tracker.audit(
+            self.account.username,
+            "content.save",
+            {
+                "kind": kind,
+                "id": data.get("id"),
+                "path": str(saved.path),
+                "previous": str(saved.previous) if saved.previous else None,
+                "change": change,
+            },
+        )
+        return saved
+
+    def save_image(self, root: Any, filename: str, data: bytes) -> str:
+        """Store an image for a lesson in the content folder; returns its Markdown reference."""
+        from quizzes.authoring import save_image
+
+        self.require("organizer")
+        ref = save_image(root, filename, data)
+        self.tracker.audit(self.account.username, "content.image", {"file": ref, "upload": filename})
+        return ref
+
+    def roster_groups(self) -> tuple[list[str], list[str]]:
+        """The departments and teams (班组) of the active roster, for choosing a quiz's audience."""
+        self.require("organizer")
+        rows = self.tracker.employees(active_only=True)
+        return sorted({r["department"] for r in rows if r["department"]}), sorted({r["team"] for r in rows if r.get("team")})
+
+    def roster_teams(self) -> list[dict]:
+        """One live-competition team per 班组 of the active roster: ``{name, members}``; a team name used
+        in two departments is named ``部门·班组``."""
+        self.require("organizer")
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in self.tracker.employees(active_only=True):
+            if r.get("team"):
+                groups.setdefault((r["department"], r["team"]), []).append(r["id"])
+        names = [team for _, team in groups]
+        return [
+            {"name": team if names.count(team) == 1 else f"{department}·{team}", "members": members}
+            for (department, team), members in groups.items()
+        ]
+
+    def quiz_attempt_count(self, quiz_id: str) -> int:
+        """How many attempts a quiz has (the builder says that editing never regrades them)."""
+        self.require("organizer")
+        row = self.tracker.db.execute("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (quiz_id,)).fetchone()
+        return int(row[0])
 
     def set_quiz_hidden(self, quiz_id: str, hidden: bool) -> None:
         self.tracker.set_quiz_hidden(self.account, quiz_id, hidden)
@@ -382,6 +696,15 @@ class Access:
 
     def item_analysis(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("item_analysis", *args, **kwargs)
+
+    def participation_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("participation_output", *args, **kwargs)
+
+    def assessment_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("assessment_output", *args, **kwargs)
+
+    def items_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("items_output", *args, **kwargs)
 
     def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from tracker import reports

@@ -50,11 +50,13 @@ def _key(tracker: Tracker, run_id: str) -> tuple[str, str]:
     return (str(tracker.path.resolve()), run_id)
 
 
-def department_teams(tracker: Tracker) -> list[TeamSetup]:
-    """One team per department of the roster; members are its active employees."""
-    teams: dict[str, list[str]] = {}
+def department_teams(tracker: Tracker, only: list[str] | None = None) -> list[TeamSetup]:
+    """One team per department of the roster (or of the departments in ``only``, in that order);
+    members are its active employees."""
+    teams: dict[str, list[str]] = {d: [] for d in only or ()}
     for e in tracker.employees(active_only=True):
-        teams.setdefault(e["department"], []).append(e["id"])
+        if only is None or e["department"] in teams:
+            teams.setdefault(e["department"], []).append(e["id"])
     return [TeamSetup(name, tuple(members)) for name, members in teams.items()]
 
 
@@ -68,6 +70,72 @@ def team_teams(tracker: Tracker) -> list[TeamSetup]:
     return [TeamSetup(name, tuple(members)) for name, members in teams.items()]
 
 
+def captain_choices(tracker: Tracker) -> list[dict]:
+    """Accounts that can captain a team (enabled, with an employee): username, employee id, name,
+    department, 班组; by department, then name."""
+    people = {e["id"]: e for e in tracker.employees(active_only=True)}
+    out = [
+        {
+            "username": u.username,
+            "employee_id": u.employee_id,
+            "name": people[u.employee_id]["name"],
+            "department": people[u.employee_id]["department"],
+            "team": people[u.employee_id]["team"],
+        }
+        for u in tracker.users()
+        if u.employee_id in people and not u.disabled
+    ]
+    return sorted(out, key=lambda c: (c["department"], c["name"], c["username"]))
+
+
+def default_captains(tracker: Tracker, teams: list[TeamSetup]) -> dict[str, str | None]:
+    """A distinct default captain for each team: the first account of one of its members (None when
+    the team has no member with an account)."""
+    by_employee: dict[str, str] = {}
+    for c in captain_choices(tracker):
+        by_employee.setdefault(c["employee_id"], c["username"])
+    used: set[str] = set()
+    out: dict[str, str | None] = {}
+    for t in teams:
+        pick = next((by_employee[m] for m in t.members if m in by_employee and by_employee[m] not in used), None)
+        out[t.name] = pick
+        if pick:
+            used.add(pick)
+    return out
+
+
+def outside_captains(tracker: Tracker, teams: list[TeamSetup]) -> list[tuple[str, str]]:
+    """(team, username) of captains who are not members of their team (for the host to confirm)."""
+    accounts = {u.username: u for u in tracker.users()}
+    out = []
+    for t in teams:
+        a = accounts.get(t.captain) if t.captain else None
+        if a is not None and t.members and a.employee_id not in t.members:
+            out.append((t.name, t.captain))
+    return out
+
+
+def check_captains(tracker: Tracker, teams: list[TeamSetup], *, outsiders_ok: bool = False) -> None:
+    """Refuse an account that captains two teams, or (unless ``outsiders_ok``) a captain whose
+    employee is not a member of the team."""
+    seen: dict[str, str] = {}
+    for t in teams:
+        if not t.captain:
+            continue
+        if t.captain in seen:
+            raise CompetitionRuleError(
+                f"account '{t.captain}' cannot captain two teams ('{seen[t.captain]}' and '{t.name}')",
+                "captain_twice",
+                {"user": t.captain, "first": seen[t.captain], "second": t.name},
+            )
+        seen[t.captain] = t.name
+    if not outsiders_ok:
+        for team, user in outside_captains(tracker, teams):
+            raise CompetitionRuleError(
+                f"captain '{user}' is not a member of team '{team}'", "captain_outside", {"user": user, "team": team}
+            )
+
+
 def create_run(
     tracker: Tracker,
     account: Account | None,
@@ -79,6 +147,7 @@ def create_run(
     now: dt.datetime | None = None,
     captains: dict[str, str] | None = None,
     banks: dict[str, Bank] | None = None,
+    outsiders_ok: bool = False,
 ) -> str:
     """Stage a competition; return the new run's id. Organizer or admin only.
 
@@ -87,7 +156,9 @@ def create_run(
     ``{name, members, captain}`` or content ``Team``. ``captains``: team name → username of the
     account that may buzz/pick/answer for it on a device (``mode='devices'``).
     ``banks``: when given, ``competition_problems`` re-resolves the draws for the real number of
-    teams; otherwise the pools resolved by ``load_catalog`` are used.
+    teams; otherwise the pools resolved by ``load_catalog`` are used. A captain may
+    captain one team only, and belong to it unless ``outsiders_ok``
+    (the host confirmed it).
     """
     tracker.check_role(account, *HOST_ROLES)
     now = now or utcnow()
@@ -104,31 +175,39 @@ def create_run(
         names = {t.name for t in team_list}
         for name in captains:
             if name not in names:
-                raise CompetitionRuleError(f"captain given for unknown team '{name}'")
+                raise CompetitionRuleError(f"captain given for unknown team '{name}'", "captain_team", {"team": name})
         team_list = [TeamSetup(t.name, t.members, captains.get(t.name, t.captain)) for t in team_list]
+    check_captains(tracker, team_list, outsiders_ok=outsiders_ok)
     seen: dict[str, str] = {}
     for t in team_list:
         for m in t.members:
             tracker.employee(m)  # NotFound for an unknown 工号
             if m in seen:
-                raise CompetitionRuleError(f"employee {m} is in two teams ('{seen[m]}' and '{t.name}')")
+                raise CompetitionRuleError(
+                    f"employee {m} is in two teams ('{seen[m]}' and '{t.name}')",
+                    "member_twice",
+                    {"employee": m, "first": seen[m], "second": t.name},
+                )
             seen[m] = t.name
     if banks is not None:
         problems = competition_problems(competition, banks, len(team_list))
         if problems:
-            raise CompetitionRuleError("\n".join(str(p) for p in problems))
+            text = "\n".join(str(p) for p in problems)
+            raise CompetitionRuleError(text, "content", {"detail": text})
     else:
         for rnd in competition.rounds:
             needed = rnd.questions_needed(len(team_list))
             if rnd.questions_available < needed:
                 raise CompetitionRuleError(
-                    f"round '{rnd.name}' needs {needed} questions for {len(team_list)} teams but has {rnd.questions_available}"
+                    f"round '{rnd.name}' needs {needed} questions for {len(team_list)} teams but has {rnd.questions_available}",
+                    "round_short",
+                    {"round": rnd.name, "needed": needed, "teams": len(team_list), "available": rnd.questions_available},
                 )
     seed = secrets.randbits(31) if seed is None else seed
     try:
         setup = rules.build_setup(competition, team_list, mode=mode, seed=seed)
     except DrawError as e:
-        raise CompetitionRuleError(str(e)) from None
+        raise CompetitionRuleError(str(e), "content", {"detail": str(e)}) from None
     source = getattr(competition, "_source", None)
     digest = source.digest if source is not None and getattr(source, "digest", "") else None
     run_id = uuid.uuid4().hex
@@ -207,10 +286,10 @@ def _state_at(tracker: Tracker, run_id: str, setup: Setup, seq: int) -> State:
         hit = _cache.get(key)
     if hit is not None and hit[0] == seq:
         return hit[1]
-    st = rules.replay(setup, events(tracker, run_id))
+    current = rules.replay(setup, events(tracker, run_id))
     with _lock:
-        _cache[key] = (st.seq, st)
-    return st
+        _cache[key] = (current.seq, current)
+    return current
 
 
 def _authorize(tracker: Tracker, account: Account | None, setup: Setup, command: dict) -> None:
@@ -239,7 +318,7 @@ def append(tracker: Tracker, account: Account | None, run_id: str, command: dict
         now = now or utcnow()  # stamped once the write lock is held: server order = time order
         run = _run(tracker, run_id)
         if run["status"] == "finished":
-            raise CompetitionRuleError(f"competition run {run_id} is finished")
+            raise CompetitionRuleError(f"competition run {run_id} is finished", "phase_finished")
         current = _state_at(tracker, run_id, setup, _last_seq(tracker, run_id))
         event, new = rules.advance(current, command, at=iso(now), actor=account.username if account else None)
         db["competition_events"].insert(
@@ -265,11 +344,11 @@ def append(tracker: Tracker, account: Account | None, run_id: str, command: dict
     return event
 
 
-def _write_results(db, run_id: str, setup: Setup, st: State) -> None:
+def _write_results(db, run_id: str, setup: Setup, final: State) -> None:
     if list(db.query("SELECT 1 FROM competition_results WHERE run_id = ? LIMIT 1", (run_id,))):
         return  # written once
     db["competition_results"].insert_all(
-        [{"run_id": run_id, "team": r["team"], "rank": r["rank"], "points": r["score"]} for r in st.ranking]
+        [{"run_id": run_id, "team": r["team"], "rank": r["rank"], "points": r["score"]} for r in final.ranking]
     )
     members = [{"run_id": run_id, "team": t.name, "employee_id": m} for t in setup.teams for m in t.members]
     if members:
@@ -298,3 +377,100 @@ def results(tracker: Tracker, run_id: str) -> list[dict]:
     return list(
         tracker.db.query("SELECT team, rank, points FROM competition_results WHERE run_id = ? ORDER BY rank, team", (run_id,))
     )
+
+
+class Live:
+    """The live-competition calls of one account (``Access.live``): what the host console, the big
+    screen and the team devices use. Roles are checked by ``append`` and ``create_run``."""
+
+    def __init__(self, tracker: Tracker, account: Account | None):
+        self.tracker = tracker
+        self.account = account
+
+    def runs(self) -> list[dict]:
+        return runs(self.tracker)
+
+    def state(self, run_id: str) -> State:
+        return state(self.tracker, run_id)
+
+    def setup(self, run_id: str) -> Setup:
+        return setup_of(self.tracker, run_id)
+
+    def send(self, run_id: str, command: dict) -> Event:
+        """Append ``command`` (``finish`` writes the results too)."""
+        return append(self.tracker, self.account, run_id, command)
+
+    def stage(self, competition: LiveCompetition, **kwargs: Any) -> str:
+        return create_run(self.tracker, self.account, competition, **kwargs)
+
+    def department_teams(self, only: list[str] | None = None) -> list[TeamSetup]:
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        return department_teams(self.tracker, only)
+
+    def team_teams(self) -> list[TeamSetup]:
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        return team_teams(self.tracker)
+
+    def departments(self) -> list[str]:
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        return sorted({e["department"] for e in self.tracker.employees(active_only=True)})
+
+    def captain_choices(self) -> list[dict]:
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        return captain_choices(self.tracker)
+
+    def default_captains(self, teams: list[TeamSetup]) -> dict[str, str | None]:
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        return default_captains(self.tracker, teams)
+
+    def outside_captains(self, teams: list[TeamSetup]) -> list[tuple[str, str]]:
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        return outside_captains(self.tracker, teams)
+
+    def my_teams(self) -> list[tuple[dict, TeamSetup]]:
+        """(run, team) of the unfinished device-mode runs this account captains."""
+        me = self.account.username if self.account else None
+        return [
+            (r, t)
+            for r in runs(self.tracker)
+            if r["status"] != "finished" and r["mode"] == "devices"
+            for t in setup_of(self.tracker, r["id"]).teams
+            if me and t.captain == me
+        ]
+
+    def console(self, run_id: str) -> dict:
+        """What the host console shows and offers now: the view with the key, whether the audience
+        has seen the answer, the legal commands, the teams to judge or buzz for, the judgments that
+        can be corrected, and the teams still answering (公布答案 then asks to confirm)."""
+        self.tracker.check_role(self.account, *HOST_ROLES)
+        now = state(self.tracker, run_id)
+        return {
+            "view": rules.public_view(now, True),
+            "revealed": now.answer_revealed,
+            "allowed": rules.allowed_commands(now),
+            "judge": rules.judge_targets(now),
+            "buzz": rules.buzz_targets(now),
+            "answering": rules.answering_now(now),
+            "correctable": [
+                {
+                    "seq": a.seq,
+                    "team": a.team,
+                    "result": a.result,
+                    "round": now.setup.rounds[a.round_index].name if a.round_index is not None else None,
+                    "question": a.question_index + 1,
+                }
+                for a in rules.correctable(now)
+            ],
+            "history": [
+                {
+                    "seq": a.seq,
+                    "at": a.at,
+                    "team": a.team,
+                    "delta": a.delta,
+                    "reason": a.reason,
+                    "note": a.note,
+                    "undone": a.undone_by is not None,
+                }
+                for a in now.history
+            ],
+        }

@@ -74,3 +74,17 @@ class Throttled(TrackerError):
     def __init__(self, message: str, seconds: int):
         super().__init__(message)
         self.seconds = seconds
+
+
+class EventRefused(TrackerError):
+    """A sign-up, check-in or attendance entry is refused; nothing was recorded.
+
+    ``reason`` says why, for the user's message: ``expired`` or ``forged`` (the code), ``replayed``
+    (a ticket used before), ``twice`` (already checked in), ``outsider`` (not in the audience),
+    ``left`` (the employee has left), ``closed`` / ``not_open`` (the session's check-in), ``no_signup``,
+    ``started`` (sign-up after the start), ``not_checked_in``, ``status`` (an unknown status),
+    ``reason_needed`` (请假 without a reason)."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason

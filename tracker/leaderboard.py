@@ -3,7 +3,9 @@
 Individuals
     One attempt per employee: their first submitted attempt (by ``submitted_at``) that counts.
     Ranked by ``percent`` (highest first), then by time taken = ``submitted_at − started_at``
-    (shortest first); equal on both share a rank (1, 2, 2, 4).
+    (shortest first, to the tenth of a second the board shows); equal on both share a rank
+    (1, 2, 2, 4). ``flagged``: taken in less than the contest's ``flag_faster_than`` (implausibly
+    fast: shown to the organizer, not hidden).
 
 Departments and teams (班组): participation-weighted, so that a few strong members cannot carry
 a department::
@@ -48,6 +50,7 @@ INDIVIDUAL_COLUMNS = [
     "percent",
     "seconds",
     "submitted_at",
+    "flagged",
 ]
 GROUP_COLUMNS = ["rank", "headcount", "participants", "participation_rate", "mean_percent", "score"]
 
@@ -62,6 +65,12 @@ class Leaderboard:
     teams: pd.DataFrame  # department, team + GROUP_COLUMNS
     frozen: bool
     as_of: dt.datetime  # closes when frozen, else now
+
+
+def format_seconds(seconds: float) -> str:
+    """Time taken as minutes and seconds to tenths: 119.6 → ``1′59.6″`` (never ``1′60″``)."""
+    minutes, tenths = divmod(round(seconds * 10), 600)
+    return f"{minutes}′{tenths / 10:04.1f}″"
 
 
 def clear_cache() -> None:
@@ -126,7 +135,10 @@ def compute(tracker: Tracker, quiz: Quiz, until: dt.datetime) -> tuple[pd.DataFr
     else:
         ind["seconds"] = pd.Series(dtype="float64")
     ind = ind.merge(emp.rename(columns={"id": "employee_id"}), on="employee_id", how="left")
-    ind = _rank(ind, ["percent", "seconds"], [False, True])
+    ind["shown"] = ind["seconds"].round(1)  # as the board shows it: the same shown time shares a rank
+    ind = _rank(ind.sort_values("seconds", kind="mergesort"), ["percent", "shown"], [False, True])
+    limit = quiz.flag_faster_than
+    ind["flagged"] = (ind["seconds"] < limit) if limit else False
     individuals = ind[INDIVIDUAL_COLUMNS].reset_index(drop=True)
     departments = _groups(emp, ind, ["department"])
     teams = _groups(emp[emp["team"].notna() & (emp["team"] != "")], ind, ["department", "team"])

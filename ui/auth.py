@@ -35,6 +35,18 @@ def access() -> Access:
     return Access(tracker(), account)
 
 
+def person_line(account: Account) -> str:
+    """The sidebar's line about who is signed in: name · department (role), or the user name for an
+    account without an employee record."""
+    role = t(f"role.{account.role}")
+    if getattr(account, "must_change", False):  # a one-time password: nothing but the change until then
+        return t("auth.signed_in_as", user=account.username, role=role)
+    person = Access(tracker(), account).profile()
+    if person:
+        return t("auth.signed_in_person", name=person["name"], department=person["department"], role=role)
+    return t("auth.signed_in_as", user=account.username, role=role)
+
+
 def sign_out_button() -> None:
     """A plain form posting to /auth/logout: the server ends the session and clears the cookie."""
     label = html.escape(t("auth.sign_out"))

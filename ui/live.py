@@ -1,65 +1,130 @@
-"""Shared pieces of the live-competition pages: the run in the URL, the countdown, team scores."""
+"""Shared pieces of the live-competition pages: the run in the URL, rule messages, the question with
+its answer, the countdown, the buzz order and team scores."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from quizzes.fields import utcnow
+from quizzes.competition import CompetitionRuleError
+from quizzes.fields import SHANGHAI, utcnow
 from quizzes.model import LETTERS
-from tracker import competitions as comp
-from ui.state import t, tracker
-from ui.widgets import countdown
+from ui.i18n import ZH
+from ui.state import t
+from ui.widgets import countdown, type_label
+
+
+def rerun() -> None:
+    """Run the fragment again (the whole page when the click came in a full run)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
 
 
 def run_id() -> str | None:
     return st.query_params.get("run") or None
 
 
-def question_block(view: dict, *, show_key: bool) -> None:
-    """The current question (prompt and options; the key only when ``show_key``)."""
+def rule_text(error: CompetitionRuleError) -> str:
+    """A rule error in the user's language (``rule.<code>`` of the catalogue)."""
+    params = {k: f"{v:g}" if isinstance(v, float) else v for k, v in error.params.items()}
+    key = f"rule.{error.code}" if f"rule.{error.code}" in ZH else "rule.rule"
+    try:
+        return t(key, **params)
+    except (KeyError, IndexError):
+        return t("rule.rule")
+
+
+def clock_time(at: str | None) -> str:
+    """A server time as Shanghai ``HH:MM:SS.mmm``."""
+    if not at:
+        return ""
+    moment = dt.datetime.fromisoformat(at).astimezone(SHANGHAI)
+    return f"{moment:%H:%M:%S}.{moment.microsecond // 1000:03d}"
+
+
+def answer_text(q: dict) -> str:
+    """The key as the audience reads it: letters with the option texts, 对/错, or the accepted words."""
+    answer = q.get("answer")
+    options = q.get("options") or []
+    if isinstance(answer, bool):
+        return t("tf.true") if answer else t("tf.false")
+    if isinstance(answer, list):
+        return "；".join(" / ".join(a) for a in answer)
+    if answer is None and q.get("credits"):
+        return "、".join(f"{LETTERS[i]}={c:g}" for i, c in enumerate(q["credits"]))
+    if isinstance(answer, str):
+        return "；".join(f"{x}. {options[LETTERS.index(x)]}" for x in answer if x in LETTERS[: len(options)])
+    return str(answer)
+
+
+def result_label(view: dict, choice) -> str:
+    """A submitted choice as text (letters, 对/错 or the words typed)."""
+    if choice is None:
+        return "—"
+    if isinstance(choice, bool):
+        return t("tf.true") if choice else t("tf.false")
+    if isinstance(choice, list):
+        return "；".join(x or "—" for x in choice)
+    return str(choice)
+
+
+def question_block(view: dict, *, show_key: bool, options: bool = True) -> None:
+    """The current question: its type, prompt and options (unless an answer form shows them); the key
+    (letter and text) when ``show_key``."""
     q = view.get("question")
     if not q:
         st.info(t("live.no_question"))
         return
+    st.markdown(f"`{type_label(q['type'])}`")
     st.markdown(q["prompt"])
-    for i, text in enumerate(q.get("options") or []):
+    for i, text in enumerate(q.get("options") or [] if options else []):
         st.markdown(f"- **{LETTERS[i]}.** {text}")
     if show_key and "answer" in q:
-        answer = q["answer"]
-        if isinstance(answer, bool):
-            answer = t("tf.true") if answer else t("tf.false")
-        elif isinstance(answer, list):
-            answer = "；".join(" / ".join(a) for a in answer)
-        elif answer is None and q.get("credits"):
-            answer = "、".join(f"{LETTERS[i]}={c:g}" for i, c in enumerate(q["credits"]))
-        st.success(t("live.answer", answer=answer))
+        st.success(t("live.answer", answer=answer_text(q)))
         if q.get("explanation"):
             st.caption(q["explanation"])
 
 
+def time_up(view: dict) -> bool:
+    return bool(view.get("deadline")) and view.get("status") == "open" and utcnow() >= dt.datetime.fromisoformat(view["deadline"])
+
+
 def clock(view: dict) -> None:
     if view.get("deadline") and view.get("status") == "open":
-        deadline = dt.datetime.fromisoformat(view["deadline"])
-        countdown(deadline, utcnow())
+        if time_up(view):
+            st.error(t("live.time_up"))
+        else:
+            countdown(dt.datetime.fromisoformat(view["deadline"]), utcnow())
 
 
-def scores(view: dict, *, big: bool = False) -> None:
-    """Team scores with the last change as the metric's delta (highlighted green or red)."""
+def buzz_list(view: dict) -> None:
+    """The buzz order with the server's times (第1位 …), and early buzzes as 犯规."""
+    opened = dt.datetime.fromisoformat(view["open_at"]) if view.get("open_at") else None
+    lines = []
+    for i, (team, at) in enumerate(zip(view["buzz_order"], view["buzz_times"], strict=True)):
+        after = f" (+{(dt.datetime.fromisoformat(at) - opened).total_seconds():.2f} s)" if opened and at else ""
+        lines.append(t("live.buzz_n", n=i + 1, team=team, at=clock_time(at) + after))
+    lines += [t("live.early_buzz", team=team) for team in view["early_buzzes"]]
+    if lines:
+        st.markdown("  \n".join(lines))
+
+
+def scores(view: dict) -> None:
+    """Team scores with this question's change as the metric's delta (更正 for a correction)."""
     standings = view["standings"]
-    per_row = 4 if big else 3
-    for start in range(0, len(standings), per_row):
-        cols = st.columns(per_row)
-        for col, row in zip(cols, standings[start : start + per_row], strict=False):
+    for start in range(0, len(standings), 3):
+        cols = st.columns(3)
+        for col, row in zip(cols, standings[start : start + 3], strict=False):
             change = view["last_change"].get(row["team"])
+            mark = view["marks"].get(row["team"])
+            note = f" {t('live.corrected')}" if mark in ("correction", "adjust", "undo") else ""
             col.metric(
-                f"{row['rank']}. {row['team']}", f"{row['score']:g}", delta=f"{change:+g}" if change else None, border=True
+                f"{row['rank']}. {row['team']}",
+                f"{row['score']:g}",
+                delta=f"{change:+g}{note}" if change else None,
+                border=True,
             )
-
-
-def state_view(run: str, *, reveal: bool | None = None) -> dict:
-    """The public view of a run (answer key only once revealed, unless ``reveal`` forces it)."""
-    from quizzes.competition import public_view
-
-    return public_view(comp.state(tracker(), run), reveal)

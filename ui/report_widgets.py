@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from quizzes.fields import SHANGHAI
-from tracker.reports import Period, date_period, month_period, quarter_period, year_period
-from ui.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, header, to_csv_bytes, to_xlsx_bytes
-from ui.state import t
+from tracker.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, to_csv_bytes, to_xlsx_bytes
+from tracker.export import header as _header
+from tracker.reports import Period, ReportOutput, date_period, month_period, quarter_period, year_period
+from ui.state import lang, t
 
 KINDS = ("month", "quarter", "year", "dates")
 
@@ -46,6 +47,11 @@ def period_picker(default: str = "quarter", key: str = "period") -> Period:
     return month_period(year, m)
 
 
+def header(column: object) -> str:
+    """A report column's header in the page's language."""
+    return _header(column, lang())
+
+
 def chinese(df: pd.DataFrame) -> pd.DataFrame:
     """The same table with the export's Chinese column headers (for display)."""
     return df.rename(columns={c: header(c) for c in df.columns})
@@ -65,23 +71,37 @@ def column_config(df: pd.DataFrame) -> dict:
     return config
 
 
-def downloads(tables: dict[str, pd.DataFrame], meta: dict, name: str, key: str) -> None:
-    """Excel (all tables, plus the period and filters) and CSV (the first table) download buttons."""
-    first = next(iter(tables.values()))
+def narrow_table(df: pd.DataFrame, columns: list[str], key: str) -> None:
+    """The few columns of ``df`` that fit a phone's width, shown on narrow screens only; the full table
+    (drawn by the caller inside ``wide(key)``) on wider ones. Both are drawn; CSS shows one."""
+    keep = [c for c in columns if c in df.columns]
+    with st.container(key=f"narrow-{key}"):
+        st.caption(t("report.narrow"))
+        st.dataframe(df[keep], column_config=column_config(df[keep]), hide_index=True, width="stretch")
+
+
+def wide(key: str):
+    """The container of a table shown on screens wider than a phone (see ``narrow_table``)."""
+    return st.container(key=f"wide-{key}")
+
+
+def downloads(out: ReportOutput, key: str) -> None:
+    """Excel (every table of the report, and its notes) and CSV (the main table) download buttons:
+    the same files as ``mingde report … --format xlsx|csv``."""
     c1, c2 = st.columns(2)
     # The files are built only when a button is clicked, not on every rerun of the page.
     c1.download_button(
         t("report.xlsx"),
-        lambda: to_xlsx_bytes(tables, meta),
-        file_name=f"{name}.xlsx",
+        lambda: to_xlsx_bytes(out.tables, out.notes, lang()),
+        file_name=f"{out.name}.xlsx",
         key=f"{key}:xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
     c2.download_button(
         t("report.csv"),
-        lambda: to_csv_bytes(first),
-        file_name=f"{name}.csv",
+        lambda: to_csv_bytes(out.main, lang()),
+        file_name=f"{out.name}.csv",
         key=f"{key}:csv",
         mime="text/csv",
         on_click="ignore",

@@ -11,8 +11,10 @@ or, when the peer is a configured proxy (``MINGDE_TRUSTED_PROXIES``), the last a
 from __future__ import annotations
 
 import ipaddress
+import secrets
 from functools import lru_cache
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -26,6 +28,22 @@ from tracker.config import settings
 from tracker.errors import SignInFailed, StorageUnavailable, Throttled
 
 COOKIE = "mingde_session"
+USERNAME_COOKIE = "mingde_username"  # the user name of the last failed sign-in, to fill the form again
+DEVICE_COOKIE = "mingde_device"  # a random id per browser, to flag several check-ins from one phone
+
+
+def safe_next(value: object) -> str | None:
+    """A path on this site to return to after signing in (``/checkin?ticket=…``), or None: never
+    another host, a scheme or a protocol-relative ``//host``."""
+    text = str(value or "")
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or len(text) > 512:
+        return None
+    parts = urlsplit(text)
+    return text if not parts.scheme and not parts.netloc else None
+
+
+def _with(path: str, query: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}{query}"
 
 
 @lru_cache(maxsize=4)
@@ -78,6 +96,12 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
 
+def _keep_username(response: Response, username: str, request: Request) -> Response:
+    """After a failed sign-in the form shows the user name again (a short-lived cookie, not the address)."""
+    response.set_cookie(USERNAME_COOKIE, username, max_age=300, httponly=True, samesite="lax", secure=_secure(request), path="/")
+    return response
+
+
 async def login(request: Request) -> Response:
     if not _same_origin(request):
         return PlainTextResponse("cross-site sign-in refused", status_code=403)
@@ -85,17 +109,21 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:256]
     remember = form.get("remember") == "1"
+    back = safe_next(form.get("next"))  # the page that asked for the sign-in (a check-in), if any
     try:
         result = await run_in_threadpool(
             lambda: sign_in(tracker(), username, password, address=_address(request), remember=remember)
         )
     except Throttled as e:
-        return RedirectResponse(f"/?login=wait&s={e.seconds}", status_code=303)
+        return _keep_username(
+            RedirectResponse(_with(back or "/", f"login=wait&s={e.seconds}"), status_code=303), username, request
+        )
     except SignInFailed:
-        return RedirectResponse("/?login=failed", status_code=303)
+        return _keep_username(RedirectResponse(_with(back or "/", "login=failed"), status_code=303), username, request)
     except StorageUnavailable:  # a session cannot be recorded (disk full, read-only): say so, for any password
-        return RedirectResponse("/?login=storage", status_code=303)
-    response = RedirectResponse("/", status_code=303)
+        return RedirectResponse(_with(back or "/", "login=storage"), status_code=303)
+    response = RedirectResponse(back or "/", status_code=303)
+    response.delete_cookie(USERNAME_COOKIE, path="/")
     response.set_cookie(
         COOKIE,
         result.token,
@@ -156,5 +184,47 @@ def middleware() -> list[Middleware]:
     return [Middleware(SecurityHeaders)]
 
 
+@lru_cache(maxsize=2)
+def _catalog(root: str, fingerprint: tuple):
+    from quizzes import load_catalog
+
+    return load_catalog(root)
+
+
+def catalog():
+    root = Path(settings().content)
+    files = sorted(root.rglob("*.y*ml")) if root.is_dir() else []
+    return _catalog(str(root), tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+async def scan(request: Request) -> Response:
+    """``/c/<code>``: the address in the projector's QR code. A valid code of an open session becomes
+    a one-use ticket, so that someone who must sign in first is still checked in afterwards; the
+    browser then opens the check-in page with it (or with the reason it was refused)."""
+    from tracker.errors import EventRefused
+
+    code = request.path_params["code"][:200]
+    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(12)
+    event = catalog().events.get(code.split(".", 1)[0])
+    try:
+        if event is None:
+            raise EventRefused("unknown event", "forged")
+        token = await run_in_threadpool(tracker().issue_ticket, event, code, device)
+        target = f"/checkin?ticket={quote(token)}"
+    except EventRefused as e:
+        target = f"/checkin?refused={e.reason}"
+    except StorageUnavailable:
+        target = "/checkin?refused=storage"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True, samesite="lax", secure=_secure(request), path="/"
+    )
+    return response
+
+
 def routes() -> list[Route]:
-    return [Route("/auth/login", login, methods=["POST"]), Route("/auth/logout", logout, methods=["POST"])]
+    return [
+        Route("/auth/login", login, methods=["POST"]),
+        Route("/auth/logout", logout, methods=["POST"]),
+        Route("/c/{code}", scan, methods=["GET"]),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -29,13 +30,42 @@ def local_time(value: str | dt.datetime | None) -> str:
     return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
+def duration_text(seconds: int | float) -> str:
+    """A length of time in words of the current language: 1 小时 30 分钟, 10 分钟, 2 分 5 秒, 40 秒."""
+    h, rest = divmod(max(0, int(seconds)), 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return t("time.hours_minutes", h=h, m=m) if m else t("time.hours", h=h)
+    if m:
+        return t("time.minutes_seconds", m=m, s=s) if s else t("time.minutes", m=m)
+    return t("time.seconds", s=s)
+
+
+def period_text(key: str) -> str:
+    """A report period's key (2026Q3, 2026-09, 2026, 2026-07-01..2026-09-30) in words of the current language."""
+    import re
+
+    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", key):
+        return t("periodname.quarter", y=m[1], q=m[2])
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
+        return t("periodname.month", y=m[1], m=int(m[2]))
+    if re.fullmatch(r"\d{4}", key):
+        return t("periodname.year", y=key)
+    if m := re.fullmatch(r"(\S+)\.\.(\S+)", key):
+        return t("periodname.dates", start=m[1], end=m[2])
+    return key
+
+
 def countdown(deadline: dt.datetime, now: dt.datetime) -> None:
     """A ticking countdown (a few lines of inline JavaScript; the server enforces the limit)."""
     remaining = max(0, int((deadline - now).total_seconds()))
     label = html.escape(t("take.time_left"))
     uid = f"cd{abs(hash((deadline.isoformat(), remaining))) % 10**8}"
     st.html(
-        f'<div id="{uid}" role="timer" aria-live="off" style="font:600 1.15rem system-ui,sans-serif;color:#2f6f5e">'
+        # Fixed at the top of the window (over Streamlit's header bar), so it stays in sight on a phone.
+        f'<div id="{uid}" role="timer" aria-live="off" style="font:600 1.05rem system-ui,sans-serif;color:#2f6f5e;'
+        f"position:fixed;top:.55rem;left:50%;transform:translateX(-50%);z-index:999991;background:#fbfaf7;"
+        f'padding:.3rem .9rem;border:1px solid #c9c4b5;border-radius:1rem;box-shadow:0 1px 4px rgba(0,0,0,.12)">'
         f"{label} {remaining // 60:02d}:{remaining % 60:02d}</div>"
         f"<script>(function(){{const end=Date.now()+{remaining * 1000};function tick(){{"
         f"const el=document.getElementById('{uid}');if(!el)return;const s=Math.max(0,Math.round((end-Date.now())/1000));"
@@ -49,8 +79,78 @@ def type_label(kind: str) -> str:
     return t(f"qtype.{kind}")
 
 
-def question_header(q: ShownQuestion, answered: bool | None = None) -> None:
+def scroll_to_top(token: str) -> None:
+    """Scroll the page to its top once (a rerun keeps the scroll position of the page before it)."""
+    st.html(
+        f"<script>(function(){{const k='mingde-top-{html.escape(token)}';if(sessionStorage.getItem(k))return;"
+        "sessionStorage.setItem(k,'1');const m=document.querySelector('[data-testid=\"stMain\"]')||document.scrollingElement;"
+        "setTimeout(function(){m.scrollTo(0,0);window.scrollTo(0,0);},50);})();</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+_CELL = (
+    "display:inline-block;min-width:2.3rem;padding:.35rem 0;margin:0 .3rem .4rem 0;text-align:center;"
+    "border-radius:.4rem;text-decoration:none;font:600 .95rem system-ui,sans-serif;"
+)
+
+
+def _cell(n: int, answered: bool, marked: bool) -> tuple[str, str, str]:
+    """The style, text and spoken label of answer-sheet cell ``n``."""
+    css = _CELL + (
+        "background:#2f6f5e;color:#fff;border:1px solid #2f6f5e"
+        if answered
+        else "background:#fff;color:#1f2933;border:1px solid #c9c4b5"
+    )
+    word = t("take.answered") if answered else t("take.open")
+    if marked:
+        css += ";box-shadow:0 0 0 2px #d9822b"
+        word += "，" + t("take.marked")
+    return css, f"{n}⚑" if marked else str(n), f"{n} {word}"
+
+
+def answer_sheet(total: int, answered: set[int], marked: set[int]) -> None:
+    """答题卡: a numbered cell per question, answered / not answered / marked; a tap scrolls to it.
+    A card that changes updates its cell in the browser (``sheet_cell``), without rerunning the page."""
+    cells = []
+    for n in range(1, total + 1):
+        css, text, label = _cell(n, n in answered, n in marked)
+        cells.append(f'<a href="#" data-q="{n}" aria-label="{html.escape(label)}" style="{css}">{text}</a>')
+    legend = " · ".join(
+        f'<span style="{css}">{html.escape(word)}</span>'
+        for css, word in (
+            ("color:#2f6f5e", "■ " + t("take.answered")),
+            ("color:#6b7280", "□ " + t("take.open")),
+            ("color:#d9822b", "⚑ " + t("take.marked")),
+        )
+    )
+    st.html(
+        f'<nav class="mingde-sheet" aria-label="{html.escape(t("take.sheet"))}">'
+        f'<div style="font:600 1rem system-ui,sans-serif;margin-bottom:.4rem">{html.escape(t("take.sheet"))}'
+        f'<span style="font-weight:400;font-size:.85rem;margin-left:.6rem">{legend}</span></div>'
+        f"<div>{''.join(cells)}</div></nav>"
+        "<script>document.querySelectorAll('.mingde-sheet a[data-q]').forEach(function(a){a.onclick=function(e){"
+        "e.preventDefault();const c=document.querySelector('.st-key-q'+a.dataset.q);"
+        "if(c)c.scrollIntoView({behavior:'smooth',block:'start'});};});</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def sheet_cell(n: int, answered: bool, marked: bool) -> None:
+    """Bring cell ``n`` of the answer sheet up to date (run by the question's card)."""
+    css, text, label = _cell(n, answered, marked)
+    st.html(
+        f"<script>(function(){{const a=document.querySelector('.mingde-sheet a[data-q=\"{n}\"]');if(!a)return;"
+        f"a.style.cssText={json.dumps(css)};a.textContent={json.dumps(text)};"
+        f"a.setAttribute('aria-label',{json.dumps(label)});}})();</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def question_header(q: ShownQuestion, answered: bool | None = None, marked: bool = False) -> None:
     status = "" if answered is None else " · " + (f":green[{t('take.answered')}]" if answered else f":gray[{t('take.open')}]")
+    if marked:
+        status += f" · :orange[:material/flag: {t('take.marked')}]"
     st.markdown(f"**{q.number}.** `{type_label(q.type)}` · {t('take.points', n=f'{q.points:g}')}{status}")
     st.markdown(q.prompt)
 
@@ -104,7 +204,9 @@ def question_input(q: ShownQuestion, key: str, saved: Any, on_save: Callable[[st
             on_save(q.key, [st.session_state.get(f"{key}:{i}", "") for i in range(q.blanks)])
 
         for i in range(q.blanks):
-            st.text_input(t("take.blank", n=i + 1), value=values[i], key=f"{key}:{i}", max_chars=200, on_change=save_blanks)
+            st.text_input(
+                t("take.blank", n=i + 1), value=values[i], key=f"{key}:{i}", max_chars=200, on_change=save_blanks, live=True
+            )
 
 
 def is_answered(q: ShownQuestion, saved: Any) -> bool:

@@ -10,32 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from quizzes.importers.common import ImportFailed, ImportResult, Progress, Skipped, build_result, check_size, decode_text
+from quizzes.importers.excel import EXCEL_SUFFIXES
 from quizzes.importers.export import export_excel
+from quizzes.importers.messages import Msg
 
-__all__ = ["FORMATS", "ImportFailed", "ImportResult", "Skipped", "detect_format", "export_excel", "import_file"]
+__all__ = ["FORMATS", "ImportFailed", "ImportResult", "Msg", "Skipped", "detect_format", "export_excel", "import_file"]
 
 FORMATS = ("excel", "gift", "aiken")
 
 
 def detect_format(path: Path, text: str | None = None) -> str:
-    """The format a file is in, from its suffix (.xlsx/.csv → excel, .gift → gift) and, for .txt, its syntax."""
+    """The format a file is in, from its suffix (.xlsx/.xls/.ods/.csv → excel, .gift → gift) and, for .txt, its syntax."""
     from quizzes.importers.aiken import looks_like_aiken
     from quizzes.importers.gift import looks_like_gift
 
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".csv", ".xls"):
+    if suffix in (".csv", *EXCEL_SUFFIXES):
         return "excel"
     if suffix == ".gift":
         return "gift"
     if text is None:
-        raise ImportFailed(f"{path}: cannot tell the format from the suffix '{suffix}' (use --format excel|gift|aiken)")
+        raise ImportFailed(Msg("file.unknown_suffix", path=path, suffix=suffix))
     if looks_like_aiken(text) and not looks_like_gift(text):
         return "aiken"
     if looks_like_gift(text):
         return "gift"
     if looks_like_aiken(text):
         return "aiken"
-    raise ImportFailed(f"{path}: neither GIFT nor Aiken syntax found (use --format excel|gift|aiken)")
+    raise ImportFailed(Msg("file.unknown_syntax", path=path))
 
 
 def import_file(
@@ -53,8 +55,8 @@ def import_file(
 
     path = Path(path)
     if format is not None and format not in FORMATS:
-        raise ImportFailed(f"unknown format '{format}' (excel, gift or aiken)")
-    if format == "excel" or (format is None and path.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".xls")):
+        raise ImportFailed(Msg("file.unknown_format", format=format))
+    if format == "excel" or (format is None and path.suffix.lower() in (".csv", *EXCEL_SUFFIXES)):
         parsed = parse_excel(path, progress)
         fmt = "excel"
     else:
@@ -62,5 +64,5 @@ def import_file(
         fmt = format or detect_format(path, text)
         parsed = (parse_gift if fmt == "gift" else parse_aiken)(text, progress)
         if not parsed.candidates and not parsed.skipped:
-            raise ImportFailed(f"{path}: no {fmt.upper() if fmt == 'gift' else 'Aiken'} questions found")
+            raise ImportFailed(Msg("file.no_questions", path=path, format="GIFT" if fmt == "gift" else "Aiken"))
     return build_result(path, fmt, parsed, bank_id=bank_id, title=title)

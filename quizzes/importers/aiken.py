@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from quizzes.importers.common import Candidate, Parsed, Progress, Skipped, report_progress
+from quizzes.importers.messages import Msg, where_line
 from quizzes.model import LETTERS
 
 _OPTION = re.compile(r"([A-H])\s*[.)．）、]\s*(.*)")
@@ -29,8 +30,8 @@ def parse_aiken(text: str, progress: Progress | None = None) -> Parsed:
     start = 0
     done = 0
 
-    def flush(reason: str) -> None:
-        out.skipped.append(Skipped(f"line {start}", reason))
+    def flush(reason: Msg) -> None:
+        out.skipped.append(Skipped(where_line(start), reason))
 
     for n, line in enumerate(lines, 1):
         stripped = unicodedata.normalize("NFKC", line).strip() if line.strip() else ""
@@ -38,18 +39,18 @@ def parse_aiken(text: str, progress: Progress | None = None) -> Parsed:
             continue
         if m := _ANSWER.fullmatch(stripped):
             if not prompt:
-                out.skipped.append(Skipped(f"line {n}", "ANSWER line without a question"))
+                out.skipped.append(Skipped(where_line(n), Msg("skip.aiken_answer_alone")))
             elif len(options) < 2:
-                flush("fewer than 2 options (A. … B. …) before the ANSWER line")
+                flush(Msg("skip.aiken_few_options"))
             else:
                 letter = m.group(1).strip().upper()
                 if not re.fullmatch(r"[A-H]", letter):
-                    flush(f"ANSWER '{m.group(1).strip()}' is not one option letter")
+                    flush(Msg("skip.aiken_answer_letter", value=m.group(1).strip()))
                 elif LETTERS.index(letter) >= len(options):
-                    flush(f"ANSWER {letter} is not one of the options A–{LETTERS[len(options) - 1]}")
+                    flush(Msg("skip.aiken_answer_range", letter=letter, last=LETTERS[len(options) - 1]))
                 else:
                     data = {"type": "single", "prompt": "\n".join(prompt), "options": options, "answer": letter}
-                    out.candidates.append(Candidate(f"line {start}", data))
+                    out.candidates.append(Candidate(where_line(start), data))
             prompt, options = [], []
             done += 1
             report_progress(progress, done, total)
@@ -60,11 +61,11 @@ def parse_aiken(text: str, progress: Progress | None = None) -> Parsed:
             continue
         if options:
             # text after the options without an ANSWER line: that question is incomplete
-            flush("no ANSWER line after the options")
+            flush(Msg("skip.aiken_no_answer"))
             prompt, options = [], []
         if not prompt:
             start = n
         prompt.append(line.strip())
     if prompt:
-        flush("no ANSWER line after the options" if options else "no options and no ANSWER line")
+        flush(Msg("skip.aiken_no_answer") if options else Msg("skip.aiken_nothing"))
     return out

@@ -14,12 +14,13 @@ import yaml
 from pydantic import ValidationError
 
 from quizzes.errors import FieldError, MingdeError
+from quizzes.importers.messages import Msg
 from quizzes.model import LETTERS, Bank, Question, option_key
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 Progress = Callable[[int, int], None]
 _ID_OK = re.compile(r"[a-z0-9][a-z0-9_-]*")
-KEY_ORDER = ("id", "type", "prompt", "options", "answer", "points", "explanation", "tags", "difficulty")
+KEY_ORDER = ("id", "type", "prompt", "options", "answer", "points", "explanation", "tags", "difficulty", "exclusive")
 
 
 class ImportFailed(MingdeError):
@@ -27,6 +28,7 @@ class ImportFailed(MingdeError):
 
     def __init__(self, message: str, skipped: list[Skipped] | None = None, warnings: list[str] | None = None):
         super().__init__(message)
+        self.message = message  # a Msg when raised by the importers: the UI translates it
         self.skipped = list(skipped or [])
         self.warnings = list(warnings or [])
 
@@ -91,21 +93,21 @@ def check_size(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ImportFailed(f"{path}: not a file")
+            raise ImportFailed(Msg("file.not_a_file", path=path))
         if size > MAX_IMPORT_BYTES:
-            raise ImportFailed(f"{path}: file too large ({size} bytes; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)")
+            raise ImportFailed(Msg("file.too_large", path=path, size=size, limit=MAX_IMPORT_BYTES // (1024 * 1024)))
         raw = path.read_bytes()
     except OSError as e:
-        raise ImportFailed(f"{path}: cannot read the file ({e.strerror or e})") from None
+        raise ImportFailed(Msg("file.unreadable", path=path, error=e.strerror or str(e))) from None
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():  # nothing, or only a BOM and blank lines
-        raise ImportFailed(f"{path}: the file is empty")
+        raise ImportFailed(Msg("file.empty", path=path))
     return raw
 
 
 def decode_text(raw: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), else GBK/GB18030; binary data is refused."""
     if b"\x00" in raw[:8192]:
-        raise ImportFailed(f"{path}: not a text file (binary data)")
+        raise ImportFailed(Msg("file.binary", path=path))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -114,7 +116,7 @@ def decode_text(raw: bytes, path: Path) -> str:
         if _looks_binary(text):
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise ImportFailed(f"{path}: not readable text (save it as UTF-8 or GBK)")
+    raise ImportFailed(Msg("file.encoding", path=path))
 
 
 def _looks_binary(text: str) -> bool:
@@ -173,14 +175,14 @@ def slug(text: str) -> str:
 
 
 def bank_id_for(path: Path, bank_id: str | None) -> str:
-    """The given bank id (checked), or one made from the file name (``imported`` if none fits)."""
+    """The given bank id (checked), or a readable one made from the file name (Chinese as pinyin)."""
     if bank_id is not None:
         if not _ID_OK.fullmatch(bank_id):
-            raise ImportFailed(
-                f"bank id '{bank_id}' is not valid (lower-case letters, digits, - and _, starting with a letter or digit)"
-            )
+            raise ImportFailed(Msg("file.bad_bank_id", id=bank_id))
         return bank_id
-    return slug(path.stem) or "imported"
+    from quizzes.names import readable_id
+
+    return readable_id(path.stem) if path.stem.strip() else "imported"
 
 
 def control_character(value: Any, loc: str = "") -> str | None:
@@ -192,7 +194,7 @@ def control_character(value: Any, loc: str = "") -> str | None:
     if isinstance(value, str):
         for ch in value:
             if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc":
-                return f"{loc or 'text'}: control character U+{ord(ch):04X} is not allowed (remove it)"
+                return Msg("skip.control_character", field=loc or "text", code=f"{ord(ch):04X}")
     elif isinstance(value, dict):
         for key, item in value.items():
             if found := control_character(item, f"{loc}.{key}" if loc else str(key)):
@@ -232,8 +234,15 @@ def _distinct_options(cand: Candidate, warnings: list[str]) -> None:
         if key in seen:
             new = f"{text}（{LETTERS[i]}）"
             warnings.append(
-                f"{cand.where}: option {LETTERS[i]} '{text}' repeats option {LETTERS[seen[key]]} "
-                f"'{_text(options[seen[key]])}' (spaces are ignored); kept as '{new}'"
+                Msg(
+                    "warn.repeated_option",
+                    where=cand.where,
+                    letter=LETTERS[i],
+                    text=text,
+                    other=LETTERS[seen[key]],
+                    other_text=_text(options[seen[key]]),
+                    new=new,
+                )
             )
             if isinstance(opt, dict):
                 opt["text"] = new
@@ -271,6 +280,8 @@ def question_dict(q: Question, qid: str) -> dict[str, Any]:
         out["tags"] = list(q.tags)
     if q.difficulty:
         out["difficulty"] = q.difficulty
+    if q.exclusive:
+        out["exclusive"] = list(q.exclusive)
     return {k: out[k] for k in KEY_ORDER if k in out}
 
 
@@ -288,21 +299,29 @@ def build_result(path: Path, fmt: str, parsed: Parsed, *, bank_id: str | None, t
         try:
             valid.append(Question.model_validate({**cand.data, "id": "q"}))
         except ValidationError as e:
-            skipped.append(Skipped(cand.where, _error_text(e)))
+            skipped.append(Skipped(cand.where, Msg("skip.invalid", detail=_error_text(e))))
     skipped.sort(key=_where_key)
     if not valid:
-        detail = f"; {len(skipped)} skipped, the first: {skipped[0]}" if skipped else ""
-        raise ImportFailed(f"{path}: no question could be imported{detail}", skipped, warnings)
+        message = (
+            Msg("file.nothing_imported_first", path=path, n=len(skipped), first=_skip_msg(skipped[0]))
+            if skipped
+            else Msg("file.nothing_imported", path=path)
+        )
+        raise ImportFailed(message, skipped, warnings)
     width = max(3, len(str(len(valid))))
     dicts = [question_dict(q, f"{bid}-{i:0{width}d}") for i, q in enumerate(valid, 1)]
     data = {"id": bid, "title": (title or path.stem).strip() or bid, "questions": dicts}
     try:
         bank = Bank.model_validate(data)
     except ValidationError as e:  # pragma: no cover - each question was valid on its own
-        raise ImportFailed(f"{path}: the imported bank is not valid ({_error_text(e)})") from None
+        raise ImportFailed(Msg("file.bank_invalid", path=path, detail=_error_text(e))) from None
     text = to_yaml(data)
-    _check_reload(path, text, bank)
+    _check_reload(path, text, bank, data)
     return ImportResult(bank=bank, yaml_text=text, skipped=skipped, warnings=warnings, format=fmt)
+
+
+def _skip_msg(s: Skipped) -> Msg:
+    return Msg("skip.at", where=s.where, reason=s.reason)
 
 
 def _where_key(s: Skipped) -> tuple:
@@ -311,31 +330,36 @@ def _where_key(s: Skipped) -> tuple:
 
 
 def to_yaml(data: dict[str, Any]) -> str:
-    """``yaml.safe_dump`` in readable form (unicode kept, keys in the given order)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+    """``yaml.safe_dump`` in readable form (unicode kept, keys in the given order), by libyaml when available."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
 
 
-def _check_reload(path: Path, text: str, bank: Bank) -> None:
-    from quizzes.errors import ContentError
-    from quizzes.source import MAX_FILE_BYTES, parse_yaml
-    from quizzes.validate import validate_source
+def _values(data: Any) -> int:
+    """How many YAML values (scalars, lists and mappings, keys included) ``data`` is made of."""
+    if isinstance(data, dict):
+        return 1 + sum(1 + _values(v) for v in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_values(v) for v in data)
+    return 1
+
+
+def _check_reload(path: Path, text: str, bank: Bank, data: dict[str, Any]) -> None:
+    """The YAML fits in one content file (bytes and values, as ``quizzes.source`` counts them) and
+    loads back to the same questions (libyaml when available: the content loader is pure Python)."""
+    from quizzes.source import MAX_FILE_BYTES, MAX_NODES
 
     n = len(bank.questions)
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        raise ImportFailed(
-            f"{path}: {n} questions make {size // 1024} KB of YAML, more than one bank file may hold "
-            f"({MAX_FILE_BYTES // (1024 * 1024)} MB); split the file into several banks"
-        )
+        raise ImportFailed(Msg("file.yaml_too_large", path=path, n=n, kb=size // 1024, limit=MAX_FILE_BYTES // (1024 * 1024)))
+    if _values(data) > MAX_NODES:
+        detail = f"document too large (more than {MAX_NODES} values after expanding aliases)"
+        raise ImportFailed(Msg("file.bank_too_large", path=path, n=n, detail=detail))
     try:
-        again = validate_source(parse_yaml(text, f"{path.stem}.yaml"), Bank)
-    except ContentError as e:
-        problem = e.problems[0].message if e.problems else str(e)
-        if "too large" in problem:
-            raise ImportFailed(
-                f"{path}: {n} questions are more than one bank file may hold ({problem}); split the file into several banks"
-            ) from None
-        raise ImportFailed(f"{path}: the generated YAML does not load back ({problem})") from None  # pragma: no cover
+        again = Bank.model_validate(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except (yaml.YAMLError, ValidationError) as e:  # pragma: no cover - the dumper wrote it
+        raise ImportFailed(Msg("file.no_reload", path=path, detail=str(e)[:200])) from None
     if [q.model_dump() for q in again.questions] != [q.model_dump() for q in bank.questions]:  # pragma: no cover
         raise ImportFailed(f"{path}: the generated YAML does not load back to the same questions")
 

@@ -35,7 +35,7 @@ def _number(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
 
-def _row(q: Question, n_blanks: int, with_credits: bool) -> list[object]:
+def _row(q: Question, n_blanks: int, with_credits: bool, with_groups: bool = False) -> list[object]:
     options = [o.text for o in q.options or []]
     if q.type in ("single", "multiple"):
         answer = q.answer
@@ -59,6 +59,8 @@ def _row(q: Question, n_blanks: int, with_credits: bool) -> list[object]:
         row += blanks + [""] * (n_blanks - len(blanks))
     if with_credits:
         row.append(",".join(f"{o.credit:g}" for o in q.options or []) if q.type == "scenario" else "")
+    if with_groups:
+        row.append(",".join(q.exclusive))
     return row
 
 
@@ -69,13 +71,15 @@ def export_excel(questions: Iterable[Question], path: str | Path) -> Path:
     qs = list(questions)
     n_blanks = max((len(q.answer) for q in qs if q.type == "fill_blank" and isinstance(q.answer, list)), default=0)
     with_credits = any(q.type == "scenario" for q in qs)
+    with_groups = any(q.exclusive for q in qs)
     headers = BASE_HEADERS + [f"答案{i}" for i in range(1, n_blanks + 1)] + (["选项得分"] if with_credits else [])
+    headers += ["互斥组"] if with_groups else []
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "题库"
     ws.append(headers)
     for q in qs:
-        ws.append([safe_cell(v) for v in _row(q, n_blanks, with_credits)])
+        ws.append([safe_cell(v) for v in _row(q, n_blanks, with_credits, with_groups)])
     for cell in ws[1]:
         cell.font = openpyxl.styles.Font(bold=True)
     ws.freeze_panes = "A2"

@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1366, "height": 768}}  # issue 13: a common office PC
 
 
 def pytest_collection_modifyitems(items):
@@ -96,6 +96,23 @@ questions:
     explanation: {MARKER}
 """
 
+# Five questions, one of each type, timed, in authored order (the journeys of tests/e2e/test_journeys_e2e.py).
+FIVE_QUIZ = """
+id: e2e-five
+title: 五种题型测验
+time_limit: 10m
+pass_percent: 60
+shuffle_questions: false
+shuffle_options: false
+questions:
+  - {id: q1, type: single, prompt: 五题之一：职业道德的首要要求是？, options: [爱岗敬业, 投机取巧], answer: A}
+  - {id: q2, type: multiple, prompt: 五题之二：属于职业道德规范的有？, options: [诚实守信, 办事公道, 弄虚作假], answer: AB}
+  - {id: q3, type: true_false, prompt: 五题之三：安全生产方针包括安全第一。, answer: true}
+  - {id: q4, type: scenario, prompt: 五题之四：服务对象送来土特产，你应当？,
+     options: [{text: 婉言谢绝, credit: 1}, {text: 收下自用, credit: 0}]}
+  - {id: q5, type: fill_blank, prompt: 五题之五：安全第一、___、综合治理。, answer: [预防为主]}
+"""
+
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, demo_db):
@@ -107,6 +124,7 @@ def server(tmp_path_factory, demo_db):
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-marker.yaml").write_text(MARKER_QUIZ, encoding="utf-8")
     (content / "lessons" / "e2e-hostile.yaml").write_text(HOSTILE_LESSON, encoding="utf-8")
+    (content / "quizzes" / "e2e-five.yaml").write_text(FIVE_QUIZ, encoding="utf-8")
     port = free_port()
     env = {**os.environ, "MINGDE_DB": str(db), "MINGDE_CONTENT": str(content), "MINGDE_LANG": "zh"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
@@ -148,15 +166,20 @@ def page(request, browser):
     context.close()
 
 
-def sign_in(page, server: str, username: str = "employee", password: str = "mingde-demo", landing: str = "学习") -> None:
-    """Sign in through the real form; wait until the landing page's heading shows."""
+def sign_in(page, server: str, username: str = "employee", password: str = "mingde-demo", landing: str | None = None) -> None:
+    """Sign in through the real form; wait until the landing page's heading shows (``landing``), or else
+    until the page of a signed-in account shows (each role lands on a page of its own)."""
     from playwright.sync_api import expect
 
     page.goto(server)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=30_000)
+    if landing:
+        expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=30_000)
+    else:
+        expect(page.get_by_text("退出登录")).to_be_attached(timeout=30_000)
+        expect(page.get_by_role("heading").first).to_be_visible(timeout=30_000)
 
 
 def signed_in(browser, server: str, username: str, path: str):

@@ -26,7 +26,7 @@ def test_sign_in_survives_reload_and_new_tab(server, page):
     cookie = next(c for c in page.context.cookies() if c["name"] == "mingde_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     page.reload()
-    expect(page.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="首页", exact=True)).to_be_visible(timeout=TIMEOUT)
     tab = page.context.new_page()
     tab.goto(f"{server}/results")
     expect(tab.get_by_role("heading", name="我的成绩")).to_be_visible(timeout=TIMEOUT)
@@ -35,8 +35,9 @@ def test_sign_in_survives_reload_and_new_tab(server, page):
 
 def test_read_a_lesson(server, page):
     sign_in(page, server)
+    page.goto(f"{server}/learn")
     card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name="职业道德基本规范")).last
-    card.get_by_role("link", name="开始学习").click()
+    card.get_by_role("button", name="开始学习").or_(card.get_by_role("button", name="复习")).click()
     expect(page.get_by_role("heading", name="要点")).to_be_visible(timeout=TIMEOUT)
     # the demo employee may have completed this lesson in the seeded history
     expect(page.get_by_role("button", name="标记为已学完").or_(page.get_by_text("本课已学完。"))).to_be_visible()

@@ -33,3 +33,16 @@ def test_board_watch_reads_the_answering_team(body, team):
     el.heading.body = body
     load_live.board_watch(log)(el, 1.0)
     assert log.board_answering == ([(1.0, team)] if team else [])
+
+
+def test_board_watch_reads_the_big_screen_html():
+    from streamlit.proto.Element_pb2 import Element
+
+    log = load_live.LiveLog()
+    el = Element()
+    el.html.body = (
+        '<div class="mb" id="mingde-board"><div class="mb-who" data-answering="A&amp;B队">A&amp;B队 作答</div>'
+        '<div class="mb-card" data-team="A&amp;B队" data-score="110"></div></div>'
+    )
+    load_live.board_watch(log)(el, 2.0)
+    assert log.board_answering == [(2.0, "A&B队")] and log.board_scores == [(2.0, "A&B队", "110")]

@@ -1,10 +1,21 @@
-"""Fixtures of the fault tests."""
+"""Fixtures of the fault tests, which all carry the ``faults`` marker (``pytest -m faults`` runs
+only them; ``make test`` runs them with the rest)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from tests.faults.inject import Fault
+
+FAULTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if FAULTS in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.faults)
 
 
 @pytest.fixture

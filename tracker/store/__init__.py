@@ -1,6 +1,6 @@
 """The store: ``Tracker`` combines the core (connections, transactions, storage faults) with one
 mixin per domain. Modules: ``core``, ``roster``, ``accounts``, ``attempts``, ``lessons``,
-``content``, ``backup``, ``audit``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
+``content``, ``backup``, ``audit``, ``events``, ``daily``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from tracker.store.core import (
     storage_fault,
     storage_message,
 )
+from tracker.store.daily import DailyStore
+from tracker.store.events import EventStore
 from tracker.store.lessons import LessonStore
 from tracker.store.roster import RosterStore
 
@@ -44,7 +46,9 @@ __all__ = [
 ]
 
 
-class Tracker(RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore, AuditStore):
+class Tracker(
+    RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore, AuditStore, EventStore, DailyStore
+):
     """The store. ``Tracker(path)`` opens the database, creating and migrating it if needed.
 
     ``grace_seconds``: how long after a time limit a submission is still taken as it is.

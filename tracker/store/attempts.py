@@ -83,8 +83,8 @@ class AttemptStore(Store):
             attempt_id = self._insert_attempt(
                 db, employee_id, quiz.kind, paper, now, deadline, source.digest if source is not None else None
             )
-            if quiz.kind != "quiz" and quiz.closes:
-                db.execute("UPDATE attempts SET review_after = ? WHERE id = ?", (iso(quiz.closes), attempt_id))
+            if quiz.review_from is not None:
+                db.execute("UPDATE attempts SET review_after = ? WHERE id = ?", (iso(quiz.review_from), attempt_id))
             return attempt_id
 
     def _insert_attempt(

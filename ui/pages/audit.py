@@ -5,10 +5,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from tracker.export import to_csv_bytes
 from tracker.store.audit import ACTIONS
 from ui.admin_ui import local_time
 from ui.auth import access
-from ui.export import to_csv_bytes
 from ui.state import t
 
 me = access()
@@ -49,7 +49,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 stamp = dt.date.today().isoformat()
 st.download_button(
     t("audit.export"),
-    to_csv_bytes(table, chinese_headers=False),
+    to_csv_bytes(table, translate_headers=False),
     file_name=f"audit-{stamp}.csv",
     mime="text/csv",
     on_click="ignore",

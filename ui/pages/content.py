@@ -6,11 +6,13 @@ from pathlib import Path
 import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
-from quizzes.publishing import check_upload, safe_name
+from quizzes.importers import ImportFailed, import_file
+from quizzes.lint import lint_catalog
+from quizzes.publishing import FOLDERS, check_upload, safe_name, suggest_bank_id
 from tracker import StorageUnavailable
 from ui.auth import access
+from ui.import_view import preview, report, say
 from ui.state import catalog, config, saving, storage_error, t
-from ui.widgets import type_label
 
 me = access()
 me.require("organizer")
@@ -26,36 +28,61 @@ def reject() -> None:
     st.session_state["uploads"] += 1
 
 
-upload = st.file_uploader(t("content.upload_help"), type=["yaml", "yml", "xlsx", "csv", "gift", "txt"], key=f"upload:{uploads}")
+def imported(upload, bank_id: str, title: str):
+    """The upload imported as a bank with this id and title (kept while neither changes)."""
+    key = (upload.file_id, bank_id, title)
+    if st.session_state.get("imported", (None,))[0] != key:
+        bar = st.progress(0.0, text=t("content.importing"))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / (safe_name(upload.name) + Path(upload.name).suffix.lower())
+            path.write_bytes(upload.getvalue())
+            result = import_file(
+                path,
+                bank_id=bank_id,
+                title=title,
+                progress=lambda done, total: bar.progress(done / max(total, 1), text=t("content.importing")),
+            )
+        bar.empty()
+        st.session_state["imported"] = (key, result)
+    return st.session_state["imported"][1]
+
+
+upload = st.file_uploader(
+    t("content.upload_help"),
+    type=["yaml", "yml", "xlsx", "xls", "ods", "csv", "gift", "txt"],
+    key=f"upload:{uploads}",
+)
 if upload is not None:
     name = upload.name
-    data = upload.getvalue()
-    text = None
+    result = None
     try:
         if name.lower().endswith((".yaml", ".yml")):
-            text = data.decode("utf-8-sig")
+            text = upload.getvalue().decode("utf-8-sig")
+            filename = name
         else:
-            from quizzes.importers import import_file
-
-            bar = st.progress(0.0, text=t("content.importing"))
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / (safe_name(name) + Path(name).suffix.lower())
-                path.write_bytes(data)
-                result = import_file(
-                    path,
-                    bank_id=safe_name(name, "imported"),
-                    progress=lambda done, total: bar.progress(done / max(total, 1), text=t("content.importing")),
-                )
-            bar.empty()
+            id_col, title_col = st.columns(2)
+            bank_id = id_col.text_input(
+                t("import.bank_id"),
+                value=suggest_bank_id(root, name),
+                help=t("import.bank_id_help"),
+                key=f"bank_id:{upload.file_id}",
+            ).strip()
+            title = title_col.text_input(
+                t("import.bank_title"), value=Path(name).stem, key=f"bank_title:{upload.file_id}"
+            ).strip()
+            result = imported(upload, bank_id, title)
+            report(result)
             text = result.yaml_text
-            st.info(t("content.import_report", n=result.imported, skipped=len(result.skipped), warnings=len(result.warnings)))
-            for s in result.skipped:
-                st.caption(f"{s.where}: {s.reason}")
-            for w in result.warnings:
-                st.caption(w)
-        check = check_upload(root, text, name)
+            filename = f"{result.bank.id}.yaml"
+        check = check_upload(root, text, filename)
     except UnicodeDecodeError:
         st.error(t("content.not_utf8", name=name))
+        st.stop()
+    except ImportFailed as e:
+        st.error(say(e.message, path=name))
+        if e.skipped:
+            st.code("\n".join(f"{say(s.where)}：{say(s.reason)}" for s in e.skipped), language=None, wrap_lines=True)
+        st.button(t("content.reject"), key="reject", on_click=reject)
         st.stop()
     except ContentError as e:
         st.error(t("content.invalid"))
@@ -68,22 +95,25 @@ if upload is not None:
         st.error(t("content.invalid"))
         st.code("\n".join(str(p) for p in check.problems), language=None)
     else:
-        st.success(t("content.valid", kind=t(f"content.kind.{check.kind}"), file=check.filename))
         from quizzes.source import parse_yaml
 
         data = parse_yaml(text, name).data
-        for n, q in enumerate(data.get("questions", [])[:30], start=1):
-            with st.container(border=True):
-                st.markdown(f"**{n}.** `{type_label(q.get('type', ''))}` {q.get('prompt', '')}")
-                for i, option in enumerate(q.get("options") or []):
-                    st.markdown(f"- {'ABCDEFGH'[i]}. {option['text'] if isinstance(option, dict) else option}")
-        replace = (root / {"lesson": "lessons", "bank": "banks", "quiz": "quizzes"}[check.kind] / check.filename).exists()
+        live = check.kind == "quiz" and isinstance(data, dict) and "rounds" in data  # a live competition file
+        kind = t("content.kind.live") if live else t(f"content.kind.{check.kind}")
+        st.success(t("content.valid", kind=kind, file=check.filename))
+        bank = result.bank if result is not None else None
+        if bank is None and check.kind == "bank":
+            from quizzes.model import Bank
+            from quizzes.validate import validate_source
+
+            bank = validate_source(parse_yaml(text, name), Bank)
+        replace = (root / FOLDERS[check.kind] / check.filename).exists()
         if replace:
             st.warning(t("content.will_replace", file=check.filename))
         publish_col, reject_col = st.columns(2)
         if publish_col.button(t("content.publish"), type="primary", key="publish"):
             try:
-                me.publish(root, text, name, check.kind, replace=replace)
+                me.publish(root, text, filename, check.kind, replace=replace)
             except StorageUnavailable as e:  # the file was written first; only its audit entry is missing
                 st.warning(t("content.unaudited", file=check.filename))
                 storage_error(e)
@@ -93,7 +123,11 @@ if upload is not None:
                 st.error(t("content.not_written", error=e.strerror or e))
             else:
                 st.success(t("content.published", file=check.filename))
-    st.button(t("content.reject"), key="reject", on_click=reject)
+        reject_col.button(t("content.reject"), key="reject", on_click=reject)
+        if bank is not None:
+            preview(bank, key=f"preview:{upload.file_id}")
+    if check.problems:
+        st.button(t("content.reject"), key="reject", on_click=reject)
 
 # -- status ---------------------------------------------------------------------------------------
 cat = catalog()
@@ -131,3 +165,26 @@ for quiz in cat.quizzes.values():
         with saving():
             me.set_quiz_hidden(quiz.id, not shown)
             st.rerun()
+
+# -- authoring lint (hints, never errors) ---------------------------------------------------------
+st.subheader(t("lint.title"))
+st.caption(t("lint.help"))
+for bank_lint in lint_catalog(cat):
+    title = cat.banks[bank_lint.bank].title
+    if not bank_lint.findings:
+        st.markdown(f":green[:material/check_circle:] {t('lint.none', title=title)}")
+        continue
+    with st.expander(f":orange[:material/lightbulb:] {t('lint.bank', title=title, n=len(bank_lint.findings))}"):
+        for rule, (n, total) in bank_lint.counts.items():
+            if n:
+                st.markdown(f"- {t('lint.summary', rule=t(f'lint.rule.{rule}'), n=n, total=total, share=f'{n / total:.0%}')}")
+        prompts = {q.id: q.prompt[:24] for q in cat.banks[bank_lint.bank].questions}
+        prefix = str(cat.root).rstrip("/") + "/"
+        shown = []
+        for f in bank_lint.findings:
+            where, rule, prompt = f"{f.path.removeprefix(prefix)}:{f.line}", t(f"lint.rule.{f.rule}"), prompts[f.question]
+            if f.other:
+                shown.append(t("lint.finding_other", where=where, rule=rule, line=f.other_line, text=f.text, prompt=prompt))
+            else:
+                shown.append(t("lint.finding", where=where, rule=rule, prompt=prompt))
+        st.code("\n\n".join(shown), language=None, wrap_lines=True)

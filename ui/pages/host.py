@@ -1,166 +1,282 @@
-"""现场赛主持台 (organizers): stage a competition, then drive it question by question."""
+"""现场赛主持台 (organizers): stage a competition, then drive it question by question. Which buttons
+exist is the library's answer (``Access.live.console``); the console refreshes itself every second."""
 
+import pandas as pd
 import streamlit as st
 
 from quizzes.competition import CompetitionRuleError
 from quizzes.errors import MingdeError
 from tracker import StorageUnavailable
-from tracker import competitions as comp
 from ui.auth import access
-from ui.live import clock, question_block, run_id, scores, state_view
+from ui.live import buzz_list, clock, question_block, rerun, result_label, rule_text, run_id, scores
 from ui.state import catalog, storage_error, t
+from ui.widgets import local_time
 
 me = access()
 me.require("organizer")
-cat = catalog()
+live = me.live
 run = run_id()
 
 
 def send(command: dict) -> None:
+    """Append one command; a rule the command breaks is shown (in the user's language) on the next run."""
     try:
-        if command["kind"] == "finish":
-            comp.finish(me.tracker, me.account, run)
-        else:
-            comp.append(me.tracker, me.account, run, command)
+        live.send(run, command)
     except StorageUnavailable as e:
         storage_error(e)
-    except (CompetitionRuleError, MingdeError) as e:
+    except CompetitionRuleError as e:
+        st.session_state["host_error"] = rule_text(e)
+    except MingdeError as e:
         st.session_state["host_error"] = str(e)
 
 
-if run is None:
+def stage() -> None:
+    cat = catalog()
     st.title(t("host.title"))
     if not cat.competitions:
         st.info(t("host.none"))
         st.stop()
-    competition = st.selectbox(t("host.competition"), list(cat.competitions.values()), format_func=lambda c: c.title)
-    explicit = isinstance(competition.teams, list)
-    teams = st.radio(
-        t("host.teams"),
-        ["file", "departments", "teams"] if explicit else ["departments", "teams"],
-        format_func=lambda x: t(f"host.teams.{x}"),
-        horizontal=True,
-        key="teams",
+    competition = st.selectbox(
+        t("host.competition"),
+        list(cat.competitions.values()),
+        format_func=lambda c: c.title,
+        key="competition",
+        on_change=lambda: st.session_state.pop("teams", None),  # a file that lists teams starts on 按竞赛文件
     )
-    roster_teams = {"departments": comp.department_teams, "teams": comp.team_teams}
+    options = (["file"] if isinstance(competition.teams, list) else []) + ["departments", "picked", "teams"]
+    how = st.radio(t("host.teams"), options, format_func=lambda x: t(f"host.teams.{x}"), horizontal=True, key="teams")
+    if how == "file":
+        teams = [(tm.name, tm.members) for tm in competition.teams]
+    elif how == "teams":
+        teams = [(tm.name, tm.members) for tm in live.team_teams()]
+    else:
+        picked = None
+        if how == "picked":
+            picked = st.multiselect(t("host.pick_departments"), live.departments(), key="picked")
+        teams = [(tm.name, tm.members) for tm in live.department_teams(picked)]
+    st.caption(t("host.team_count", n=len(teams)))
     mode = st.radio(t("host.mode"), ["host", "devices"], format_func=lambda x: t(f"host.mode.{x}"), horizontal=True)
-    captains = {}
+    captains: dict[str, str] = {}
+    outsiders_ok = False
     if mode == "devices":
-        names = [tm.name for tm in competition.teams] if teams == "file" else [d.name for d in roster_teams[teams](me.tracker)]
-        users = [u.username for u in me.tracker.users() if u.employee_id]
-        for name in names:
-            captains[name] = st.selectbox(t("host.captain", team=name), users, key=f"captain:{name}")
+        from tracker.competitions import TeamSetup
+
+        people = live.captain_choices()
+        label = {c["username"]: f"{c['name']}（{c['department']}）" for c in people}
+        defaults = live.default_captains([TeamSetup(n, tuple(m)) for n, m in teams])
+        for name, _ in teams:
+            users = list(label)
+            default = defaults.get(name)
+            pick = st.selectbox(
+                t("host.captain", team=name),
+                users,
+                index=users.index(default) if default in users else None,
+                format_func=label.get,
+                placeholder=t("host.captain_none"),
+                key=f"captain:{competition.id}:{name}",
+            )
+            if pick:
+                captains[name] = pick
+        twice = sorted({u for u in captains.values() if list(captains.values()).count(u) > 1})
+        for u in twice:
+            st.error(t("host.captain_twice", name=label[u]))
+        outside = live.outside_captains([TeamSetup(n, tuple(m), captains.get(n)) for n, m in teams])
+        if outside:
+            st.warning(t("host.captain_outside", names="、".join(f"{label[u]} → {team}" for team, u in outside)))
+            outsiders_ok = st.checkbox(t("host.captain_outside_ok"), key="outsiders_ok")
     if st.button(t("host.create"), type="primary", key="create"):
         try:
-            new = comp.create_run(
-                me.tracker,
-                me.account,
+            new = live.stage(
                 competition,
-                teams=None if teams == "file" else roster_teams[teams](me.tracker),
+                teams=None if how == "file" else [{"name": n, "members": list(m)} for n, m in teams],
                 mode=mode,
                 captains=captains or None,
                 banks=cat.banks,
+                outsiders_ok=outsiders_ok,
             )
         except StorageUnavailable as e:
             storage_error(e)
+        except CompetitionRuleError as e:
+            st.error(rule_text(e))
         except MingdeError as e:
             st.error(str(e))
         else:
             st.query_params["run"] = new
             st.rerun()
     st.subheader(t("host.runs"))
-    for r in comp.runs(me.tracker):
+    for r in live.runs():
         c1, c2 = st.columns([4, 1])
-        status_text = t(f"host.status.{r['status']}")
-        c1.markdown(f"**{r['title']}** · {status_text} · {r['created_at'][:16].replace('T', ' ')}")
+        status = t(f"host.status.{r['status']}")
+        c1.markdown(f"**{r['title']}** · {status} · {local_time(r['created_at'])}")
         if c2.button(t("host.open"), key=f"open:{r['id']}"):
             st.query_params["run"] = r["id"]
             st.rerun()
-    st.stop()
 
-view = state_view(run, reveal=True)  # the host sees the key …
-revealed = state_view(run)["answer_revealed"]  # … and whether the audience has seen it
-st.title(view["title"])
-if error := st.session_state.pop("host_error", None):
-    st.error(error)
-st.page_link("ui/pages/scoreboard.py", label=t("host.scoreboard"), query_params={"run": run}, icon=":material/tv:")
-st.markdown(
-    f"### {view['round_name'] or ''}"
-    + (
-        f" · {t('live.question_n', n=view['question_index'] + 1, total=view['questions_in_round'])}"
-        if view["question_index"] is not None
-        else ""
-    )
-)
-phase, status = view["phase"], view["status"]
-teams = [tm["name"] for tm in view["teams"]]
 
-if phase == "setup":
-    st.button(t("host.start"), type="primary", on_click=send, args=({"kind": "start"},), key="start")
-elif phase in ("running", "tiebreak"):
-    if view["answering_team"]:
-        st.info(t("live.answering", team=view["answering_team"]))
-    if view["must_pick"]:
+def button(label: str, command: dict, key: str, **kw) -> None:
+    """A button that sends ``command`` once per click. Normally its ``on_click`` callback sends it (before
+    the console renders, so a click made stale by another console shows the rule it breaks). After a
+    server restart a new session has no callbacks registered yet and Streamlit would drop the first click
+    silently: then the button's value is True without the callback having run, and it is sent here."""
+
+    def clicked() -> None:
+        st.session_state["host_handled"] = key
+        send(command)
+
+    if st.button(label, key=key, on_click=clicked, **kw) and st.session_state.pop("host_handled", None) != key:
+        send(command)
+        rerun()
+
+
+def play(c: dict) -> None:
+    view, allowed = c["view"], c["allowed"]
+    status = view["status"]
+    if view["must_pick"] and "pick_value" in allowed:
         st.warning(t("live.must_pick", team=view["must_pick"]))
-        cols = st.columns(len(view["values"]))
-        for col, v in zip(cols, view["values"], strict=True):
-            col.button(
-                f"{v:g}", key=f"pick:{v}", on_click=send, args=({"kind": "pick_value", "team": view["must_pick"], "value": v},)
-            )
-    if status != "pending":
+        for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
+            with col:
+                button(f"{v:g}", {"kind": "pick_value", "team": view["must_pick"], "value": v}, f"pick:{v}")
+    if view["picked_value"] is not None:
+        st.caption(t("live.picked", value=f"{view['picked_value']:g}"))
+    if view["answering_team"] and not view["contenders"]:
+        st.info(t("live.answering", team=view["answering_team"]))
+    if status not in (None, "pending"):
         question_block(view, show_key=True)
     clock(view)
+    buzz_list(view)
     row = st.columns(4)
-    if status == "pending" and not view["must_pick"]:
-        row[0].button(t("host.reveal"), type="primary", key="reveal", on_click=send, args=({"kind": "reveal"},))
-    if status == "shown":
-        row[0].button(t("host.open_answering"), type="primary", key="open", on_click=send, args=({"kind": "open"},))
-    if view["round_type"] in ("buzzer", "sudden_death") and status in ("shown", "open"):
+    with row[0]:
+        if "reveal" in allowed:
+            button(t("host.reveal"), {"kind": "reveal"}, "reveal", type="primary")
+        if "open" in allowed:
+            button(t("host.open_answering"), {"kind": "open"}, "open", type="primary")
+    if c["buzz"]:
         st.caption(t("host.buzz_for"))
-        bcols = st.columns(min(len(teams), 6))
-        for i, name in enumerate(view["contenders"] or teams):
-            bcols[i % len(bcols)].button(name, key=f"buzz:{name}", on_click=send, args=({"kind": "buzz", "team": name},))
-    judge_teams = (
-        [view["answering_team"]]
-        if view["answering_team"]
-        else ([c for c in view["contenders"] if c not in view["judged"]] if phase == "tiebreak" else [])
-    )
-    if status in ("shown", "open"):
-        for name in judge_teams:
-            jc = st.columns(4)
-            jc[0].markdown(f"**{name}**")
-            for col, result in zip(jc[1:], ("right", "wrong", "timeout"), strict=True):
-                col.button(
-                    t(f"host.judge.{result}"),
-                    key=f"judge:{name}:{result}",
-                    on_click=send,
-                    args=({"kind": "judge", "team": name, "result": result},),
-                )
-            if name in view["submitted"]:
-                st.button(
-                    t("host.auto_judge", team=name),
-                    key=f"auto:{name}",
-                    on_click=send,
-                    args=({"kind": "auto_judge", "team": name},),
-                )
-    if status in ("judged", "open", "shown") and not revealed:
-        row[1].button(t("host.reveal_answer"), key="reveal_answer", on_click=send, args=({"kind": "reveal_answer"},))
-    if status == "judged" or (status in ("open", "shown") and view["round_type"] == "buzzer"):
-        row[2].button(t("host.next"), key="next", on_click=send, args=({"kind": "next"},))
-elif phase == "ended":
-    st.success(t("host.ended"))
-    if view["needs_tiebreak"]:
-        st.button(t("host.tiebreak"), type="primary", key="tiebreak", on_click=send, args=({"kind": "tiebreak"},))
-    else:
-        st.button(t("host.finish"), type="primary", key="finish", on_click=send, args=({"kind": "finish"},))
-else:
-    st.balloons()
-    st.subheader(t("live.final"))
-    st.dataframe(view["ranking"], hide_index=True, width="stretch")
+        cols = st.columns(min(len(c["buzz"]), 6))
+        for i, name in enumerate(c["buzz"]):
+            with cols[i % len(cols)]:
+                button(name, {"kind": "buzz", "team": name}, f"buzz:{name}")
+    for name in c["judge"]:
+        jc = st.columns(4)
+        jc[0].markdown(f"**{name}**")
+        for col, result in zip(jc[1:], ("right", "wrong", "timeout"), strict=True):
+            with col:
+                button(t(f"host.judge.{result}"), {"kind": "judge", "team": name, "result": result}, f"judge:{name}:{result}")
+        if name in view["submitted"] and "auto_judge" in allowed:
+            choice = view["choices"].get(name)
+            st.caption(t("host.submitted", team=name, choice=result_label(view, choice)))
+            button(t("host.auto_judge", team=name), {"kind": "auto_judge", "team": name}, f"auto:{name}")
+    with row[1]:
+        if "reveal_answer" in allowed:
+            if not c["answering"]:
+                button(t("host.reveal_answer"), {"kind": "reveal_answer"}, "reveal_answer")
+            elif st.session_state.get("confirm_reveal") == view["seq"]:
+                st.warning(t("host.reveal_confirm", teams="、".join(c["answering"])))
+                button(t("host.reveal_yes"), {"kind": "reveal_answer"}, "reveal_yes", type="primary")
+                if st.button(t("host.reveal_no"), key="reveal_no"):
+                    st.session_state.pop("confirm_reveal", None)
+                    rerun()
+            elif st.button(t("host.reveal_answer"), key="reveal_answer"):
+                st.session_state["confirm_reveal"] = view["seq"]
+                rerun()
+    with row[2]:
+        if "next" in allowed:
+            button(t("host.next"), {"kind": "next"}, "next")
 
-if phase not in ("setup", "finished"):
-    with st.expander(t("host.undo")):
-        reason = st.text_input(t("host.undo_reason"), key="undo_reason", max_chars=200)
-        st.button(t("host.undo_last"), key="undo", disabled=not reason, on_click=send, args=({"kind": "undo", "reason": reason},))
-st.subheader(t("live.scores"))
-scores(view)
+
+def corrections(c: dict) -> None:
+    allowed = c["allowed"]
+    with st.expander(t("host.corrections")):
+        if "undo" in allowed:
+            reason = st.text_input(t("host.undo_reason"), key="undo_reason", max_chars=200)
+            button(t("host.undo_last"), {"kind": "undo", "reason": reason}, "undo", disabled=not reason.strip())
+        if c["correctable"]:
+            st.markdown(f"**{t('host.correct')}**")
+
+            def judged(a: dict) -> str:
+                where = a["round"] or t("live.tiebreak")
+                return t("host.correct_item", round=where, n=a["question"], team=a["team"], result=t(f"host.judge.{a['result']}"))
+
+            items = {a["seq"]: a for a in c["correctable"]}
+            with st.form("correct_form", border=False):  # sent as one: what is typed counts without Enter
+                target = st.selectbox(
+                    t("host.correct_which"), list(items), format_func=lambda s: judged(items[s]), key="correct_target"
+                )
+                result = st.radio(
+                    t("host.correct_result"),
+                    ["right", "wrong", "timeout"],
+                    format_func=lambda r: t(f"host.judge.{r}"),
+                    horizontal=True,
+                    key="correct_result",
+                )
+                why = st.text_input(t("host.correct_reason"), key="correct_reason", max_chars=200)
+                if st.form_submit_button(t("host.correct_go")):
+                    send({"kind": "correct", "target": target, "result": result, "reason": why})
+                    rerun()
+        if "adjust" in allowed:
+            st.markdown(f"**{t('host.adjust')}**")
+            teams = [tm["name"] for tm in c["view"]["teams"]]
+            with st.form("adjust_form", border=False):
+                a1, a2 = st.columns(2)
+                team = a1.selectbox(t("host.adjust_team"), teams, key="adjust_team")
+                delta = a2.number_input(t("host.adjust_delta"), value=0, step=5, key="adjust_delta")
+                why = st.text_input(t("host.adjust_reason"), key="adjust_reason", max_chars=200)
+                if st.form_submit_button(t("host.adjust_go")):
+                    send({"kind": "adjust", "team": team, "delta": delta, "reason": why})
+                    rerun()
+
+
+@st.fragment(run_every=1)  # a captain's buzz, pick or answer shows here within a second
+def console() -> None:
+    c = live.console(run)
+    st.session_state.pop("host_handled", None)  # a click handled by its callback has been rendered by now
+    view, allowed = c["view"], c["allowed"]
+    st.title(view["title"])
+    if error := st.session_state.pop("host_error", None):
+        st.error(error)
+    st.page_link(
+        "ui/pages/scoreboard.py", label=t("host.scoreboard"), query_params={"run": run, "kiosk": "1"}, icon=":material/tv:"
+    )
+    heading = view["round_name"] or "" if view["phase"] in ("running", "tiebreak") else ""
+    if view["question_index"] is not None:
+        heading += " · " + t("live.question_n", n=view["question_index"] + 1, total=view["questions_in_round"])
+    if heading:
+        st.markdown(f"### {heading}")
+    phase = view["phase"]
+    if phase == "setup":
+        button(t("host.start"), {"kind": "start"}, "start", type="primary")
+    elif phase in ("running", "tiebreak"):
+        if view["contenders"]:
+            st.info(t("live.tiebreak_teams", teams="、".join(view["contenders"])))
+        play(c)
+    elif phase == "ended":
+        st.success(t("host.ended"))
+        if view["top_tie"] and "tiebreak" in allowed:
+            st.warning(t("live.tie", teams="、".join(view["top_tie"])))
+            button(t("host.tiebreak"), {"kind": "tiebreak"}, "tiebreak", type="primary")
+        if "finish" in allowed:
+            button(t("host.finish"), {"kind": "finish"}, "finish", type="primary")
+    else:
+        st.subheader(t("live.final"))
+        final = pd.DataFrame(
+            [
+                {
+                    t("live.col.rank"): r["rank"],
+                    t("live.col.team"): r["team"],
+                    t("live.col.score"): f"{r['score']:g}",
+                    t("live.col.note"): t("live.tiebreak_won") if r["team"] in view["tiebreak_winners"] else "",
+                }
+                for r in view["ranking"]
+            ]
+        )
+        st.table(final.style.hide(axis="index"))
+    if phase not in ("setup", "finished"):
+        corrections(c)
+    st.subheader(t("live.scores"))
+    scores(view)
+
+
+if run is None:
+    stage()
+else:
+    console()

@@ -1,13 +1,17 @@
-"""排行榜: the leaderboard of online contests — live while open, frozen once closed."""
+"""排行榜: the leaderboard of online contests — live while open, frozen once closed. Fits a 375 px
+phone; the viewer's own row is highlighted with their rank; organizers see implausibly fast results."""
 
+import pandas as pd
 import streamlit as st
 
-from tracker.leaderboard import leaderboard
+from tracker.leaderboard import format_seconds, leaderboard
 from ui.auth import access
 from ui.state import catalog, t, tracker
 from ui.widgets import local_time
 
-access()  # signed in
+me = access()  # signed in
+mine = me.account.employee_id
+flags = me.sees_contest_flags
 contests = [q for q in catalog().quizzes.values() if q.leaderboard]
 st.title(t("board.title"))
 if not contests:
@@ -22,35 +26,45 @@ def board(db_path: str, quiz_id: str):
     return leaderboard(tracker(), next(q for q in contests if q.id == quiz_id))
 
 
+def people_table(df: pd.DataFrame) -> None:
+    """Rank, name, department, percent to one decimal, time to tenths: a table that wraps on a phone."""
+    shown = pd.DataFrame(
+        {
+            t("board.rank"): df["rank"],
+            t("board.name"): df["name"].fillna(df["employee_id"]),
+            t("board.department"): df["department"].fillna(""),
+            t("board.percent"): df["percent"].map(lambda p: f"{p:.1f}"),
+            t("board.time"): df["seconds"].map(format_seconds),
+        }
+    )
+    if flags:
+        shown[t("board.flag")] = df["flagged"].map(lambda f: t("board.flagged") if f else "")
+    own = (df["employee_id"] == mine).tolist()
+    styled = shown.style.apply(
+        lambda row: ["background-color:#fef3c7;font-weight:600" if own[row.name] else "" for _ in row], axis=1
+    ).hide(axis="index")
+    st.table(styled)
+
+
 @st.fragment(run_every=15)
 def show() -> None:
     b = board(str(tracker().path), quiz.id)
-    if b.frozen:
-        st.caption(t("board.frozen", at=local_time(b.as_of)))
-    else:
-        st.caption(t("board.live", at=local_time(b.as_of)))
+    st.caption(t("board.frozen" if b.frozen else "board.live", at=local_time(b.as_of)))
     people, departments, teams = st.tabs([t("board.individuals"), t("board.departments"), t("board.teams")])
     with people:
-        df = b.individuals.head(100)
-        st.dataframe(
-            df.assign(
-                percent=df["percent"].round(1),
-                seconds=(df["seconds"] // 60).astype("Int64").astype(str)
-                + "′"
-                + (df["seconds"] % 60).round().astype("Int64").astype(str).str.zfill(2)
-                + "″",
-            )[["rank", "name", "department", "percent", "seconds"]].rename(
-                columns={
-                    "rank": t("board.rank"),
-                    "name": t("board.name"),
-                    "department": t("board.department"),
-                    "percent": t("board.percent"),
-                    "seconds": t("board.time"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.caption(t("board.rule"))
+        df = b.individuals
+        row = df[df["employee_id"] == mine] if mine else df.iloc[0:0]
+        if not row.empty:
+            r = row.iloc[0]
+            st.success(
+                t("board.you", rank=int(r["rank"]), n=len(df), percent=f"{r['percent']:.1f}", time=format_seconds(r["seconds"]))
+            )
+        elif mine:
+            st.info(t("board.you_not_yet"))
+        if flags and df["flagged"].any():
+            st.warning(t("board.flag_note", n=int(df["flagged"].sum()), limit=format_seconds(quiz.flag_faster_than or 0)))
+        people_table(df.head(100).reset_index(drop=True))
     for tab, df in ((departments, b.departments), (teams, b.teams)):
         with tab:
             st.dataframe(

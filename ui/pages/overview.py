@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from quizzes.fields import SHANGHAI, format_duration
-from ui.state import catalog, t
+from quizzes.fields import SHANGHAI
+from ui.state import catalog, config, t
+from ui.widgets import duration_text
 
 cat = catalog()
 st.title(t("overview.title"))
@@ -18,7 +19,8 @@ cols[4].metric(t("overview.competitions"), len(cat.competitions))
 
 if cat.errors:
     st.subheader(t("overview.errors", n=len(cat.errors)))
-    st.code("\n".join(str(p) for p in cat.errors), language=None)
+    root = f"{config().content.resolve()}/"  # paths relative to the content folder, not the server's
+    st.code("\n".join(str(p).replace(root, "").replace(f"{config().content}/", "") for p in cat.errors), language=None)
 else:
     st.success(t("overview.no_errors"))
 
@@ -42,7 +44,7 @@ st.dataframe(
             t("col.id"): q.id,
             t("col.title"): q.title,
             t("col.kind"): t(f"kind.{q.kind}"),
-            t("col.time_limit"): format_duration(q.time_limit) if q.time_limit else "",
+            t("col.time_limit"): duration_text(q.time_limit) if q.time_limit else "",
             t("col.window"): _window(q),
         }
         for q in cat.quizzes.values()

@@ -3,11 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from tracker.reports import non_participants, participation_report, participation_trend, score_matrix
 from ui.auth import access
-from ui.export import header
-from ui.report_widgets import chinese, downloads, period_picker
-from ui.state import catalog, t
+from ui.report_widgets import chinese, downloads, header, narrow_table, period_picker, wide
+from ui.state import catalog, lang, t
 
 me = access()
 me.require("leader", "organizer")
@@ -22,7 +20,8 @@ lesson_id = c3.selectbox(
     t("part.lesson"), [None, *cat.lessons], format_func=lambda q: cat.lessons[q].title if q else t("part.all")
 )
 
-table = participation_report(me.tracker, me.account, period, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=cat)
+out = me.participation_output(period, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=cat, lang=lang())
+table, missing = out.tables.values()
 target = table.attrs.get("target", 0.9)
 st.caption(t("part.caption", period=period.key, target=f"{target:.0%}"))
 
@@ -31,24 +30,21 @@ def highlight(row):
     return ["background-color: #fbe3e0" if row["below_target"] else "" for _ in row]
 
 
-shown = (
-    table.style.apply(highlight, axis=1)
-    .format(
-        {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
-        na_rep="—",
-    )
-    .relabel_index([header(c) for c in table.columns], axis=1)
+shown = table.style.apply(highlight, axis=1).format(
+    {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
+    na_rep="—",
 )
-st.dataframe(shown, hide_index=True, width="stretch")
+with wide("part"):  # Chinese headers by column_config (st.dataframe ignores a Styler's relabelled headers)
+    st.dataframe(
+        shown,
+        column_config={c: st.column_config.Column(header(c)) for c in table.columns},
+        column_order=[c for c in table.columns if c != "below_target"],
+        hide_index=True,
+        width="stretch",
+    )
+narrow_table(table, ["department", "team", "participation_rate", "avg_percent"], "part")
 
-missing = non_participants(me.tracker, me.account, period, quiz_id=quiz_id)
-meta = {
-    t("report.period"): period.key,
-    t("part.quiz"): quiz_id or t("part.all"),
-    t("part.lesson"): lesson_id or t("part.all"),
-    t("part.by"): t(f"part.by.{by}"),
-}
-downloads({t("part.title"): table, t("part.missing"): missing}, meta, f"participation-{period.key}", "part")
+downloads(out, "part")
 
 st.subheader(t("part.missing"))
 counts = missing.groupby("department", sort=True).size()
@@ -65,7 +61,7 @@ else:
     st.dataframe(chinese(rows), hide_index=True, width="stretch")
 
 st.subheader(t("part.trend"))
-trend = participation_trend(me.tracker, me.account, period, quiz_id=quiz_id)
+trend = me.participation_trend(period, quiz_id=quiz_id)
 if not trend.empty:
     base = alt.Chart(trend).encode(
         x=alt.X("month:N", title=t("part.month")), color=alt.Color("department:N", title=header("department"))
@@ -77,17 +73,24 @@ if not trend.empty:
         width="stretch",
     )
     st.altair_chart(base.mark_line(point=True).encode(y=alt.Y("avg_percent:Q", title=header("avg_percent"))), width="stretch")
-matrix = score_matrix(me.tracker, me.account, period)
+matrix = me.score_matrix(period)
 if not matrix.empty:
     st.subheader(t("part.heatmap"))
+    # quizzes by title, not id; tooltips with Chinese names
+    matrix = matrix.assign(quiz=[cat.quizzes[q].title if q in cat.quizzes else q for q in matrix["quiz_id"]])
     heat = (
         alt.Chart(matrix)
         .mark_rect()
         .encode(
-            x=alt.X("quiz_id:N", title=t("part.quiz")),
+            x=alt.X("quiz:N", title=t("part.quiz")),
             y=alt.Y("department:N", title=header("department")),
             color=alt.Color("avg_percent:Q", title=header("avg_percent"), scale=alt.Scale(scheme="greens")),
-            tooltip=["department", "quiz_id", "participants", "avg_percent"],
+            tooltip=[
+                alt.Tooltip("department:N", title=header("department")),
+                alt.Tooltip("quiz:N", title=t("part.quiz")),
+                alt.Tooltip("participants:Q", title=header("participants")),
+                alt.Tooltip("avg_percent:Q", title=header("avg_percent")),
+            ],
         )
     )
     st.altair_chart(heat, width="stretch")

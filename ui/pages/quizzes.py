@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from quizzes.fields import format_duration
 from tracker.errors import QuizUnavailable
 from ui.auth import access
 from ui.state import catalog, saving, t
-from ui.widgets import local_time
+from ui.widgets import duration_text, local_time
 
 me = access()
 cat = catalog()
@@ -22,7 +21,7 @@ for quiz in sorted(me.visible(list(cat.quizzes.values())), key=lambda q: q.id !=
         if quiz.opens or quiz.closes:
             facts.append(t("quizzes.window", opens=local_time(quiz.opens) or "…", closes=local_time(quiz.closes) or "…"))
         if quiz.time_limit:
-            facts.append(t("quizzes.time_limit", d=format_duration(quiz.time_limit)))
+            facts.append(t("quizzes.time_limit", d=duration_text(quiz.time_limit)))
         allowed = status.allowed if status.allowed is not None else "∞"
         facts.append(t("quizzes.attempts", used=status.used, allowed=allowed))
         if status.best_percent is not None:

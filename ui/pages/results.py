@@ -3,10 +3,9 @@
 import streamlit as st
 
 from tracker.access import WRONG_BOOK_ID
-from tracker.reports import current_period, my_indicator
 from ui.auth import access
 from ui.state import catalog, saving, t
-from ui.widgets import local_time, md_escape, type_label
+from ui.widgets import local_time, md_escape, period_text, type_label
 
 me = access()
 cat = catalog()
@@ -16,12 +15,19 @@ attempts = me.my_attempts()
 st.subheader(t("results.history"))
 if not attempts:
     st.caption(t("results.none"))
+counted = [a for a in attempts if a["submitted_at"] and a["quiz_kind"] != "practice"]  # practice has no pass or fail
+if counted:
+    st.caption(t("results.summary", taken=len(counted), passed=sum(1 for a in counted if a["passed"])))
 for a in attempts:
     quiz = cat.quizzes.get(a["quiz_id"])
-    name = quiz.title if quiz else (t("take.practice_title") if a["quiz_id"] == WRONG_BOOK_ID else a["quiz_id"])
+    practice = a["quiz_kind"] == "practice"
+    name = quiz.title if quiz else (t("take.practice_title") if a["quiz_id"] == WRONG_BOOK_ID else t("results.unknown_quiz"))
     with st.container(border=True):
         if a["submitted_at"]:
-            outcome = t("result.passed") if a["passed"] else t("result.failed")
+            if practice:
+                outcome = f":blue-badge[{t('results.practice_tag')}] {t('results.practice_line')}"
+            else:
+                outcome = f":green-badge[{t('result.passed')}]" if a["passed"] else f":red-badge[{t('result.failed')}]"
             st.markdown(f"**{name}** · {a['score']:g}/{a['max_score']:g} · {a['percent']:g}% · {outcome}")
             st.caption(t("results.submitted_at", at=local_time(a["submitted_at"])))
             st.page_link("ui/pages/take.py", label=t("results.view"), query_params={"attempt": a["id"]})
@@ -45,14 +51,14 @@ for lesson in cat.lessons.values():
 st.dataframe(rows, hide_index=True, width="stretch")
 
 st.subheader(t("results.indicator"))
-period = current_period(cat.assessment.period if cat.assessment else "quarter")
-mine = my_indicator(me.tracker, me.account, period, cat)
+period = me.current_period(cat)
+mine = me.my_indicator(period, cat)
 if mine.empty:
     st.caption(t("results.indicator_none"))
 else:
     row = mine.iloc[0]
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("results.indicator_total", period=period.key), f"{row['indicator']:.1f}")
+    c1.metric(t("results.indicator_total", period=period_text(period.key)), f"{row['indicator']:.1f}")
     c2.metric(t("results.indicator_lessons"), f"{row['lesson_score']:.1f}")
     c3.metric(t("results.indicator_quizzes"), f"{row['quiz_score']:.1f}")
     c4.metric(t("results.indicator_competitions"), f"{row['competition_score']:.1f}")

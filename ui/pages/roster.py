@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker import AccountError, NotFound, RosterError
+from tracker.export import to_csv_bytes
 from ui.admin_ui import refusal
 from ui.auth import access
-from ui.export import to_csv_bytes
 from ui.state import saving, t
 
 me = access()
@@ -71,7 +71,7 @@ if found:
     )
     st.download_button(
         t("roster.export"),
-        to_csv_bytes(export, chinese_headers=False),
+        to_csv_bytes(export, translate_headers=False),
         file_name=f"roster-{dt.date.today().isoformat()}.csv",
         mime="text/csv",
         on_click="ignore",

@@ -1,54 +1,39 @@
-"""大屏计分板: for a projector. Refreshes itself twice a second from a cache that changes only when
-an event is written; the question first, then the answer once the host reveals it."""
+"""大屏计分板: for a projector. ``/scoreboard?run=<id>&kiosk=1`` is the kiosk address: no sidebar,
+menus or Streamlit error boxes, full width. Refreshes itself twice a second from a cache that changes
+only when an event is written; the question first, then the answer once the host reveals it."""
 
 import streamlit as st
 
-from tracker import competitions as comp
+from quizzes.competition import public_view
+from quizzes.fields import utcnow
 from ui.auth import access
-from ui.live import clock, question_block, run_id, scores, state_view
-from ui.state import t, tracker
+from ui.board import KIOSK, STYLE, beat_script, board_html
+from ui.live import run_id
+from ui.state import t
 
-access()
+live = access().live
 run = run_id()
 if run is None:
-    runs = [r for r in comp.runs(tracker()) if r["status"] != "finished"] or comp.runs(tracker())
+    runs = [r for r in live.runs() if r["status"] != "finished"] or live.runs()
     st.title(t("board.live_title"))
     if not runs:
         st.info(t("host.none"))
         st.stop()
     for r in runs[:10]:
-        st.page_link("ui/pages/scoreboard.py", label=r["title"], query_params={"run": r["id"]}, icon=":material/tv:")
+        st.page_link(
+            "ui/pages/scoreboard.py", label=r["title"], query_params={"run": r["id"], "kiosk": "1"}, icon=":material/tv:"
+        )
     st.stop()
 
-st.html(
-    "<style>[data-testid='stMetricValue']{font-size:3.2rem}[data-testid='stMarkdownContainer'] p{font-size:1.5rem}"
-    "h1{font-size:3rem!important}</style>"
-)
+if st.query_params.get("kiosk"):
+    st.html(KIOSK)
+st.html(STYLE + beat_script(), unsafe_allow_javascript=True)
 
 
 @st.fragment(run_every=0.5)  # one projector: twice a second keeps a buzz on screen within a second
 def board() -> None:
-    view = state_view(run)  # the answer only once the host has revealed it
-    st.title(view["title"])
-    if view["phase"] == "finished":
-        st.header(t("live.final"))
-        for row in view["ranking"]:
-            st.markdown(f"## {row['rank']}. {row['team']} — {row['score']:g}")
-        return
-    header = view["round_name"] or t("live.waiting")
-    if view["question_index"] is not None:
-        header += " · " + t("live.question_n", n=view["question_index"] + 1, total=view["questions_in_round"])
-    st.header(header)
-    if view["answering_team"]:
-        st.subheader(t("live.answering", team=view["answering_team"]))
-    if view["must_pick"]:
-        st.subheader(t("live.must_pick", team=view["must_pick"]))
-    if view["picked_value"] is not None:
-        st.subheader(t("live.picked", value=f"{view['picked_value']:g}"))
-    clock(view)
-    if view["status"] not in (None, "pending"):
-        question_block(view, show_key=view["answer_revealed"])
-    scores(view, big=True)
+    view = public_view(live.state(run))  # the answer only once the host has revealed it
+    st.html(board_html(view, utcnow()), unsafe_allow_javascript=True)
 
 
 board()

@@ -1,23 +1,19 @@
-"""抢答器 (team captains' devices): buzz, pick a risk value, answer a choice question."""
+"""抢答器 (team captains' phones): buzz, pick a risk value, answer the question (单选 radio, 多选
+checkboxes, 判断 对/错, 填空 text boxes, each with the option texts). The answer form closes when the
+time is up; the server refuses a late answer anyway."""
 
 import streamlit as st
 
-from quizzes.competition import CompetitionRuleError
+from quizzes.competition import CompetitionRuleError, public_view
 from quizzes.model import LETTERS
 from tracker import StorageUnavailable
-from tracker import competitions as comp
 from ui.auth import access
-from ui.live import clock, question_block, state_view
+from ui.live import clock, question_block, rerun, rule_text, time_up
 from ui.state import storage_error, t
 
 me = access()
-mine = [
-    (r, team)
-    for r in comp.runs(me.tracker)
-    if r["status"] != "finished" and r["mode"] == "devices"
-    for team in comp.setup_of(me.tracker, r["id"]).teams
-    if team.captain == me.account.username
-]
+live = me.live
+mine = live.my_teams()
 st.title(t("team.title"))
 if not mine:
     st.info(t("team.none"))
@@ -28,63 +24,82 @@ st.caption(t("team.you", team=team.name, title=run["title"]))
 
 def send(command: dict) -> None:
     try:
-        comp.append(me.tracker, me.account, run["id"], {**command, "team": team.name})
+        live.send(run["id"], {**command, "team": team.name})
     except StorageUnavailable as e:
         storage_error(e)
     except CompetitionRuleError as e:
-        st.session_state["team_error"] = str(e)
+        st.session_state["team_error"] = rule_text(e)
+
+
+def answer_form(view: dict, q: dict) -> None:
+    """The answer widgets of this question (keyed by the question, so a new question starts empty)."""
+    key = f"answer:{view['round_index']}:{view['question_index']}:{view['phase']}"
+    options = q.get("options") or []
+    labels = {LETTERS[i]: f"{LETTERS[i]}. {text}" for i, text in enumerate(options)}
+    with st.form(key, border=True):
+        if q["type"] == "true_false":
+            choice = st.radio(
+                t("team.choice"), [True, False], index=None, format_func=lambda v: t("tf.true") if v else t("tf.false")
+            )
+        elif q["type"] == "multiple":
+            picked = [letter for letter in labels if st.checkbox(labels[letter], key=f"{key}:{letter}")]
+            choice = "".join(picked) or None
+        elif q["type"] in ("single", "scenario"):
+            choice = st.radio(t("team.choice"), list(labels), index=None, format_func=labels.get)
+        else:
+            texts = [st.text_input(t("team.blank", n=i + 1), max_chars=200) for i in range(q.get("blanks") or 1)]
+            choice = texts if any(x.strip() for x in texts) else None
+        if st.form_submit_button(t("team.submit"), type="primary", width="stretch"):
+            if choice is None:
+                st.session_state["team_error"] = t("team.choose_first")
+            else:
+                send({"kind": "submit_choice", "choice": choice})
+            rerun()
 
 
 @st.fragment(run_every=1)
 def device() -> None:
-    view = state_view(run["id"])
+    view = public_view(live.state(run["id"]))
     if error := st.session_state.pop("team_error", None):
         st.error(error)
-    st.subheader(view["round_name"] or t("live.waiting"))
     status = view["status"]
+    if view["phase"] in ("ended", "finished"):
+        rank = next((r["rank"] for r in view["ranking"] if r["team"] == team.name), None)
+        st.subheader(t("live.final") if rank else t("host.ended"))
+        if rank:
+            st.success(t("team.rank", rank=rank))
+        st.metric(t("team.score"), f"{view['scores'][team.name]:g}")
+        return
+    st.subheader(view["round_name"] if view["phase"] in ("running", "tiebreak") else t("live.waiting"))
     if view["must_pick"] == team.name:
         st.warning(t("team.pick"))
-        cols = st.columns(len(view["values"]))
-        for col, v in zip(cols, view["values"], strict=True):
-            col.button(f"{v:g}", key=f"pick:{v}", on_click=send, args=({"kind": "pick_value", "value": v},), width="stretch")
+        for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
+            if col.button(f"{v:g}", key=f"pick:{v}", width="stretch"):
+                send({"kind": "pick_value", "value": v})
+                rerun()
+    q = view.get("question") or {}
+    answering = view["answering_team"] == team.name or (view["round_type"] == "sudden_death" and team.name in view["contenders"])
+    form = status == "open" and answering and q and team.name not in view["submitted"] and team.name not in view["judged"]
     if status in ("shown", "open", "judged"):
-        question_block(view, show_key=view["answer_revealed"])
+        question_block(view, show_key=view["answer_revealed"], options=not (form and not time_up(view)))
     clock(view)
     buzzing = view["round_type"] in ("buzzer", "sudden_death") and status in ("shown", "open")
     already = team.name in view["buzz_order"] or team.name in view["early_buzzes"]
     if buzzing and not already and (view["round_type"] == "buzzer" or team.name in view["contenders"]):
-        st.button(t("team.buzz"), type="primary", key="buzz", on_click=send, args=({"kind": "buzz"},), width="stretch")
+        if st.button(t("team.buzz"), type="primary", key="buzz", width="stretch"):
+            send({"kind": "buzz"})
+            rerun()
+    elif team.name in view["early_buzzes"]:
+        st.error(t("team.early"))
     elif already:
-        st.info(t("team.buzzed", n=view["buzz_order"].index(team.name) + 1 if team.name in view["buzz_order"] else "—"))
-    q = view.get("question") or {}
-    answering = view["answering_team"] == team.name or (view["round_type"] == "sudden_death" and team.name in view["contenders"])
-    choosable = q.get("type") == "true_false" or (q.get("options") and q.get("type") in ("single", "multiple"))
-    if status == "open" and answering and choosable and team.name not in view["submitted"]:
-        if q["type"] == "true_false":
-            choice = st.radio(
-                t("team.choice"),
-                [True, False],
-                index=None,
-                horizontal=True,
-                key=f"tf:{view['seq']}",
-                format_func=lambda v: t("tf.true") if v else t("tf.false"),
-            )
-        elif q["type"] == "multiple":
-            picked = st.pills(t("team.choice"), LETTERS[: len(q["options"])], selection_mode="multi", key=f"multi:{view['seq']}")
-            choice = "".join(picked) or None
-        else:
-            choice = st.radio(
-                t("team.choice"), LETTERS[: len(q["options"])], index=None, horizontal=True, key=f"choice:{view['seq']}"
-            )
-        st.button(
-            t("team.submit"),
-            key="submit",
-            disabled=choice is None,
-            on_click=send,
-            args=({"kind": "submit_choice", "choice": choice},),
-        )
+        st.info(t("team.buzzed", n=view["buzz_order"].index(team.name) + 1))
     if team.name in view["submitted"]:
         st.success(t("team.submitted"))
+    elif form:
+        if time_up(view):
+            st.warning(t("team.closed"))
+        else:
+            answer_form(view, q)
     st.metric(t("team.score"), f"{view['scores'][team.name]:g}")
 
 

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker import ROLES, AccountError, NotFound
+from tracker.export import to_csv_bytes
 from ui.admin_ui import local_time, refusal
 from ui.auth import access
-from ui.export import to_csv_bytes
 from ui.state import saving, t
 
 me = access()
@@ -130,7 +130,7 @@ with st.expander(t("users.bulk"), expanded="users_batch" in st.session_state):
             st.dataframe(table, hide_index=True, width="stretch")
             st.download_button(
                 t("users.bulk_download"),
-                to_csv_bytes(table, chinese_headers=False),
+                to_csv_bytes(table, translate_headers=False),
                 file_name=f"one-time-passwords-{dt.date.today().isoformat()}.csv",
                 mime="text/csv",
                 on_click="ignore",

@@ -1,5 +1,5 @@
 """``mingde user disable/enable/role/reset/add-department`` and ``mingde roster leave`` (attached to
-``ui.cli``): the admin calls of the browser's 账号管理 and 人员名册 pages, over the same library calls.
+the ``user`` and ``roster`` groups): the admin calls of the browser's 账号管理 and 人员名册 pages, over the same library calls.
 The CLI acts as the server's administrator (audit actor ``cli``); messages are Chinese when the
 language (``MINGDE_LANG``) is Chinese."""
 
@@ -13,9 +13,12 @@ from pathlib import Path
 
 import click
 
-from tracker import ROLES
-from ui.cli import _tracker as tracker
-from ui.cli import common, roster, user
+from ui.cli.common import common
+from ui.cli.common import open_tracker as tracker
+from ui.cli.roster import roster
+from ui.cli.users import user
+
+ROLES = ("employee", "organizer", "leader", "admin")  # tracker.ROLES; the library is imported inside commands
 
 
 def admin():

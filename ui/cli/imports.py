@@ -1,4 +1,4 @@
-"""``mingde import``: question banks from Excel, GIFT or Aiken (attached to ``ui.cli.cli``).
+"""``mingde import``: question banks from Excel, GIFT or Aiken .
 
 ``mingde export``: a bank or a quiz's inline questions back to the Excel template.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ui.cli import cli, common
+from ui.cli.common import common
 
 PROGRESS_FROM = 200  # rows or questions; smaller imports finish before a bar is worth drawing
 
@@ -49,7 +49,7 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["excel", "gift", "aiken"]), help="the file's format (default: from the suffix)"
@@ -85,7 +85,7 @@ def import_bank(file, fmt, bank_id, title, output):
         click.echo(result.yaml_text, nl=False)
 
 
-@cli.command("export")
+@click.command("export")
 @click.argument("ident", metavar="BANK_OR_QUIZ_ID")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the .xlsx file to write")
 @common

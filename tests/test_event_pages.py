@@ -1,0 +1,174 @@
+"""AppTest for the event pages: 培训活动, 签到, 签到大屏, 活动管理, 点名, 我的学时."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from quizzes import load_catalog
+from quizzes.fields import SHANGHAI
+from tests.conftest import ROOT, signed_in_page
+from tracker import Tracker
+from tracker.attendance import make_code, slot_of
+
+PASSWORD = "password-1"
+NOW = dt.datetime.now(SHANGHAI)
+TODAY = NOW.date()
+START = min(NOW - dt.timedelta(minutes=1), NOW.replace(hour=23, minute=0)).strftime("%H:%M")  # on time now
+
+
+def lecture(day: dt.date, event_id: str = "talk", signup: bool = False) -> str:
+    return (
+        f"id: {event_id}\ntitle: 廉洁自律专题讲座\nkind: lecture\norganizer: 局办公室\naudience: everyone\n"
+        f"credit_hours: 2\n{'signup: true' + chr(10) + 'capacity: 1' + chr(10) if signup else ''}"
+        f"sessions:\n  - date: {day.isoformat()}\n    start: '{START}'\n    end: '23:59'\n    place: 三楼会议室\n"
+    )
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    db = tmp_path / "events.db"
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "events" / "talk.yaml").write_text(lecture(TODAY), encoding="utf-8")
+    (content / "events" / "later.yaml").write_text(lecture(TODAY + dt.timedelta(days=3), "later", signup=True), encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(db))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    tracker = Tracker(db)
+    tracker.add_employee("E1", "张伟", "办公室", "综合组")
+    tracker.add_employee("E2", "李娜", "办公室", "综合组")
+    tracker.add_user("zhang", PASSWORD, "employee", "E1")
+    tracker.add_user("li", PASSWORD, "employee", "E2")
+    tracker.add_user("org", PASSWORD, "organizer")
+    tracker.content = content
+    yield tracker
+    tracker.close()
+
+
+def page(tracker: Tracker, user: str, path: str, **params) -> AppTest:
+    return signed_in_page(tracker, user, path, password=PASSWORD, **params)
+
+
+def events(env):
+    return load_catalog(env.content).events
+
+
+def ticket(env, event_id: str = "talk") -> str:
+    event = events(env)[event_id]
+    env.open_checkin(event, "s1", "org")
+    now = dt.datetime.now(dt.UTC)
+    return env.issue_ticket(event, make_code(env.checkin_secret(), event_id, "s1", slot_of(now)), "phone-1")
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(x.value for x in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error])
+
+
+def test_upcoming_events_sign_up_and_cancel(env):
+    at = page(env, "zhang", "ui/pages/my_events.py")
+    assert at.title[0].value == "培训活动"
+    assert "廉洁自律专题讲座" in texts(at) and "剩余名额 1" in texts(at)
+    at.button(key="upcoming:signup:later").click().run()
+    assert env.signup_of("later", "E1") == "signed"
+    assert "已报名" in texts(at)
+    other = page(env, "li", "ui/pages/my_events.py")
+    other.button(key="upcoming:signup:later").click().run()
+    assert env.signup_of("later", "E2") == "waitlist"
+    at.button(key="upcoming:cancel:later").click().run()
+    assert env.signup_of("later", "E1") == "cancelled"
+    assert env.signup_of("later", "E2") == "signed"  # promoted
+
+
+def test_check_in_with_a_ticket_then_check_out(env):
+    at = page(env, "zhang", "ui/pages/checkin.py", ticket=ticket(env))
+    assert not at.exception
+    assert at.success[0].value.startswith("签到成功：出席")
+    row = env._attendance_row("talk", "s1", "E1")
+    assert (row["status"], row["device"]) == ("present", "phone-1")
+    at.button(key="check_out").click().run()
+    assert env._attendance_row("talk", "s1", "E1")["check_out_at"]
+    # Another ticket for the same person: refused, nothing changes.
+    again = page(env, "zhang", "ui/pages/checkin.py", ticket=ticket(env))
+    assert again.warning[0].value == "你已经签到过了，不需要重复签到。"
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"refused": "expired"}, "二维码已过期，请重新扫描大屏上的最新二维码。"),
+        ({"ticket": "made-up"}, "这不是有效的签到二维码，请扫描大屏上的二维码。"),
+        ({}, "请用手机扫描会场大屏上的二维码签到。"),
+    ],
+)
+def test_check_in_refusals_are_clear(env, params, message):
+    at = page(env, "zhang", "ui/pages/checkin.py", **params)
+    assert message in texts(at)
+    assert env.attendance("talk") == []
+
+
+def test_projector_shows_a_code_and_its_address(env):
+    at = page(env, "org", "ui/pages/checkin_screen.py", event="talk", session="s1")
+    assert "本场签到尚未开始" in texts(at)
+    env.open_checkin(events(env)["talk"], "s1", "org")
+    at.run()
+    assert [n.type for n in at.main if type(n).__name__ == "Image"] == ["image"]
+    address = at.code[0].value
+    assert "/c/talk.s1." in address
+    assert [m.value for m in at.metric][0] == "0 / 2"
+
+
+def test_admin_creates_an_event_opens_and_closes_check_in(env):
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("__new__").run()
+    at.text_input[0].input("ethics-talk-e2e")
+    at.text_input[1].input("职业道德专题讲座")
+    at.text_input[2].input("局办公室")
+    at.button[-1].click().run()  # the form's submit
+    assert not at.exception, at.exception
+    assert (env.content / "events" / "ethics-talk-e2e.yaml").is_file()
+    event = events(env)["ethics-talk-e2e"]
+    assert event.kind == "lecture" and event.audience.everyone
+    assert at.selectbox(key="event").value == "ethics-talk-e2e"
+    at.button(key="open:s1").click().run()
+    assert env.session_state("ethics-talk-e2e", "s1")["status"] == "open"
+    at.button(key="close:s1").click().run()
+    assert env.session_state("ethics-talk-e2e", "s1")["status"] == "closed"
+    assert {r["status"] for r in env.attendance("ethics-talk-e2e")} == {"absent"}
+    assert "2 人记为缺席" in texts(at)
+
+
+def test_admin_form_shows_problems_and_writes_nothing(env):
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("__new__").run()
+    at.text_input[0].input("Bad Id")
+    at.button[-1].click().run()
+    assert at.error[0].value == "活动没有保存，请修改以下问题："
+    assert not list((env.content / "events").glob("bad*"))
+
+
+def test_roll_call_one_tap_and_leave(env):
+    env.open_checkin(events(env)["talk"], "s1", "org")
+    at = page(env, "org", "ui/pages/event_rollcall.py", event="talk", session="s1")
+    at.segmented_control(key="rc:E1").set_value("late").run()
+    assert env._attendance_row("talk", "s1", "E1")["status"] == "late"
+    at.selectbox[0].set_value("E2")
+    at.text_input[0].input("下乡督导")
+    at.button(key="FormSubmitter:leave-登记请假").click().run()
+    row = env._attendance_row("talk", "s1", "E2")
+    assert (row["status"], row["reason"]) == ("leave", "下乡督导")
+
+
+def test_my_hours_shows_the_ledger_and_exports(env):
+    event = events(env)["talk"]
+    env.open_checkin(event, "s1", "org")
+    env.mark(event, "s1", "E1", "present", "org")
+    at = page(env, "zhang", "ui/pages/my_hours.py")
+    assert at.title[0].value == "我的学时"
+    assert [m.value for m in at.metric][:2] == ["2", "40"]
+    assert "廉洁自律专题讲座" in at.dataframe[0].value.to_string()
+    assert len(at.get("download_button")) >= 2

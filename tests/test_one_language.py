@@ -1,0 +1,187 @@
+"""One language at a time: signed in as each role, every page in Chinese shows no English word and no
+internal id — in titles, text, captions, messages, buttons, options, tables and chart axes.
+
+The demo (starter content and months of history) is seeded once; each page runs in AppTest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT, signed_in_page
+
+# Words that may appear in the Chinese interface: file formats and abbreviations people use as such,
+# the language menu's "English" (each language is named in itself), PDCA and AB岗 in the starter content.
+ALLOWED = {"Excel", "CSV", "ID", "PDF", "YAML", "English", "PDCA", "AB"}
+WORD = re.compile(r"[A-Za-z][A-Za-z_]+(?:-[A-Za-z0-9_]+)*|\b\d+[hms](?:\d+[ms])*(?![A-Za-z])")  # words; 10m, 1h30m
+MARKUP = re.compile(r":material/[a-z_]+:|:[a-z]+(?:-badge)?\[|<[^>]*>|&[a-z]+;|https?://\S+|\*\*|`")
+REPORT_HEADERS = "report headers: issue 12 (lead)"
+OTHER_PAGE = "page of another issue (14 live, 15 admin, 16 authoring)"
+
+PAGES = {
+    "employee": [
+        ("ui/pages/home.py", {}),
+        ("ui/pages/learn.py", {}),
+        ("ui/pages/learn.py", {"lesson": "ethics-basics"}),
+        ("ui/pages/quizzes.py", {}),
+        ("ui/pages/results.py", {}),
+        ("take", {}),
+    ],
+    "leader": [
+        ("ui/pages/participation.py", {}),
+        ("ui/pages/assessment.py", {}),
+        ("ui/pages/items.py", {}),
+        ("ui/pages/overview.py", {}),
+    ],
+    "organizer": [("ui/pages/overview.py", {}), ("ui/pages/participation.py", {}), ("ui/pages/items.py", {})],
+}
+OTHERS = {
+    "employee": ["ui/pages/leaderboard.py", "ui/pages/team.py"],
+    "organizer": ["ui/pages/content.py", "ui/pages/host.py"],
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A copy of the starter content and a demo database, shared by the module's tests."""
+    from quizzes import load_catalog
+    from tracker import Tracker
+    from tracker.demo import seed_demo
+
+    root = tmp_path_factory.mktemp("lang")
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    tracker = Tracker(root / "demo.db")
+    seed_demo(tracker, load_catalog(content))
+    yield tracker, content
+    tracker.close()
+
+
+@pytest.fixture
+def env(demo, monkeypatch):
+    tracker, content = demo
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(tracker.path))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    return tracker
+
+
+def shown_texts(at) -> list[str]:
+    """Every text an AppTest run shows: elements, widget labels and options, table headers and cells,
+    chart axis titles, the visible text of HTML blocks."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "text"):
+        out += [str(e.value) for e in at.get(kind)]
+    for e in at.get("button") + at.get("download_button"):
+        out.append(str(e.proto.label))
+    for e in at.get("page_link"):
+        out.append(str(e.proto.label))
+    for e in at.get("metric"):
+        out += [str(e.label), str(e.value)]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for e in at.get(kind):
+            out.append(str(e.label))
+            out += [str(o) for o in e.options]
+    for kind in ("text_input", "checkbox", "toggle", "date_input", "number_input", "text_area"):
+        out += [str(e.label) for e in at.get(kind)]
+    for e in at.get("expander") + at.get("tab"):
+        out.append(str(getattr(e, "label", "")))
+    for e in at.get("dataframe"):
+        df = e.value
+        config = json.loads(e.proto.columns or "{}")  # headers as shown: a column_config label, else the name
+        order = list(e.proto.column_order) or [str(c) for c in df.columns]
+        out += [str((config.get(c) or {}).get("label") or c) for c in order]
+        out += [str(v) for c in df.columns if str(c) in order and df[c].dtype == object for v in df[c].head(30)]
+    for e in at.get("vega_lite_chart"):
+        spec = json.loads(e.proto.spec)
+        out += [str(v) for v in _titles(spec)]
+        out += [
+            str(v) for data in spec.get("datasets", {}).values() for row in data[:50] for v in row.values() if isinstance(v, str)
+        ]
+    for e in at.get("html"):
+        body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", e.proto.body, flags=re.S)
+        out.append(body)
+    return out
+
+
+def _titles(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "title" and isinstance(v, str):
+                yield v
+            else:
+                yield from _titles(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _titles(v)
+
+
+def foreign_words(texts: list[str]) -> set[str]:
+    words = set()
+    for text in texts:
+        for word in WORD.findall(MARKUP.sub(" ", text)):
+            if word not in ALLOWED:
+                words.add(word)
+    return words
+
+
+def run_page(env, user: str, path: str, params: dict):
+    if path == "take":  # an attempt in progress
+        from quizzes import load_catalog
+
+        employee_id = next(u for u in env.users() if u.username == user).employee_id
+        quiz = load_catalog(env_content()).quizzes["ethics-basics-check"]
+        rows = [r for r in env.attempts(employee_id, quiz.id) if not r["submitted_at"]]
+        attempt = rows[0]["id"] if rows else env.start_attempt(employee_id, quiz)
+        path, params = "ui/pages/take.py", {"attempt": attempt}
+    return signed_in_page(env, user, path, password="mingde-demo", timeout=60, **params)
+
+
+def env_content():
+    import os
+
+    return os.environ["MINGDE_CONTENT"]
+
+
+CASES = [
+    pytest.param(user, path, params, id=f"{user}-{path.split('/')[-1]}{'-' + '-'.join(params.values()) if params else ''}")
+    for user, pages in PAGES.items()
+    for path, params in pages
+]
+# Leaks that come from the report library's column names (being moved to the catalogue by the lead).
+FROM_REPORTS = {("leader", "ui/pages/assessment.py"), ("leader", "ui/pages/items.py"), ("organizer", "ui/pages/items.py")}
+
+
+@pytest.mark.parametrize(("user", "path", "params"), CASES)
+def test_a_page_in_chinese_shows_no_english(env, user, path, params, request):
+    if (user, path) in FROM_REPORTS:
+        request.applymarker(pytest.mark.xfail(strict=False, reason=REPORT_HEADERS))
+    at = run_page(env, user, path, params)
+    assert not (words := foreign_words(shown_texts(at))), f"{user} on {path}: {sorted(words)}"
+
+
+@pytest.mark.parametrize(("user", "path"), [(u, p) for u, paths in OTHERS.items() for p in paths])
+@pytest.mark.xfail(strict=False, reason=OTHER_PAGE)
+def test_pages_of_other_issues_in_chinese(env, user, path):
+    at = run_page(env, user, path, {})
+    assert not (words := foreign_words(shown_texts(at))), f"{user} on {path}: {sorted(words)}"
+
+
+@pytest.mark.parametrize(
+    ("texts", "found"),
+    [
+        (["参与率 participation_rate"], {"participation_rate"}),
+        (["导出 Excel 或 CSV"], set()),
+        ([":green[已作答] · :material/flag: 已标记"], set()),
+        (["限时 10m"], {"10m"}),
+        (["2026 年第 4 季度 · 2026-12-02 04:36 · Q4"], set()),
+        (["课程 ethics-basics"], {"ethics-basics"}),
+    ],
+)
+def test_the_check_itself(texts, found):
+    assert foreign_words(texts) == found

@@ -1,0 +1,350 @@
+"""Assessment indicators (考核指标) with their inputs, and period locks (归档)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from quizzes.fields import utcnow
+from tracker.errors import AccessDenied, NotFound
+from tracker.moral import DE_COLUMNS, add_de, rule_of
+from tracker.reports.common import DEFAULT_WEIGHTS, REPORT_ROLES, PeriodLocked, _frame, _period, _q, word
+from tracker.reports.periods import Period
+from tracker.store import Account, Tracker, day_start, iso
+
+if TYPE_CHECKING:
+    from quizzes.catalog import Catalog
+
+
+def period_quizzes(tracker: Tracker, catalog: Catalog, period: Period | str) -> list[str]:
+    """The catalogue's quizzes that count in the period: not hidden, and open at some time in it
+    (no ``opens``: open since ever; no ``closes``: open for ever)."""
+    p = _period(period)
+    lo, hi = day_start(p.start), day_start(p.end + dt.timedelta(days=1))
+    hidden = {r["quiz_id"] for r in _q(tracker, "SELECT quiz_id FROM quiz_settings WHERE hidden = 1")}
+    return sorted(
+        q.id
+        for q in catalog.quizzes.values()
+        if q.id not in hidden and (q.opens is None or q.opens < hi) and (q.closes is None or q.closes > lo)
+    )
+
+
+def _weights(catalog: Catalog) -> dict[str, float]:
+    if catalog.assessment is not None:
+        w = catalog.assessment.weights
+        return {"lessons": w.lessons, "quizzes": w.quizzes, "competitions": w.competitions}
+    return dict(DEFAULT_WEIGHTS)
+
+
+def _in(name: str, values: list[str]) -> tuple[str, dict]:
+    if not values:
+        return "(NULL)", {}
+    return "(" + ",".join(f":{name}{i}" for i in range(len(values))) + ")", {f"{name}{i}": v for i, v in enumerate(values)}
+
+
+EMPLOYEE_COLUMNS = [
+    "employee_id",
+    "name",
+    "department",
+    "team",
+    "active",
+    "lessons_completed",
+    "lessons_total",
+    "lesson_score",
+    "lesson_weight",
+    "quizzes_taken",
+    "quizzes_total",
+    "quiz_score",
+    "quiz_weight",
+    "competitions",
+    "competitions_total",
+    "competition_score",
+    "competition_weight",
+    "indicator",
+    # the 德 indicator beside it (tracker.moral): 民主测评, veto with reason and reference, 德 score, grade
+    *DE_COLUMNS,
+]
+
+
+# Per-period cache of computed indicators, per connection. An entry is valid while the database is
+# unchanged: ``PRAGMA data_version`` moves when another connection commits, ``total_changes`` when
+# this one writes. The catalogue's relevant fields are part of the key.
+_CACHE: dict[tuple, tuple[Any, tuple, pd.DataFrame]] = {}
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def _catalog_key(catalog: Catalog) -> tuple:
+    return (
+        tuple(sorted(catalog.lessons)),
+        tuple(sorted(_weights(catalog).items())),
+        rule_of(catalog).model_dump_json(),
+        tuple(sorted((q.id, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())),
+    )
+
+
+def _cached_indicators(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
+    conn = tracker.db.conn
+    key = (str(tracker.path), id(conn), p.key, p.start, p.end, _catalog_key(catalog))
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None and hit[0] is conn and hit[1] == stamp:
+        return hit[2].copy()
+    df = _compute_indicators(tracker, catalog, p)
+    with _CACHE_LOCK:
+        _CACHE.pop(key, None)
+        _CACHE[key] = (conn, stamp, df)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+    return df.copy()
+
+
+def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_id: str | None = None) -> pd.DataFrame:
+    emp_filter = "WHERE id = :emp" if employee_id else ""
+    emps = _frame(
+        tracker,
+        f"SELECT id AS employee_id, name, department, COALESCE(team, '') AS team, active "
+        f"FROM employees {emp_filter} ORDER BY department, team, id",
+        {"emp": employee_id},
+        ["employee_id", "name", "department", "team", "active"],
+    )
+    one = "AND employee_id = :emp" if employee_id else ""
+    # lessons: catalogue lessons completed by the end of the period
+    lesson_ids = sorted(catalog.lessons)
+    lin, lparams = _in("l", lesson_ids)
+    lessons = pd.DataFrame(
+        _q(
+            tracker,
+            f"SELECT employee_id, COUNT(*) AS lessons_completed FROM lesson_progress "
+            f"WHERE completed_at < :hi AND lesson_id IN {lin} {one} GROUP BY employee_id",
+            {"hi": p.hi, "emp": employee_id, **lparams},
+        ),
+        columns=["employee_id", "lessons_completed"],
+    )
+    # quizzes: per (employee, quiz) the figures of each grade policy, in SQL
+    quiz_ids = period_quizzes(tracker, catalog, p)
+    qin, qparams = _in("q", quiz_ids)
+    policy = {q: catalog.quizzes[q].grade_policy for q in quiz_ids}
+    fin, fparams = _in("f", [q for q in quiz_ids if policy[q] == "first"])
+    tin, tparams = _in("t", [q for q in quiz_ids if policy[q] == "last"])
+    # first/last: the attempt with the least/greatest (submitted_at, id); its percent is the last 9
+    # characters of the key (printf %09.4f: 0 to 0100.0000)
+    key = "submitted_at || '|' || id || '|' || printf('%09.4f', percent)"
+    sql = f"""
+        SELECT employee_id, quiz_id, MAX(percent) AS highest, AVG(percent) AS average,
+               CAST(substr(MIN(CASE WHEN quiz_id IN {fin} THEN {key} END), -9) AS REAL) AS first,
+               CAST(substr(MAX(CASE WHEN quiz_id IN {tin} THEN {key} END), -9) AS REAL) AS last
+        FROM attempts WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
+        AND +quiz_id IN {qin} {one}
+        GROUP BY employee_id, quiz_id
+    """
+    per_quiz = _frame(
+        tracker,
+        sql,
+        {"lo": p.lo, "hi": p.hi, "emp": employee_id, **qparams, **fparams, **tparams},
+        ["employee_id", "quiz_id", "highest", "average", "first", "last"],
+    )
+    pol = per_quiz["quiz_id"].map(policy)
+    per_quiz["counted"] = 0.0
+    for name in ("highest", "average", "first", "last"):
+        per_quiz.loc[pol == name, "counted"] = per_quiz.loc[pol == name, name].astype(float)
+    quizzes = per_quiz.groupby("employee_id").agg(quizzes_taken=("quiz_id", "count"), quiz_sum=("counted", "sum")).reset_index()
+    # competitions: runs finished in the period; 60 for taking part + up to 40 by rank
+    runs_total = _q(
+        tracker,
+        "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi",
+        {"lo": p.lo, "hi": p.hi},
+    )[0]["n"]
+    sql = f"""
+        WITH runs AS (SELECT id FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi),
+        t AS (SELECT run_id, COUNT(*) AS n_teams FROM competition_results WHERE run_id IN (SELECT id FROM runs) GROUP BY run_id)
+        SELECT m.employee_id, COUNT(*) AS competitions,
+               AVG(CASE WHEN r.rank IS NULL THEN 60.0 WHEN t.n_teams <= 1 THEN 100.0
+                        ELSE 60.0 + 40.0 * (t.n_teams - r.rank) / (t.n_teams - 1) END) AS competition_score
+        FROM competition_members m JOIN runs ON runs.id = m.run_id
+        LEFT JOIN competition_results r ON r.run_id = m.run_id AND r.team = m.team
+        LEFT JOIN t ON t.run_id = m.run_id
+        WHERE 1 {"AND m.employee_id = :emp" if employee_id else ""}
+        GROUP BY m.employee_id
+    """
+    comps = pd.DataFrame(
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "emp": employee_id}),
+        columns=["employee_id", "competitions", "competition_score"],
+    )
+    df = (
+        emps.merge(lessons, on="employee_id", how="left")
+        .merge(quizzes, on="employee_id", how="left")
+        .merge(comps, on="employee_id", how="left")
+    )
+    for c in ("lessons_completed", "quizzes_taken", "competitions"):
+        df[c] = df[c].fillna(0).astype(int)
+    df["active"] = df["active"].astype(bool)
+    w = _weights(catalog)
+    applicable = {"lessons": bool(lesson_ids), "quizzes": bool(quiz_ids), "competitions": runs_total > 0}
+    total_w = sum(w[k] for k, on in applicable.items() if on)
+    eff = {k: (w[k] / total_w if on and total_w else 0.0) for k, on in applicable.items()}
+    df["lessons_total"] = len(lesson_ids)
+    df["lesson_score"] = (100.0 * df["lessons_completed"] / len(lesson_ids)).round(2) if lesson_ids else 0.0
+    df["quizzes_total"] = len(quiz_ids)
+    df["quiz_score"] = (df["quiz_sum"].fillna(0) / len(quiz_ids)).astype(float).round(2) if quiz_ids else 0.0
+    df["competitions_total"] = runs_total
+    df["competition_score"] = df["competition_score"].fillna(0.0).astype(float).round(2)
+    df["lesson_weight"], df["quiz_weight"], df["competition_weight"] = eff["lessons"], eff["quizzes"], eff["competitions"]
+    df["indicator"] = (
+        (df["lesson_score"] * eff["lessons"] + df["quiz_score"] * eff["quizzes"] + df["competition_score"] * eff["competitions"])
+        .astype(float)
+        .round(2)
+    )
+    for c in ("lesson_weight", "quiz_weight", "competition_weight"):
+        df[c] = df[c].astype(float).round(4)
+    df = add_de(tracker, catalog, p.key, df[[c for c in EMPLOYEE_COLUMNS if c not in DE_COLUMNS]])
+    return df[EMPLOYEE_COLUMNS].reset_index(drop=True)
+
+
+DEPARTMENT_COLUMNS = [
+    "department",
+    "headcount",
+    "lesson_score",
+    "lesson_weight",
+    "quiz_score",
+    "quiz_weight",
+    "competition_score",
+    "competition_weight",
+    "indicator",
+]
+
+
+def department_indicators(employees: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Mean figures of the *active* employees per department, and a 合计 row (all active employees)."""
+    act = employees[employees["active"].astype(bool)]
+    parts = ["lesson_score", "quiz_score", "competition_score", "indicator"]
+    g = act.groupby("department").agg(headcount=("employee_id", "count"), **{c: (c, "mean") for c in parts}).reset_index()
+    total = {
+        "department": word("report.total", lang),
+        "headcount": len(act),
+        **{c: act[c].mean() if len(act) else float("nan") for c in parts},
+    }
+    g = pd.concat([g, pd.DataFrame([total])], ignore_index=True)
+    for c in ("lesson_weight", "quiz_weight", "competition_weight"):
+        g[c] = float(employees[c].iloc[0]) if len(employees) else 0.0
+    g[parts] = g[parts].astype(float).round(2)
+    return g[DEPARTMENT_COLUMNS]
+
+
+def assessment_indicators(
+    tracker: Tracker, account: Account, period: Period | str, catalog: Catalog, *, by: str = "employee", lang: str | None = None
+) -> pd.DataFrame:
+    """考核指标 per employee (``by="employee"``) or per department, 0–100, with each part, its
+    weight and its inputs beside the result. A locked period returns the stored figures
+    (``df.attrs["locked"]`` says by whom and when). Leaders, organizers and admins."""
+    tracker.check_role(account, *REPORT_ROLES)
+    if by not in ("employee", "department"):
+        raise ValueError("by is 'employee' or 'department'")
+    p = _period(period)
+    lock = _lock_row(tracker, p.key)
+    if lock is not None:
+        df = _stored(lock)
+    else:
+        df = _cached_indicators(tracker, catalog, p)
+    out = department_indicators(df, lang) if by == "department" and "employee_id" in df.columns else df
+    out.attrs.update({"period": p.key, "locked": {k: lock[k] for k in ("locked_at", "locked_by", "reason")} if lock else None})
+    return out
+
+
+def my_indicator(tracker: Tracker, account: Account, period: Period | str, catalog: Catalog) -> pd.DataFrame:
+    """The signed-in employee's own 考核指标 (one row; the stored row when the period is locked)."""
+    tracker.check_role(account, "employee", *REPORT_ROLES)
+    if not account.employee_id:
+        raise AccessDenied("this account is not linked to an employee")
+    p = _period(period)
+    lock = _lock_row(tracker, p.key)
+    if lock is not None:
+        df = _stored(lock)
+        out = df[df["employee_id"] == account.employee_id].reset_index(drop=True)
+    else:
+        out = _compute_indicators(tracker, catalog, p, employee_id=account.employee_id)
+    out.attrs.update({"period": p.key, "locked": bool(lock)})
+    return out
+
+
+# -- period locks (归档) --------------------------------------------------------------------------
+def _lock_row(tracker: Tracker, key: str) -> dict | None:
+    rows = _q(tracker, "SELECT * FROM report_locks WHERE period_key = ?", (key,))
+    return rows[0] if rows else None
+
+
+def _stored(lock: dict) -> pd.DataFrame:
+    data = json.loads(lock["figures"])
+    df = pd.DataFrame(data["data"], columns=data["columns"])
+    if "active" in df.columns:
+        df["active"] = df["active"].astype(bool)
+    return df
+
+
+def _key(period: Period | str) -> str:
+    return _period(period).key
+
+
+def lock_period(
+    tracker: Tracker,
+    account: Account,
+    period_key: Period | str,
+    figures_df: pd.DataFrame,
+    *,
+    reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
+    """Store the figures of a period as they are (JSON); later reads return them. Leaders and admins.
+    ``PeriodLocked`` if the period is locked already. Returns the lock (period_key, locked_at, locked_by)."""
+    tracker.check_role(account, "leader")
+    key = _key(period_key)
+    at = iso(now or utcnow())
+    figures = figures_df.to_json(orient="split", index=False, force_ascii=False)
+    with tracker.write() as db:
+        if _lock_row(tracker, key):
+            raise PeriodLocked(f"period {key} is already locked")
+        db["report_locks"].insert(
+            {"period_key": key, "figures": figures, "locked_at": at, "locked_by": account.username, "reason": reason}
+        )
+        db["report_lock_log"].insert({"period_key": key, "action": "lock", "at": at, "actor": account.username, "reason": reason})
+    return {"period_key": key, "locked_at": at, "locked_by": account.username, "reason": reason}
+
+
+def unlock_period(
+    tracker: Tracker, account: Account, period_key: Period | str, *, reason: str | None = None, now: dt.datetime | None = None
+) -> None:
+    """Remove a period's lock (figures are computed again); logged. Leaders and admins; ``NotFound``
+    if the period is not locked."""
+    tracker.check_role(account, "leader")
+    key = _key(period_key)
+    at = iso(now or utcnow())
+    with tracker.write() as db:
+        if db.execute("DELETE FROM report_locks WHERE period_key = ?", (key,)).rowcount == 0:
+            raise NotFound(f"period {key} is not locked")
+        db["report_lock_log"].insert(
+            {"period_key": key, "action": "unlock", "at": at, "actor": account.username, "reason": reason}
+        )
+
+
+def period_lock(tracker: Tracker, account: Account, period_key: Period | str) -> dict | None:
+    """The lock of a period (period_key, locked_at, locked_by, reason), or None."""
+    tracker.check_role(account, *REPORT_ROLES)
+    row = _lock_row(tracker, _key(period_key))
+    return {k: row[k] for k in ("period_key", "locked_at", "locked_by", "reason")} if row else None
+
+
+def lock_log(tracker: Tracker, account: Account, period_key: Period | str | None = None) -> pd.DataFrame:
+    """Every lock and unlock (period_key, action, at, actor, reason), oldest first."""
+    tracker.check_role(account, *REPORT_ROLES)
+    where, params = ("WHERE period_key = ?", (_key(period_key),)) if period_key else ("", ())
+    df = pd.DataFrame(
+        _q(tracker, f"SELECT period_key, action, at, actor, reason FROM report_lock_log {where} ORDER BY id", params),
+        columns=["period_key", "action", "at", "actor", "reason"],
+    )
+    df["reason"] = df["reason"].astype(object).where(df["reason"].notna(), None)
+    return df

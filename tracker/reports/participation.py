@@ -1,0 +1,176 @@
+"""Participation against the active roster: by department or 班组, drill-down, trend, heat map."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from tracker.reports.common import DEFAULT_TARGET, REPORT_ROLES, _period, _q, _rate, _scope, word
+from tracker.reports.periods import Period
+from tracker.store import Account, Tracker
+
+if TYPE_CHECKING:
+    from quizzes.catalog import Catalog
+
+
+def participation_report(
+    tracker: Tracker,
+    account: Account,
+    period: Period | str,
+    *,
+    by: str = "department",
+    quiz_id: str | None = None,
+    lesson_id: str | None = None,
+    catalog: Catalog | None = None,
+    target: float | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Participation per department (``by="team"``: per department and 班组) with a 合计 row.
+
+    Columns: headcount (active employees), participants, participation_rate, attempts, avg_percent
+    (mean percent of the attempts), pass_rate (passed attempts / attempts), lessons_completed,
+    lesson_completion_rate, below_target. ``quiz_id`` limits the attempts to one quiz;
+    ``lesson_id`` limits the lessons to one lesson (and, without ``quiz_id``, participants are then
+    those who completed it). Leaders, organizers (the quizzes they run or nobody runs) and admins.
+    """
+    tracker.check_role(account, *REPORT_ROLES)
+    p = _period(period)
+    if by not in ("department", "team"):
+        raise ValueError("by is 'department' or 'team'")
+    if target is None:
+        target = catalog.assessment.participation_target if catalog and catalog.assessment else DEFAULT_TARGET
+    params: dict[str, Any] = {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, "lesson": lesson_id}
+    lesson_filter, n_lessons = "", None
+    if lesson_id:
+        lesson_filter, n_lessons = "AND lesson_id = :lesson", 1
+    elif catalog is not None:
+        ids = sorted(catalog.lessons)
+        lesson_filter = f"AND lesson_id IN ({','.join(f':l{i}' for i in range(len(ids)))})" if ids else "AND 0"
+        params.update({f"l{i}": v for i, v in enumerate(ids)})
+        n_lessons = len(ids)
+    else:
+        n_lessons = _q(tracker, "SELECT COUNT(DISTINCT lesson_id) AS n FROM lesson_progress")[0]["n"]
+    keys = ["department"] if by == "department" else ["department", "team"]
+    cols = ", ".join(f"e.{k}" for k in keys)
+    participant = "l.employee_id" if lesson_id and not quiz_id else "a.employee_id"
+    scope, scope_params = _scope(tracker, account)
+    params.update(scope_params)
+    sql = f"""
+        WITH e AS (SELECT id, department, COALESCE(team, '') AS team FROM employees WHERE active = 1),
+        a AS (SELECT employee_id, COUNT(*) AS n, SUM(percent) AS s, SUM(passed) AS p FROM attempts
+              WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
+              {"AND quiz_id = :quiz" if quiz_id else ""}{scope} GROUP BY employee_id),
+        l AS (SELECT employee_id, COUNT(*) AS done FROM lesson_progress
+              WHERE completed_at >= :lo AND completed_at < :hi {lesson_filter} GROUP BY employee_id)
+        SELECT {cols}, COUNT(*) AS headcount, COUNT({participant}) AS participants,
+               COALESCE(SUM(a.n), 0) AS attempts, COALESCE(SUM(a.s), 0) AS sum_percent,
+               COALESCE(SUM(a.p), 0) AS passed, COALESCE(SUM(l.done), 0) AS lessons_completed
+        FROM e LEFT JOIN a ON a.employee_id = e.id LEFT JOIN l ON l.employee_id = e.id
+        GROUP BY {cols} ORDER BY {cols}
+    """
+    names = [*keys, "headcount", "participants", "attempts", "sum_percent", "passed", "lessons_completed"]
+    df = pd.DataFrame(_q(tracker, sql, params), columns=names)
+    total = {k: int(df[k].sum()) for k in names[len(keys) :]} | {"department": word("report.total", lang)}
+    total["sum_percent"] = float(df["sum_percent"].sum())
+    if by == "team":
+        total["team"] = ""
+    df = pd.concat([df, pd.DataFrame([total])], ignore_index=True) if len(df) else pd.DataFrame([total], columns=names)
+    df["participation_rate"] = _rate(df["participants"], df["headcount"]).fillna(0.0)
+    df["avg_percent"] = (df["sum_percent"] / df["attempts"].where(df["attempts"] > 0)).astype(float).round(2)
+    df["pass_rate"] = _rate(df["passed"], df["attempts"])
+    df["lesson_completion_rate"] = _rate(df["lessons_completed"], df["headcount"] * (n_lessons or 0))
+    df["below_target"] = df["participation_rate"] < target
+    out = df[
+        [
+            *keys,
+            "headcount",
+            "participants",
+            "participation_rate",
+            "attempts",
+            "avg_percent",
+            "pass_rate",
+            "lessons_completed",
+            "lesson_completion_rate",
+            "below_target",
+        ]
+    ]
+    out.attrs.update({"period": p.key, "target": target, "lessons": n_lessons})
+    return out
+
+
+def non_participants(
+    tracker: Tracker, account: Account, period: Period | str, *, quiz_id: str | None = None, department: str | None = None
+) -> pd.DataFrame:
+    """Drill-down: active employees without a submitted attempt in the period (of ``quiz_id``),
+    by department, team and 工号. Leaders, organizers and admins."""
+    tracker.check_role(account, *REPORT_ROLES)
+    p = _period(period)
+    # The period's participants come from one range scan of the covering index attempts_period
+    # (a NOT EXISTS per employee was 8x slower with 5,000 employees and 500,000 attempts).
+    scope, scope_params = _scope(tracker, account)
+    sql = f"""
+        WITH p AS (
+            SELECT DISTINCT employee_id FROM attempts
+            WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
+            {"AND quiz_id = :quiz" if quiz_id else ""}{scope}
+        )
+        SELECT e.department, COALESCE(e.team, '') AS team, e.id AS employee_id, e.name FROM employees e
+        WHERE e.active = 1 {"AND e.department = :dept" if department else ""}
+          AND e.id NOT IN (SELECT employee_id FROM p)
+        ORDER BY e.department, team, e.id
+    """
+    rows = _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, "dept": department, **scope_params})
+    return pd.DataFrame(rows, columns=["department", "team", "employee_id", "name"])
+
+
+def participation_trend(tracker: Tracker, account: Account, period: Period | str, *, quiz_id: str | None = None) -> pd.DataFrame:
+    """Tidy monthly trend by department (for Altair): month, department, headcount, participants,
+    participation_rate, attempts, avg_percent. Months are Asia/Shanghai calendar months; the
+    headcount is today's active roster."""
+    tracker.check_role(account, *REPORT_ROLES)
+    p = _period(period)
+    scope, scope_params = _scope(tracker, account, "a.")
+    sql = f"""
+        SELECT strftime('%Y-%m', a.submitted_at, '+8 hours') AS month, e.department,
+               COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts, ROUND(AVG(a.percent), 2) AS avg_percent
+        FROM attempts a JOIN employees e ON e.id = a.employee_id AND e.active = 1
+        WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'
+        {"AND a.quiz_id = :quiz" if quiz_id else ""}{scope}
+        GROUP BY month, e.department
+    """
+    data = pd.DataFrame(
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, **scope_params}),
+        columns=["month", "department", "participants", "attempts", "avg_percent"],
+    )
+    heads = pd.DataFrame(
+        _q(tracker, "SELECT department, COUNT(*) AS headcount FROM employees WHERE active = 1 GROUP BY department"),
+        columns=["department", "headcount"],
+    )
+    grid = pd.MultiIndex.from_product([p.months(), heads["department"]], names=["month", "department"]).to_frame(index=False)
+    df = grid.merge(heads, on="department").merge(data, on=["month", "department"], how="left")
+    df[["participants", "attempts"]] = df[["participants", "attempts"]].fillna(0).astype(int)
+    df["participation_rate"] = _rate(df["participants"], df["headcount"]).fillna(0.0)
+    return df[["month", "department", "headcount", "participants", "participation_rate", "attempts", "avg_percent"]]
+
+
+def score_matrix(tracker: Tracker, account: Account, period: Period | str, *, wide: bool = False) -> pd.DataFrame:
+    """Department × quiz average percent (heat map). Tidy (department, quiz_id, participants,
+    attempts, avg_percent) or, with ``wide``, departments as rows and quizzes as columns."""
+    tracker.check_role(account, *REPORT_ROLES)
+    p = _period(period)
+    scope, scope_params = _scope(tracker, account, "a.")
+    sql = f"""
+        SELECT e.department, a.quiz_id, COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts,
+               ROUND(AVG(a.percent), 2) AS avg_percent
+        FROM attempts a JOIN employees e ON e.id = a.employee_id AND e.active = 1
+        WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'{scope}
+        GROUP BY e.department, a.quiz_id ORDER BY e.department, a.quiz_id
+    """
+    df = pd.DataFrame(
+        _q(tracker, sql, {"lo": p.lo, "hi": p.hi, **scope_params}),
+        columns=["department", "quiz_id", "participants", "attempts", "avg_percent"],
+    )
+    if wide:
+        return df.pivot(index="department", columns="quiz_id", values="avg_percent")
+    return df

@@ -1,0 +1,346 @@
+"""The events domain: sign-ups with a waitlist, the check-in of each session, attendance by code,
+roll call, 请假 and paper, and closing a session (the rest of the expected become 缺席).
+
+Events are content (``quizzes.events.Event``); callers pass the Event. The rules are the pure
+functions of ``tracker.attendance``; every refusal is an ``EventRefused`` with a ``reason`` and
+records nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+
+from quizzes.events import Event
+from quizzes.fields import utcnow
+from tracker import attendance as rules
+from tracker.errors import EventRefused, NotFound
+from tracker.store.core import Store, iso, parse_iso
+
+TICKET_TTL = dt.timedelta(minutes=15)  # time to sign in after scanning
+SECRET_ENV = "MINGDE_CHECKIN_SECRET"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class EventStore(Store):
+    """Sign-ups, session check-in, attendance."""
+
+    # -- the secret of the rotating codes ----------------------------------------------------------
+    def checkin_secret(self) -> bytes:
+        """The key that signs check-in codes: ``MINGDE_CHECKIN_SECRET``, else one made once and kept in
+        the database (so that every worker of a cluster signs alike)."""
+        if env := os.environ.get(SECRET_ENV):
+            return env.encode()
+        row = self._one("SELECT value FROM app_secrets WHERE name = 'checkin'")
+        if row is None:
+            with self.write() as db:
+                db.execute(
+                    "INSERT OR IGNORE INTO app_secrets (name, value, created_at) VALUES ('checkin', ?, ?)",
+                    (secrets.token_hex(32), iso(utcnow())),
+                )
+            row = self._one("SELECT value FROM app_secrets WHERE name = 'checkin'")
+        return bytes.fromhex(row["value"])
+
+    # -- audience and sign-ups ---------------------------------------------------------------------
+    def audience(self, event: Event) -> list[dict]:
+        """The active employees the event is for."""
+        return [e for e in self.employees(active_only=True) if event.audience.includes(e)]
+
+    def expected(self, event: Event) -> list[dict]:
+        """Who is expected at each session: those with a place when the event takes sign-ups, else the audience."""
+        people = self.audience(event)
+        if not event.signup:
+            return people
+        signed = {r["employee_id"] for r in self.signups(event.id) if r["status"] == "signed"}
+        return [e for e in self.employees(active_only=True) if e["id"] in signed]
+
+    def _member(self, event: Event, employee_id: str) -> dict:
+        try:
+            person = self.employee(employee_id)
+        except NotFound:
+            raise EventRefused(f"employee {employee_id} not found", "outsider") from None
+        if not person["active"]:
+            raise EventRefused(f"employee {employee_id} has left", "left")
+        if not event.audience.includes(person):
+            raise EventRefused(f"employee {employee_id} is not in the audience of event '{event.id}'", "outsider")
+        return person
+
+    def signups(self, event_id: str) -> list[dict]:
+        """The sign-ups of an event in sign-up order (cancelled ones included)."""
+        return list(self.db.query("SELECT * FROM event_signups WHERE event_id = ? ORDER BY signed_at, employee_id", (event_id,)))
+
+    def signup_of(self, event_id: str, employee_id: str) -> str | None:
+        """``signed``, ``waitlist``, ``cancelled`` or None."""
+        row = self._one("SELECT status FROM event_signups WHERE event_id = ? AND employee_id = ?", (event_id, employee_id))
+        return row["status"] if row else None
+
+    def sign_up(self, event: Event, employee_id: str, *, now: dt.datetime | None = None) -> str:
+        """Sign up for an event: a place while one is free, else the waitlist. Returns the status."""
+        now = now or utcnow()
+        if not event.signup:
+            raise EventRefused(f"event '{event.id}' takes no sign-ups", "no_signup")
+        if now >= event.starts:
+            raise EventRefused(f"event '{event.id}' has started: sign-up is closed", "started")
+        self._member(event, employee_id)
+        with self.write() as db:
+            current = self.signup_of(event.id, employee_id)
+            if current in ("signed", "waitlist"):
+                return current
+            signed = db.execute(
+                "SELECT COUNT(*) FROM event_signups WHERE event_id = ? AND status = 'signed'", (event.id,)
+            ).fetchone()[0]
+            status = rules.signup_status(signed, event.capacity)
+            db.execute(
+                "INSERT INTO event_signups (event_id, employee_id, status, signed_at, changed_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (event_id, employee_id) DO UPDATE SET status = excluded.status, "
+                "signed_at = excluded.signed_at, changed_at = excluded.changed_at",
+                (event.id, employee_id, status, iso(now), iso(now)),
+            )
+        return status
+
+    def cancel_signup(self, event: Event, employee_id: str, *, now: dt.datetime | None = None) -> list[str]:
+        """Cancel a sign-up; the earliest on the waitlist take the freed place. Returns who was promoted."""
+        now = now or utcnow()
+        with self.write() as db:
+            if self.signup_of(event.id, employee_id) not in ("signed", "waitlist"):
+                return []
+            db.execute(
+                "UPDATE event_signups SET status = 'cancelled', changed_at = ? WHERE event_id = ? AND employee_id = ?",
+                (iso(now), event.id, employee_id),
+            )
+            rows = [(r["employee_id"], r["status"]) for r in self.signups(event.id) if r["status"] != "cancelled"]
+            promoted = rules.promotions(rows, event.capacity)
+            for person in promoted:
+                db.execute(
+                    "UPDATE event_signups SET status = 'signed', changed_at = ? WHERE event_id = ? AND employee_id = ?",
+                    (iso(now), event.id, person),
+                )
+        return promoted
+
+    # -- session check-in state --------------------------------------------------------------------
+    def session_state(self, event_id: str, session_id: str) -> dict | None:
+        return self._one("SELECT * FROM event_sessions WHERE event_id = ? AND session_id = ?", (event_id, session_id))
+
+    def open_checkin(self, event: Event, session_id: str, actor: str, *, now: dt.datetime | None = None) -> None:
+        """Open (or reopen) the check-in of a session."""
+        event.session(session_id)
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO event_sessions (event_id, session_id, status, opened_at, opened_by) VALUES (?, ?, 'open', ?, ?) "
+                "ON CONFLICT (event_id, session_id) DO UPDATE SET status = 'open', closed_at = NULL, closed_by = NULL",
+                (event.id, session_id, iso(now or utcnow()), actor),
+            )
+
+    def close_checkin(self, event: Event, session_id: str, actor: str, *, now: dt.datetime | None = None) -> int:
+        """Close a session's check-in: every expected person without an entry becomes 缺席. Returns how many."""
+        now = now or utcnow()
+        event.session(session_id)
+        with self.write() as db:
+            state = self.session_state(event.id, session_id)
+            if state is None:
+                db.execute(
+                    "INSERT INTO event_sessions (event_id, session_id, status, opened_at, opened_by) VALUES (?, ?, 'open', ?, ?)",
+                    (event.id, session_id, iso(now), actor),
+                )
+            db.execute(
+                "UPDATE event_sessions SET status = 'closed', closed_at = ?, closed_by = ? WHERE event_id = ? AND session_id = ?",
+                (iso(now), actor, event.id, session_id),
+            )
+            have = {r["employee_id"] for r in self.attendance(event.id, session_id)}
+            absent = [e["id"] for e in self.expected(event) if e["id"] not in have]
+            for person in absent:
+                db["attendance"].insert(
+                    {
+                        "event_id": event.id,
+                        "session_id": session_id,
+                        "employee_id": person,
+                        "status": "absent",
+                        "method": "close",
+                        "minutes": 0,
+                        "recorded_by": actor,
+                        "recorded_at": iso(now),
+                    }
+                )
+        return len(absent)
+
+    def _open_session(self, event: Event, session_id: str) -> None:
+        state = self.session_state(event.id, session_id)
+        if state is None:
+            raise EventRefused(f"event '{event.id}' session '{session_id}': check-in is not open", "not_open")
+        if state["status"] == "closed":
+            raise EventRefused(f"event '{event.id}' session '{session_id}': check-in is closed", "closed")
+
+    # -- check-in by code --------------------------------------------------------------------------
+    def issue_ticket(
+        self, event: Event, code: str, device: str | None = None, *, now: dt.datetime | None = None, seconds: int | None = None
+    ) -> str:
+        """Check a scanned code and exchange it for a one-use ticket (good for ``TICKET_TTL``), so that
+        someone who must sign in first is still checked in afterwards. Returns the ticket token."""
+        now = now or utcnow()
+        check = rules.check_code(self.checkin_secret(), code, now, seconds or rules.CODE_SECONDS)
+        if check.problem == "expired":
+            raise EventRefused("this check-in code has expired", "expired")
+        if check.problem or check.event_id != event.id:
+            raise EventRefused("this is not a valid check-in code", "forged")
+        try:
+            event.session(check.session_id)
+        except KeyError:
+            raise EventRefused("this is not a valid check-in code", "forged") from None
+        self._open_session(event, check.session_id)
+        token = secrets.token_urlsafe(24)
+        with self.write() as db:
+            db["checkin_tickets"].insert(
+                {
+                    "token_hash": _hash(token),
+                    "event_id": event.id,
+                    "session_id": check.session_id,
+                    "slot": check.slot,
+                    "device": device,
+                    "issued_at": iso(now),
+                }
+            )
+        return token
+
+    def ticket(self, token: str) -> dict | None:
+        """The ticket's row (event, session, device, issued, used), or None."""
+        return self._one("SELECT * FROM checkin_tickets WHERE token_hash = ?", (_hash(str(token)),))
+
+    def check_in(
+        self,
+        event: Event,
+        token: str,
+        employee_id: str,
+        actor: str,
+        device: str | None = None,
+        *,
+        now: dt.datetime | None = None,
+    ) -> dict:
+        """Use a ticket to check ``employee_id`` in; returns the attendance row."""
+        now = now or utcnow()
+        with self.write() as db:
+            ticket = self.ticket(token)
+            if ticket is None or ticket["event_id"] != event.id:
+                raise EventRefused("this is not a valid check-in ticket", "forged")
+            if ticket["used_at"]:
+                raise EventRefused("this check-in ticket was used already", "replayed")
+            if now - parse_iso(ticket["issued_at"]) > TICKET_TTL:
+                raise EventRefused("this check-in ticket has expired: scan the code again", "expired")
+            session_id = ticket["session_id"]
+            self._open_session(event, session_id)
+            self._member(event, employee_id)
+            if self._attendance_row(event.id, session_id, employee_id):
+                raise EventRefused(f"employee {employee_id} is already checked in", "twice")
+            session = event.session(session_id)
+            row = {
+                "event_id": event.id,
+                "session_id": session_id,
+                "employee_id": employee_id,
+                "status": rules.checkin_status(now, session.starts, event.late_after),
+                "method": "code",
+                "check_in_at": iso(now),
+                "minutes": rules.minutes_attended(now, None, session.starts, session.ends),
+                "device": device or ticket["device"],
+                "recorded_by": actor,
+                "recorded_at": iso(now),
+            }
+            db["attendance"].insert(row)
+            db.execute(
+                "UPDATE checkin_tickets SET used_at = ?, used_by = ? WHERE token_hash = ?", (iso(now), employee_id, _hash(token))
+            )
+        return self._attendance_row(event.id, session_id, employee_id)
+
+    def check_out(self, event: Event, session_id: str, employee_id: str, *, now: dt.datetime | None = None) -> dict:
+        """签退: minutes attended become check-out − check-in, capped by the session."""
+        now = now or utcnow()
+        session = event.session(session_id)
+        with self.write() as db:
+            self._open_session(event, session_id)
+            row = self._attendance_row(event.id, session_id, employee_id)
+            if row is None or row["status"] not in rules.ATTENDED:
+                raise EventRefused(f"employee {employee_id} has not checked in", "not_checked_in")
+            minutes = rules.minutes_attended(parse_iso(row["check_in_at"]), now, session.starts, session.ends)
+            db.execute(
+                "UPDATE attendance SET check_out_at = ?, minutes = ? WHERE event_id = ? AND session_id = ? AND employee_id = ?",
+                (iso(now), minutes, event.id, session_id, employee_id),
+            )
+        return self._attendance_row(event.id, session_id, employee_id)
+
+    # -- organizer entries: roll call, 请假, paper ---------------------------------------------------
+    def mark(
+        self,
+        event: Event,
+        session_id: str,
+        employee_id: str,
+        status: str,
+        actor: str,
+        *,
+        method: str = "roll_call",
+        reason: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> dict:
+        """Set one person's status by roll call or paper (出席/迟到/缺席) or enter a 请假 with its reason.
+        An organizer's entry replaces an earlier one (a correction). Attended minutes: the session's."""
+        now = now or utcnow()
+        session = event.session(session_id)
+        if status not in rules.STATUSES:
+            raise EventRefused(f"unknown status '{status}'", "status")
+        if status == "leave":
+            reason = (reason or "").strip()
+            if not reason:
+                raise EventRefused("a leave (请假) needs a reason", "reason_needed")
+            method = "leave"
+        self._member(event, employee_id)
+        attended = status in rules.ATTENDED
+        row = {
+            "event_id": event.id,
+            "session_id": session_id,
+            "employee_id": employee_id,
+            "status": status,
+            "method": method,
+            "check_in_at": iso(max(now, session.starts)) if attended else None,
+            "check_out_at": None,
+            "minutes": session.minutes if attended else 0,
+            "device": None,
+            "reason": reason if status == "leave" else None,
+            "recorded_by": actor,
+            "recorded_at": iso(now),
+        }
+        with self.write() as db:
+            db["attendance"].upsert(row, pk=("event_id", "session_id", "employee_id"))
+        return self._attendance_row(event.id, session_id, employee_id)
+
+    # -- reads -------------------------------------------------------------------------------------
+    def _attendance_row(self, event_id: str, session_id: str, employee_id: str) -> dict | None:
+        return self._one(
+            "SELECT * FROM attendance WHERE event_id = ? AND session_id = ? AND employee_id = ?",
+            (event_id, session_id, employee_id),
+        )
+
+    def attendance(self, event_id: str, session_id: str | None = None) -> list[dict]:
+        """Attendance rows with the employee's name, department and 班组, by session then check-in time."""
+        where, params = ("AND a.session_id = ?", (event_id, session_id)) if session_id else ("", (event_id,))
+        return list(
+            self.db.query(
+                "SELECT a.*, e.name, e.department, e.team FROM attendance a JOIN employees e ON e.id = a.employee_id "
+                f"WHERE a.event_id = ? {where} ORDER BY a.session_id, a.check_in_at IS NULL, a.check_in_at, e.department, e.id",
+                params,
+            )
+        )
+
+    def attendance_of(self, employee_id: str) -> list[dict]:
+        """One person's attendance rows of every event."""
+        return list(self.db.query("SELECT * FROM attendance WHERE employee_id = ? ORDER BY recorded_at", (employee_id,)))
+
+    def proxy_flags(self, event_id: str, session_id: str) -> dict[str, str]:
+        """Check-ins of a session made from a device that checked in several people within minutes."""
+        rows = [
+            (r["employee_id"], r["device"], parse_iso(r["check_in_at"]))
+            for r in self.attendance(event_id, session_id)
+            if r["method"] == "code" and r["check_in_at"]
+        ]
+        return rules.proxy_flags(rows)

@@ -1,0 +1,5 @@
+"""``python -m ui.cli``."""
+
+from ui.cli import main
+
+main()

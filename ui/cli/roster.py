@@ -1,0 +1,32 @@
+"""``mingde roster``: the roster of employees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ui.cli.common import common, open_tracker
+
+
+@click.group()
+def roster():
+    """The roster of employees (花名册)."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--deactivate-missing", is_flag=True, help="mark employees who are not in the file as inactive")
+@common
+def roster_import(file, deactivate_missing):
+    """Import a CSV or XLSX roster (工号,姓名,部门,班组 or id,name,department,team)."""
+    n = open_tracker().import_roster(file, deactivate_missing=deactivate_missing)
+    click.echo(f"imported {n} employees from {file}")
+
+
+@roster.command("list")
+@common
+def roster_list():
+    """List the employees."""
+    for e in open_tracker().employees():
+        click.echo(f"{e['id']}\t{e['name']}\t{e['department']}\t{e['team'] or ''}\t{'' if e['active'] else 'inactive'}")

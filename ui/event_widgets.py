@@ -1,0 +1,76 @@
+"""Event parts other pages can show: upcoming events with sign-up (the employee home page calls
+``upcoming_events``) and one's 学时 this year against the requirement (``hours_progress``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from quizzes.catalog import Catalog
+from quizzes.events import Event
+from tracker.access import Access
+from tracker.errors import EventRefused
+from ui.state import saving, t
+
+
+def session_line(event: Event, session_id: str) -> str:
+    s = event.session(session_id)
+    return t("events.session_line", date=f"{s.date:%m月%d日}", start=s.start, end=s.end, place=s.place) + (
+        f" · {s.title}" if s.title else ""
+    )
+
+
+def _sign_up(me: Access, event: Event) -> None:
+    try:
+        with saving():
+            status = me.sign_up(event)
+            st.session_state["events.flash"] = t(f"events.signed.{status}", title=event.title)
+    except EventRefused as e:
+        st.session_state["events.flash"] = t(f"events.refused.{e.reason}")
+
+
+def _cancel(me: Access, event: Event) -> None:
+    with saving():
+        me.cancel_signup(event)
+        st.session_state["events.flash"] = t("events.cancelled", title=event.title)
+
+
+def upcoming_events(me: Access, catalog: Catalog, *, limit: int | None = None, key: str = "upcoming") -> None:
+    """The events of one's audience that have not ended, with 报名/取消报名 buttons and materials."""
+    if flash := st.session_state.pop("events.flash", None):
+        st.info(flash)
+    views = me.upcoming_events(catalog)[:limit] if limit else me.upcoming_events(catalog)
+    if not views:
+        st.caption(t("events.none_upcoming"))
+        return
+    for v in views:
+        e = v.event
+        with st.container(border=True):
+            st.markdown(f"**{e.title}** · {t(f'events.kind.{e.kind}')}")
+            for sid in e.session_ids:
+                st.caption(session_line(e, sid))
+            meta = [t("events.credit", n=f"{e.credit_hours:g}"), t("events.organizer", name=e.organizer)]
+            if v.places_left is not None:
+                meta.append(t("events.places_left", n=v.places_left))
+            if v.signup:
+                meta.append(t(f"events.my_signup.{v.signup}"))
+            st.markdown(" · ".join(meta))
+            if v.can_sign_up:
+                st.button(t("events.sign_up"), key=f"{key}:signup:{e.id}", on_click=_sign_up, args=(me, e), type="primary")
+            if v.can_cancel:
+                st.button(t("events.cancel"), key=f"{key}:cancel:{e.id}", on_click=_cancel, args=(me, e))
+            for m in e.materials:
+                path = me.material_path(catalog, e, m.file)
+                if path.is_file():
+                    st.download_button(
+                        t("events.material", title=m.title),
+                        path.read_bytes(),
+                        file_name=path.name,
+                        key=f"{key}:m:{e.id}:{m.file}",
+                    )
+
+
+def hours_progress(me: Access, catalog: Catalog) -> None:
+    """One's 学时 this year against the yearly requirement."""
+    book = me.my_hours(catalog)
+    share = min(1.0, book.total / book.required) if book.required else 1.0
+    st.progress(share, text=t("hours.progress", year=book.year, total=f"{book.total:g}", required=f"{book.required:g}"))

@@ -1,0 +1,226 @@
+"""活动管理 (organizers): create or edit an event with a form (published like any upload), and for
+each session open and close check-in, the projector, roll call, the paper 签到表 and attendance."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from quizzes.errors import ContentError, MingdeError
+from quizzes.publishing import check_upload
+from tracker.errors import EventRefused
+from tracker.event_sheets import SheetError
+from ui.auth import access
+from ui.event_widgets import session_line
+from ui.state import catalog, config, saving, t
+
+me = access()
+me.require("organizer")
+cat = catalog()
+root = config().content
+st.title(t("page.event_admin"))
+NEW = "__new__"
+events = sorted(cat.events.values(), key=lambda e: e.starts, reverse=True)
+if (chosen := st.session_state.pop("admin_ev.select", None)) in cat.events:
+    st.session_state["event"] = chosen  # the event just saved
+choice = st.selectbox(
+    t("admin_ev.pick"),
+    [NEW] + [e.id for e in events],
+    format_func=lambda i: t("admin_ev.new") if i == NEW else cat.events[i].title,
+    index=1 if events else 0,
+    key="event",
+)
+event = cat.events.get(choice)
+
+if event is not None:
+    st.caption(f"{t(f'events.kind.{event.kind}')} · {event.organizer} · " + t("events.credit", n=f"{event.credit_hours:g}"))
+    for sid in event.session_ids:
+        state = me.session_state(event, sid)
+        status = state["status"] if state else "not_open"
+        with st.container(border=True):
+            st.markdown(f"**{session_line(event, sid)}** · {t(f'admin_ev.state.{status}')}")
+            rows = me.roll_call(event, sid)
+            counts = {s: sum(1 for r in rows if r.status == s) for s in ("present", "late", "leave", "absent")}
+            st.caption(
+                " · ".join(f"{t(f'events.status.{s}')} {n}" for s, n in counts.items())
+                + f" · {t('admin_ev.expected', n=len(rows))}"
+            )
+            c1, c2 = st.columns(2)
+            if status != "open" and c1.button(t("admin_ev.open"), key=f"open:{sid}", type="primary"):
+                with saving():
+                    me.open_checkin(event, sid)
+                    st.rerun()
+            if status == "open" and c1.button(t("admin_ev.close"), key=f"close:{sid}"):
+                with saving():
+                    n = me.close_checkin(event, sid)
+                    st.session_state["admin_ev.flash"] = t("admin_ev.closed", n=n)
+                    st.rerun()
+            params = {"event": event.id, "session": sid}
+            c2.page_link(
+                "ui/pages/checkin_screen.py", label=t("page.checkin_screen"), query_params=params, icon=":material/qr_code_2:"
+            )
+            c2.page_link(
+                "ui/pages/event_rollcall.py", label=t("page.event_rollcall"), query_params=params, icon=":material/checklist:"
+            )
+            st.download_button(
+                t("admin_ev.sheet"), me.signin_sheet(event, sid), file_name=f"signin-{event.id}-{sid}.xlsx", key=f"sheet:{sid}"
+            )
+            upload = st.file_uploader(t("admin_ev.import"), type=["xlsx"], key=f"import:{sid}")
+            if upload is not None and st.button(t("admin_ev.import_go"), key=f"import_go:{sid}"):
+                try:
+                    with saving():
+                        st.success(t("admin_ev.imported", n=me.import_signin_sheet(event, sid, upload.getvalue())))
+                except SheetError as e:
+                    st.error(t("admin_ev.import_failed"))
+                    st.code("\n".join(e.problems), language=None)
+                except EventRefused as e:
+                    st.error(t(f"events.refused.{e.reason}"))
+    if flash := st.session_state.pop("admin_ev.flash", None):
+        st.info(flash)
+    st.download_button(
+        t("admin_ev.attendance"), me.attendance_sheet(event), file_name=f"attendance-{event.id}.xlsx", key="attendance"
+    )
+
+# -- the form: a new event, or the chosen one --------------------------------------------------------
+st.subheader(t("admin_ev.form") if event is None else t("admin_ev.edit"))
+roster = me.roster_names()
+lessons = [""] + list(cat.lessons)
+quizzes = [""] + list(cat.quizzes)
+kinds = ["lecture", "training", "exchange"]
+default_sessions = pd.DataFrame(
+    [
+        {"date": s.date, "start": s.start, "end": s.end, "place": s.place, "title": s.title or ""}
+        for s in (event.sessions if event else [])
+    ]
+    or [
+        {
+            "date": dt.date.today() + dt.timedelta(days=7),
+            "start": "09:00",
+            "end": "11:00",
+            "place": events[0].sessions[0].place if events else "",  # the place used last
+            "title": "",
+        }
+    ]
+)
+with st.form("event_form"):
+    new_id = st.text_input(
+        t("admin_ev.f.id"), value=event.id if event else "", disabled=event is not None, help=t("admin_ev.f.id_help")
+    )
+    title = st.text_input(t("admin_ev.f.title"), value=event.title if event else "")
+    kind = st.selectbox(
+        t("admin_ev.f.kind"),
+        kinds,
+        index=kinds.index(event.kind) if event and event.kind in kinds else 0,
+        format_func=lambda k: t(f"events.kind.{k}"),
+    )
+    organizer = st.text_input(t("admin_ev.f.organizer"), value=event.organizer if event else "")
+    description = st.text_area(t("admin_ev.f.description"), value=(event.description or "") if event else "")
+    a = event.audience if event else None
+    departments = st.multiselect(
+        t("admin_ev.f.departments"),
+        roster["departments"],
+        default=[d for d in (a.departments if a else []) if d in roster["departments"]],
+    )
+    teams = st.multiselect(
+        t("admin_ev.f.teams"), roster["teams"], default=[x for x in (a.teams if a else []) if x in roster["teams"]]
+    )
+    people = st.multiselect(
+        t("admin_ev.f.employees"),
+        list(roster["employees"]),
+        default=[x for x in (a.employees if a else []) if x in roster["employees"]],
+        format_func=lambda i: roster["employees"].get(i, i),
+    )
+    st.caption(t("admin_ev.f.audience_help"))
+    signup = st.checkbox(t("admin_ev.f.signup"), value=event.signup if event else False)
+    capacity = st.number_input(t("admin_ev.f.capacity"), min_value=0, value=(event.capacity or 0) if event else 0, step=1)
+    credit = st.number_input(t("admin_ev.f.credit"), min_value=0.0, value=float(event.credit_hours) if event else 2.0, step=0.5)
+    late = st.number_input(t("admin_ev.f.late"), min_value=0, value=(event.late_after // 60) if event else 10, step=1)
+    lesson = st.selectbox(
+        t("admin_ev.f.lesson"),
+        lessons,
+        index=lessons.index(event.lesson) if event and event.lesson in lessons else 0,
+        format_func=lambda i: cat.lessons[i].title if i else "—",
+    )
+    quiz = st.selectbox(
+        t("admin_ev.f.quiz"),
+        quizzes,
+        index=quizzes.index(event.quiz) if event and event.quiz in quizzes else 0,
+        format_func=lambda i: cat.quizzes[i].title if i else "—",
+    )
+    st.markdown(t("admin_ev.f.sessions"))
+    sessions = st.data_editor(
+        default_sessions,
+        num_rows="dynamic",
+        key="sessions",
+        column_config={
+            "date": st.column_config.DateColumn(t("admin_ev.f.date"), required=True),
+            "start": st.column_config.TextColumn(t("admin_ev.f.start"), required=True),
+            "end": st.column_config.TextColumn(t("admin_ev.f.end"), required=True),
+            "place": st.column_config.TextColumn(t("admin_ev.f.place"), required=True),
+            "title": st.column_config.TextColumn(t("admin_ev.f.session_title")),
+        },
+        hide_index=True,
+    )
+    submitted = st.form_submit_button(t("admin_ev.f.save"), type="primary")
+
+if submitted:
+    data: dict = {
+        "id": (event.id if event else new_id.strip()),
+        "title": title.strip(),
+        "kind": kind,
+        "organizer": organizer.strip(),
+    }
+    if description.strip():
+        data["description"] = description.strip()
+    audience = {k: v for k, v in (("departments", departments), ("teams", teams), ("employees", people)) if v}
+    data["audience"] = audience or "everyone"
+    if signup:
+        data["signup"] = True
+        if capacity:
+            data["capacity"] = int(capacity)
+    data["credit_hours"] = float(credit)
+    data["late_after"] = f"{int(late)}m" if late else 0
+    if lesson:
+        data["lesson"] = lesson
+    if quiz:
+        data["quiz"] = quiz
+    if event is not None:
+        data.update({k: getattr(event, k) for k in ("competition",) if getattr(event, k)})
+        if event.materials:
+            data["materials"] = [m.model_dump() for m in event.materials]
+    rows = []
+    for i, r in enumerate(sessions.to_dict("records")):
+        if not any(str(v or "").strip() for v in r.values()):
+            continue
+        row = {
+            "date": r["date"].isoformat() if hasattr(r["date"], "isoformat") else str(r["date"] or ""),
+            "start": str(r["start"] or ""),
+            "end": str(r["end"] or ""),
+            "place": str(r["place"] or ""),
+        }
+        if event is not None and i < len(event.sessions) and event.sessions[i].id:
+            row = {"id": event.sessions[i].id, **row}
+        if str(r.get("title") or "").strip():
+            row["title"] = str(r["title"]).strip()
+        rows.append(row)
+    data["sessions"] = rows
+    if data["late_after"] == 0:
+        data.pop("late_after")
+    text = me.event_yaml(data)
+    filename = f"{data['id'] or 'event'}.yaml"
+    try:
+        check = check_upload(root, text, filename, "event")
+        if not check.ok:
+            st.error(t("admin_ev.f.invalid"))
+            st.code("\n".join(str(p).split("/events/", 1)[-1] for p in check.problems), language=None)
+        else:
+            with saving():
+                me.publish(root, text, filename, "event", replace=event is not None)
+                st.session_state["admin_ev.flash"] = t("admin_ev.f.saved", title=data["title"])
+                st.session_state["admin_ev.select"] = data["id"]
+                st.rerun()
+    except ContentError as e:
+        st.error(t("admin_ev.f.invalid"))
+        st.code(str(e), language=None)
+    except MingdeError as e:
+        st.error(str(e))

@@ -1,0 +1,63 @@
+"""我的学时: one's 学时 ledger of a year with every credit and its source; 培训档案, 学时证明, 结业证书."""
+
+import pandas as pd
+import streamlit as st
+
+from quizzes.fields import SHANGHAI, utcnow
+from tracker.certificates import FontMissing
+from tracker.errors import EventRefused
+from ui.auth import access
+from ui.state import catalog, t
+
+me = access()
+cat = catalog()
+this_year = utcnow().astimezone(SHANGHAI).year
+st.title(t("hours.title"))
+year = st.selectbox(t("hours.year"), [this_year, this_year - 1, this_year - 2], key="year")
+book = me.my_hours(cat, year)
+cols = st.columns(3)
+cols[0].metric(t("hours.total"), f"{book.total:g}")
+cols[1].metric(t("hours.required"), f"{book.required:g}")
+cols[2].metric(t("hours.missing"), f"{book.missing:g}")
+if book.met:
+    st.success(t("hours.met", year=year))
+st.progress(min(1.0, book.total / book.required) if book.required else 1.0)
+by_kind = book.by_kind
+st.caption(" · ".join(t(f"hours.kind.{k}") + f" {v:g}" for k, v in by_kind.items()))
+if book.entries:
+    table = pd.DataFrame(
+        [
+            {
+                t("hours.col.day"): e.day.isoformat(),
+                t("hours.col.kind"): t(f"hours.kind.{e.kind}"),
+                t("hours.col.title"): e.title,
+                t("hours.col.hours"): e.hours,
+                t("hours.col.counted"): e.counted,
+            }
+            for e in book.entries
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+else:
+    st.info(t("hours.empty"))
+
+st.subheader(t("hours.exports"))
+st.download_button(
+    t("hours.record_xlsx"), me.training_record(cat, years=[year]), file_name=f"training-record-{year}.xlsx", key="record"
+)
+try:
+    st.download_button(
+        t("hours.certificate_pdf"), me.hours_certificate(cat, None, year), file_name=f"hours-{year}.pdf", key="cert"
+    )
+    for event in cat.events.values():
+        if event.kind != "training":
+            continue
+        try:
+            pdf = me.completion_certificate(cat, event)
+        except EventRefused:
+            continue
+        st.download_button(
+            t("hours.completion_pdf", title=event.title), pdf, file_name=f"completion-{event.id}.pdf", key=f"done:{event.id}"
+        )
+except FontMissing:
+    st.warning(t("hours.no_font"))
