@@ -112,7 +112,7 @@ class Stats:
         self.timeline.append((started, seconds))
         self.interactions += 1
 
-    # attempt id -> {"user", "quiz", "sent": {question key: ("radio", index) | ("checkbox", letters) | ("text", [...])}}
+    # attempt id -> {"user", "quiz", "sent": {question key: ("radio", index) | ("checkbox", display positions) | ("text", [...])}}
     attempts: dict[str, dict] = field(default_factory=dict)
 
 
@@ -367,7 +367,7 @@ def _state(wid: str, **value):
 
 
 def _questions(run: Run, attempt: str) -> dict[str, dict[str, tuple]]:
-    """Question key -> {sub key ('' for a radio, letter for a checkbox, blank index for a text input): widget}."""
+    """Question key -> {sub key ('' for a radio, display position for a checkbox, blank index for a text input): widget}."""
     out: dict[str, dict[str, tuple]] = {}
     prefix = f"{attempt}:"
     for key, w in run.widgets.items():
@@ -585,9 +585,9 @@ def verify(db: Path, attempts: dict[str, dict]) -> tuple[int, list[str]]:
                 if kind == "radio":
                     want = (value == 0) if qtype == "true_false" else pq.display_letters[value]
                     ok = got == want
-                elif kind == "checkbox":
-                    want = value
-                    ok = isinstance(got, str) and sorted(got) == sorted(value)
+                elif kind == "checkbox":  # checkboxes are keyed by display position, the answer is the author's letters
+                    want = "".join(sorted(pq.display_letters[int(p)] for p in value))
+                    ok = isinstance(got, str) and sorted(got) == sorted(want)
                 else:
                     want = value
                     ok = got == value
