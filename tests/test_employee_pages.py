@@ -74,7 +74,7 @@ def test_answer_sheet_marks_and_one_submit_with_typed_text(env):
     assert "已标记" in " ".join(m.value for m in at.markdown)
     for key, value in (("s1", "A"), ("c1", "A"), ("t1", True)):
         at.radio(key=f"{attempt_id}:{key}").set_value(value).run()
-    at.checkbox(key=f"{attempt_id}:m1:A").check().run()
+    at.checkbox(key=f"{attempt_id}:m1:0").check().run()  # keyed by display position, never the letter
     at.text_input(key=f"{attempt_id}:f1:0").input("预防为主")  # typed, not committed: the tap carries it
     at.button(key="submit").click().run()
     row = env.attempt(attempt_id)

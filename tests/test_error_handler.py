@@ -13,7 +13,7 @@ CASES = [
     ("AccessDenied('this needs the role leader')", "没有进行这项操作的权限", "may not do this"),
     ("AttemptClosed('attempt a was already submitted')", "已经交卷或已到时间", "can no longer be changed"),
     ("QuizUnavailable('quiz q closed at …')", "现在不能参加", "cannot be taken now"),
-    ("TooEarly('lesson l: 30 s more', 30)", "30 秒", "30"),
+    ("TooEarly('lesson l: 30 s more', 30)", "请再认真阅读", "Please read for"),
     ("RosterError(['roster.csv:3: bad'])", "没有导入任何人员", "nobody was imported"),
     ("AccountError('user x already exists')", "账号操作没有完成", "was not made"),
     ("StorageUnavailable('not saved: disk full', 'full', '/srv/mingde.db')", "磁盘已满（mingde.db）", "mingde.db"),

@@ -48,7 +48,9 @@ def message(error: MingdeError) -> str:
     if key:
         return t(key, **getattr(error, "message_values", {}))
     if isinstance(error, TooEarly):
-        return t("learn.too_early", s=error.seconds_left)
+        from ui.widgets import duration_text
+
+        return t("learn.too_early", d=duration_text(error.seconds_left))
     for kind, text in MESSAGES:
         if isinstance(error, kind):
             return t(text)
