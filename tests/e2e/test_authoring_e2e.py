@@ -167,7 +167,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     context, page = new_page(browser, server, "employee")
     page.goto(f"{server}/quizzes?quiz={EXAM}")
     card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name="端到端年度考试")).last
-    expect(card).to_contain_text("限时 15m", timeout=TIMEOUT)
+    expect(card).to_contain_text("限时 15 分钟", timeout=TIMEOUT)
     shot(page, "employee-sees-exam-desktop")
     card.get_by_role("button", name="开始答题").click()
     expect(page.get_by_text("剩余时间")).to_be_visible(timeout=TIMEOUT)
