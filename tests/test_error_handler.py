@@ -57,3 +57,24 @@ def test_each_library_error_is_a_message_in_the_users_language(monkeypatch, rais
         library_words = raised.split("'")[1]
         assert library_words not in errors[0], "the library's English message leaked into the Chinese page"
     assert [m.value for m in at.markdown][-1] == "after"
+
+
+@pytest.mark.parametrize("path", ["ui/pages/host.py", "ui/pages/scoreboard.py"])
+def test_an_unknown_run_in_the_address_is_a_message_not_an_error_page(tmp_path, monkeypatch, path):
+    """/host?run=<unknown> and /scoreboard?run=<unknown> say the record was not found, once: the big
+    screen's twice-a-second refresh never starts (it wrote two tracebacks a second to the log)."""
+    from tests.conftest import signed_in_page
+    from tracker import Tracker
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("MINGDE_CONTENT", str(ROOT / "content"))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    tracker = Tracker(tmp_path / "app.db")
+    tracker.add_user("org", "a-long-passphrase-9", "organizer")
+    try:
+        at = signed_in_page(tracker, "org", path, password="a-long-passphrase-9", run="no-such-run")
+        assert not at.exception, at.exception
+        assert [e.value for e in at.error] == ["找不到要打开的内容：链接可能已失效，或记录已被删除。请从菜单重新进入。"]
+    finally:
+        tracker.close()

@@ -279,4 +279,5 @@ def console() -> None:
 if run is None:
     stage()
 else:
+    live.state(run)  # an unknown run: NotFound here, shown once by the app's error handler
     console()

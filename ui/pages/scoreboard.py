@@ -25,6 +25,7 @@ if run is None:
         )
     st.stop()
 
+live.state(run)  # an unknown run: NotFound here, shown once by the app's error handler (never every 0.5 s)
 if st.query_params.get("kiosk"):
     st.html(KIOSK)
 st.html(STYLE + beat_script(), unsafe_allow_javascript=True)
