@@ -7,7 +7,7 @@ import streamlit as st
 from quizzes.competition import CompetitionRuleError, public_view
 from quizzes.model import LETTERS
 from tracker import StorageUnavailable
-from ui.auth import access
+from ui.auth import access, current_account
 from ui.live import clock, question_block, rerun, rule_text, time_up
 from ui.state import storage_error, t
 
@@ -59,6 +59,8 @@ def answer_form(view: dict, q: dict) -> None:
 
 @st.fragment(run_every=1)
 def device() -> None:
+    if current_account() is None:  # disabled, left, signed out or expired since the page opened
+        st.rerun(scope="app")  # the whole app runs again: the sign-in form, not a stale buzzer
     view = public_view(live.state(run["id"]))
     if error := st.session_state.pop("team_error", None):
         st.error(error)
