@@ -19,8 +19,6 @@ from tests.conftest import CONTENT, ROOT, signed_in_page
 ALLOWED = {"Excel", "CSV", "XLSX", "ID", "PDF", "YAML", "Markdown", "English", "PDCA", "AB"}
 WORD = re.compile(r"[A-Za-z][A-Za-z_]+(?:-[A-Za-z0-9_]+)*|\b\d+[hms](?:\d+[ms])*(?![A-Za-z])")  # words; 10m, 1h30m
 MARKUP = re.compile(r":material/[a-z_]+:|:[a-z]+(?:-badge)?\[|<[^>]*>|&[a-z]+;|https?://\S+|\*\*|`")
-REPORT_HEADERS = "report headers: issue 12 (lead)"
-OTHER_PAGE = "page of another issue (14 live, 15 admin, 16 authoring)"
 
 PAGES = {
     "employee": [
@@ -173,12 +171,10 @@ CASES = [
     for user, pages in PAGES.items()
     for path, params in pages
 ]
-# Leaks that come from the report library's column names (being moved to the catalogue by the lead).
-FROM_REPORTS = {("leader", "ui/pages/assessment.py"), ("leader", "ui/pages/items.py"), ("organizer", "ui/pages/items.py")}
 
 
 @pytest.mark.parametrize(("user", "path", "params"), CASES)
-def test_a_page_in_chinese_shows_no_english(env, user, path, params, request):
+def test_a_page_in_chinese_shows_no_english(env, user, path, params):
     at = run_page(env, user, path, params)
     assert not (words := foreign_words(shown_texts(at))), f"{user} on {path}: {sorted(words)}"
 
