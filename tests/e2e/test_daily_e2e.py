@@ -120,7 +120,7 @@ def test_three_days_of_daily_practice_on_a_phone(clocked, browser):
         start = dt.datetime(2026, 12, 1 + day, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
         clock.set(start)
         context.clear_cookies()  # a new day, a new sign-in (sessions last 12 hours)
-        sign_in(page, url, "employee", "学习")
+        sign_in(page, url, "employee", "首页")  # employees land on 首页
         do_the_set(page, url, clock, start, day, frames)
     # the streak, the calendar and the points
     expect(page.get_by_role("table").get_by_text("4 ✓")).to_be_visible()
@@ -140,7 +140,7 @@ def test_three_days_of_daily_practice_on_a_phone(clocked, browser):
 
     desk = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = desk.new_page()
-    sign_in(page, url, "employee", "学习")
+    sign_in(page, url, "employee", "首页")  # employees land on 首页
     page.goto(f"{url}/daily")
     expect(page.get_by_text("今日每日一练已完成")).to_be_visible(timeout=TIMEOUT)
     shot(page, "daily_desktop")
