@@ -15,16 +15,20 @@ from tracker import Tracker
 from tracker.attendance import make_code, slot_of
 
 PASSWORD = "password-1"
-NOW = dt.datetime.now(SHANGHAI)
-TODAY = NOW.date()
-START = min(NOW - dt.timedelta(minutes=1), NOW.replace(hour=23, minute=0)).strftime("%H:%M")  # on time now
+
+
+def on_time_start() -> str:
+    """A session start one minute ago, read when the test runs (not when the module is collected: in
+    a 20-minute suite the check-in would otherwise be late)."""
+    now = dt.datetime.now(SHANGHAI)
+    return min(now - dt.timedelta(minutes=1), now.replace(hour=23, minute=0)).strftime("%H:%M")
 
 
 def lecture(day: dt.date, event_id: str = "talk", signup: bool = False) -> str:
     return (
         f"id: {event_id}\ntitle: 廉洁自律专题讲座\nkind: lecture\norganizer: 局办公室\naudience: everyone\n"
         f"credit_hours: 2\n{'signup: true' + chr(10) + 'capacity: 1' + chr(10) if signup else ''}"
-        f"sessions:\n  - date: {day.isoformat()}\n    start: '{START}'\n    end: '23:59'\n    place: 三楼会议室\n"
+        f"sessions:\n  - date: {day.isoformat()}\n    start: '{on_time_start()}'\n    end: '23:59'\n    place: 三楼会议室\n"
     )
 
 
@@ -33,8 +37,9 @@ def env(tmp_path, monkeypatch):
     db = tmp_path / "events.db"
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    (content / "events" / "talk.yaml").write_text(lecture(TODAY), encoding="utf-8")
-    (content / "events" / "later.yaml").write_text(lecture(TODAY + dt.timedelta(days=3), "later", signup=True), encoding="utf-8")
+    today = dt.datetime.now(SHANGHAI).date()
+    (content / "events" / "talk.yaml").write_text(lecture(today), encoding="utf-8")
+    (content / "events" / "later.yaml").write_text(lecture(today + dt.timedelta(days=3), "later", signup=True), encoding="utf-8")
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("MINGDE_DB", str(db))
     monkeypatch.setenv("MINGDE_CONTENT", str(content))
