@@ -225,12 +225,15 @@ if (!window.__mingdeNav) {
 def phone_tabs(account: Account | None, current) -> None:
     """A tab bar with the account's main pages, shown on narrow screens only (CSS); none while taking
     a quiz (a tap must not leave it by mistake) or for the signed-out page."""
-    if account is None or getattr(account, "must_change", False) or getattr(current, "url_path", "") == "take":
+    if account is None:
+        return
+    # The labelled menu (菜单) and the closing sidebar on every signed-in page, the take page too.
+    st.html(_PHONE_CSS.replace("MENU_LABEL", t("nav.menu").replace('"', "")), unsafe_allow_javascript=True)
+    if getattr(account, "must_change", False) or getattr(current, "url_path", "") == "take":
         return
     names = [n for n in TABS.get(account.role, ()) if n != "home" or account.employee_id]
     if account.role != "employee" and not account.employee_id and "home" in names:
         names.remove("home")
-    st.html(_PHONE_CSS.replace("MENU_LABEL", t("nav.menu").replace('"', "")), unsafe_allow_javascript=True)
     with st.container(key="mingde-tabs", horizontal=True, gap=None):
         for name in names:
             st.page_link(f"{PAGES}/{name}.py", label=t(TITLE_KEYS[name]), icon=ICONS[name])
