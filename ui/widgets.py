@@ -246,11 +246,17 @@ def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
     elif q.type == "true_false":
         given = "—" if result.response is None else (t("tf.true") if result.response else t("tf.false"))
         st.markdown(
-            f"{t('result.your_answer')}: {given} · {t('result.correct_answer')}: {t('tf.true') if q.answer else t('tf.false')}"
+            t("result.labelled", label=t("result.your_answer"), value=given)
+            + " · "
+            + t("result.labelled", label=t("result.correct_answer"), value=t("tf.true") if q.answer else t("tf.false"))
         )
     else:
         given = "；".join(md_escape(x) if x else "—" for x in (result.response or [])) or "—"
         correct = "；".join(" / ".join(alts) for alts in q.answer)
-        st.markdown(f"{t('result.your_answer')}: {given}\n\n{t('result.correct_answer')}: {correct}")
+        st.markdown(
+            t("result.labelled", label=t("result.your_answer"), value=given)
+            + "\n\n"
+            + t("result.labelled", label=t("result.correct_answer"), value=correct)
+        )
     if q.explanation:
         st.info(q.explanation, icon=":material/lightbulb:")
