@@ -37,10 +37,13 @@ def test_read_a_lesson(server, page):
     sign_in(page, server)
     page.goto(f"{server}/learn")
     card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name="职业道德基本规范")).last
-    card.get_by_role("button", name="开始学习").or_(card.get_by_role("button", name="复习")).click()
+    # 开始学习, or 继续学习 once the other screen size's run has opened it, or 复习 once it was finished
+    card.get_by_role("button", name="开始学习").or_(card.get_by_role("button", name="继续学习")).or_(
+        card.get_by_role("button", name="复习")
+    ).click()
     expect(page.get_by_role("heading", name="要点")).to_be_visible(timeout=TIMEOUT)
     # the demo employee may have completed this lesson in the seeded history
-    expect(page.get_by_role("button", name="标记为已学完").or_(page.get_by_text("本课已学完。"))).to_be_visible()
+    expect(page.get_by_role("button", name="标记为已学完").or_(page.get_by_text("本课已学完。"))).to_be_visible(timeout=TIMEOUT)
 
 
 def test_take_a_quiz_reload_and_submit_without_leaking_the_key(server, page):
