@@ -142,6 +142,30 @@ def in_own_thread(fn, *args, timeout: float = 300):
     return out["value"]
 
 
+def app_store(
+    monkeypatch,
+    db: Path,
+    content: Path,
+    *,
+    employees: tuple[tuple[str, ...], ...] = (),
+    users: tuple[tuple[str | None, ...], ...] = (),
+    password: str = "password-1",
+) -> Tracker:
+    """A store for AppTests of ``app.py``: the working folder, ``MINGDE_DB``, ``MINGDE_CONTENT`` and
+    ``MINGDE_LANG=zh`` set for the app, with ``employees`` (id, name, department[, team]) and ``users``
+    (user name, role[, employee id]) added; every account has ``password``."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(db))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    tracker = Tracker(db)
+    for employee in employees:
+        tracker.add_employee(*employee)
+    for name, role, *employee in users:
+        tracker.add_user(name, password, role, *employee)
+    return tracker
+
+
 def signed_in_page(
     tracker, user: str, path: str, *, password: str = "password-1", token: str | None = None, timeout: float = 60, **params
 ):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DATA, ROOT, SMALL_QUIZ, signed_in_page, write_files
+from tests.conftest import DATA, ROOT, SMALL_QUIZ, app_store, signed_in_page, write_files
 from tests.conftest import at as moment
 from tracker import Tracker
 from tracker.auth import sign_in
@@ -35,19 +35,20 @@ PASSWORD = "password-1"
 def env(tmp_path, monkeypatch):
     """A content folder (one lesson, one five-question quiz), a store with one account per role."""
     content = write_files(tmp_path / "content", {"quizzes/small.yaml": SMALL_QUIZ, "lessons/basics.yaml": LESSON})
-    db = tmp_path / "app.db"
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(db))
-    monkeypatch.setenv("MINGDE_CONTENT", str(content))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    tracker = Tracker(db)
-    tracker.add_employee("E001", "张三", "办公室", "综合组")
-    tracker.add_employee("E002", "李四", "办公室", "财务组")
-    tracker.add_user("zhang", PASSWORD, "employee", "E001")
-    tracker.add_user("li", PASSWORD, "employee", "E002")
-    tracker.add_user("org", PASSWORD, "organizer")
-    tracker.add_user("boss", PASSWORD, "leader")
-    tracker.add_user("root", PASSWORD, "admin")
+    tracker = app_store(
+        monkeypatch,
+        tmp_path / "app.db",
+        content,
+        employees=(("E001", "张三", "办公室", "综合组"), ("E002", "李四", "办公室", "财务组")),
+        users=(
+            ("zhang", "employee", "E001"),
+            ("li", "employee", "E002"),
+            ("org", "organizer"),
+            ("boss", "leader"),
+            ("root", "admin"),
+        ),
+        password=PASSWORD,
+    )
     yield tracker
     tracker.close()
 

@@ -9,8 +9,7 @@ import pytest
 
 from quizzes import authoring as au
 from quizzes import load_catalog
-from tests.conftest import CONTENT, ROOT, signed_in_page
-from tracker import Tracker
+from tests.conftest import CONTENT, app_store, signed_in_page
 
 PASSWORD = "password-1"
 
@@ -31,17 +30,14 @@ def env(tmp_path, monkeypatch):
     """A copy of the starter content and a store with an organizer, an employee and an admin."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    db = tmp_path / "app.db"
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(db))
-    monkeypatch.setenv("MINGDE_CONTENT", str(content))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    tracker = Tracker(db)
-    tracker.add_employee("E001", "张三", "办公室", "综合组")
-    tracker.add_employee("E002", "李四", "执法大队", "一中队")
-    tracker.add_user("zhang", PASSWORD, "employee", "E001")
-    tracker.add_user("org", PASSWORD, "organizer")
-    tracker.add_user("root", PASSWORD, "admin")
+    tracker = app_store(
+        monkeypatch,
+        tmp_path / "app.db",
+        content,
+        employees=(("E001", "张三", "办公室", "综合组"), ("E002", "李四", "执法大队", "一中队")),
+        users=(("zhang", "employee", "E001"), ("org", "organizer"), ("root", "admin")),
+        password=PASSWORD,
+    )
     tracker.content = content
     yield tracker
     tracker.close()

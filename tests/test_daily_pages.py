@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT, signed_in_page, write_files
+from tests.conftest import ROOT, app_store, signed_in_page, write_files
 from tests.test_daily import BANK
-from tracker import Tracker
 
 PASSWORD = "password-1"
 DAILY = """
@@ -22,18 +21,14 @@ sets:
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     content = write_files(tmp_path / "content", {"banks/b.yaml": BANK, "daily.yaml": DAILY})
-    db = tmp_path / "app.db"
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(db))
-    monkeypatch.setenv("MINGDE_CONTENT", str(content))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    tracker = Tracker(db)
-    tracker.add_employee("E001", "张三", "办公室", "综合组")
-    tracker.add_employee("E002", "李四", "农技站", "一组")
-    tracker.add_user("zhang", PASSWORD, "employee", "E001")
-    tracker.add_user("li", PASSWORD, "employee", "E002")
-    tracker.add_user("boss", PASSWORD, "leader")
-    tracker.add_user("root", PASSWORD, "admin")
+    tracker = app_store(
+        monkeypatch,
+        tmp_path / "app.db",
+        content,
+        employees=(("E001", "张三", "办公室", "综合组"), ("E002", "李四", "农技站", "一组")),
+        users=(("zhang", "employee", "E001"), ("li", "employee", "E002"), ("boss", "leader"), ("root", "admin")),
+        password=PASSWORD,
+    )
     yield tracker
     tracker.close()
 

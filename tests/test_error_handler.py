@@ -63,15 +63,11 @@ def test_each_library_error_is_a_message_in_the_users_language(monkeypatch, rais
 def test_an_unknown_run_in_the_address_is_a_message_not_an_error_page(tmp_path, monkeypatch, path):
     """/host?run=<unknown> and /scoreboard?run=<unknown> say the record was not found, once: the big
     screen's twice-a-second refresh never starts (it wrote two tracebacks a second to the log)."""
-    from tests.conftest import signed_in_page
-    from tracker import Tracker
+    from tests.conftest import app_store, signed_in_page
 
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(tmp_path / "app.db"))
-    monkeypatch.setenv("MINGDE_CONTENT", str(ROOT / "content"))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    tracker = Tracker(tmp_path / "app.db")
-    tracker.add_user("org", "a-long-passphrase-9", "organizer")
+    tracker = app_store(
+        monkeypatch, tmp_path / "app.db", ROOT / "content", users=(("org", "organizer"),), password="a-long-passphrase-9"
+    )
     try:
         at = signed_in_page(tracker, "org", path, password="a-long-passphrase-9", run="no-such-run")
         assert not at.exception, at.exception

@@ -130,17 +130,11 @@ def test_format_lint_of_nothing_is_empty():
 
 
 def test_content_page_shows_the_lint_per_bank(tmp_path, monkeypatch):
-    from tests.conftest import ROOT, signed_in_page, write_files
-    from tracker import Tracker
+    from tests.conftest import app_store, signed_in_page, write_files
 
     good = "id: ok\ntitle: 合格题库\nquestions:\n  - {id: t, type: true_false, prompt: 判断, answer: true, explanation: 解析}\n"
     content = write_files(tmp_path / "content", {"banks/b.yaml": BANK, "banks/ok.yaml": good})
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(tmp_path / "app.db"))
-    monkeypatch.setenv("MINGDE_CONTENT", str(content))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    tracker = Tracker(tmp_path / "app.db")
-    tracker.add_user("org", "password-1", "organizer")
+    tracker = app_store(monkeypatch, tmp_path / "app.db", content, users=(("org", "organizer"),))
     at = signed_in_page(tracker, "org", "ui/pages/content.py")
     assert "题目质量提示" in [h.value for h in at.subheader]
     [expander] = [e for e in at.expander if "题库 · 5条提示" in e.label]
