@@ -112,15 +112,21 @@ class Connection:
 
     def __init__(self, raw: psycopg.Connection):
         self.raw = raw
+        self.total_changes = 0  # rows inserted, updated or deleted through this connection (as sqlite3's)
 
     def execute(self, sql: str, params: Any = ()) -> psycopg.Cursor:
         if not params:  # sent as written: psycopg reads placeholders (and every %) only with parameters
-            return self.raw.execute(sql)
-        return self.raw.execute(translate(sql), _params(params))
+            return self.count(self.raw.execute(sql))
+        return self.count(self.raw.execute(translate(sql), _params(params)))
 
     def executemany(self, sql: str, seq: Iterable[Any]) -> psycopg.Cursor:
         cur = self.raw.cursor()
         cur.executemany(translate(sql), [_params(p) for p in seq])
+        return self.count(cur)
+
+    def count(self, cur: psycopg.Cursor) -> psycopg.Cursor:
+        if cur.rowcount > 0 and (cur.description is None or cur.statusmessage.split()[0] in ("INSERT", "UPDATE", "DELETE")):
+            self.total_changes += cur.rowcount
         return cur
 
     @property
@@ -210,6 +216,7 @@ class Table:
                 )
             with self.db.raw.cursor() as cur:
                 cur.executemany(sql, rows)
+                self.db.conn.count(cur)
 
 
 class PgDatabase:
