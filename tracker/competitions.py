@@ -47,7 +47,7 @@ def clear_cache() -> None:
 
 
 def _key(tracker: Tracker, run_id: str) -> tuple[str, str]:
-    return (str(tracker.path.resolve()), run_id)
+    return (tracker.name, run_id)  # name: the resolved file, or the URL
 
 
 def department_teams(tracker: Tracker, only: list[str] | None = None) -> list[TeamSetup]:
