@@ -76,7 +76,8 @@ class Cluster:
     @classmethod
     def start(cls, folder: Path | None = None) -> Cluster:
         """Create and start a cluster (in a new temporary folder unless ``folder`` is given), with the
-        database ``mingde_test`` owned by the superuser ``mingde``."""
+        database ``mingde_test`` owned by the superuser ``mingde``. As root, ``folder`` must be one that
+        ``nobody`` can reach (pytest's tmp_path is not: its parents are private to root)."""
         missing = [n for n in ("initdb", "pg_ctl", "postgres") if not find_binary(n)]
         if missing:
             raise RuntimeError(f"PostgreSQL server binaries not found: {', '.join(missing)} (install Debian's postgresql)")

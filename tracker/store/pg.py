@@ -129,6 +129,15 @@ class Connection:
             self.total_changes += cur.rowcount
         return cur
 
+    def iterdump(self) -> Iterator[str]:
+        """Every row of every table of the schema, one ``INSERT`` line each (as sqlite3's, for
+        comparing and searching, not for restoring)."""
+        tables = self.raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1").fetchall()
+        for (table,) in tables:
+            yield f'CREATE TABLE "{table}"'
+            for row in self.raw.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                yield f'INSERT INTO "{table}" VALUES{row!r};'
+
     @property
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
