@@ -349,3 +349,12 @@ def test_a_stopped_server_is_storage_unavailable_and_writes_work_again_once_it_i
             assert [e["id"] for e in t.employees()] == ["E001", "E002"]
         finally:
             t.close()
+
+
+def test_reads_reconnect_after_the_connection_was_lost(pg, pg_url):
+    pg.add_employee("E001", "张三", "办公室")
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pg.db.raw.info.backend_pid,))
+    with pytest.raises(psycopg.OperationalError):
+        pg.employees()  # the read that finds the connection gone fails, as a read of a failing disk
+    assert [e["id"] for e in pg.employees()] == ["E001"]  # the next one has a new connection

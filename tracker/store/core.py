@@ -211,6 +211,9 @@ class Store:
         """This thread's sqlite-utils ``Database`` (on PostgreSQL: a ``pg.PgDatabase`` with the same
         methods)."""
         db = getattr(self._local, "db", None)
+        if db is not None and self.postgres and db.conn.broken:  # the server went away: a new connection
+            self._drop_connection()
+            db = None
         if db is None:
             me = threading.current_thread()
             if self.postgres:
