@@ -47,7 +47,7 @@ def clear_cache() -> None:
 
 
 def _key(tracker: Tracker, run_id: str) -> tuple[str, str]:
-    return (str(tracker.path.resolve()), run_id)
+    return (tracker.name, run_id)  # name: the resolved file, or the URL
 
 
 def department_teams(tracker: Tracker, only: list[str] | None = None) -> list[TeamSetup]:
@@ -314,7 +314,7 @@ def append(tracker: Tracker, account: Account | None, run_id: str, command: dict
     """
     setup = setup_of(tracker, run_id)
     _authorize(tracker, account, setup, command)
-    with tracker.write() as db:
+    with tracker.write(lock=("competition run", run_id)) as db:
         now = now or utcnow()  # stamped once the write lock is held: server order = time order
         run = _run(tracker, run_id)
         if run["status"] == "finished":

@@ -147,7 +147,7 @@ def leaderboard(tracker: Tracker, quiz: Quiz, *, now: dt.datetime | None = None)
     now = now or utcnow()
     frozen = quiz.closes is not None and now >= quiz.closes
     if frozen:
-        key = (str(tracker.path.resolve()), quiz.id, iso(quiz.closes))
+        key = (tracker.name, quiz.id, iso(quiz.closes))  # name: the resolved file, or the URL
         with _lock:
             if key in _frozen:
                 return _frozen[key]

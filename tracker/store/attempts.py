@@ -54,7 +54,7 @@ class AttemptStore(Store):
         if quiz.closes and (deadline is None or quiz.closes < deadline):
             deadline = quiz.closes
         source = getattr(quiz, "_source", None)
-        with self.write() as db:
+        with self.write(lock=("attempts of", employee_id, quiz.id)) as db:
             open_row = self._one(
                 "SELECT id FROM attempts WHERE employee_id = ? AND quiz_id = ? AND submitted_at IS NULL",
                 (employee_id, quiz.id),
@@ -188,7 +188,7 @@ class AttemptStore(Store):
         except KeyError:
             raise NotFound(f"attempt {attempt_id} has no question '{question_key}'") from None
         value = normalize_response(pq.question, response)
-        with self.write() as db:
+        with self.write(lock=("attempt", attempt_id)) as db:
             row = self.attempt(attempt_id)
             closing = self._closing_time(row)
             if row["submitted_at"]:
@@ -232,7 +232,7 @@ class AttemptStore(Store):
             for k, v in (responses or {}).items()
             if self._has_key(paper, k, attempt_id)
         }
-        with self.write() as db:
+        with self.write(lock=("attempt", attempt_id)) as db:
             row = self.attempt(attempt_id)
             if row["submitted_at"]:
                 return grade(paper, self.saved_responses(attempt_id))
