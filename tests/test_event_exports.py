@@ -169,3 +169,35 @@ def test_training_record_and_attendance_sheet(env):
     assert ledger["A1"].value == "张伟（E1）培训档案"
     assert [c.value for c in ledger[4]][2:6] == ["培训活动", "2026年职业道德专题培训班（职业道德基本规范）", 4, 4]
     assert [c.value for c in wb["培训出勤"][2]] == ["2026-12-15", "2026年职业道德专题培训班", "职业道德基本规范", "出席", 180]
+
+
+def test_signin_sheet_pdf_lists_everyone_expected_with_headers_on_every_page(env, tmp_path):
+    tracker, _, event = env
+    for i in range(4, 45):  # 44 people: more than one page
+        tracker.add_employee(f"E{i}", f"职工{i}", "办公室", "综合组")
+        tracker.sign_up(event, f"E{i}", now=dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    pdf = Access(tracker, ORG).signin_sheet_pdf(event, "day1")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(pdf)
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = ["".join(p.split()) for p in pages.split("\f") if p.strip()]
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, start=1):  # every page: the event, the session, the heads, the footer
+        assert "2026年职业道德专题培训班签到表" in page
+        assert "职业道德基本规范2026年12月15日08:30—11:30地点：局机关三楼会议室" in page
+        assert "序号工号姓名部门班组签名" in page
+        assert "活动编号ethics-training-2026/day1" in page and f"第{n}页/共{len(pages)}页" in page
+    text = "".join(pages)
+    assert "1E1张伟办公室综合组" in text and "E3王强畜牧兽医站动物防疫组" in text
+    assert all(f"职工{i}" in text for i in range(4, 45)) and "应到44人" in text
+    assert "组织者签字" in pages[-1]
+
+
+def test_signin_sheet_pdf_is_for_organizers(env):
+    from tracker import AccessDenied
+
+    tracker, _, event = env
+    with pytest.raises(AccessDenied):
+        Access(tracker, EMP).signin_sheet_pdf(event, "day1")

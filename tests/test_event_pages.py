@@ -139,6 +139,8 @@ def test_admin_creates_an_event_opens_and_closes_check_in(env):
     event = events(env)["ethics-talk-e2e"]
     assert event.kind == "lecture" and event.audience.everyone
     assert at.selectbox(key="event").value == "ethics-talk-e2e"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "打印签到表（Excel）" in labels and "打印签到表（PDF）" in labels  # side by side, per session
     at.button(key="open:s1").click().run()
     assert env.session_state("ethics-talk-e2e", "s1")["status"] == "open"
     at.button(key="close:s1").click().run()

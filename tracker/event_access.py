@@ -202,6 +202,12 @@ class EventCalls:
         self.require("organizer")  # type: ignore[attr-defined]
         return event_sheets.signin_sheet(event, session_id, self.tracker.expected(event))
 
+    def signin_sheet_pdf(self, event: Event, session_id: str) -> bytes:
+        """The 签到表 as a PDF to print: every expected person with an empty cell to sign (organizers).
+        ``certificates.FontMissing`` without the CJK fonts."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        return certificates.signin_sheet(event, session_id, self.tracker.expected(event))
+
     def import_signin_sheet(self, event: Event, session_id: str, data: bytes) -> int:
         """Enter a returned 签到表: all its rows, or none (``SheetError``/``EventRefused`` names the row)."""
         self.require("organizer")  # type: ignore[attr-defined]

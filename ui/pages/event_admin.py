@@ -7,6 +7,7 @@ import streamlit as st
 from quizzes.errors import ContentError, MingdeError
 from quizzes.fields import SHANGHAI, utcnow
 from quizzes.publishing import check_upload
+from tracker.certificates import fonts_available
 from tracker.errors import EventRefused
 from tracker.event_sheets import SheetError
 from ui.auth import access
@@ -61,9 +62,20 @@ if event is not None:
             c2.page_link(
                 "ui/pages/event_rollcall.py", label=t("page.event_rollcall"), query_params=params, icon=":material/checklist:"
             )
-            st.download_button(
+            d1, d2 = st.columns(2)
+            d1.download_button(
                 t("admin_ev.sheet"), me.signin_sheet(event, sid), file_name=f"signin-{event.id}-{sid}.xlsx", key=f"sheet:{sid}"
             )
+            if fonts_available():  # made when clicked: a PDF takes a moment
+                d2.download_button(
+                    t("admin_ev.sheet_pdf"),
+                    lambda sid=sid: me.signin_sheet_pdf(event, sid),
+                    file_name=f"signin-{event.id}-{sid}.pdf",
+                    mime="application/pdf",
+                    key=f"sheet_pdf:{sid}",
+                )
+            else:
+                d2.caption(t("hours.no_font"))
             upload = st.file_uploader(t("admin_ev.import"), type=["xlsx"], key=f"import:{sid}")
             if upload is not None and st.button(t("admin_ev.import_go"), key=f"import_go:{sid}"):
                 try:
