@@ -190,3 +190,40 @@ def test_hours_report_for_leaders(env):
     table = at.dataframe[0].value
     assert list(table["在岗人数"]) == [2] and list(table["人均学时"]) == [1.0]
     assert "办公室：2 人未达标" in [e.label for e in at.expander]
+
+
+def test_admin_records_a_competition_run_as_attendance(env):
+    from tracker import competitions as comps
+    from tracker.store import Account
+
+    today = dt.datetime.now(SHANGHAI).date()
+    (env.content / "events" / "quiz-day.yaml").write_text(
+        "id: quiz-day\ntitle: 知识竞赛现场赛\nkind: competition\ncompetition: ethics-contest-2026\norganizer: 局工会\n"
+        f"credit_hours: 3\nsessions:\n  - date: {today.isoformat()}\n    start: '00:00'\n    end: '23:59'\n    place: 礼堂\n",
+        encoding="utf-8",
+    )
+    env.add_employee("E3", "王强", "工会", "")
+    contest = load_catalog(env.content).competitions["ethics-contest-2026"]
+    comps.clear_cache()
+    run = comps.create_run(env, Account("org", "organizer"), contest, teams=[("办公室", ["E1", "E2"]), ("工会", ["E3"])], seed=1)
+    with env.write() as db:  # as finish leaves it (the store tests play a run to its end)
+        db.execute(
+            "UPDATE competition_runs SET status = 'finished', finished_at = ? WHERE id = ?",
+            (dt.datetime.now(dt.UTC).isoformat(), run),
+        )
+        db["competition_members"].insert_all(
+            [{"run_id": run, "team": tm, "employee_id": e} for tm, e in (("办公室", "E1"), ("办公室", "E2"), ("工会", "E3"))]
+        )
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("quiz-day").run()
+    assert at.selectbox(key="run:s1").value == run
+    at.button(key="link:s1").click().run()
+    assert not at.exception, at.exception
+    assert {(r["employee_id"], r["status"], r["method"]) for r in env.attendance("quiz-day")} == {
+        ("E1", "present", "competition"),
+        ("E2", "present", "competition"),
+        ("E3", "present", "competition"),
+    }
+    assert "已按竞赛名单记录 3 人出席。" in texts(at)
+    assert "本场出勤已按竞赛“2026年职业道德知识竞赛（现场赛）”" in texts(at)
+    comps.clear_cache()

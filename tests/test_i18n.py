@@ -68,6 +68,7 @@ DYNAMIC = {
         f"events.refused.{r}"
         for r in ("expired", "forged", "replayed", "twice", "outsider", "left", "closed", "not_open", "no_signup", "started")
         + ("not_checked_in", "status", "reason_needed", "storage")
+        + ("not_competition", "run_other", "run_unfinished", "run_linked")
     ],
     "hours_report.by.{": ["hours_report.by.department", "hours_report.by.team"],
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],

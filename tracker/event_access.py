@@ -233,6 +233,32 @@ class EventCalls:
             flags.update(self.tracker.proxy_flags(event.id, sid))
         return event_sheets.attendance_sheet(event, self.tracker.attendance(event.id), flags)
 
+    def competition_runs(self, event: Event) -> list[dict]:
+        """The finished runs of an event's live competition, newest first, each with ``linked``: the
+        (event id, session id) it is linked to, or None (organizers)."""
+        from tracker import competitions
+
+        self.require("organizer")  # type: ignore[attr-defined]
+        if event.kind != "competition" or not event.competition:
+            return []
+        links = self.tracker.linked_runs()
+        return [
+            {**r, "linked": links.get(r["id"])}
+            for r in competitions.runs(self.tracker, event.competition)
+            if r["status"] == "finished"
+        ]
+
+    def linked_run(self, event: Event, session_id: str) -> dict | None:
+        """The competition run recorded as a session's attendance, or None (organizers, leaders)."""
+        self.require("organizer", "leader")  # type: ignore[attr-defined]
+        return self.tracker.linked_run(event.id, session_id)
+
+    def link_competition_run(self, event: Event, session_id: str, run_id: str) -> int:
+        """Record a finished run as a session's attendance: its teams' members and captains are 出席,
+        counted once (the 学时 ledger counts the session, not the run). Organizers; returns how many."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        return self.tracker.link_run(event, session_id, run_id, self._actor())
+
     def roster_names(self) -> dict:
         """For the event form (organizers): the departments, 班组 and {工号: "姓名（工号）"} of the active roster."""
         self.require("organizer")  # type: ignore[attr-defined]

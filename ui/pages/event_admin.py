@@ -13,6 +13,7 @@ from tracker.event_sheets import SheetError
 from ui.auth import access
 from ui.event_widgets import session_line
 from ui.state import catalog, config, saving, t
+from ui.widgets import local_time
 
 me = access()
 me.require("organizer")
@@ -21,6 +22,32 @@ root = config().content
 st.title(t("page.event_admin"))
 NEW = "__new__"
 events = sorted(cat.events.values(), key=lambda e: e.starts, reverse=True)
+
+
+def competition_run(event, sid: str) -> None:
+    """A 现场知识竞赛 event: record a finished run of its competition as the session's attendance."""
+    if linked := me.linked_run(event, sid):
+        st.caption(t("admin_ev.run.linked", title=linked["title"], time=local_time(linked["finished_at"])))
+        return
+    runs = [r for r in me.competition_runs(event) if r["linked"] is None]
+    if not runs:
+        st.caption(t("admin_ev.run.none"))
+        return
+    names = {r["id"]: t("admin_ev.run.option", title=r["title"], time=local_time(r["finished_at"])) for r in runs}
+    run_id = st.selectbox(t("admin_ev.run.pick"), list(names), format_func=names.get, key=f"run:{sid}")
+    if st.button(t("admin_ev.run.link"), key=f"link:{sid}", help=t("admin_ev.run.help")):
+        try:
+            with saving():
+                n = me.link_competition_run(event, sid, run_id)
+                st.session_state["admin_ev.flash"] = t("admin_ev.run.done", n=n)
+                st.rerun()
+        except EventRefused as e:
+            if e.reason == "run_outsider":
+                st.error(t("admin_ev.run.outsider", who="、".join(e.people)))
+            else:
+                st.error(t(f"events.refused.{e.reason}"))
+
+
 if (chosen := st.session_state.pop("admin_ev.select", None)) in cat.events:
     st.session_state["event"] = chosen  # the event just saved
 choice = st.selectbox(
@@ -62,6 +89,8 @@ if event is not None:
             c2.page_link(
                 "ui/pages/event_rollcall.py", label=t("page.event_rollcall"), query_params=params, icon=":material/checklist:"
             )
+            if event.kind == "competition":
+                competition_run(event, sid)
             d1, d2 = st.columns(2)
             d1.download_button(
                 t("admin_ev.sheet"), me.signin_sheet(event, sid), file_name=f"signin-{event.id}-{sid}.xlsx", key=f"sheet:{sid}"
@@ -97,7 +126,8 @@ st.subheader(t("admin_ev.form") if event is None else t("admin_ev.edit"))
 roster = me.roster_names()
 lessons = [""] + list(cat.lessons)
 quizzes = [""] + list(cat.quizzes)
-kinds = ["lecture", "training", "exchange"]
+competitions = [""] + list(cat.competitions)
+kinds = ["lecture", "training", "exchange", "competition"]
 default_sessions = pd.DataFrame(
     [
         {"date": s.date, "start": s.start, "end": s.end, "place": s.place, "title": s.title or ""}
@@ -158,6 +188,13 @@ with st.form("event_form"):
         index=quizzes.index(event.quiz) if event and event.quiz in quizzes else 0,
         format_func=lambda i: cat.quizzes[i].title if i else "—",
     )
+    competition = st.selectbox(
+        t("admin_ev.f.competition"),
+        competitions,
+        index=competitions.index(event.competition) if event and event.competition in competitions else 0,
+        format_func=lambda i: cat.competitions[i].title if i else "—",
+        help=t("admin_ev.f.competition_help"),
+    )
     st.markdown(t("admin_ev.f.sessions"))
     sessions = st.data_editor(
         default_sessions,
@@ -195,10 +232,10 @@ if submitted:
         data["lesson"] = lesson
     if quiz:
         data["quiz"] = quiz
-    if event is not None:
-        data.update({k: getattr(event, k) for k in ("competition",) if getattr(event, k)})
-        if event.materials:
-            data["materials"] = [m.model_dump() for m in event.materials]
+    if competition:
+        data["competition"] = competition
+    if event is not None and event.materials:
+        data["materials"] = [m.model_dump() for m in event.materials]
     rows = []
     for i, r in enumerate(sessions.to_dict("records")):
         if not any(str(v or "").strip() for v in r.values()):
