@@ -11,6 +11,7 @@ import pytest
 
 from quizzes import load_catalog
 from quizzes.events import Event
+from quizzes.fields import SHANGHAI
 from tests.conftest import CONTENT
 from tests.test_competition_store import DEPT_COMP, HOST, play_to_end
 from tracker import AccessDenied
@@ -32,7 +33,7 @@ def quiz_day(**extra) -> Event:
         "competition": DEPT_COMP.id,
         "organizer": "局工会",
         "credit_hours": 3,
-        "sessions": [{"date": dt.date.today().isoformat(), "start": "00:00", "end": "23:59", "place": "礼堂"}],
+        "sessions": [{"date": dt.datetime.now(SHANGHAI).date().isoformat(), "start": "00:00", "end": "23:59", "place": "礼堂"}],
         **extra,
     }
     return Event.model_validate(data)
@@ -90,7 +91,7 @@ def test_a_linked_run_is_the_sessions_attendance_captains_included(env):
 
 def test_a_person_gets_the_hours_once(env):
     tracker, catalog, event = env
-    year = dt.date.today().year
+    year = dt.datetime.now(SHANGHAI).date().year
     run = finished_run(tracker)
     before = {e: ledger(tracker, catalog, e, year) for e in ("E001", "E009")}
     assert [(x.kind, x.source) for x in before["E001"].entries] == [("competitions", run)]  # not linked: the run counts
@@ -115,7 +116,7 @@ def test_checked_in_people_are_kept_and_counted_once(env):
     rows = {r["employee_id"]: (r["status"], r["method"]) for r in tracker.attendance(event.id)}
     assert rows["E001"] == ("late", "roll_call") and rows["E002"] == ("present", "competition")
     assert len(tracker.attendance(event.id)) == 5
-    assert [x.source for x in ledger(tracker, catalog, "E001", dt.date.today().year).entries] == ["quiz-day/s1"]
+    assert [x.source for x in ledger(tracker, catalog, "E001", dt.datetime.now(SHANGHAI).date().year).entries] == ["quiz-day/s1"]
 
 
 def count(tracker) -> tuple[int, int]:
