@@ -382,9 +382,24 @@ def run_check_in(env: Env, account) -> Steps:
 
 def event_form(env: Env, account) -> Steps:
     me = env.access(account)
+    env.uploads += 1
+    upload = (f"讲义{env.uploads}.md", f"# 讲义 {env.uploads}".encode())
+    written: list[str] = []
+
+    def save():
+        entries, new = me.save_materials(env.content, [upload])
+        written.extend(new)
+        assert (env.content / "events" / "materials" / entries[0]["file"]).is_file()
+
+    def discard():
+        me.discard_materials(env.content, written)
+        assert not list((env.content / "events" / "materials").glob(f"*{env.uploads}-*"))
+
     return [
         lambda: expect(me.roster_names()["employees"]["E1"], "员工E1（E1）"),
         lambda: expect(me.event_yaml({"id": "x"}), "id: x\n"),
+        save,
+        discard,
     ]
 
 
@@ -480,7 +495,8 @@ CALLS: dict[str, Callable] = {
     "run check-in: open and close a session, the projector's code, roll call and 请假, the 签到表 out (xlsx, PDF) and "
     "back in (`Access.open_checkin`, `close_checkin`, `current_code`, `mark`, `signin_sheet`, `signin_sheet_pdf`, "
     "`import_signin_sheet`)": run_check_in,
-    "make an event with the form (`Access.roster_names`, `event_yaml`; published with `Access.publish`)": event_form,
+    "make an event with the form, upload its materials (`Access.roster_names`, `event_yaml`, `save_materials`, "
+    "`discard_materials`; published with `Access.publish`)": event_form,
     "record a finished competition run as an event session's attendance, 获奖证书 (`Access.competition_runs`, "
     "`link_competition_run`, `award_certificates`)": competition_events,
     "read attendance: roll call, proxy flags, 抽查, the attendance sheet, the linked run, 学时达标 "

@@ -201,3 +201,36 @@ def test_signin_sheet_pdf_is_for_organizers(env):
     tracker, _, event = env
     with pytest.raises(AccessDenied):
         Access(tracker, EMP).signin_sheet_pdf(event, "day1")
+
+
+def test_materials_uploaded_with_the_form_are_checked_and_kept_once(tmp_path, tracker):
+    from quizzes.events import MAX_MATERIAL_BYTES, MaterialError, save_material
+    from tracker import AccessDenied
+
+    root = tmp_path / "content"
+    name, new = save_material(root, "培训日程.pdf", b"%PDF-1.4 a")
+    assert new and name.startswith("pei-xun-ri-cheng-") and name.endswith(".pdf")
+    assert save_material(root, "copy.pdf", b"%PDF-1.4 a")[1] is True  # another name: another file
+    assert save_material(root, "培训日程.pdf", b"%PDF-1.4 a") == (name, False)  # the same upload: one file
+    for filename, data, reason in [
+        ("a.exe", b"MZ", "type"),
+        ("a", b"x", "type"),
+        ("big.pdf", b"x" * (MAX_MATERIAL_BYTES + 1), "size"),
+        ("empty.txt", b"", "empty"),
+    ]:
+        with pytest.raises(MaterialError) as e:
+            save_material(root, filename, data)
+        assert (e.value.reason, e.value.filename) == (reason, filename) and filename in str(e.value)
+    folder = root / "events" / "materials"
+    before = sorted(folder.iterdir())
+    org = Access(tracker, ORG)
+    with pytest.raises(MaterialError):  # one bad upload: the good one before it is taken back
+        org.save_materials(root, [("new.md", b"# new"), ("bad.exe", b"MZ")])
+    assert sorted(folder.iterdir()) == before
+    entries, written = org.save_materials(root, [("讲义.md", b"# notes"), ("培训日程.pdf", b"%PDF-1.4 a")])
+    assert [e["title"] for e in entries] == ["讲义", "培训日程"] and len(written) == 1  # the schedule was there
+    org.discard_materials(root, written)
+    assert sorted(folder.iterdir()) == before
+    with pytest.raises(AccessDenied):
+        Access(tracker, EMP).save_materials(root, [("x.md", b"x")])
+    assert sorted(folder.iterdir()) == before

@@ -227,3 +227,35 @@ def test_admin_records_a_competition_run_as_attendance(env):
     assert "已按竞赛名单记录 3 人出席。" in texts(at)
     assert "本场出勤已按竞赛“2026年职业道德知识竞赛（现场赛）”" in texts(at)
     comps.clear_cache()
+
+
+def test_admin_uploads_materials_with_the_form(env):
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("talk").run()
+    at.file_uploader(key="materials_upload").set_value(
+        [("讲座课件.pdf", b"%PDF-1.4 slides", "application/pdf"), ("签到须知.txt", "请准时".encode(), "text/plain")]
+    )  # a form: sent with its submit button
+    at.button[-1].click().run()  # 保存并发布
+    assert not at.exception, at.exception
+    event = events(env)["talk"]
+    assert [m.title for m in event.materials] == ["讲座课件", "签到须知"]
+    files = {m.file: (env.content / "events" / "materials" / m.file) for m in event.materials}
+    assert all(p.is_file() for p in files.values())
+    assert files[event.materials[0].file].read_bytes() == b"%PDF-1.4 slides"
+    # edited again: one material unselected, the other kept; nothing else changes
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("talk").run()
+    at.multiselect[-1].unselect(event.materials[1].file)
+    at.button[-1].click().run()
+    assert [m.title for m in events(env)["talk"].materials] == ["讲座课件"]
+
+
+def test_materials_of_an_event_not_saved_are_taken_back(env):
+    before = sorted((env.content / "events" / "materials").iterdir())
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("__new__").run()
+    at.text_input[0].input("Bad Id")  # the event is invalid
+    at.file_uploader(key="materials_upload").set_value([("课件.pdf", b"%PDF-1.4 x", "application/pdf")])
+    at.button[-1].click().run()
+    assert at.error[0].value == "活动没有保存，请修改以下问题："
+    assert sorted((env.content / "events" / "materials").iterdir()) == before

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from quizzes.catalog import Catalog
-from quizzes.events import MATERIALS_FOLDER, Event
+from quizzes.events import MATERIALS_FOLDER, Event, material_title, save_material
 from quizzes.fields import SHANGHAI, utcnow
 from tracker import attendance as rules
 from tracker import certificates, event_sheets, hours
@@ -268,6 +268,37 @@ class EventCalls:
             "teams": sorted({p["team"] for p in people if p["team"]}),
             "employees": {p["id"]: f"{p['name']}（{p['id']}）" for p in people},
         }
+
+    def save_materials(self, root: Any, files: list[tuple[str, bytes]]) -> tuple[list[dict], list[str]]:
+        """Store materials uploaded with the event form under ``events/materials/`` (organizers): the
+        ``{title, file}`` entries for the event, and the files written now (to take back with
+        ``discard_materials`` when the event is not saved). ``MaterialError`` names a refused upload
+        (nothing is kept then)."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        entries, written = [], []
+        try:
+            for filename, data in files:
+                name, new = save_material(root, filename, data)
+                entries.append({"title": material_title(filename), "file": name})
+                written += [name] if new else []
+        except Exception:
+            self._remove_materials(root, written)
+            raise
+        if written:
+            self.tracker.audit(self._actor(), "content.material", {"files": written})
+        return entries, written
+
+    def discard_materials(self, root: Any, written: list[str]) -> None:
+        """Take back materials written for an event that was not saved (organizers)."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        self._remove_materials(root, written)
+
+    @staticmethod
+    def _remove_materials(root: Any, names: list[str]) -> None:
+        folder = Path(root) / "events" / MATERIALS_FOLDER
+        for name in names:
+            if Path(name).name == name:  # a name save_material made, never a path
+                (folder / name).unlink(missing_ok=True)
 
     def event_yaml(self, data: dict) -> str:
         """The YAML text of an event made with the form (published like any upload: ``publish``)."""

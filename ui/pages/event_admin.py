@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
+from quizzes.events import MATERIAL_TYPES, MaterialError
 from quizzes.fields import SHANGHAI, utcnow
 from quizzes.publishing import check_upload
 from tracker.certificates import fonts_available
@@ -195,6 +196,19 @@ with st.form("event_form"):
         format_func=lambda i: cat.competitions[i].title if i else "—",
         help=t("admin_ev.f.competition_help"),
     )
+    kept = st.multiselect(
+        t("admin_ev.f.materials_keep"),
+        [m.file for m in event.materials] if event else [],
+        default=[m.file for m in event.materials] if event else [],
+        format_func=lambda f: next((m.title for m in event.materials if m.file == f), f),
+        disabled=not (event and event.materials),
+    )
+    uploads = st.file_uploader(
+        t("admin_ev.f.materials_upload"),
+        type=[x.lstrip(".") for x in MATERIAL_TYPES],
+        accept_multiple_files=True,
+        key="materials_upload",
+    )
     st.markdown(t("admin_ev.f.sessions"))
     sessions = st.data_editor(
         default_sessions,
@@ -234,8 +248,17 @@ if submitted:
         data["quiz"] = quiz
     if competition:
         data["competition"] = competition
-    if event is not None and event.materials:
-        data["materials"] = [m.model_dump() for m in event.materials]
+    materials = [m.model_dump() for m in event.materials if m.file in kept] if event else []
+    written: list[str] = []
+    if uploads:
+        try:
+            added, written = me.save_materials(root, [(f.name, f.getvalue()) for f in uploads])
+        except MaterialError as e:
+            st.error(t(f"admin_ev.f.material_{e.reason}", name=e.filename))
+            st.stop()
+        materials += [m for m in added if m["file"] not in {x["file"] for x in materials}]
+    if materials:
+        data["materials"] = materials
     rows = []
     for i, r in enumerate(sessions.to_dict("records")):
         if not any(str(v or "").strip() for v in r.values()):
@@ -259,6 +282,7 @@ if submitted:
     try:
         check = check_upload(root, text, filename, "event")
         if not check.ok:
+            me.discard_materials(root, written)
             st.error(t("admin_ev.f.invalid"))
             st.code("\n".join(str(p).split("/events/", 1)[-1] for p in check.problems), language=None)
         else:
@@ -268,7 +292,9 @@ if submitted:
                 st.session_state["admin_ev.select"] = data["id"]
                 st.rerun()
     except ContentError as e:
+        me.discard_materials(root, written)
         st.error(t("admin_ev.f.invalid"))
         st.code(str(e), language=None)
     except MingdeError as e:
+        me.discard_materials(root, written)
         st.error(str(e))
