@@ -259,3 +259,13 @@ def test_materials_of_an_event_not_saved_are_taken_back(env):
     at.button[-1].click().run()
     assert at.error[0].value == "活动没有保存，请修改以下问题："
     assert sorted((env.content / "events" / "materials").iterdir()) == before
+
+
+def test_my_results_show_the_hours_ledger(env):
+    event = events(env)["talk"]
+    env.mark(event, "s1", "E1", "present", "org")
+    at = page(env, "zhang", "ui/pages/results.py")
+    assert not at.exception, at.exception
+    assert "本年度学时" in [s.value for s in at.subheader]
+    assert "廉洁自律专题讲座" in at.dataframe[-1].value.to_string()
+    assert any("学时 2 / 40" in p.proto.text for p in at.get("progress"))

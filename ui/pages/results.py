@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracker.access import WRONG_BOOK_ID
 from ui.auth import access
+from ui.event_widgets import hours_section
 from ui.state import catalog, saving, t
 from ui.widgets import local_time, md_escape, period_text, type_label
 
@@ -78,3 +79,5 @@ else:
             if item.question.explanation:
                 st.info(item.question.explanation, icon=":material/lightbulb:")
             st.caption(t("results.times_wrong", n=item.times_wrong))
+
+hours_section(me, cat)  # 学时 this year and the ledger (issue 17)
