@@ -162,15 +162,20 @@ with st.form("event_form"):
         t("admin_ev.f.departments"),
         roster["departments"],
         default=[d for d in (a.departments if a else []) if d in roster["departments"]],
+        placeholder=t("admin_ev.f.choose"),
     )
     teams = st.multiselect(
-        t("admin_ev.f.teams"), roster["teams"], default=[x for x in (a.teams if a else []) if x in roster["teams"]]
+        t("admin_ev.f.teams"),
+        roster["teams"],
+        default=[x for x in (a.teams if a else []) if x in roster["teams"]],
+        placeholder=t("admin_ev.f.choose"),
     )
     people = st.multiselect(
         t("admin_ev.f.employees"),
         list(roster["employees"]),
         default=[x for x in (a.employees if a else []) if x in roster["employees"]],
         format_func=lambda i: roster["employees"].get(i, i),
+        placeholder=t("admin_ev.f.choose"),
     )
     st.caption(t("admin_ev.f.audience_help"))
     signup = st.checkbox(t("admin_ev.f.signup"), value=event.signup if event else False)
@@ -196,12 +201,16 @@ with st.form("event_form"):
         format_func=lambda i: cat.competitions[i].title if i else "—",
         help=t("admin_ev.f.competition_help"),
     )
-    kept = st.multiselect(
-        t("admin_ev.f.materials_keep"),
-        [m.file for m in event.materials] if event else [],
-        default=[m.file for m in event.materials] if event else [],
-        format_func=lambda f: next((m.title for m in event.materials if m.file == f), f),
-        disabled=not (event and event.materials),
+    kept = (
+        st.multiselect(
+            t("admin_ev.f.materials_keep"),
+            [m.file for m in event.materials],
+            default=[m.file for m in event.materials],
+            format_func=lambda f: next((m.title for m in event.materials if m.file == f), f),
+            placeholder=t("admin_ev.f.materials_none"),
+        )
+        if event and event.materials
+        else []
     )
     uploads = st.file_uploader(
         t("admin_ev.f.materials_upload"),

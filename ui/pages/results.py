@@ -50,6 +50,7 @@ for lesson in cat.lessons.values():
         }
     )
 st.dataframe(rows, hide_index=True, width="stretch")
+hours_section(me, cat)  # 学时 this year against the requirement, and the ledger (issue 17)
 
 st.subheader(t("results.indicator"))
 period = me.current_period(cat)
@@ -79,5 +80,3 @@ else:
             if item.question.explanation:
                 st.info(item.question.explanation, icon=":material/lightbulb:")
             st.caption(t("results.times_wrong", n=item.times_wrong))
-
-hours_section(me, cat)  # 学时 this year and the ledger (issue 17)
