@@ -355,6 +355,7 @@ def event_reads(env: Env, account) -> Steps:
         lambda: expect(me.ticket_event(env.catalog, token), (TALK, "s1")),
         lambda: expect(me.session_state(TALK, "s1")["status"], "open"),
         lambda: expect(me.material_path(env.catalog, TALK, "talk.pdf").name, "talk.pdf"),
+        lambda: expect(isinstance(me.can_make_pdfs(), bool), True),
     ]
 
 
@@ -490,8 +491,8 @@ CALLS: dict[str, Callable] = {
     "read the audit log (`Tracker.audit_entries`)": read_audit_log,
     "one's own events: upcoming ones, sign up and cancel, check in with a ticket and out, one's attendance and 学时 "
     "(`Access.upcoming_events`, `sign_up`, `cancel_signup`, `check_in`, `my_attendance`, `check_out`, `my_hours`)": own_events,
-    "read a check-in ticket's event, a session's check-in state, an event's material (`Access.ticket_event`, "
-    "`session_state`, `material_path`)": event_reads,
+    "read a check-in ticket's event, a session's check-in state, an event's material, whether PDFs can be made "
+    "(`Access.ticket_event`, `session_state`, `material_path`, `can_make_pdfs`)": event_reads,
     "run check-in: open and close a session, the projector's code, roll call and 请假, the 签到表 out (xlsx, PDF) and "
     "back in (`Access.open_checkin`, `close_checkin`, `current_code`, `mark`, `signin_sheet`, `signin_sheet_pdf`, "
     "`import_signin_sheet`)": run_check_in,

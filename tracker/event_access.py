@@ -115,6 +115,11 @@ class EventCalls:
         year = year or utcnow().astimezone(SHANGHAI).year
         return hours.ledger(self.tracker, catalog, self.employee_id, year)  # type: ignore[attr-defined]
 
+    def can_make_pdfs(self) -> bool:
+        """Whether the server has the CJK fonts for the PDFs (签到表, certificates); any signed-in account."""
+        self._signed_in()  # type: ignore[attr-defined]
+        return certificates.fonts_available()
+
     def material_path(self, catalog: Catalog, event: Event, file: str) -> Path:
         """The file of one of an event's materials (any signed-in account)."""
         self._signed_in()  # type: ignore[attr-defined]

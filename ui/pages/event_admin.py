@@ -8,7 +8,6 @@ from quizzes.errors import ContentError, MingdeError
 from quizzes.events import MATERIAL_TYPES, MaterialError
 from quizzes.fields import SHANGHAI, utcnow
 from quizzes.publishing import check_upload
-from tracker.certificates import fonts_available
 from tracker.errors import EventRefused
 from tracker.event_sheets import SheetError
 from ui.auth import access
@@ -96,7 +95,7 @@ if event is not None:
             d1.download_button(
                 t("admin_ev.sheet"), me.signin_sheet(event, sid), file_name=f"signin-{event.id}-{sid}.xlsx", key=f"sheet:{sid}"
             )
-            if fonts_available():  # made when clicked: a PDF takes a moment
+            if me.can_make_pdfs():  # made when clicked: a PDF takes a moment
                 d2.download_button(
                     t("admin_ev.sheet_pdf"),
                     lambda sid=sid: me.signin_sheet_pdf(event, sid),
