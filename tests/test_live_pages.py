@@ -88,9 +88,11 @@ def test_undo_needs_a_reason_and_restores_the_score(env):
         click(at, key)
     answering = comp.state(env, run).answering_team
     click(at, f"judge:{answering}:wrong")
-    assert at.button(key="undo").disabled
-    at.text_input(key="undo_reason").input("裁判更正").run()
-    click(at, "undo")
+    events = len(comp.events(env, run))
+    click(at, "undo")  # no reason: the rule in Chinese, nothing written
+    assert at.error[0].value == "撤销需要填写原因。" and len(comp.events(env, run)) == events
+    at.text_input(key="undo_reason").input("裁判更正")
+    click(at, "undo")  # what is typed counts without Enter (a form)
     assert comp.state(env, run).scores[answering] == 100
     assert comp.events(env, run)[-1].data["reason"] == "裁判更正"
 
@@ -192,15 +194,17 @@ def test_reveal_answer_while_answering_asks_first_and_corrections_go_through_for
     judged = comp.state(env, run).history[-1].seq
     at.radio(key="correct_result").set_value("right")
     at.text_input(key="correct_reason").input("裁判复核")
-    at.button(key="FormSubmitter:correct_form-更正判分").click().run()
+    at.button(key="correct").click().run()
     assert not at.exception
     state = comp.state(env, run)
     assert state.scores[answering] == 110 and state.history[-1].corrects == judged
+    assert [e.kind for e in comp.events(env, run)].count("correct") == 1 and not at.error  # sent once, no rule broken
+    assert at.text_input(key="correct_reason").value == ""  # sent once: the reason box is empty again
     at.selectbox(key="adjust_team").set_value(answering)
     at.number_input(key="adjust_delta").set_value(-5)
     at.text_input(key="adjust_reason").input("场外提示")
-    at.button(key="FormSubmitter:adjust_form-确认加减分").click().run()
-    assert comp.state(env, run).scores[answering] == 105
+    at.button(key="adjust").click().run()
+    assert comp.state(env, run).scores[answering] == 105 and not at.error
     assert [e.kind for e in comp.events(env, run)][-2:] == ["correct", "adjust"]
 
 
