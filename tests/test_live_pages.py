@@ -221,3 +221,22 @@ def test_the_run_list_shows_shanghai_time(env):
     at = page(env, "org", "ui/pages/host.py")
     text = " ".join(m.value for m in at.markdown)
     assert "2026-12-01 09:30" in text and "01:30" not in text
+
+
+def test_a_phone_keeps_its_message_until_something_happens(env):
+    """The buzzer refreshes every second: a message stays until the state changes (it used to vanish
+    after one second), in a place of its own (the answer form below it does not move)."""
+    run = staged(env, mode="devices")
+    org = next(u for u in env.users() if u.username == "org")
+    for command in ({"kind": "start"}, {"kind": "reveal"}, {"kind": "open"}):
+        comp.append(env, org, run, command)
+    captain = f"cap{DEPARTMENTS.index(comp.state(env, run).answering_team)}"
+    device = page(env, captain, "ui/pages/team.py")
+    submit = next(b for b in device.button if b.label == "提交答案")
+    submit.click().run()
+    assert [e.value for e in device.error] == ["请先选择或填写答案。"]
+    device.run()  # the next refresh: nothing happened, the message is still there
+    assert [e.value for e in device.error] == ["请先选择或填写答案。"]
+    comp.append(env, org, run, {"kind": "judge", "result": "right"})
+    device.run()  # the host judged: the message has gone
+    assert not device.error

@@ -7,7 +7,7 @@ import streamlit as st
 from quizzes.competition import CompetitionRuleError, public_view
 from quizzes.model import LETTERS
 from tracker import StorageUnavailable
-from ui.auth import access, current_account
+from ui.auth import access, recheck
 from ui.live import clock, question_block, rerun, rule_text, time_up
 from ui.state import storage_error, t
 
@@ -28,7 +28,7 @@ def send(command: dict) -> None:
     except StorageUnavailable as e:
         storage_error(e)
     except CompetitionRuleError as e:
-        st.session_state["team_error"] = rule_text(e)
+        st.session_state["team_error"] = (rule_text(e), live.state(run["id"]).seq)
 
 
 def answer_form(view: dict, q: dict) -> None:
@@ -51,7 +51,7 @@ def answer_form(view: dict, q: dict) -> None:
             choice = texts if any(x.strip() for x in texts) else None
         if st.form_submit_button(t("team.submit"), type="primary", width="stretch"):
             if choice is None:
-                st.session_state["team_error"] = t("team.choose_first")
+                st.session_state["team_error"] = (t("team.choose_first"), view["seq"])
             else:
                 send({"kind": "submit_choice", "choice": choice})
             rerun()
@@ -59,11 +59,14 @@ def answer_form(view: dict, q: dict) -> None:
 
 @st.fragment(run_every=1)
 def device() -> None:
-    if current_account() is None:  # disabled, left, signed out or expired since the page opened
-        st.rerun(scope="app")  # the whole app runs again: the sign-in form, not a stale buzzer
+    recheck(me.account)  # disabled, left, signed out or expired since the page opened: the sign-in form
     view = public_view(live.state(run["id"]))
-    if error := st.session_state.pop("team_error", None):
-        st.error(error)
+    slot = st.container()  # always drawn: a message coming or going never moves the answer form below
+    error = st.session_state.get("team_error")
+    if error and error[1] == view["seq"]:  # shown until something happens (not for one second only)
+        slot.error(error[0])
+    else:
+        st.session_state.pop("team_error", None)
     status = view["status"]
     if view["phase"] in ("ended", "finished"):
         rank = next((r["rank"] for r in view["ranking"] if r["team"] == team.name), None)
