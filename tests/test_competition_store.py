@@ -345,7 +345,7 @@ def test_a_captain_disabled_or_reset_since_the_page_opened_is_refused(roster, ch
     [
         (lambda t: t.set_disabled(ADMIN, "host", True), ("sender_disabled", "sender_disabled")),
         (lambda t: t.set_password("host", "one-time-1", must_change=True), ("sender_must_change", "sender_must_change")),
-        (lambda t: t.set_role(ADMIN, "host", "leader"), ("host_role", "not_captain")),
+        (lambda t: t.set_role(ADMIN, "host", "leader"), ("sender_changed", "sender_changed")),
     ],
     ids=["disabled", "one-time password", "no longer an organizer"],
 )

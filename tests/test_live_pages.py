@@ -240,3 +240,28 @@ def test_a_phone_keeps_its_message_until_something_happens(env):
     comp.append(env, org, run, {"kind": "judge", "result": "right"})
     device.run()  # the host judged: the message has gone
     assert not device.error
+
+
+def test_many_teams_get_one_score_table_instead_of_a_card_each():
+    """A card per team cost a 60-team console a tenth of a second on every refresh: above 12 teams the
+    scores are one Markdown table (team names shown literally), with the question's change."""
+
+    def page():
+        from ui.live import scores
+
+        teams = [f"第{i:02d}队" for i in range(1, 14)] + ["A|B *队*"]
+        scores(
+            {
+                "standings": [{"rank": i + 1, "team": name, "score": 100 - i} for i, name in enumerate(teams)],
+                "last_change": {"第01队": 10, "A|B *队*": -10},
+                "marks": {"A|B *队*": "correction"},
+            }
+        )
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception and not at.metric
+    [table] = [m.value for m in at.markdown]
+    lines = table.splitlines()
+    assert lines[0] == "| 名次 | 队伍 | 得分 | 备注 |" and len(lines) == 2 + 14
+    assert lines[2] == "| 1 | 第01队 | 100 | \\+10 |"
+    assert lines[-1] == "| 14 | A\\|B \\*队\\* | 87 | \\-10 更正 |"

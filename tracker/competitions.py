@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -298,7 +297,7 @@ def _state_at(tracker: Tracker, run_id: str, setup: Setup, seq: int) -> State:
 class CommandRefused(AccessDenied, CompetitionRuleError):
     """A command refused because of who sends it, not because of the state of the game: an
     ``AccessDenied`` that carries a rule ``code`` (``sender_none``, ``sender_disabled``,
-    ``sender_must_change``, ``host_only``, ``not_captain``, ``host_role``), so the pages show
+    ``sender_must_change``, ``sender_changed``, ``host_only``, ``not_captain``, ``host_role``), so the pages show
     ``rule.<code>`` in the user's language."""
 
     def __init__(self, message: str, code: str, params: dict | None = None):
@@ -306,28 +305,30 @@ class CommandRefused(AccessDenied, CompetitionRuleError):
 
 
 def _sender(tracker: Tracker, account: Account | None) -> Account:
-    """The sender as the accounts table has it now: a page's copy of the account can be older than a
-    disable, a password reset or a role change made since. (An account with no row, as some tests
+    """Refuse a sender who is disabled or still has a one-time password, by the account as given or as
+    the accounts table has it now (a page's copy can be older than a disable, a password reset or a
+    role change made since), or whose role has changed since. (An account with no row, as some tests
     build, is taken as given.)"""
     if account is None:
         raise CommandRefused("nobody is signed in", "sender_none")
     row = tracker._one("SELECT role, disabled, must_change_password FROM accounts WHERE username = ?", (account.username,))
-    if row is not None:
-        account = dataclasses.replace(
-            account, role=row["role"], disabled=bool(row["disabled"]), must_change=bool(row["must_change_password"])
-        )
-    if account.disabled:
+    if account.disabled or (row is not None and row["disabled"]):
         raise CommandRefused(f"user {account.username} is disabled", "sender_disabled", {"user": account.username})
-    if account.must_change:
+    if account.must_change or (row is not None and row["must_change_password"]):
         raise CommandRefused(
             f"user {account.username}: change the one-time password first", "sender_must_change", {"user": account.username}
+        )
+    if row is not None and row["role"] != account.role:
+        raise CommandRefused(
+            f"user {account.username} is now {row['role']}, not {account.role}", "sender_changed", {"user": account.username}
         )
     return account
 
 
 def _authorize(tracker: Tracker, account: Account | None, setup: Setup, command: dict) -> None:
-    """Refuse a sender who is disabled, still has a one-time password, is not a host (host commands),
-    or is neither a host nor the team's captain on a device (team commands)."""
+    """Refuse a sender who is disabled, still has a one-time password or has another role now (see
+    ``_sender``), is not a host (host commands), or is neither a host nor the team's captain on a
+    device (team commands)."""
     account = _sender(tracker, account)
     kind = command.get("kind")
     if kind in rules.TEAM_COMMANDS:
@@ -426,13 +427,20 @@ class Live:
         self.tracker = tracker
         self.account = account
 
+    def _signed_in(self) -> None:
+        """Reads need an account that is signed in for real: enabled, its own password set (any role)."""
+        self.tracker.check_role(self.account, "employee", "organizer", "leader")
+
     def runs(self) -> list[dict]:
+        self._signed_in()
         return runs(self.tracker)
 
     def state(self, run_id: str) -> State:
+        self._signed_in()
         return state(self.tracker, run_id)
 
     def setup(self, run_id: str) -> Setup:
+        self._signed_in()
         return setup_of(self.tracker, run_id)
 
     def send(self, run_id: str, command: dict) -> Event:
@@ -468,7 +476,8 @@ class Live:
 
     def my_teams(self) -> list[tuple[dict, TeamSetup]]:
         """(run, team) of the unfinished device-mode runs this account captains."""
-        me = self.account.username if self.account else None
+        self._signed_in()
+        me = self.account.username
         return [
             (r, t)
             for r in runs(self.tracker)
