@@ -31,6 +31,22 @@ def send(command: dict) -> None:
         st.session_state["team_error"] = (rule_text(e), live.state(run["id"]).seq)
 
 
+def tap(label: str, command: dict, key: str) -> None:
+    """A button that sends ``command`` from its callback, before the buzzer is drawn: one run per tap
+    (sixty phones buzzing at once cost half), the new state shown at once. When the callback was skipped
+    (a new session after a restart has none registered), it is sent from the button's value."""
+
+    def clicked() -> None:
+        st.session_state["team_handled"] = key
+        send(command)
+
+    if st.button(label, key=key, on_click=clicked, type="primary", width="stretch") and (
+        st.session_state.pop("team_handled", None) != key
+    ):
+        send(command)
+        rerun()
+
+
 def answer_form(view: dict, q: dict) -> None:
     """The answer widgets of this question (keyed by the question, so a new question starts empty)."""
     key = f"answer:{view['round_index']}:{view['question_index']}:{view['phase']}"
@@ -60,6 +76,7 @@ def answer_form(view: dict, q: dict) -> None:
 @st.fragment(run_every=1)
 def device() -> None:
     recheck(me.account)  # disabled, left, signed out or expired since the page opened: the sign-in form
+    st.session_state.pop("team_handled", None)  # a tap handled by its callback is drawn by now
     view = public_view(live.state(run["id"]))
     slot = st.container()  # always drawn: a message coming or going never moves the answer form below
     error = st.session_state.get("team_error")
@@ -79,9 +96,8 @@ def device() -> None:
     if view["must_pick"] == team.name:
         st.warning(t("team.pick"))
         for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
-            if col.button(f"{v:g}", key=f"pick:{v}", width="stretch"):
-                send({"kind": "pick_value", "value": v})
-                rerun()
+            with col:
+                tap(f"{v:g}", {"kind": "pick_value", "value": v}, f"pick:{v}")
     q = view.get("question") or {}
     answering = view["answering_team"] == team.name or (view["round_type"] == "sudden_death" and team.name in view["contenders"])
     form = status == "open" and answering and q and team.name not in view["submitted"] and team.name not in view["judged"]
@@ -91,9 +107,7 @@ def device() -> None:
     buzzing = view["round_type"] in ("buzzer", "sudden_death") and status in ("shown", "open")
     already = team.name in view["buzz_order"] or team.name in view["early_buzzes"]
     if buzzing and not already and (view["round_type"] == "buzzer" or team.name in view["contenders"]):
-        if st.button(t("team.buzz"), type="primary", key="buzz", width="stretch"):
-            send({"kind": "buzz"})
-            rerun()
+        tap(t("team.buzz"), {"kind": "buzz"}, "buzz")
     elif team.name in view["early_buzzes"]:
         st.error(t("team.early"))
     elif already:
