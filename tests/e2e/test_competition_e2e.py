@@ -151,6 +151,7 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
             path = SCREENSHOTS / f"competition-board-{stage}.png"
             board.screenshot(path=str(path))
             shots.append(str(path))
+            host.screenshot(path=str(SCREENSHOTS / f"competition-host-{stage}.png"))  # the console at 1366×768 too
             measured[stage] = board.evaluate(MEASURE)
 
         def state():
