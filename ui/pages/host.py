@@ -8,7 +8,7 @@ from quizzes.competition import CompetitionRuleError
 from quizzes.errors import MingdeError
 from tracker import StorageUnavailable
 from ui.auth import access, recheck
-from ui.live import answer_text, buzz_list, clock, question_block, rerun, result_label, rule_text, run_id, scores
+from ui.live import buzz_list, clock, question_block, rerun, result_label, rule_text, run_id, scores
 from ui.state import catalog, storage_error, t
 from ui.widgets import local_time
 
@@ -140,10 +140,10 @@ def play(c: dict) -> None:
         st.caption(t("live.picked", value=f"{view['picked_value']:g}"))
     if view["answering_team"] and not view["contenders"]:
         st.info(t("live.answering", team=view["answering_team"]))
-    question = view.get("question") if status not in (None, "pending") else None
-    if question and "answer" in question:  # the key next to the judge buttons (1366×768: no scrolling to judge)
-        st.success(t("live.answer", answer=answer_text(question)))
+    if status not in (None, "pending"):
+        question_block(view, show_key=True)
     clock(view)
+    buzz_list(view)
     row = st.columns(4)
     with row[0]:
         if "reveal" in allowed:
@@ -182,9 +182,6 @@ def play(c: dict) -> None:
     with row[2]:
         if "next" in allowed:
             button(t("host.next"), {"kind": "next"}, "next")
-    buzz_list(view)
-    if question:
-        question_block(view, show_key=False)
 
 
 def offered(c: dict) -> tuple:
