@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from quizzes import load_catalog
 from tests.conftest import ROOT
 from tests.e2e.conftest import SCREENSHOTS, wait_until
-from tests.e2e.test_competition_e2e import COMPETITION, FARM, OFFICE, new_page
+from tests.e2e.test_competition_e2e import COMPETITION, FARM, OFFICE, choose, new_page
 from tracker import Tracker
 from tracker import competitions as comp
 from ui.serve import RestartableServer
@@ -76,8 +76,7 @@ def test_the_console_refresh_never_takes_what_the_host_is_typing(browser, demo_d
         # the host starts a correction: opens the section, picks the judgment, the new result, types the reason
         host.get_by_text("更正：撤销、更正判分、裁判加减分").click()
         which = host.get_by_role("combobox", name="要更正的判分")
-        which.click()
-        host.get_by_role("option").filter(has_text=f"抢答题 第 1 题 · {OFFICE} · 答错").click()
+        choose(host, which, f"抢答题 第 1 题 · {OFFICE} · 答错")  # (a dropdown opened while the page still loads closes)
         host.get_by_role("radiogroup", name="改判为").get_by_text("答对", exact=True).click()
         reason = host.get_by_label("更正原因（必填）")
         reason.fill("录像回看")
