@@ -164,6 +164,7 @@ class LiveSession(load.Session):
 @dataclass
 class LiveLog:
     buzzes: dict[str, list[float]] = field(default_factory=dict)  # team -> send times
+    host_answering: list[tuple[float, str]] = field(default_factory=list)  # (t, team) as the host console shows it
     board_answering: list[tuple[float, str]] = field(default_factory=list)  # (t, team) as the board shows it
     board_scores: list[tuple[float, str, str]] = field(default_factory=list)  # (t, team, score text)
     questions: list[dict] = field(default_factory=list)  # host: open, winner, judged times
@@ -183,6 +184,16 @@ async def device(s: LiveSession, team: str, log: LiveLog, stop: asyncio.Event, r
 
 BOARD_ANSWERING = re.compile(r'data-answering="([^"]*)"')
 BOARD_SCORE = re.compile(r'data-team="([^"]*)" data-score="([^"]*)"')
+
+
+def host_watch(log: LiveLog):
+    """When the host console shows "<team> 作答" (an info box drawn by its refresh)."""
+
+    def watch(el, at: float) -> None:
+        if el.WhichOneof("type") == "alert" and el.alert.body.endswith(ANSWERING):
+            log.host_answering.append((at, el.alert.body[: -len(ANSWERING)].strip()))
+
+    return watch
 
 
 def board_watch(log: LiveLog):
@@ -215,12 +226,12 @@ async def host(s: LiveSession, log: LiveLog, questions: int, rng: random.Random,
         run = await click(s, run, "open")
         q = {"open": time.monotonic()}
         judge = None
-        for _ in range(int(30 / 0.5)):  # the host looks at the page until someone answers
+        for _ in range(30):  # the console refreshes itself (its 1 s fragment, as in a browser) until someone answers
             judge = next((k for k in run.widgets if k.startswith("judge:") and k.endswith(":right")), None)
             if judge:
                 break
-            await asyncio.sleep(0.5)
-            run = await s.interact("host_look", "host", s.query)
+            await asyncio.sleep(s.interval)
+            run = await s.fragment("host_tick")
         if judge is None:
             raise load.ClientError("no team buzzed within 30 s")
         q["winner"] = judge.split(":")[1]
@@ -239,9 +250,9 @@ async def click(s: LiveSession, run: load.Run, key: str) -> load.Run:
     return await s.interact("host_" + key.split(":")[0], "host", s.query, [load._state(w[1], trigger_value=True)])
 
 
-def latencies(log: LiveLog) -> tuple[list[float], list[float], list[str]]:
-    """buzz → board and judgment → board, per question; problems found on the way."""
-    buzz_lat, judge_lat, problems = [], [], []
+def latencies(log: LiveLog) -> tuple[list[float], list[float], list[str], list[float]]:
+    """buzz → board, judgment → board and buzz → host console, per question; problems found on the way."""
+    buzz_lat, judge_lat, problems, host_lat = [], [], [], []
     for i, q in enumerate(log.questions):
         team = q["winner"]
         sent = [t for t in log.buzzes.get(team, []) if t >= q["open"]]
@@ -250,13 +261,16 @@ def latencies(log: LiveLog) -> tuple[list[float], list[float], list[str]]:
             problems.append(f"question {i + 1}: buzz of {team} sent {bool(sent)}, on the board {bool(seen)}")
         else:
             buzz_lat.append(min(seen) - min(sent))
+        on_host = [t for t, shown in log.host_answering if shown == team and t >= q["open"]]
+        if sent and on_host:
+            host_lat.append(min(on_host) - min(sent))
         before = [score for t, name, score in log.board_scores if name == team and t < q["judged"]]
         after = [t for t, name, score in log.board_scores if name == team and t >= q["judged"] and before and score != before[-1]]
         if not after:
             problems.append(f"question {i + 1}: the board never showed the new score of {team}")
         else:
             judge_lat.append(min(after) - q["judged"])
-    return buzz_lat, judge_lat, problems
+    return buzz_lat, judge_lat, problems, host_lat
 
 
 def first_buzzes(db: Path, run_id: str) -> list[str]:
@@ -305,6 +319,7 @@ async def live_run(url: str, run_id: str, teams: int, questions: int, pid: int |
     board = LiveSession(0, url, "admin", timeout, stats, random.Random(1), "scoreboard", query)
     board.watch = board_watch(log)
     chair = LiveSession(-1, url, "organizer", timeout, stats, random.Random(2), "host", query)
+    chair.watch = host_watch(log)
     devices = [
         LiveSession(i, url, f"load{i:04d}", timeout, stats, random.Random(rng.random()), "team", "") for i in range(1, teams + 1)
     ]
@@ -346,7 +361,7 @@ def ms(values: list[float], p: float) -> float:
 
 
 def summarize_live(stats: load.Stats, log: LiveLog, server: dict, wall: float, teams: int) -> dict:
-    buzz_lat, judge_lat, problems = latencies(log)
+    buzz_lat, judge_lat, problems, host_lat = latencies(log)
     out = load.summarize(stats, server, wall, teams + 2)
     out.update(
         teams=teams,
@@ -356,6 +371,10 @@ def summarize_live(stats: load.Stats, log: LiveLog, server: dict, wall: float, t
         buzz_to_board_max_ms=round(1000 * max(buzz_lat), 1) if buzz_lat else None,
         judge_to_board_p50_ms=ms(judge_lat, 50),
         judge_to_board_max_ms=round(1000 * max(judge_lat), 1) if judge_lat else None,
+        buzz_to_host_p50_ms=ms(host_lat, 50),
+        buzz_to_host_max_ms=round(1000 * max(host_lat), 1) if host_lat else None,
+        host_tick_p50_ms=ms(stats.latencies.get("host_tick", []), 50),
+        host_tick_p95_ms=ms(stats.latencies.get("host_tick", []), 95),
         by_kind_p50_ms={k: ms(v, 50) for k, v in sorted(stats.latencies.items())},
         by_kind_n={k: len(v) for k, v in sorted(stats.latencies.items())},
         problems=problems[:10],
@@ -485,11 +504,13 @@ def report(args, r: dict) -> str:
             [
                 f"### Live competition: 1 host, 1 scoreboard, {r['teams']} team devices ({head})",
                 "",
-                "| questions | buzzes | buzz→board p50 / max ms | judgment→board p50 / max ms | interactions/s | "
-                "p50 / p95 / p99 ms | errors | server CPU % | RSS peak MB |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+                "| questions | buzzes | buzz→board p50 / max ms | judgment→board p50 / max ms | buzz→host console p50 / max ms | "
+                "host console refresh p50 / p95 ms | interactions/s | p50 / p95 / p99 ms | errors | server CPU % | RSS peak MB |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
                 f"| {r['questions']} | {r['buzzes']} | {r['buzz_to_board_p50_ms']} / {r['buzz_to_board_max_ms']} | "
-                f"{r['judge_to_board_p50_ms']} / {r['judge_to_board_max_ms']} | {r['throughput_per_s']} | "
+                f"{r['judge_to_board_p50_ms']} / {r['judge_to_board_max_ms']} | "
+                f"{r['buzz_to_host_p50_ms']} / {r['buzz_to_host_max_ms']} | {r['host_tick_p50_ms']} / {r['host_tick_p95_ms']} | "
+                f"{r['throughput_per_s']} | "
                 f"{r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['errors']} | {r.get('server_cpu_pct')} | "
                 f"{r.get('server_rss_mb_peak')} |",
                 "",

@@ -13,6 +13,7 @@ from quizzes.competition import (
     allowed_commands,
     answering_now,
     build_setup,
+    buzz_targets,
     judge_targets,
     public_view,
 )
@@ -128,6 +129,28 @@ def test_allowed_commands_over_states(setup, name, commands, allowed, targets):
 
 
 @pytest.mark.parametrize("name, commands, allowed, targets", TABLE, ids=[row[0] for row in TABLE])
+def test_buzz_targets_are_what_a_buzz_of_each_team_would_do(setup, name, commands, allowed, targets):
+    """buzz_targets tries one team per kind of team (it is cheaper): the same answer as trying every team
+    (once the question is shown: the console offers no buzz for a question not shown yet)."""
+    state, _ = play(setup, *commands)
+    for extra in ([], [{"kind": "buzz", "team": "A"}], [{"kind": "buzz", "team": "C"}, {"kind": "buzz", "team": "B"}]):
+        try:
+            now, _ = play(setup, *commands, *extra)
+        except CompetitionRuleError:
+            continue
+        every = []
+        offered = now.round_type in ("buzzer", "sudden_death") and now.status in ("shown", "open")  # by design
+        for team in ("A", "B", "C") if offered else ():
+            try:
+                advance(now, {"kind": "buzz", "team": team})
+            except CompetitionRuleError:
+                continue
+            every.append(team)
+        assert buzz_targets(now) == every, (name, extra)
+    assert ("buzz" in allowed) == bool(buzz_targets(state))
+
+
+@pytest.mark.parametrize("name, commands, allowed, targets", TABLE, ids=[row[0] for row in TABLE])
 def test_what_is_not_allowed_is_refused(setup, name, commands, allowed, targets):
     """The other side of the table: a command left out is refused by the rules, whatever the data."""
     state, _ = play(setup, *commands)
@@ -226,7 +249,9 @@ def test_every_rule_code_has_a_chinese_and_english_text():
     for path in (ROOT / "quizzes" / "competition.py", ROOT / "tracker" / "competitions.py"):
         text = path.read_text(encoding="utf-8")
         codes |= set(re.findall(r'_err\(\s*"([a-z_]+)"', text))
-        codes |= set(re.findall(r'CompetitionRuleError\(\s*(?:f?"[^"\n]*"|text|str\(e\)),\s*"([a-z_]+)"', text))
+        codes |= set(
+            re.findall(r'(?:CompetitionRuleError|CommandRefused)\(\s*(?:f?"[^"\n]*"|text|str\(e\)),\s*"([a-z_]+)"', text)
+        )
     codes |= {f"phase_{p}" for p in ("setup", "running", "ended", "tiebreak", "finished")}
     assert len(codes) > 50
     for code in codes:

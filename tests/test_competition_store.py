@@ -317,3 +317,61 @@ def test_state_is_cached_until_a_new_event(roster, monkeypatch):
     st = comps.state(roster, run_id)
     assert st.seq == 4 and st.scores["安监部"] == 110 and calls == [2, 4]
     assert comps.state(roster, run_id) is st and calls == [2, 4]
+
+
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        (lambda t: t.set_disabled(ADMIN, "cap1", True), "sender_disabled"),
+        (lambda t: t.set_password("cap1", "one-time-1", must_change=True), "sender_must_change"),
+    ],
+    ids=["disabled", "one-time password"],
+)
+def test_a_captain_disabled_or_reset_since_the_page_opened_is_refused(roster, change, code):
+    """The page's copy of the account is older than the change: the library reads the accounts table."""
+    roster.add_user("cap1", "password-1", "employee", "E001")
+    run_id = new_run(roster, mode="devices")
+    do(roster, run_id, "start", *["reveal", "open", {"kind": "judge", "result": "right"}, "next"] * 3, "reveal", "open")
+    change(roster)
+    before = len(comps.events(roster, run_id))
+    with pytest.raises(comps.CommandRefused) as refused:
+        do(roster, run_id, {"kind": "buzz", "team": "安监部"}, account=CAP["安监部"])  # the stale copy says enabled
+    assert refused.value.code == code and isinstance(refused.value, AccessDenied)
+    assert len(comps.events(roster, run_id)) == before  # nothing written
+
+
+@pytest.mark.parametrize(
+    "change, codes",
+    [
+        (lambda t: t.set_disabled(ADMIN, "host", True), ("sender_disabled", "sender_disabled")),
+        (lambda t: t.set_password("host", "one-time-1", must_change=True), ("sender_must_change", "sender_must_change")),
+        (lambda t: t.set_role(ADMIN, "host", "leader"), ("sender_changed", "sender_changed")),
+    ],
+    ids=["disabled", "one-time password", "no longer an organizer"],
+)
+def test_a_host_disabled_reset_or_demoted_is_refused(roster, change, codes):
+    roster.add_user("host", "password-1", "organizer")
+    run_id = new_run(roster, mode="devices")
+    do(roster, run_id, "start")
+    change(roster)
+    for command, code in zip(({"kind": "reveal"}, {"kind": "pick_value", "team": "安监部", "value": 10}), codes, strict=True):
+        with pytest.raises(comps.CommandRefused) as refused:
+            do(roster, run_id, command)
+        assert refused.value.code == code
+    assert [e.kind for e in comps.events(roster, run_id)] == ["start"]
+
+
+def test_refusals_of_the_sender_have_chinese_texts(roster):
+    from ui.i18n import ZH
+    from ui.live import rule_text
+
+    roster.add_user("cap1", "password-1", "employee", "E001")
+    run_id = new_run(roster, mode="devices")
+    do(roster, run_id, "start")
+    roster.set_disabled(ADMIN, "cap1", True)
+    with pytest.raises(comps.CommandRefused) as refused:
+        do(roster, run_id, {"kind": "buzz", "team": "安监部"}, account=CAP["安监部"])
+    assert rule_text(refused.value) == ZH["rule.sender_disabled"].format(user="cap1")
+    with pytest.raises(comps.CommandRefused) as refused:
+        do(roster, run_id, {"kind": "buzz", "team": "工会"}, account=EMPLOYEE)
+    assert refused.value.code == "not_captain" and "工会" in rule_text(refused.value)

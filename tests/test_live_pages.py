@@ -88,9 +88,11 @@ def test_undo_needs_a_reason_and_restores_the_score(env):
         click(at, key)
     answering = comp.state(env, run).answering_team
     click(at, f"judge:{answering}:wrong")
-    assert at.button(key="undo").disabled
-    at.text_input(key="undo_reason").input("裁判更正").run()
-    click(at, "undo")
+    events = len(comp.events(env, run))
+    click(at, "undo")  # no reason: the rule in Chinese, nothing written
+    assert at.error[0].value == "撤销需要填写原因。" and len(comp.events(env, run)) == events
+    at.text_input(key="undo_reason").input("裁判更正")
+    click(at, "undo")  # what is typed counts without Enter (a form)
     assert comp.state(env, run).scores[answering] == 100
     assert comp.events(env, run)[-1].data["reason"] == "裁判更正"
 
@@ -192,15 +194,17 @@ def test_reveal_answer_while_answering_asks_first_and_corrections_go_through_for
     judged = comp.state(env, run).history[-1].seq
     at.radio(key="correct_result").set_value("right")
     at.text_input(key="correct_reason").input("裁判复核")
-    at.button(key="FormSubmitter:correct_form-更正判分").click().run()
+    at.button(key="correct").click().run()
     assert not at.exception
     state = comp.state(env, run)
     assert state.scores[answering] == 110 and state.history[-1].corrects == judged
+    assert [e.kind for e in comp.events(env, run)].count("correct") == 1 and not at.error  # sent once, no rule broken
+    assert at.text_input(key="correct_reason").value == ""  # sent once: the reason box is empty again
     at.selectbox(key="adjust_team").set_value(answering)
     at.number_input(key="adjust_delta").set_value(-5)
     at.text_input(key="adjust_reason").input("场外提示")
-    at.button(key="FormSubmitter:adjust_form-确认加减分").click().run()
-    assert comp.state(env, run).scores[answering] == 105
+    at.button(key="adjust").click().run()
+    assert comp.state(env, run).scores[answering] == 105 and not at.error
     assert [e.kind for e in comp.events(env, run)][-2:] == ["correct", "adjust"]
 
 
@@ -217,3 +221,47 @@ def test_the_run_list_shows_shanghai_time(env):
     at = page(env, "org", "ui/pages/host.py")
     text = " ".join(m.value for m in at.markdown)
     assert "2026-12-01 09:30" in text and "01:30" not in text
+
+
+def test_a_phone_keeps_its_message_until_something_happens(env):
+    """The buzzer refreshes every second: a message stays until the state changes (it used to vanish
+    after one second), in a place of its own (the answer form below it does not move)."""
+    run = staged(env, mode="devices")
+    org = next(u for u in env.users() if u.username == "org")
+    for command in ({"kind": "start"}, {"kind": "reveal"}, {"kind": "open"}):
+        comp.append(env, org, run, command)
+    captain = f"cap{DEPARTMENTS.index(comp.state(env, run).answering_team)}"
+    device = page(env, captain, "ui/pages/team.py")
+    submit = next(b for b in device.button if b.label == "提交答案")
+    submit.click().run()
+    assert [e.value for e in device.error] == ["请先选择或填写答案。"]
+    device.run()  # the next refresh: nothing happened, the message is still there
+    assert [e.value for e in device.error] == ["请先选择或填写答案。"]
+    comp.append(env, org, run, {"kind": "judge", "result": "right"})
+    device.run()  # the host judged: the message has gone
+    assert not device.error
+
+
+def test_many_teams_get_one_score_table_instead_of_a_card_each():
+    """A card per team cost a 60-team console a tenth of a second on every refresh: above 12 teams the
+    scores are one Markdown table (team names shown literally), with the question's change."""
+
+    def page():
+        from ui.live import scores
+
+        teams = [f"第{i:02d}队" for i in range(1, 14)] + ["A|B *队*"]
+        scores(
+            {
+                "standings": [{"rank": i + 1, "team": name, "score": 100 - i} for i, name in enumerate(teams)],
+                "last_change": {"第01队": 10, "A|B *队*": -10},
+                "marks": {"A|B *队*": "correction"},
+            }
+        )
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception and not at.metric
+    [table] = [m.value for m in at.markdown]
+    lines = table.splitlines()
+    assert lines[0] == "| 名次 | 队伍 | 得分 | 备注 |" and len(lines) == 2 + 14
+    assert lines[2] == "| 1 | 第01队 | 100 | \\+10 |"
+    assert lines[-1] == "| 14 | A\\|B \\*队\\* | 87 | \\-10 更正 |"

@@ -36,6 +36,7 @@ HOST_ROLES = ("organizer",)  # admin always passes check_role
 
 _cache: dict[tuple[str, str], tuple[int, State]] = {}
 _setups: dict[tuple[str, str], Setup] = {}
+_consoles: dict[tuple[str, str], tuple[int, dict]] = {}  # what the host console shows, by the state's seq
 _lock = threading.Lock()
 
 
@@ -44,6 +45,7 @@ def clear_cache() -> None:
     with _lock:
         _cache.clear()
         _setups.clear()
+        _consoles.clear()
 
 
 def _key(tracker: Tracker, run_id: str) -> tuple[str, str]:
@@ -292,19 +294,57 @@ def _state_at(tracker: Tracker, run_id: str, setup: Setup, seq: int) -> State:
     return current
 
 
+class CommandRefused(AccessDenied, CompetitionRuleError):
+    """A command refused because of who sends it, not because of the state of the game: an
+    ``AccessDenied`` that carries a rule ``code`` (``sender_none``, ``sender_disabled``,
+    ``sender_must_change``, ``sender_changed``, ``host_only``, ``not_captain``, ``host_role``), so the pages show
+    ``rule.<code>`` in the user's language."""
+
+    def __init__(self, message: str, code: str, params: dict | None = None):
+        CompetitionRuleError.__init__(self, message, code, params)
+
+
+def _sender(tracker: Tracker, account: Account | None) -> Account:
+    """Refuse a sender who is disabled or still has a one-time password, by the account as given or as
+    the accounts table has it now (a page's copy can be older than a disable, a password reset or a
+    role change made since), or whose role has changed since. (An account with no row, as some tests
+    build, is taken as given.)"""
+    if account is None:
+        raise CommandRefused("nobody is signed in", "sender_none")
+    row = tracker._one("SELECT role, disabled, must_change_password FROM accounts WHERE username = ?", (account.username,))
+    if account.disabled or (row is not None and row["disabled"]):
+        raise CommandRefused(f"user {account.username} is disabled", "sender_disabled", {"user": account.username})
+    if account.must_change or (row is not None and row["must_change_password"]):
+        raise CommandRefused(
+            f"user {account.username}: change the one-time password first", "sender_must_change", {"user": account.username}
+        )
+    if row is not None and row["role"] != account.role:
+        raise CommandRefused(
+            f"user {account.username} is now {row['role']}, not {account.role}", "sender_changed", {"user": account.username}
+        )
+    return account
+
+
 def _authorize(tracker: Tracker, account: Account | None, setup: Setup, command: dict) -> None:
+    """Refuse a sender who is disabled, still has a one-time password or has another role now (see
+    ``_sender``), is not a host (host commands), or is neither a host nor the team's captain on a
+    device (team commands)."""
+    account = _sender(tracker, account)
     kind = command.get("kind")
     if kind in rules.TEAM_COMMANDS:
         team = command.get("team")
-        if account is not None and not account.disabled and account.role in ("organizer", "admin"):
+        if account.role in ("organizer", "admin"):
             return  # the host enters it for the team
         if setup.mode != "devices":
-            raise AccessDenied(f"'{kind}' is entered by the host in this competition")
+            raise CommandRefused(f"'{kind}' is entered by the host in this competition", "host_only")
         captain = setup.team(team).captain if team else None
-        if account is None or account.disabled or captain is None or account.username != captain:
-            raise AccessDenied(f"only the captain of team '{team}' can {kind.replace('_', ' ')} for it")
+        if captain is None or account.username != captain:
+            raise CommandRefused(
+                f"only the captain of team '{team}' can {kind.replace('_', ' ')} for it", "not_captain", {"team": team or ""}
+            )
         return
-    tracker.check_role(account, *HOST_ROLES)
+    if account.role not in (*HOST_ROLES, "admin"):
+        raise CommandRefused(f"'{kind}' needs the role {' or '.join(HOST_ROLES)}", "host_role")
 
 
 def append(tracker: Tracker, account: Account | None, run_id: str, command: dict, now: dt.datetime | None = None) -> Event:
@@ -387,13 +427,20 @@ class Live:
         self.tracker = tracker
         self.account = account
 
+    def _signed_in(self) -> None:
+        """Reads need an account that is signed in for real: enabled, its own password set (any role)."""
+        self.tracker.check_role(self.account, "employee", "organizer", "leader")
+
     def runs(self) -> list[dict]:
+        self._signed_in()
         return runs(self.tracker)
 
     def state(self, run_id: str) -> State:
+        self._signed_in()
         return state(self.tracker, run_id)
 
     def setup(self, run_id: str) -> Setup:
+        self._signed_in()
         return setup_of(self.tracker, run_id)
 
     def send(self, run_id: str, command: dict) -> Event:
@@ -429,7 +476,8 @@ class Live:
 
     def my_teams(self) -> list[tuple[dict, TeamSetup]]:
         """(run, team) of the unfinished device-mode runs this account captains."""
-        me = self.account.username if self.account else None
+        self._signed_in()
+        me = self.account.username
         return [
             (r, t)
             for r in runs(self.tracker)
@@ -443,34 +491,54 @@ class Live:
         has seen the answer, the legal commands, the teams to judge or buzz for, the judgments that
         can be corrected, and the teams still answering (公布答案 then asks to confirm)."""
         self.tracker.check_role(self.account, *HOST_ROLES)
-        now = state(self.tracker, run_id)
-        return {
-            "view": rules.public_view(now, True),
-            "revealed": now.answer_revealed,
-            "allowed": rules.allowed_commands(now),
-            "judge": rules.judge_targets(now),
-            "buzz": rules.buzz_targets(now),
-            "answering": rules.answering_now(now),
-            "correctable": [
-                {
-                    "seq": a.seq,
-                    "team": a.team,
-                    "result": a.result,
-                    "round": now.setup.rounds[a.round_index].name if a.round_index is not None else None,
-                    "question": a.question_index + 1,
-                }
-                for a in rules.correctable(now)
-            ],
-            "history": [
-                {
-                    "seq": a.seq,
-                    "at": a.at,
-                    "team": a.team,
-                    "delta": a.delta,
-                    "reason": a.reason,
-                    "note": a.note,
-                    "undone": a.undone_by is not None,
-                }
-                for a in now.history
-            ],
-        }
+        return console(self.tracker, run_id)
+
+
+def console(tracker: Tracker, run_id: str) -> dict:
+    """``Live.console`` without the role check, from a process-wide cache by the run's last seq: the
+    legal commands are found by trying them on a copy of the state (every team's buzz, …), which costs
+    tens of milliseconds with 60 teams, and the answer depends on the state alone. Every console of the
+    run shares it until the next event: read it, never change it."""
+    now = state(tracker, run_id)
+    key = _key(tracker, run_id)
+    with _lock:
+        hit = _consoles.get(key)
+    if hit is not None and hit[0] == now.seq:
+        return hit[1]
+    out = _console(now)
+    with _lock:
+        _consoles[key] = (now.seq, out)
+    return out
+
+
+def _console(now: State) -> dict:
+    return {
+        "view": rules.public_view(now, True),
+        "revealed": now.answer_revealed,
+        "allowed": rules.allowed_commands(now),
+        "judge": rules.judge_targets(now),
+        "buzz": rules.buzz_targets(now),
+        "answering": rules.answering_now(now),
+        "correctable": [
+            {
+                "seq": a.seq,
+                "team": a.team,
+                "result": a.result,
+                "round": now.setup.rounds[a.round_index].name if a.round_index is not None else None,
+                "question": a.question_index + 1,
+            }
+            for a in rules.correctable(now)
+        ],
+        "history": [
+            {
+                "seq": a.seq,
+                "at": a.at,
+                "team": a.team,
+                "delta": a.delta,
+                "reason": a.reason,
+                "note": a.note,
+                "undone": a.undone_by is not None,
+            }
+            for a in now.history
+        ],
+    }

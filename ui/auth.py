@@ -26,6 +26,20 @@ def current_account() -> Account | None:
     return session_account(tracker(), session_token())
 
 
+def recheck(account: Account | None) -> None:
+    """For a fragment that reruns by itself (a buzzer, the host console, the big screen): when the
+    session is no longer this account as the page was drawn for (signed out, expired, disabled, another
+    role, a one-time password set), the whole app runs again, and app.py's gate shows the sign-in form
+    or the password change instead of a page that keeps working."""
+    now = current_account()
+    if (
+        account is None
+        or now is None
+        or (now.username, now.role, now.must_change) != (account.username, account.role, account.must_change)
+    ):
+        st.rerun(scope="app")
+
+
 def access() -> Access:
     """The library calls of the signed-in account; stops the page when nobody is signed in."""
     account = current_account()

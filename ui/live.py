@@ -13,7 +13,7 @@ from quizzes.fields import SHANGHAI, utcnow
 from quizzes.model import LETTERS
 from ui.i18n import ZH
 from ui.state import t
-from ui.widgets import countdown, type_label
+from ui.widgets import countdown, md_escape, type_label
 
 
 def rerun() -> None:
@@ -113,18 +113,32 @@ def buzz_list(view: dict) -> None:
         st.markdown("  \n".join(lines))
 
 
+MANY_TEAMS = 12  # above this the scores are one table: a card per team cost a 60-team console 0.1 s a refresh
+
+
 def scores(view: dict) -> None:
-    """Team scores with this question's change as the metric's delta (更正 for a correction)."""
+    """Team scores with this question's change as the metric's delta (更正 for a correction); one table
+    for more than ``MANY_TEAMS`` teams."""
     standings = view["standings"]
+    if len(standings) > MANY_TEAMS:  # markdown: a tenth of what a data table costs per refresh
+        head = (t("live.col.rank"), t("live.col.team"), t("live.col.score"), t("live.col.note"))
+        lines = ["| " + " | ".join(head) + " |", "|---:|---|---:|---|"]
+        for row in standings:
+            cells = (str(row["rank"]), md_escape(row["team"]), f"{row['score']:g}", md_escape(change_text(view, row["team"])))
+            lines.append("| " + " | ".join(cells) + " |")
+        st.markdown("\n".join(lines))
+        return
     for start in range(0, len(standings), 3):
         cols = st.columns(3)
         for col, row in zip(cols, standings[start : start + 3], strict=False):
-            change = view["last_change"].get(row["team"])
-            mark = view["marks"].get(row["team"])
-            note = f" {t('live.corrected')}" if mark in ("correction", "adjust", "undo") else ""
             col.metric(
-                f"{row['rank']}. {row['team']}",
-                f"{row['score']:g}",
-                delta=f"{change:+g}{note}" if change else None,
-                border=True,
+                f"{row['rank']}. {row['team']}", f"{row['score']:g}", delta=change_text(view, row["team"]) or None, border=True
             )
+
+
+def change_text(view: dict, team: str) -> str:
+    """This question's change of a team's score: "+10", "-10 更正" (a correction), or ""."""
+    change = view["last_change"].get(team)
+    mark = view["marks"].get(team)
+    note = f" {t('live.corrected')}" if mark in ("correction", "adjust", "undo") else ""
+    return f"{change:+g}{note}" if change else ""

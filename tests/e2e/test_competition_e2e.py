@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
@@ -89,11 +88,22 @@ MEASURE = """() => {
 }"""
 
 
-# Flaky since the branches were merged (passed and failed on the same commit, 2026-12-01): on a loaded
-# machine the correction step's option "抢答题 第 1 题 · … · 答错" is sometimes not found within 30 s.
-# Kept running (strict=False): it reports XPASS when it passes; next session makes the step wait on
-# the console's state instead of the combobox's filtering.
-@pytest.mark.xfail(strict=False, reason="flaky correction-combobox step under load; see the comment above")
+def choose(page, box, label: str) -> None:
+    """Pick ``label`` in a selectbox. Its list is drawn again right after a judgment (a dropdown opened
+    at that moment closes), so open it until the option is there and chosen."""
+
+    def chosen() -> bool:
+        box.click()
+        option = page.get_by_role("option").filter(has_text=label)
+        try:
+            option.click(timeout=2000)
+        except Exception:
+            page.keyboard.press("Escape")
+        return box.input_value() == label
+
+    wait_until(chosen, what=f"{label!r} chosen")
+
+
 def test_a_whole_competition(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
     shutil.copy(demo_db, db)
@@ -141,6 +151,7 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
             path = SCREENSHOTS / f"competition-board-{stage}.png"
             board.screenshot(path=str(path))
             shots.append(str(path))
+            host.screenshot(path=str(SCREENSHOTS / f"competition-host-{stage}.png"))  # the console at 1366×768 too
             measured[stage] = board.evaluate(MEASURE)
 
         def state():
@@ -224,9 +235,7 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
         # -- the mistake on 抢答 1 is corrected now, one question later: later scores stay
         host.get_by_text("更正：撤销、更正判分、裁判加减分").click()
         which = host.get_by_role("combobox", name="要更正的判分")
-        which.click()
-        which.fill("抢答题 第 1 题")
-        host.get_by_role("option").filter(has_text=f"抢答题 第 1 题 · {OFFICE} · 答错").click()
+        choose(host, which, f"抢答题 第 1 题 · {OFFICE} · 答错")
         host.get_by_role("radiogroup", name="改判为").get_by_text("答对", exact=True).click()
         host.get_by_label("更正原因（必填）").fill("录像回看：回答正确")
         click(host, "更正判分")

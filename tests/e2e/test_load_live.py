@@ -19,6 +19,8 @@ def test_live_scenario_with_three_devices(capsys):
     assert 0 < result["buzz_to_board_max_ms"] < 20_000
     assert 0 < result["judge_to_board_max_ms"] < 20_000
     assert result["by_kind_n"]["poll_team"] >= 3 and result["by_kind_n"]["poll_scoreboard"] >= 2
+    assert 0 < result["buzz_to_host_max_ms"] < 20_000  # the host console shows who answers, by its own refresh
+    assert result["by_kind_n"]["host_tick"] >= 1 and result["host_tick_p95_ms"] > 0
 
 
 @pytest.mark.parametrize(

@@ -129,6 +129,13 @@ ZH: dict[str, str] = {
     "rule.round_short": "“{round}”有 {teams} 支队伍，需要 {needed} 道题，但只有 {available} 道。",
     "rule.content": "竞赛文件不能用于这些队伍：{detail}",
     "rule.rule": "现在不能这样做。",
+    "rule.sender_none": "请先登录。",
+    "rule.sender_disabled": "账号 {user} 已停用，不能再操作比赛。",
+    "rule.sender_must_change": "请先修改一次性密码，再操作比赛。",
+    "rule.sender_changed": "账号 {user} 的角色已变更，请重新打开本页。",
+    "rule.host_only": "本场比赛由主持人代各队操作。",
+    "rule.not_captain": "只有{team}的队长才能为本队操作。",
+    "rule.host_role": "只有主持人（组织者）才能这样做。",
 }
 
 EN: dict[str, str] = {
@@ -257,4 +264,11 @@ EN: dict[str, str] = {
     "rule.round_short": "'{round}' needs {needed} questions for {teams} teams but has {available}.",
     "rule.content": "The competition file does not fit these teams: {detail}",
     "rule.rule": "This cannot be done now.",
+    "rule.sender_none": "Please sign in first.",
+    "rule.sender_disabled": "Account {user} is disabled and can no longer act in the competition.",
+    "rule.sender_must_change": "Change your one-time password first, then act in the competition.",
+    "rule.sender_changed": "The role of account {user} has changed: open this page again.",
+    "rule.host_only": "In this competition the host enters everything for the teams.",
+    "rule.not_captain": "Only the captain of {team} can act for that team.",
+    "rule.host_role": "Only the host (an organizer) can do this.",
 }

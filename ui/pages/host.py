@@ -7,7 +7,7 @@ import streamlit as st
 from quizzes.competition import CompetitionRuleError
 from quizzes.errors import MingdeError
 from tracker import StorageUnavailable
-from ui.auth import access
+from ui.auth import access, recheck
 from ui.live import buzz_list, clock, question_block, rerun, result_label, rule_text, run_id, scores
 from ui.state import catalog, storage_error, t
 from ui.widgets import local_time
@@ -25,9 +25,9 @@ def send(command: dict) -> None:
     except StorageUnavailable as e:
         storage_error(e)
     except CompetitionRuleError as e:
-        st.session_state["host_error"] = rule_text(e)
+        st.session_state["host_error"] = (rule_text(e), live.state(run).seq)
     except MingdeError as e:
-        st.session_state["host_error"] = str(e)
+        st.session_state["host_error"] = (str(e), live.state(run).seq)
 
 
 def stage() -> None:
@@ -184,56 +184,130 @@ def play(c: dict) -> None:
             button(t("host.next"), {"kind": "next"}, "next")
 
 
+def offered(c: dict) -> tuple:
+    """What the corrections section offers now. It lives outside the console's 1 s refresh (a refresh
+    that moves it on the page would draw it anew: the expander closes, what the host typed or picked
+    is gone), so it is drawn again, by a full run, only when this changes (after a judgment)."""
+    return (
+        c["view"]["phase"] in ("setup", "finished"),
+        "undo" in c["allowed"],
+        "adjust" in c["allowed"],
+        tuple((a["seq"], a["result"]) for a in c["correctable"]),
+    )
+
+
+def fix(command, clear: dict) -> None:
+    """Send a correction form's command; on success its reason box is emptied on the next run, on a
+    broken rule the rule is shown and what the host typed stays."""
+    try:
+        live.send(run, command())
+    except StorageUnavailable as e:
+        storage_error(e)
+    except CompetitionRuleError as e:
+        st.session_state["host_fix_error"] = rule_text(e)
+    except MingdeError as e:
+        st.session_state["host_fix_error"] = str(e)
+    else:
+        st.session_state["host_clear"] = clear
+
+
+def submit(label: str, key: str, command, clear: dict) -> None:
+    """A form's submit button that sends ``command()`` once, from its callback (before anything is drawn,
+    so the console shows the result in the same run) or, when the callback was skipped (a new session
+    after a restart, see ``button``), from its value."""
+
+    def clicked() -> None:
+        st.session_state["host_submitted"] = key  # not "host_handled": the console, drawn first, clears that
+        fix(command, clear)
+
+    if st.form_submit_button(label, key=key, on_click=clicked) and st.session_state.pop("host_submitted", None) != key:
+        fix(command, clear)
+        st.rerun()
+
+
 def corrections(c: dict) -> None:
+    """Undo, correct an earlier judgment, 裁判加减分: forms (what is typed counts without Enter), in fixed
+    places (one container each, always drawn), so nothing the host is doing here moves or is redrawn."""
+    if c["view"]["phase"] in ("setup", "finished"):
+        return
+    for k, v in st.session_state.pop("host_clear", {}).items():
+        st.session_state[k] = v  # before the widget is drawn: a sent reason is not sent twice
     allowed = c["allowed"]
+    value = st.session_state.get
     with st.expander(t("host.corrections")):
+        message, undo, correct, adjust = st.container(), st.container(), st.container(), st.container()
         if "undo" in allowed:
-            reason = st.text_input(t("host.undo_reason"), key="undo_reason", max_chars=200)
-            button(t("host.undo_last"), {"kind": "undo", "reason": reason}, "undo", disabled=not reason.strip())
+            with undo.form("undo_form", border=False):
+                st.text_input(t("host.undo_reason"), key="undo_reason", max_chars=200)
+                submit(
+                    t("host.undo_last"), "undo", lambda: {"kind": "undo", "reason": value("undo_reason", "")}, {"undo_reason": ""}
+                )
         if c["correctable"]:
-            st.markdown(f"**{t('host.correct')}**")
 
             def judged(a: dict) -> str:
                 where = a["round"] or t("live.tiebreak")
                 return t("host.correct_item", round=where, n=a["question"], team=a["team"], result=t(f"host.judge.{a['result']}"))
 
             items = {a["seq"]: a for a in c["correctable"]}
-            with st.form("correct_form", border=False):  # sent as one: what is typed counts without Enter
-                target = st.selectbox(
-                    t("host.correct_which"), list(items), format_func=lambda s: judged(items[s]), key="correct_target"
-                )
-                result = st.radio(
+            with correct.form("correct_form", border=False):
+                st.markdown(f"**{t('host.correct')}**")
+                st.selectbox(t("host.correct_which"), list(items), format_func=lambda s: judged(items[s]), key="correct_target")
+                st.radio(
                     t("host.correct_result"),
                     ["right", "wrong", "timeout"],
                     format_func=lambda r: t(f"host.judge.{r}"),
                     horizontal=True,
                     key="correct_result",
                 )
-                why = st.text_input(t("host.correct_reason"), key="correct_reason", max_chars=200)
-                if st.form_submit_button(t("host.correct_go")):
-                    send({"kind": "correct", "target": target, "result": result, "reason": why})
-                    rerun()
+                st.text_input(t("host.correct_reason"), key="correct_reason", max_chars=200)
+                submit(
+                    t("host.correct_go"),
+                    "correct",
+                    lambda: {
+                        "kind": "correct",
+                        "target": value("correct_target"),
+                        "result": value("correct_result"),
+                        "reason": value("correct_reason", ""),
+                    },
+                    {"correct_reason": ""},
+                )
         if "adjust" in allowed:
-            st.markdown(f"**{t('host.adjust')}**")
             teams = [tm["name"] for tm in c["view"]["teams"]]
-            with st.form("adjust_form", border=False):
+            with adjust.form("adjust_form", border=False):
+                st.markdown(f"**{t('host.adjust')}**")
                 a1, a2 = st.columns(2)
-                team = a1.selectbox(t("host.adjust_team"), teams, key="adjust_team")
-                delta = a2.number_input(t("host.adjust_delta"), value=0, step=5, key="adjust_delta")
-                why = st.text_input(t("host.adjust_reason"), key="adjust_reason", max_chars=200)
-                if st.form_submit_button(t("host.adjust_go")):
-                    send({"kind": "adjust", "team": team, "delta": delta, "reason": why})
-                    rerun()
+                a1.selectbox(t("host.adjust_team"), teams, key="adjust_team")
+                a2.number_input(t("host.adjust_delta"), value=0, step=5, key="adjust_delta")
+                st.text_input(t("host.adjust_reason"), key="adjust_reason", max_chars=200)
+                submit(
+                    t("host.adjust_go"),
+                    "adjust",
+                    lambda: {
+                        "kind": "adjust",
+                        "team": value("adjust_team"),
+                        "delta": value("adjust_delta", 0),
+                        "reason": value("adjust_reason", ""),
+                    },
+                    {"adjust_reason": "", "adjust_delta": 0},
+                )
+        if error := st.session_state.pop("host_fix_error", None):  # written last: a rule the forms' command broke
+            message.error(error)
 
 
 @st.fragment(run_every=1)  # a captain's buzz, pick or answer shows here within a second
 def console() -> None:
+    recheck(me.account)  # a host disabled or signed out meanwhile: the sign-in form, not a working console
     c = live.console(run)
+    if offered(c) != st.session_state.get("host_offered"):
+        st.rerun(scope="app")  # a judgment changed what can be corrected: the corrections are drawn anew
     st.session_state.pop("host_handled", None)  # a click handled by its callback has been rendered by now
     view, allowed = c["view"], c["allowed"]
     st.title(view["title"])
-    if error := st.session_state.pop("host_error", None):
-        st.error(error)
+    error = st.session_state.get("host_error")
+    if error and error[1] == view["seq"]:  # shown until something happens (not for one second only)
+        st.error(error[0])
+    else:
+        st.session_state.pop("host_error", None)
     st.page_link(
         "ui/pages/scoreboard.py", label=t("host.scoreboard"), query_params={"run": run, "kiosk": "1"}, icon=":material/tv:"
     )
@@ -270,8 +344,6 @@ def console() -> None:
             ]
         )
         st.table(final.style.hide(axis="index"))
-    if phase not in ("setup", "finished"):
-        corrections(c)
     st.subheader(t("live.scores"))
     scores(view)
 
@@ -280,4 +352,7 @@ if run is None:
     stage()
 else:
     live.state(run)  # an unknown run: NotFound here, shown once by the app's error handler
+    now = live.console(run)
+    st.session_state["host_offered"] = offered(now)
     console()
+    corrections(now)

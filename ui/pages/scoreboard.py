@@ -6,12 +6,13 @@ import streamlit as st
 
 from quizzes.competition import public_view
 from quizzes.fields import utcnow
-from ui.auth import access
+from ui.auth import access, recheck
 from ui.board import KIOSK, STYLE, beat_script, board_html
 from ui.live import run_id
 from ui.state import t
 
-live = access().live
+me = access()
+live = me.live
 run = run_id()
 if run is None:
     runs = [r for r in live.runs() if r["status"] != "finished"] or live.runs()
@@ -33,6 +34,7 @@ st.html(STYLE + beat_script(), unsafe_allow_javascript=True)
 
 @st.fragment(run_every=0.5)  # one projector: twice a second keeps a buzz on screen within a second
 def board() -> None:
+    recheck(me.account)  # signed out, disabled or expired meanwhile: the sign-in form, not the board
     view = public_view(live.state(run))  # the answer only once the host has revealed it
     st.html(board_html(view, utcnow()), unsafe_allow_javascript=True)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from quizzes.competition import CompetitionRuleError, public_view
 from quizzes.model import LETTERS
 from tracker import StorageUnavailable
-from ui.auth import access, current_account
+from ui.auth import access, recheck
 from ui.live import clock, question_block, rerun, rule_text, time_up
 from ui.state import storage_error, t
 
@@ -28,7 +28,23 @@ def send(command: dict) -> None:
     except StorageUnavailable as e:
         storage_error(e)
     except CompetitionRuleError as e:
-        st.session_state["team_error"] = rule_text(e)
+        st.session_state["team_error"] = (rule_text(e), live.state(run["id"]).seq)
+
+
+def tap(label: str, command: dict, key: str) -> None:
+    """A button that sends ``command`` from its callback, before the buzzer is drawn: one run per tap
+    (sixty phones buzzing at once cost half), the new state shown at once. When the callback was skipped
+    (a new session after a restart has none registered), it is sent from the button's value."""
+
+    def clicked() -> None:
+        st.session_state["team_handled"] = key
+        send(command)
+
+    if st.button(label, key=key, on_click=clicked, type="primary", width="stretch") and (
+        st.session_state.pop("team_handled", None) != key
+    ):
+        send(command)
+        rerun()
 
 
 def answer_form(view: dict, q: dict) -> None:
@@ -51,7 +67,7 @@ def answer_form(view: dict, q: dict) -> None:
             choice = texts if any(x.strip() for x in texts) else None
         if st.form_submit_button(t("team.submit"), type="primary", width="stretch"):
             if choice is None:
-                st.session_state["team_error"] = t("team.choose_first")
+                st.session_state["team_error"] = (t("team.choose_first"), view["seq"])
             else:
                 send({"kind": "submit_choice", "choice": choice})
             rerun()
@@ -59,11 +75,15 @@ def answer_form(view: dict, q: dict) -> None:
 
 @st.fragment(run_every=1)
 def device() -> None:
-    if current_account() is None:  # disabled, left, signed out or expired since the page opened
-        st.rerun(scope="app")  # the whole app runs again: the sign-in form, not a stale buzzer
+    recheck(me.account)  # disabled, left, signed out or expired since the page opened: the sign-in form
+    st.session_state.pop("team_handled", None)  # a tap handled by its callback is drawn by now
     view = public_view(live.state(run["id"]))
-    if error := st.session_state.pop("team_error", None):
-        st.error(error)
+    slot = st.container()  # always drawn: a message coming or going never moves the answer form below
+    error = st.session_state.get("team_error")
+    if error and error[1] == view["seq"]:  # shown until something happens (not for one second only)
+        slot.error(error[0])
+    else:
+        st.session_state.pop("team_error", None)
     status = view["status"]
     if view["phase"] in ("ended", "finished"):
         rank = next((r["rank"] for r in view["ranking"] if r["team"] == team.name), None)
@@ -76,9 +96,8 @@ def device() -> None:
     if view["must_pick"] == team.name:
         st.warning(t("team.pick"))
         for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
-            if col.button(f"{v:g}", key=f"pick:{v}", width="stretch"):
-                send({"kind": "pick_value", "value": v})
-                rerun()
+            with col:
+                tap(f"{v:g}", {"kind": "pick_value", "value": v}, f"pick:{v}")
     q = view.get("question") or {}
     answering = view["answering_team"] == team.name or (view["round_type"] == "sudden_death" and team.name in view["contenders"])
     form = status == "open" and answering and q and team.name not in view["submitted"] and team.name not in view["judged"]
@@ -88,9 +107,7 @@ def device() -> None:
     buzzing = view["round_type"] in ("buzzer", "sudden_death") and status in ("shown", "open")
     already = team.name in view["buzz_order"] or team.name in view["early_buzzes"]
     if buzzing and not already and (view["round_type"] == "buzzer" or team.name in view["contenders"]):
-        if st.button(t("team.buzz"), type="primary", key="buzz", width="stretch"):
-            send({"kind": "buzz"})
-            rerun()
+        tap(t("team.buzz"), {"kind": "buzz"}, "buzz")
     elif team.name in view["early_buzzes"]:
         st.error(t("team.early"))
     elif already:
