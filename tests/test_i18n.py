@@ -73,6 +73,8 @@ DYNAMIC = {
     ],
     "hours_report.by.{": ["hours_report.by.department", "hours_report.by.team"],
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],
+    # the captain's phone after a judgment (quizzes.competition.RESULTS)
+    "team.result.{": [f"team.result.{r}" for r in ("right", "wrong", "timeout")],
 }
 
 

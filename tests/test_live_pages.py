@@ -265,3 +265,22 @@ def test_many_teams_get_one_score_table_instead_of_a_card_each():
     assert lines[0] == "| 名次 | 队伍 | 得分 | 备注 |" and len(lines) == 2 + 14
     assert lines[2] == "| 1 | 第01队 | 100 | \\+10 |"
     assert lines[-1] == "| 14 | A\\|B \\*队\\* | 87 | \\-10 更正 |"
+
+
+@pytest.mark.parametrize(("result", "shown"), [("right", ["答对了 +10"]), ("wrong", [])])
+def test_a_captain_sees_the_judgment_and_the_points_on_the_phone(env, result, shown):
+    """After the host judges, the phone says 答对了/答错了 with the change of the score (it used to stay
+    on 答案已提交。 while the score moved)."""
+    run = staged(env, mode="devices")
+    org = next(u for u in env.users() if u.username == "org")
+    for command in ({"kind": "start"}, {"kind": "reveal"}, {"kind": "open"}):
+        comp.append(env, org, run, command)
+    state = comp.state(env, run)
+    device = page(env, f"cap{DEPARTMENTS.index(state.answering_team)}", "ui/pages/team.py")
+    comp.append(env, org, run, {"kind": "judge", "result": result})
+    device.run()
+    delta = comp.state(env, run).scores[state.answering_team] - state.scores[state.answering_team]
+    assert [s.value for s in device.success] == (shown or [])
+    if result == "wrong":
+        assert [e.value for e in device.error] == [f"答错了 {delta:+g}" if delta else "答错了"]
+    assert "答案已提交。" not in [s.value for s in device.success]

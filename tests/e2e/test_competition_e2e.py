@@ -282,7 +282,7 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
         shot("8-tie")
 
         # -- 加赛: both captains answer; OFFICE right, FARM wrong; 下一题 is offered once both are judged
-        click(host, "进入加赛（突然死亡）")
+        click(host, "进入加赛")
         until(lambda: state().phase == "tiebreak", "tiebreak")
         click(host, "出示题目")
         click(host, "开始作答 / 抢答")

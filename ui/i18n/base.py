@@ -255,7 +255,7 @@ ZH: dict[str, str] = {
     "host.reveal_answer": "公布答案",
     "host.next": "下一题",
     "host.ended": "全部题目已完成。",
-    "host.tiebreak": "进入加赛（突然死亡）",
+    "host.tiebreak": "进入加赛",
     "host.finish": "结束比赛并保存成绩",
     "host.undo": "更正：撤销上一次计分",
     "host.undo_reason": "撤销原因（必填）",

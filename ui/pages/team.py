@@ -112,7 +112,12 @@ def device() -> None:
         st.error(t("team.early"))
     elif already:
         st.info(t("team.buzzed", n=view["buzz_order"].index(team.name) + 1))
-    if team.name in view["submitted"]:
+    result = view["judged"].get(team.name)
+    if result:  # judged: what the host decided and what it did to the score, as the big screen shows it
+        delta = view["last_change"].get(team.name)
+        text = t(f"team.result.{result}") + (f" {delta:+g}" if delta else "")
+        (st.success if result == "right" else st.error)(text)
+    elif team.name in view["submitted"]:
         st.success(t("team.submitted"))
     elif form:
         if time_up(view):
