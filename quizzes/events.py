@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
 from quizzes.errors import FieldError
-from quizzes.fields import SHANGHAI, Duration, Id
+from quizzes.fields import ID_PATTERN, SHANGHAI, Duration, Id
 from quizzes.model import StrictModel
 
 EventKind = Literal["training", "lecture", "exchange", "competition"]
@@ -248,3 +248,16 @@ class Event(StrictModel):
     @property
     def ends(self) -> dt.datetime:
         return max(s.ends for s in self.sessions)
+
+
+def new_event_id(typed: str, title: str, taken: set[str]) -> str:
+    """The id of a new event: what the organizer typed when it is a valid id (a duplicate is then
+    refused by validation, naming it); otherwise one made from what they typed, or from the title
+    when they typed nothing, spelled in pinyin (``职业道德讲座12月`` → ``zhi-ye-dao-de-jiang-zuo-12-yue``)
+    and not one of ``taken``. Office staff should never have to know the id rules."""
+    from quizzes.names import free_id, readable_id
+
+    typed = typed.strip()
+    if typed and re.match(ID_PATTERN, typed) and len(typed) <= 80:
+        return typed
+    return free_id(readable_id(typed or title.strip() or "event"), taken)

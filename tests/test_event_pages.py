@@ -158,6 +158,25 @@ def test_admin_form_shows_problems_and_writes_nothing(env):
     assert not list((env.content / "events").glob("bad*"))
 
 
+def test_admin_may_type_a_chinese_event_id_or_none(env):
+    """Office staff typed 职业道德讲座12月 as 活动编号 and got an English id rule: the id is now made
+    from what they typed (or from the title when left empty), in pinyin."""
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("__new__").run()
+    at.text_input[0].input("职业道德讲座12月")
+    at.text_input[1].input("职业道德专题讲座")
+    at.text_input[2].input("局办公室")
+    at.button[-1].click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert events(env)["zhi-ye-dao-de-jiang-zuo-12-yue"].title == "职业道德专题讲座"
+    at.selectbox(key="event").set_value("__new__").run()
+    at.text_input[1].input("廉洁自律专题讲座")
+    at.text_input[2].input("局办公室")
+    at.button[-1].click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "lian-jie-zi-lv-zhuan-ti-jiang-zuo" in events(env)
+
+
 def test_roll_call_one_tap_and_leave(env):
     env.open_checkin(events(env)["talk"], "s1", "org")
     at = page(env, "org", "ui/pages/event_rollcall.py", event="talk", session="s1")

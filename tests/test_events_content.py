@@ -115,3 +115,21 @@ def test_the_starter_folder_has_no_stray_event_files():
         "integrity-lecture-2026.yaml",
         "learning-team-exchange-2026.yaml",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "title", "taken", "expected"),
+    [
+        ("integrity-2027", "廉洁讲座", set(), "integrity-2027"),  # a valid id is kept
+        ("integrity-2027", "廉洁讲座", {"integrity-2027"}, "integrity-2027"),  # validation names the duplicate
+        ("职业道德讲座12月", "", set(), "zhi-ye-dao-de-jiang-zuo-12-yue"),
+        ("", "廉洁讲座", set(), "lian-jie-jiang-zuo"),
+        ("", "廉洁讲座", {"lian-jie-jiang-zuo"}, "lian-jie-jiang-zuo-2"),
+        ("Bad Id", "", set(), "bad-id"),
+        ("", "", set(), "event"),
+    ],
+)
+def test_a_new_event_id_is_made_from_what_was_typed_or_the_title(typed, title, taken, expected):
+    from quizzes.events import new_event_id
+
+    assert new_event_id(typed, title, taken) == expected

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
-from quizzes.events import MATERIAL_TYPES, MaterialError
+from quizzes.events import MATERIAL_TYPES, MaterialError, new_event_id
 from quizzes.fields import SHANGHAI, utcnow
 from quizzes.publishing import check_upload
 from tracker.errors import EventRefused
@@ -235,7 +235,7 @@ with st.form("event_form"):
 
 if submitted:
     data: dict = {
-        "id": (event.id if event else new_id.strip()),
+        "id": event.id if event else new_event_id(new_id, title, {e.id for e in events}),
         "title": title.strip(),
         "kind": kind,
         "organizer": organizer.strip(),
