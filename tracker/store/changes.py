@@ -32,8 +32,8 @@ _TOKENS = itertools.count(1)  # one per stamp connection (SQLite's data_version 
 
 
 def is_postgres(store: Store) -> bool:
-    """Whether ``store`` runs on PostgreSQL (the facade's ``backend``; SQLite when it has none)."""
-    return getattr(store, "backend", "sqlite") == "postgresql"
+    """Whether ``store`` runs on PostgreSQL (``MINGDE_DB=postgresql://…``)."""
+    return bool(getattr(store, "postgres", False))
 
 
 class ChangeStamps(Store):
@@ -46,8 +46,10 @@ class ChangeStamps(Store):
         known = self.__dict__.get("_cache_id")
         if known is None:
             if is_postgres(self):
-                row = self._one("SELECT inet_server_addr()::text AS a, inet_server_port() AS p, current_database() AS d")
-                known = f"postgresql://{row['a'] or 'local'}:{row['p'] or ''}/{row['d']}"
+                # the server as the store names it (password redacted), and the schema (tests give
+                # every database file a schema of its own in one test cluster)
+                row = self._one("SELECT current_database() AS d, current_schema() AS s")
+                known = f"{getattr(self, 'name', '')}|{row['d']}|{row['s']}"
             else:
                 known = str(self.path.resolve())
             self._cache_id = known
