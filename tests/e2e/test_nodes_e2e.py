@@ -8,10 +8,10 @@ The time from the host's click on node A to the screen on node B showing it is r
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import time
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -35,22 +35,23 @@ def seen_after(page, click, check: str, arg) -> float:
     return time.monotonic() - t0
 
 
-def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path):
-    db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+def drive(browser, db: str | Path, folder: Path, questions: int = QUESTIONS, screenshots: bool = False) -> dict[str, list[float]]:
+    """Two nodes on ``db`` (a file or a URL), each with a folder of its own under ``folder``; the host
+    console on node A plays ``questions`` questions of the 必答 round while the big screen is open on
+    node B. Checks that the screen shows every click and what the database holds; returns the seconds
+    from each click to the screen showing it, by kind (reveal, judge, next)."""
     secret = secrets.token_hex(16)
     nodes = []
-    for name in ("a", "b"):  # a folder and a process each; nothing shared but the database (and the cookie secret)
-        (tmp_path / name).mkdir()
-        node = RestartableServer(db, content, tmp_path / name)
+    for name in ("a", "b"):  # a folder, a content copy and a process each: nothing shared but the database
+        (folder / name).mkdir(parents=True)
+        content = shutil.copytree(ROOT / "content", folder / name / "content")
+        node = RestartableServer(db, content, folder / name)
         node.env["STREAMLIT_SERVER_COOKIE_SECRET"] = secret
         nodes.append(node)
     tracker = Tracker(db)
     contexts = []
     try:
-        catalog = load_catalog(content)
+        catalog = load_catalog(ROOT / "content")
         competition = next(iter(catalog.competitions.values()))
         organizer = next(u for u in tracker.users() if u.username == "organizer")
         run = comp.create_run(tracker, organizer, competition, teams="departments", mode="host", banks=catalog.banks, seed=5)
@@ -64,7 +65,7 @@ def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path
         expect(board.locator(".mb-card").first).to_be_visible(timeout=TIMEOUT)
 
         latency: dict[str, list[float]] = {"reveal": [], "judge": [], "next": []}
-        for i in range(QUESTIONS):
+        for i in range(questions):
             state = comp.state(tracker, run)
             assert state.round_type != "buzzer" and state.status == "pending", state.status
             prompt, team = state.question.question.prompt, state.answering_team
@@ -89,33 +90,41 @@ def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path
                     [team, before],
                 )
             )
-            heading = f"第 {i + 2} / "
             latency["next"].append(
                 seen_after(
                     board,
                     host.get_by_role("button", name="下一题").click,
                     "h => document.body.innerText.includes(h)",
-                    heading,
+                    f"第 {i + 2} / ",
                 )
             )
-        SCREENSHOTS.mkdir(exist_ok=True)
-        board.screenshot(path=str(SCREENSHOTS / "nodes-board-on-b.png"))
-        host.screenshot(path=str(SCREENSHOTS / "nodes-host-on-a.png"))
+        if screenshots:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            board.screenshot(path=str(SCREENSHOTS / "nodes-board-on-b.png"))
+            host.screenshot(path=str(SCREENSHOTS / "nodes-host-on-a.png"))
 
         # what both nodes showed is what the database holds
         final = comp.state(tracker, run)
-        assert final.question_index == QUESTIONS
+        assert final.question_index == questions
         kinds = [e.kind for e in comp.events(tracker, run)]
-        assert kinds.count("judge") == QUESTIONS and kinds.count("reveal") == QUESTIONS
+        assert kinds.count("judge") == questions and kinds.count("reveal") == questions
         assert [e.seq for e in comp.events(tracker, run)] == list(range(1, len(kinds) + 1))  # gap-free
         assert board_scores(board) == {t: f"{s:g}" for t, s in final.scores.items()}
-        (SCREENSHOTS / "nodes-latency.json").write_text(
-            json.dumps({k: [round(v, 3) for v in vs] for k, vs in latency.items()}, indent=1), encoding="utf-8"
-        )
-        print("host on node A -> screen on node B (s):", latency, "pid", os.getpid())
+        return latency
     finally:
         for c in contexts:
             c.close()
         tracker.close()
         for node in nodes:
             node.close()
+
+
+def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path):
+    db = tmp_path / "mingde.db"
+    shutil.copy(demo_db, db)
+    latency = drive(browser, db, tmp_path, screenshots=True)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / "nodes-latency.json").write_text(
+        json.dumps({k: [round(v, 3) for v in vs] for k, vs in latency.items()}, indent=1), encoding="utf-8"
+    )
+    assert all(len(v) == QUESTIONS for v in latency.values())
