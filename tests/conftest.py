@@ -1,12 +1,22 @@
-"""Shared fixtures: a fresh database per test, the starter content, small content folders."""
+"""Shared fixtures: a fresh database per test, the starter content, small content folders.
+
+``MINGDE_TEST_BACKEND=postgresql`` runs the suite on PostgreSQL: a throwaway cluster is started for
+the run (tests/pgcluster.py; or the one ``MINGDE_TEST_PG`` already names), and every database file a
+test opens (``Tracker(tmp_path / "x.db")``, ``--db``, ``MINGDE_DB``, in this process and in the servers
+it starts) stands for a fresh schema of its own there. Tests about SQLite itself are marked
+``sqlite_only`` and skipped.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
 import tempfile
 import textwrap
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import configuration as hypothesis_configuration
 from hypothesis import settings as hypothesis_settings
@@ -25,6 +35,40 @@ HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "mingde-hypothesis"
 hypothesis_configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
 hypothesis_settings.register_profile("mingde", database=DirectoryBasedExampleDatabase(HYPOTHESIS_HOME / "examples"))
 hypothesis_settings.load_profile("mingde")
+
+
+POSTGRESQL = os.environ.get("MINGDE_TEST_BACKEND") == "postgresql"
+# What a violated constraint raises, on either engine.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, psycopg.IntegrityError)
+_CLUSTER = None
+
+
+def pytest_configure(config):
+    global _CLUSTER
+    if POSTGRESQL and not os.environ.get("MINGDE_TEST_PG"):
+        from tests.pgcluster import Cluster
+
+        _CLUSTER = Cluster.start()
+        os.environ["MINGDE_TEST_PG"] = _CLUSTER.url  # read by Store, inherited by the servers tests start
+
+
+def pytest_unconfigure(config):
+    if _CLUSTER is not None:
+        os.environ.pop("MINGDE_TEST_PG", None)
+        _CLUSTER.remove()
+
+
+def pytest_report_header(config):
+    return f"mingde database: {'PostgreSQL (' + os.environ.get('MINGDE_TEST_PG', '') + ')' if POSTGRESQL else 'SQLite'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not POSTGRESQL:
+        return
+    skip = pytest.mark.skip(reason="about SQLite itself (MINGDE_TEST_BACKEND=postgresql)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
 
 
 @pytest.fixture

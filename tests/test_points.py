@@ -242,6 +242,7 @@ def test_events_plug_in_when_their_table_exists(env):
     p = month_period(2026, 3)
     assert me(tracker).my_points(cat, p)[0]["event_attended"] == 0  # no table: an empty source
     with tracker.write() as db:
+        db.execute("CREATE TABLE event_attendance (employee_id TEXT, event_id TEXT, attended_at TEXT)")
         db["event_attendance"].insert_all(
             [{"employee_id": "E001", "event_id": f"ev{i}", "attended_at": f"2026-03-1{i}T02:00:00.000+00:00"} for i in range(3)]
         )

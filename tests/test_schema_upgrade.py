@@ -29,6 +29,7 @@ def test_there_is_a_fixture_for_every_older_version():
     )
 
 
+@pytest.mark.sqlite_only  # SQLite fixture files, sqlite_master
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_an_older_database_upgrades_to_the_fresh_schema_and_keeps_its_rows(tmp_path, fixture):
     old = tmp_path / fixture.name
@@ -66,6 +67,7 @@ def test_the_shipped_migrations_run_one_to_n():
     assert [int(p.name[:3]) for p in migration_files()] == list(range(1, SCHEMA_VERSION + 1))
 
 
+@pytest.mark.sqlite_only  # SQLite fixture files, sqlite_master
 def test_a_newer_database_is_refused(tmp_path):
     path = tmp_path / "newer.db"
     Tracker(path).close()

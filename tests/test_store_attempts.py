@@ -35,7 +35,7 @@ def variant(quiz: Quiz, **changes) -> Quiz:
 
 
 def table(tracker, name: str) -> list[dict]:
-    return list(tracker.db.query(f"SELECT * FROM {name} ORDER BY rowid"))
+    return list(tracker.db.query(f"SELECT * FROM {name} ORDER BY 1, 2"))  # any fixed order: compared before/after
 
 
 def answer_rows(tracker, attempt_id: str) -> list[dict]:

@@ -9,8 +9,9 @@ import threading
 import pytest
 
 from lessons.model import Lesson
-from tests.conftest import ROOT, at
+from tests.conftest import INTEGRITY_ERRORS, ROOT, at
 from tracker import SCHEMA_VERSION, AccessDenied, Account, AccountError, NotFound, TooEarly, Tracker, TrackerError
+from tracker.schema import schema_version
 
 T0 = at("2026-03-10T02:00")
 PASSWORD = "correct-horse"
@@ -281,16 +282,18 @@ def test_check_role_refuses_a_disabled_admin(tracker):
 
 
 def test_new_database_has_the_current_schema_version(tracker):
-    assert tracker.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert schema_version(tracker.db) == SCHEMA_VERSION
     assert len(list((ROOT / "tracker" / "sql").glob("[0-9][0-9][0-9]_*.sql"))) == SCHEMA_VERSION
-    tables = {r["name"] for r in tracker.db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = set(tracker.db.table_names())
     assert {"employees", "accounts", "attempts", "answers", "sessions", "audit_log", "competition_events"} <= tables
 
 
+@pytest.mark.sqlite_only
 def test_database_uses_wal_journal(tracker):
     assert tracker.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.sqlite_only
 def test_foreign_keys_are_on_in_every_thread(tracker):
     seen = []
     thread = threading.Thread(target=lambda: seen.append(tracker.db.execute("PRAGMA foreign_keys").fetchone()[0]))
@@ -301,7 +304,7 @@ def test_foreign_keys_are_on_in_every_thread(tracker):
 
 
 def test_foreign_keys_are_enforced(tracker):
-    with pytest.raises(sqlite3.IntegrityError), tracker.write() as db:
+    with pytest.raises(INTEGRITY_ERRORS), tracker.write() as db:
         db.execute("INSERT INTO lesson_progress (employee_id, lesson_id, started_at) VALUES ('E404', 'x', 'now')")
 
 
@@ -318,11 +321,12 @@ def test_reopening_keeps_the_data(tmp_path):
     again = Tracker(tmp_path / "m.db")
     try:
         assert [e["id"] for e in again.employees()] == ["E001"]
-        assert again.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert schema_version(again.db) == SCHEMA_VERSION
     finally:
         again.close()
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL: tests/test_postgres.py
 def test_database_from_a_newer_version_is_refused(tmp_path):
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
@@ -348,6 +352,7 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
 
 
+@pytest.mark.sqlite_only  # SQLite's backup API (pg_dump: issue 20, the multi-node part)
 def test_backup_copies_every_row(tracker, tmp_path, emp):
     tracker.add_user("boss", PASSWORD, "admin")
     tracker.open_lesson(emp, "integrity", now=T0)
@@ -363,6 +368,7 @@ def test_backup_copies_every_row(tracker, tmp_path, emp):
     assert not (tmp_path / "backups" / "copy.db.partial").exists()
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_a_writer_keeps_inserting(tracker, tmp_path):
     for i in range(200):
         tracker.add_employee(f"E{i:03d}", f"员工{i}", f"部门{i % 6}", f"班组{i % 3}")

@@ -1,4 +1,4 @@
-"""Settings from the environment: ``MINGDE_DB``, ``MINGDE_CONTENT``, ``MINGDE_LANG``,
+"""Settings from the environment: ``MINGDE_DB`` (a SQLite file or a ``postgresql://`` URL), ``MINGDE_CONTENT``, ``MINGDE_LANG``,
 ``MINGDE_IDLE_MINUTES``, ``MINGDE_ADMIN_CONTACT``, ``MINGDE_TRUSTED_PROXIES``."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ IDLE_MINUTES = 30.0
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path
+    db: Path | str  # a SQLite file, or a postgresql:// URL (kept as text)
     content: Path
     lang: str
     idle_minutes: float = IDLE_MINUTES  # a session ends after this long without a click
@@ -44,11 +44,18 @@ def trusted_proxies(text: str | None) -> tuple:
     return tuple(out)
 
 
+def database(target: str | Path) -> Path | str:
+    """``MINGDE_DB``: a ``postgresql://`` (or ``postgres://``) URL selects PostgreSQL and stays text;
+    anything else is the path of the SQLite file."""
+    text = str(target)
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(target)
+
+
 def settings(db: str | Path | None = None, content: str | Path | None = None, lang: str | None = None) -> Settings:
     """Explicit values win over the environment, which wins over the defaults."""
     lang = lang or os.environ.get("MINGDE_LANG") or "zh"
     return Settings(
-        db=Path(db or os.environ.get("MINGDE_DB") or "data/mingde.db"),
+        db=database(db or os.environ.get("MINGDE_DB") or "data/mingde.db"),
         content=Path(content or os.environ.get("MINGDE_CONTENT") or "content"),
         lang=lang if lang in LANGS else "zh",
         idle_minutes=idle_minutes(os.environ.get("MINGDE_IDLE_MINUTES")),

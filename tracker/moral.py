@@ -258,10 +258,11 @@ def add_veto(
     _check_open(tracker, period_key)
     with tracker.write() as db:
         cur = db.execute(
-            "INSERT INTO vetoes (period_key, employee_id, reason, reference, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO vetoes (period_key, employee_id, reason, reference, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
             (period_key, employee_id, reason.strip(), reference.strip(), iso(now or utcnow()), account.username),
         )
-        veto_id = cur.lastrowid
+        veto_id = cur.fetchone()[0]
     tracker.audit(
         account.username,
         "de.veto",

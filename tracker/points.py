@@ -19,6 +19,7 @@ event_id, attended_at)`` when it exists; empty otherwise).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,24 @@ def _in(name: str, values: list[str]) -> tuple[str, dict]:
     return "(" + ",".join(f":{name}{i}" for i in range(len(values))) + ")", {f"{name}{i}": v for i, v in enumerate(values)}
 
 
-DAY = "date({col}, '+8 hours')"  # Asia/Shanghai has no daylight saving time
+DAY = "{{day:{col}}}"  # the Asia/Shanghai day of a stored UTC timestamp: see ``_day_sql``
+
+
+def _day_sql(tracker: Tracker, sql: str) -> str:
+    """``sql`` with each ``{day:<expr>}`` written as the Asia/Shanghai date ('YYYY-MM-DD') of the UTC
+    timestamp text ``<expr>`` (Asia/Shanghai has no daylight saving time): the one expression the two
+    engines spell differently."""
+
+    def day(m: re.Match) -> str:
+        col = m.group(1)
+        if getattr(tracker, "postgres", False):
+            return f"to_char((CAST({col} AS timestamptz) AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM-DD')"
+        return f"date({col}, '+8 hours')"
+
+    return _DAY.sub(day, sql)
+
+
+_DAY = re.compile(r"\{day:((?:[^{}]|\{[^{}]*\})*)\}")
 
 
 def _lesson_read(tracker: Tracker, catalog: Catalog) -> tuple[str, dict]:
@@ -89,7 +107,7 @@ def _lesson_finished(tracker: Tracker, catalog: Catalog) -> tuple[str, dict]:
         pairs = " UNION ALL ".join(f"SELECT :lq{i} AS lesson_id, :qq{i} AS quiz_id" for i in range(len(with_quiz)))
         for i, lid in enumerate(with_quiz):
             params[f"lq{i}"], params[f"qq{i}"] = lid, catalog.lessons[lid].quiz
-        done = "MAX(lp.completed_at, fp.first_pass)"
+        done = "CASE WHEN lp.completed_at > fp.first_pass THEN lp.completed_at ELSE fp.first_pass END"
         parts.append(
             f"SELECT lp.employee_id, {DAY.format(col=done)} AS day, 'lesson_finished' AS activity, lp.lesson_id AS source, "
             f"0 AS flagged, {done} AS at FROM lesson_progress lp JOIN ({pairs}) lq ON lq.lesson_id = lp.lesson_id "
@@ -172,8 +190,8 @@ def _union(tracker: Tracker, catalog: Catalog, p: Period) -> tuple[str, dict]:
         parts.append(sql)
         params.update(extra)
     if not parts:
-        parts.append("SELECT NULL, NULL, NULL, NULL, 0, NULL WHERE 0")
-    return " UNION ALL ".join(f"SELECT * FROM ({s})" for s in parts), params
+        parts.append("SELECT NULL, NULL, NULL, NULL, 0, NULL WHERE 1 = 0")
+    return " UNION ALL ".join(f"SELECT * FROM ({s}) AS part{i}" for i, s in enumerate(parts)), params
 
 
 def _rule_sql(rules: Points) -> tuple[str, str, dict]:
@@ -209,7 +227,9 @@ def ledger(tracker: Tracker, catalog: Catalog, p: Period, employee_id: str | Non
     """Every occurrence in the period (LEDGER_COLUMNS), with the points it was credited."""
     union, params = _union(tracker, catalog, p)
     where = "WHERE employee_id = :emp" if employee_id else ""
-    rows = tracker.db.conn.execute(f"SELECT * FROM ({union}) {where}", {**params, "emp": employee_id}).fetchall()
+    rows = tracker.db.conn.execute(
+        _day_sql(tracker, f"SELECT * FROM ({union}) AS ledger {where}"), {**params, "emp": employee_id}
+    ).fetchall()
     df = pd.DataFrame.from_records(rows, columns=LEDGER_COLUMNS)
     return credit(df, rules_of(catalog))
 
@@ -219,7 +239,8 @@ def ledger(tracker: Tracker, catalog: Catalog, p: Period, employee_id: str | Non
 DAILY_TOTALS = """
     SELECT e.id AS employee_id, 'daily' AS activity,
            (SELECT COUNT(*) FROM daily_sets d WHERE d.employee_id = e.id AND d.day >= :dlo AND d.day <= :dhi
-              AND d.counts_for_points = 1 AND d.flagged = 0 AND d.finished_at IS NOT NULL) * MIN(:pts, :cap) AS points
+              AND d.counts_for_points = 1 AND d.flagged = 0 AND d.finished_at IS NOT NULL)
+           * CASE WHEN :pts < :cap THEN :pts ELSE :cap END AS points
     FROM employees e
 """
 
@@ -244,8 +265,12 @@ def compute_totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFram
             continue
         sql, extra = got
         rows += tracker.db.conn.execute(
-            f"SELECT employee_id, activity, SUM(MIN(n * :pts, :cap)) FROM (SELECT employee_id, activity, day, "
-            f"SUM(flagged = 0) AS n FROM ({sql}) GROUP BY employee_id, day) GROUP BY employee_id",
+            _day_sql(
+                tracker,
+                "SELECT employee_id, MIN(activity), SUM(CASE WHEN n * :pts < :cap THEN n * :pts ELSE :cap END) "
+                "FROM (SELECT employee_id, MIN(activity) AS activity, day, SUM(CASE WHEN flagged = 0 THEN 1 ELSE 0 END) AS n "
+                f"FROM ({sql}) AS occurrences GROUP BY employee_id, day) AS per_day GROUP BY employee_id",
+            ),
             {**params, **extra},
         ).fetchall()
     per = pd.DataFrame.from_records(rows, columns=["employee_id", "activity", "points"])

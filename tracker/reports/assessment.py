@@ -134,16 +134,18 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
     policy = {q: catalog.quizzes[q].grade_policy for q in quiz_ids}
     fin, fparams = _in("f", [q for q in quiz_ids if policy[q] == "first"])
     tin, tparams = _in("t", [q for q in quiz_ids if policy[q] == "last"])
-    # first/last: the attempt with the least/greatest (submitted_at, id); its percent is the last 9
-    # characters of the key (printf %09.4f: 0 to 0100.0000)
-    key = "submitted_at || '|' || id || '|' || printf('%09.4f', percent)"
+    # first/last: the percent of the attempt with the least/greatest (submitted_at, id). (``quiz_id || ''``
+    # keeps SQLite on the covering index attempts_period rather than attempts_quiz.)
     sql = f"""
+        WITH a AS (SELECT employee_id, quiz_id, percent,
+                          ROW_NUMBER() OVER (PARTITION BY employee_id, quiz_id ORDER BY submitted_at, id) AS from_first,
+                          ROW_NUMBER() OVER (PARTITION BY employee_id, quiz_id ORDER BY submitted_at DESC, id DESC) AS from_last
+                   FROM attempts WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
+                   AND quiz_id || '' IN {qin} {one})
         SELECT employee_id, quiz_id, MAX(percent) AS highest, AVG(percent) AS average,
-               CAST(substr(MIN(CASE WHEN quiz_id IN {fin} THEN {key} END), -9) AS REAL) AS first,
-               CAST(substr(MAX(CASE WHEN quiz_id IN {tin} THEN {key} END), -9) AS REAL) AS last
-        FROM attempts WHERE submitted_at >= :lo AND submitted_at < :hi AND quiz_kind != 'practice'
-        AND +quiz_id IN {qin} {one}
-        GROUP BY employee_id, quiz_id
+               MAX(CASE WHEN from_first = 1 AND quiz_id IN {fin} THEN percent END) AS first,
+               MAX(CASE WHEN from_last = 1 AND quiz_id IN {tin} THEN percent END) AS last
+        FROM a GROUP BY employee_id, quiz_id
     """
     per_quiz = _frame(
         tracker,
@@ -171,7 +173,7 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
         FROM competition_members m JOIN runs ON runs.id = m.run_id
         LEFT JOIN competition_results r ON r.run_id = m.run_id AND r.team = m.team
         LEFT JOIN t ON t.run_id = m.run_id
-        WHERE 1 {"AND m.employee_id = :emp" if employee_id else ""}
+        WHERE 1 = 1 {"AND m.employee_id = :emp" if employee_id else ""}
         GROUP BY m.employee_id
     """
     comps = pd.DataFrame(

@@ -80,10 +80,10 @@ def item_analysis(
             tracker,
             base
             + f"""
-        SELECT an.question_id, COUNT(*) AS presented, SUM(an.response IS NOT NULL) AS answered,
+        SELECT an.question_id, COUNT(*) AS presented, SUM(CASE WHEN an.response IS NOT NULL THEN 1 ELSE 0 END) AS answered,
                AVG(an.correct) AS facility, MIN(an.attempt_id) AS sample,
-               SUM(grp.grp = 1) AS upper_n, SUM(CASE WHEN grp.grp = 1 THEN an.correct ELSE 0 END) AS upper_correct,
-               SUM(grp.grp = -1) AS lower_n, SUM(CASE WHEN grp.grp = -1 THEN an.correct ELSE 0 END) AS lower_correct
+               SUM(CASE WHEN grp.grp = 1 THEN 1 ELSE 0 END) AS upper_n, SUM(CASE WHEN grp.grp = 1 THEN an.correct ELSE 0 END) AS upper_correct,
+               SUM(CASE WHEN grp.grp = -1 THEN 1 ELSE 0 END) AS lower_n, SUM(CASE WHEN grp.grp = -1 THEN an.correct ELSE 0 END) AS lower_correct
         FROM answers an JOIN grp ON grp.id = an.attempt_id {qfilter}
         GROUP BY an.question_id ORDER BY an.question_id""",
             params,

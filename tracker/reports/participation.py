@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tracker.reports.common import DEFAULT_TARGET, REPORT_ROLES, _period, _q, _rate, _scope, word
 from tracker.reports.periods import Period
-from tracker.store import Account, Tracker
+from tracker.store import Account, Tracker, day_start, iso
 
 if TYPE_CHECKING:
     from quizzes.catalog import Catalog
@@ -46,7 +47,7 @@ def participation_report(
         lesson_filter, n_lessons = "AND lesson_id = :lesson", 1
     elif catalog is not None:
         ids = sorted(catalog.lessons)
-        lesson_filter = f"AND lesson_id IN ({','.join(f':l{i}' for i in range(len(ids)))})" if ids else "AND 0"
+        lesson_filter = f"AND lesson_id IN ({','.join(f':l{i}' for i in range(len(ids)))})" if ids else "AND 1 = 0"
         params.update({f"l{i}": v for i, v in enumerate(ids)})
         n_lessons = len(ids)
     else:
@@ -124,6 +125,12 @@ def non_participants(
     return pd.DataFrame(rows, columns=["department", "team", "employee_id", "name"])
 
 
+def _next_month(month: str) -> dt.date:
+    """The first day after the month 'YYYY-MM'."""
+    y, m = int(month[:4]), int(month[5:7])
+    return dt.date(y + 1, 1, 1) if m == 12 else dt.date(y, m + 1, 1)
+
+
 def participation_trend(tracker: Tracker, account: Account, period: Period | str, *, quiz_id: str | None = None) -> pd.DataFrame:
     """Tidy monthly trend by department (for Altair): month, department, headcount, participants,
     participation_rate, attempts, avg_percent. Months are Asia/Shanghai calendar months; the
@@ -131,13 +138,21 @@ def participation_trend(tracker: Tracker, account: Account, period: Period | str
     tracker.check_role(account, *REPORT_ROLES)
     p = _period(period)
     scope, scope_params = _scope(tracker, account, "a.")
+    # The Asia/Shanghai month of a timestamp: the first month whose end (UTC text) is after it.
+    months = p.months()
+    ends = {f"m{i}": iso(day_start(_next_month(m))) for i, m in enumerate(months)}
+    month = (
+        "CASE " + " ".join(f"WHEN a.submitted_at < :m{i} THEN '{m}'" for i, m in enumerate(months)) + f" ELSE '{months[-1]}' END"
+    )
+    scope_params = {**scope_params, **ends}
     sql = f"""
-        SELECT strftime('%Y-%m', a.submitted_at, '+8 hours') AS month, e.department,
-               COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts, ROUND(AVG(a.percent), 2) AS avg_percent
+        SELECT {month} AS month, e.department,
+               COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts,
+               ROUND(CAST(AVG(a.percent) AS NUMERIC), 2) AS avg_percent
         FROM attempts a JOIN employees e ON e.id = a.employee_id AND e.active = 1
         WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'
         {"AND a.quiz_id = :quiz" if quiz_id else ""}{scope}
-        GROUP BY month, e.department
+        GROUP BY 1, e.department
     """
     data = pd.DataFrame(
         _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "quiz": quiz_id, **scope_params}),
@@ -162,7 +177,7 @@ def score_matrix(tracker: Tracker, account: Account, period: Period | str, *, wi
     scope, scope_params = _scope(tracker, account, "a.")
     sql = f"""
         SELECT e.department, a.quiz_id, COUNT(DISTINCT a.employee_id) AS participants, COUNT(*) AS attempts,
-               ROUND(AVG(a.percent), 2) AS avg_percent
+               ROUND(CAST(AVG(a.percent) AS NUMERIC), 2) AS avg_percent
         FROM attempts a JOIN employees e ON e.id = a.employee_id AND e.active = 1
         WHERE a.submitted_at >= :lo AND a.submitted_at < :hi AND a.quiz_kind != 'practice'{scope}
         GROUP BY e.department, a.quiz_id ORDER BY e.department, a.quiz_id

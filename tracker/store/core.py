@@ -9,7 +9,9 @@ modules beside it; ``tracker.store.Tracker`` combines them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -23,7 +25,8 @@ from sqlite_utils import Database
 
 from quizzes.fields import SHANGHAI, utcnow
 from tracker.errors import AccessDenied, StorageUnavailable
-from tracker.schema import SCHEMA_VERSION, migrate
+from tracker.schema import SCHEMA_VERSION, migrate, schema_version
+from tracker.store import pg
 
 if TYPE_CHECKING:
     from tracker.store.accounts import Account
@@ -74,7 +77,38 @@ def not_writable(path: Path) -> list[str]:
     return out
 
 
-def storage_message(reason: str, path: Path, error: BaseException) -> str:
+# PostgreSQL's SQLSTATEs (and classes) that mean the server or its storage refuses the write.
+PG_FAULTS = {
+    "53100": "full",  # disk_full
+    "53000": "full",  # insufficient_resources
+    "25006": "readonly",  # read_only_sql_transaction: a standby, or default_transaction_read_only
+    "55P03": "busy",  # lock_not_available: lock_timeout passed (the advisory lock of a write)
+    "57P01": "io",  # admin_shutdown
+    "57P02": "io",  # crash_shutdown
+    "57P03": "io",  # cannot_connect_now (starting up, shutting down)
+    "58030": "io",  # io_error
+}
+
+
+def pg_storage_fault(error: BaseException) -> str | None:
+    """``"full"``, ``"readonly"``, ``"io"`` or ``"busy"`` when a psycopg error comes from the server's
+    disk, a read-only server, a lost connection (class 08, or no SQLSTATE at all) or a lock timeout."""
+    import psycopg
+
+    if not isinstance(error, psycopg.Error):
+        return None
+    state = error.sqlstate
+    if state is None:
+        return "io" if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError) else None
+    if state.startswith("08"):
+        return "io"
+    return PG_FAULTS.get(state)
+
+
+def storage_message(reason: str, path: Path | str, error: BaseException) -> str:
+    if pg.is_url(str(path)):
+        return pg_storage_message(reason, str(path), error)
+    path = Path(path)
     if reason == "readonly":
         parts = not_writable(path)
         what = f"the database {path} is read-only" + (f" (not writable: {', '.join(parts)})" if parts else "")
@@ -85,6 +119,24 @@ def storage_message(reason: str, path: Path, error: BaseException) -> str:
     else:
         what = f"the disk reported an I/O error on {path}"
     return f"not saved: {what} ({error}); nothing of this change was written"
+
+
+def pg_storage_message(reason: str, name: str, error: BaseException) -> str:
+    if reason == "readonly":
+        what = f"the database {name} is read-only (a standby, or set read-only)"
+    elif reason == "full":
+        what = f"the disk of the database server {name} is full"
+    elif reason == "busy":
+        what = f"the database {name} stayed locked by other writes for {BUSY_TIMEOUT_MS / 1000:g} s (the server is overloaded)"
+    else:
+        what = f"the database server {name} cannot be reached or reported an I/O error"
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"not saved: {what} ({detail}); nothing of this change was written"
+
+
+def test_schema(path: Path) -> str:
+    """Tests only: the PostgreSQL schema that stands for the database file ``path``."""
+    return "t_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
 
 
 def create_private(path: Path) -> None:
@@ -116,10 +168,28 @@ class Store:
     ``grace_seconds``: how long after a time limit a submission is still taken as it is.
     """
 
+    # The write lock of PostgreSQL transactions that change anything not keyed (see ``write``).
+    GLOBAL_LOCK = 0x4D494E4744450000  # "MINGDE\0\0"
+
     def __init__(self, db_path: str | Path, *, grace_seconds: int = 20):
-        self.path = Path(db_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        create_private(self.path)  # it holds password hashes: readable by its owner only
+        self.url: str | None = None  # PostgreSQL (None: SQLite)
+        self.pg_schema: str | None = None
+        if pg.is_url(str(db_path)):
+            self.url = str(db_path)
+            self.path = None
+            self.name = pg.redact(self.url)
+        else:
+            self.path = Path(db_path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)  # it holds password hashes: readable by its owner only
+            self.name = str(self.path.resolve())
+            if test_url := os.environ.get("MINGDE_TEST_PG"):
+                # Tests only (tests/conftest.py with MINGDE_TEST_BACKEND=postgresql): each database file
+                # stands for a schema of its own in the test cluster, so that the suite runs unchanged.
+                self.url = test_url
+                self.pg_schema = test_schema(self.path)
+                pg.create_schema(test_url, self.pg_schema)
+        self.postgres = self.url is not None
         self.grace = dt.timedelta(seconds=grace_seconds)
         self._local = threading.local()
         # Each thread's connection, by thread: closed once its thread has ended (Streamlit runs every
@@ -127,22 +197,37 @@ class Store:
         self._conns: dict[threading.Thread, sqlite3.Connection] = {}
         self._conns_lock = threading.Lock()
         # A current schema needs no write: a read-only or full database still opens and serves reads.
-        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        if schema_version(self.db) != SCHEMA_VERSION:
             with self.write() as db:
                 migrate(db)
 
     @property
     def db(self) -> Database:
-        """This thread's sqlite-utils ``Database``."""
+        """This thread's sqlite-utils ``Database`` (on PostgreSQL: a ``pg.PgDatabase`` with the same
+        methods)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = self._connect()
-            db = Database(conn, execute_plugins=False)
-            self._local.db = db
             me = threading.current_thread()
+            if self.postgres:
+                with self._conns_lock:
+                    # Connections of ended threads are reused (Streamlit runs every rerun in a new thread).
+                    ended = [t for t in self._conns if not t.is_alive()]
+                    spare = self._conns.pop(ended.pop()) if ended else None
+                    for thread in ended:
+                        self._conns.pop(thread).close()
+                if spare is not None and (spare.conn.broken or spare.conn.in_transaction):
+                    spare.conn.close()
+                    spare = None
+                db = spare or pg.connect(self.url, self.pg_schema, lock_timeout_ms=BUSY_TIMEOUT_MS)
+                conn = db
+            else:
+                conn = self._connect()
+                db = Database(conn, execute_plugins=False)
+            self._local.db = db
             with self._conns_lock:
-                for thread in [t for t in self._conns if not t.is_alive()]:
-                    self._conns.pop(thread).close()
+                if not self.postgres:
+                    for thread in [t for t in self._conns if not t.is_alive()]:
+                        self._conns.pop(thread).close()
                 self._conns[me] = conn
         return db
 
@@ -191,6 +276,10 @@ class Store:
         the transaction was rolled back (also when it is the ``COMMIT`` that fails); this thread then
         gets a new connection at its next call, so that writes work again once the fault is fixed.
         """
+        if self.postgres:
+            with self._pg_write() as db:
+                yield db
+            return
         db = getattr(self._local, "db", None)
         if db is not None and getattr(self._local, "read_only", False) and not db.conn.in_transaction:
             self._drop_connection()  # opened while the files were read-only: try a new one
@@ -212,12 +301,42 @@ class Store:
                 raise StorageUnavailable(storage_message(reason, self.path, e), reason, str(self.path)) from e
             raise
 
+    @contextmanager
+    def _pg_write(self) -> Iterator[pg.PgDatabase]:
+        """PostgreSQL's write transaction: READ COMMITTED, and first the advisory lock that makes
+        it wait for every other write, as ``BEGIN IMMEDIATE`` does on SQLite (so that reads inside it
+        see every earlier write, and check-then-write code stays right)."""
+        db = getattr(self._local, "db", None)
+        if db is not None and db.conn.broken:
+            self._drop_connection()  # the server went away: a new connection
+        try:
+            db = self.db
+        except Exception as e:
+            if reason := pg_storage_fault(e):
+                raise StorageUnavailable(storage_message(reason, self.name, e), reason, self.name) from e
+            raise
+        if db.conn.in_transaction:  # nested: a savepoint in the outer transaction
+            with db.atomic():
+                yield db
+            return
+        try:
+            db.raw.execute("BEGIN")
+            db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK,))
+            yield db
+            db.raw.execute("COMMIT")
+        except BaseException as e:
+            self._rollback(db)
+            if reason := pg_storage_fault(e):
+                self._drop_connection()
+                raise StorageUnavailable(storage_message(reason, self.name, e), reason, self.name) from e
+            raise
+
     def _rollback(self, db: Database) -> None:
         """Roll back; if even that fails, drop the connection (SQLite rolls back when it closes)."""
         try:
             if db.conn.in_transaction:
                 db.conn.rollback()
-        except sqlite3.Error:
+        except Exception:
             self._drop_connection()
 
     def _drop_connection(self) -> None:
@@ -227,7 +346,8 @@ class Store:
         if db is not None:
             with self._conns_lock:
                 self._conns.pop(threading.current_thread(), None)
-            db.conn.close()
+            with contextlib.suppress(Exception):
+                db.conn.close()
 
     def close(self) -> None:
         """Close every connection this tracker opened (in any thread), and stop the sweeper."""

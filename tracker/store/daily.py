@@ -69,8 +69,8 @@ class DailyStore(Store):
         paper = Paper(quiz_id=DAILY_ID, seed=seed_of(employee_id, day), questions=placed)
         with self.write() as db:
             db.execute(
-                "INSERT OR IGNORE INTO daily_sets (employee_id, day, set_id, paper, counts_for_points, min_seconds, "
-                "started_at, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO daily_sets (employee_id, day, set_id, paper, counts_for_points, min_seconds, "
+                "started_at, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (employee_id, day) DO NOTHING",
                 (
                     employee_id,
                     day.isoformat(),

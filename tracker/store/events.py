@@ -40,7 +40,7 @@ class EventStore(Store):
         if row is None:
             with self.write() as db:
                 db.execute(
-                    "INSERT OR IGNORE INTO app_secrets (name, value, created_at) VALUES ('checkin', ?, ?)",
+                    "INSERT INTO app_secrets (name, value, created_at) VALUES ('checkin', ?, ?) ON CONFLICT (name) DO NOTHING",
                     (secrets.token_hex(32), iso(utcnow())),
                 )
             row = self._one("SELECT value FROM app_secrets WHERE name = 'checkin'")

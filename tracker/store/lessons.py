@@ -19,7 +19,8 @@ class LessonStore(Store):
         self.employee(employee_id)
         with self.write() as db:
             db.execute(
-                "INSERT OR IGNORE INTO lesson_progress (employee_id, lesson_id, started_at) VALUES (?, ?, ?)",
+                "INSERT INTO lesson_progress (employee_id, lesson_id, started_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (employee_id, lesson_id) DO NOTHING",
                 (employee_id, lesson_id, iso(now)),
             )
         return self._one("SELECT * FROM lesson_progress WHERE employee_id = ? AND lesson_id = ?", (employee_id, lesson_id))

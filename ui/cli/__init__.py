@@ -18,7 +18,7 @@ from ui.cli import admin, content, imports, maintenance, reports, roster, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file (also per command)")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite database file or postgresql:// URL (also per command)")
 @click.option("--content", type=click.Path(file_okay=False, path_type=Path), help="content folder (also per command)")
 @click.version_option(package_name="mingde")
 @click.pass_context

@@ -14,9 +14,9 @@ def common(f):
     @click.option(
         "--db",
         "db",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(dir_okay=False),  # text: a postgresql:// URL is no path
         envvar="MINGDE_DB",
-        help="SQLite database file [env MINGDE_DB; default data/mingde.db]",
+        help="SQLite database file or postgresql:// URL [env MINGDE_DB; default data/mingde.db]",
     )
     @click.option(
         "--content",
