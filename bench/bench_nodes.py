@@ -48,7 +48,7 @@ class Databases:
             from tests import pgcluster
 
             pgcluster.SERVER_OPTIONS = DURABLE
-            self.cluster = pgcluster.Cluster.start(tmp / "pg")
+            self.cluster = pgcluster.Cluster.start()  # a folder of its own (root: given to nobody)
             pg_url = self.cluster.url
         self.pg_url = pg_url
 
