@@ -71,6 +71,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _recycle_postgresql_schemas(request):
+    """On PostgreSQL: after each test, the schemas of its database files are emptied for the next."""
+    yield
+    tmp = request.node.funcargs.get("tmp_path") if POSTGRESQL and hasattr(request.node, "funcargs") else None
+    if tmp is not None and os.environ.get("MINGDE_TEST_PG"):
+        from tests.pgcluster import recycle
+
+        recycle(os.environ["MINGDE_TEST_PG"], tmp)
+
+
 @pytest.fixture
 def tracker(tmp_path):
     """A fresh, empty store in a temporary folder; closed after the test."""

@@ -138,3 +138,63 @@ class Cluster:
 if __name__ == "__main__":
     c = Cluster.start(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
     print(c.url)
+
+
+# -- recycling the schemas of ended tests (see tracker/store/pg.py: test_schema) ---------------------
+
+
+def _standard_tables() -> set[str]:
+    import re
+
+    from tracker.schema import MIGRATIONS
+
+    names = {m.lower() for text in MIGRATIONS for m in re.findall(r"CREATE\s+TABLE\s+(\w+)", text, re.I)}
+    return names | {"mingde_schema"}
+
+
+def recycle(url: str, folder: Path) -> int:
+    """Empty the schemas that stood for database files under ``folder`` (an ended test's tmp_path)
+    and hand them to the next new files; a schema a test changed (a table more or less) is dropped.
+    Returns how many were recycled."""
+    import psycopg
+
+    from tracker.schema import SCHEMA_VERSION
+    from tracker.store.pg import TEST_MAP
+
+    prefix = str(Path(folder).resolve()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+    with psycopg.connect(url, autocommit=True) as conn:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(7263540)")
+            conn.execute(TEST_MAP)
+            schemas = [
+                r[0] for r in conn.execute("DELETE FROM public.mingde_test_map WHERE path LIKE %s RETURNING schema", (prefix,))
+            ]
+        if not schemas:
+            return 0
+        conn.execute("SET lock_timeout = '5s'")
+        standard = _standard_tables()
+        done = 0
+        for schema in schemas:
+            tables = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
+                ).fetchall()
+            }
+            try:
+                version = (
+                    conn.execute(f'SELECT version FROM "{schema}".mingde_schema').fetchone()
+                    if "mingde_schema" in tables
+                    else None
+                )
+                if tables != standard or version is None or version[0] != SCHEMA_VERSION:
+                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                    continue
+                names = ", ".join(f'"{schema}"."{t}"' for t in sorted(tables - {"mingde_schema"}))
+                with conn.transaction():
+                    conn.execute(f"TRUNCATE {names} RESTART IDENTITY")
+                    conn.execute("INSERT INTO public.mingde_test_free (schema) VALUES (%s)", (schema,))
+                done += 1
+            except psycopg.errors.LockNotAvailable:
+                continue  # still in use by a thread the test left running: left alone
+        return done

@@ -246,3 +246,86 @@ def test_the_library_works_the_same(pg, small_quiz):
     result = pg.submit_attempt(attempt, {"s1": "A", "t1": "对"}, now=at("2026-03-10T02:05"))
     again = pg.submit_attempt(attempt, {"s1": "B"}, now=at("2026-03-10T02:06"))
     assert again.score == result.score  # idempotent submit
+
+
+# -- concurrency: keyed writes ----------------------------------------------------------------------
+
+
+def _hold(tracker: Tracker, lock: tuple | None, held: threading.Event, release: threading.Event) -> threading.Thread:
+    """A thread that opens a write transaction with ``lock`` and keeps it open until ``release``."""
+
+    def run():
+        with tracker.write(lock=lock):
+            held.set()
+            release.wait(timeout=30)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert held.wait(timeout=30)
+    return thread
+
+
+def _finishes_within(seconds: float, work) -> tuple[bool, threading.Thread]:
+    """Run ``work`` in a thread; whether it finished within ``seconds`` (errors count as finishing)."""
+    done = threading.Event()
+
+    def run():
+        try:
+            work()
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    finished = done.wait(timeout=seconds)
+    return finished, thread
+
+
+def test_answer_saves_and_submissions_of_different_attempts_do_not_wait_for_each_other(pg, small_quiz):
+    for emp in ("E001", "E002"):
+        pg.add_employee(emp, emp, "办公室")
+    a = pg.start_attempt("E001", small_quiz, now=at("2026-03-10T02:00"), seed=1)
+    b = pg.start_attempt("E002", small_quiz, now=at("2026-03-10T02:00"), seed=2)
+    held, release = threading.Event(), threading.Event()
+    holder = _hold(pg, ("attempt", a), held, release)  # attempt a's save is in the middle of its write
+    try:
+        finished, t1 = _finishes_within(10, lambda: pg.save_answer(b, "s1", "A", now=at("2026-03-10T02:01")))
+        assert finished  # attempt b's save did not wait for a's
+        finished, t2 = _finishes_within(10, lambda: pg.submit_attempt(b, now=at("2026-03-10T02:02")))
+        assert finished
+        waiting, t3 = _finishes_within(0.5, lambda: pg.save_answer(a, "s1", "A", now=at("2026-03-10T02:01")))
+        assert not waiting  # the same attempt waits
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    t3.join(timeout=30)
+    assert pg.saved_responses(a) == {"s1": "A"}
+    assert pg.attempt(b)["submitted_at"] is not None
+
+
+def test_an_unkeyed_write_waits_for_keyed_ones_and_they_for_it(pg):
+    pg.add_employee("E001", "张三", "办公室")
+    held, release = threading.Event(), threading.Event()
+    holder = _hold(pg, ("attempt", "x"), held, release)
+    try:
+        waiting, t1 = _finishes_within(0.5, lambda: pg.add_employee("E002", "李四", "办公室"))
+        assert not waiting  # a roster change waits for the keyed write in progress
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    t1.join(timeout=30)
+    held, release = threading.Event(), threading.Event()
+    holder = _hold(pg, None, held, release)
+    try:
+
+        def keyed():
+            with pg.write(lock=("attempt", "y")) as db:
+                db.execute("UPDATE employees SET name = ? WHERE id = ?", ("张三丰", "E001"))
+
+        blocked, t2 = _finishes_within(0.5, keyed)
+        assert not blocked  # a keyed write waits for an unkeyed one
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    t2.join(timeout=30)
+    assert {e["id"] for e in pg.employees()} == {"E001", "E002"}

@@ -127,7 +127,7 @@ def sign_in(
     with tracker.write() as db:
         db.execute("DELETE FROM sign_in_throttle WHERE key = ?", (account_key,))
         db.execute(  # forgive this try in the address's count
-            "UPDATE sign_in_throttle SET failures = max(failures - 1, 0), "
+            "UPDATE sign_in_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, "
             "locked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE locked_until END WHERE key = ?",
             (ADDRESS_MAX_FAILURES, address_key),
         )

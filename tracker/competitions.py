@@ -316,7 +316,7 @@ def append(tracker: Tracker, account: Account | None, run_id: str, command: dict
     """
     setup = setup_of(tracker, run_id)
     _authorize(tracker, account, setup, command)
-    with tracker.write() as db:
+    with tracker.write(lock=("competition run", run_id)) as db:
         now = now or utcnow()  # stamped once the write lock is held: server order = time order
         run = _run(tracker, run_id)
         if run["status"] == "finished":

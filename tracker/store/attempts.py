@@ -18,7 +18,6 @@ from quizzes.grading import Grade, grade, normalize_response
 from quizzes.model import Quiz
 from quizzes.paper import Paper, draw_paper
 from tracker.errors import AttemptClosed, NotFound, QuizUnavailable, StorageUnavailable
-from tracker.store.changes import is_postgres
 from tracker.store.core import Store, iso, parse_iso
 
 PAPER_CACHE = 4096  # parsed papers kept per Tracker (a few MB)
@@ -55,7 +54,7 @@ class AttemptStore(Store):
         if quiz.closes and (deadline is None or quiz.closes < deadline):
             deadline = quiz.closes
         source = getattr(quiz, "_source", None)
-        with self.write() as db:
+        with self.write(lock=("attempts of", employee_id, quiz.id)) as db:
             open_row = self._one(
                 "SELECT id FROM attempts WHERE employee_id = ? AND quiz_id = ? AND submitted_at IS NULL",
                 (employee_id, quiz.id),
@@ -189,7 +188,7 @@ class AttemptStore(Store):
         except KeyError:
             raise NotFound(f"attempt {attempt_id} has no question '{question_key}'") from None
         value = normalize_response(pq.question, response)
-        with self.write() as db:
+        with self.write(lock=("attempt", attempt_id)) as db:
             row = self.attempt(attempt_id)
             closing = self._closing_time(row)
             if row["submitted_at"]:
@@ -232,9 +231,9 @@ class AttemptStore(Store):
         self, attempt_id: str, responses: dict[str, Any] | None = None, *, now: dt.datetime | None = None
     ) -> tuple[Grade, bool]:
         """``submit_attempt``, and whether this call submitted it (False: it was already submitted,
-        by another request, sweeper or node). The attempt's row is locked first (PostgreSQL:
-        ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so that of two
-        concurrent submissions exactly one grades and writes."""
+        by another request, sweeper or node). The write holds the attempt's lock (PostgreSQL: an
+        advisory lock keyed by the attempt; SQLite: ``BEGIN IMMEDIATE`` serialises every writer), so
+        that of two concurrent submissions exactly one grades and writes."""
         now = now or utcnow()
         paper = self.paper(attempt_id)
         given = {
@@ -242,9 +241,7 @@ class AttemptStore(Store):
             for k, v in (responses or {}).items()
             if self._has_key(paper, k, attempt_id)
         }
-        with self.write() as db:
-            if is_postgres(self):
-                db.execute("SELECT id FROM attempts WHERE id = ? FOR UPDATE", (attempt_id,))
+        with self.write(lock=("attempt", attempt_id)) as db:
             row = self.attempt(attempt_id)
             if row["submitted_at"]:
                 return grade(paper, self.saved_responses(attempt_id)), False

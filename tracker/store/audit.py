@@ -64,7 +64,7 @@ class AuditStore(Store):
             params.append(iso(day_start(until + dt.timedelta(days=1))))
         sql = (
             "SELECT at, actor, action, subject, address, detail FROM (SELECT id, at, actor, action, subject, address, detail "
-            "FROM audit_log UNION ALL SELECT id, at, actor, 'period.' || action, period_key, NULL, reason FROM report_lock_log) "
+            "FROM audit_log UNION ALL SELECT id, at, actor, 'period.' || action, period_key, NULL, reason FROM report_lock_log) AS entries "
             f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY at DESC, id DESC LIMIT ?"
         )
         return list(self.db.query(sql, [*params, limit]))

@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,9 +135,10 @@ def pg_storage_message(reason: str, name: str, error: BaseException) -> str:
     return f"not saved: {what} ({detail}); nothing of this change was written"
 
 
-def test_schema(path: Path) -> str:
-    """Tests only: the PostgreSQL schema that stands for the database file ``path``."""
-    return "t_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
+def lock_key(lock: tuple) -> int:
+    """The advisory lock (a signed 64-bit number) that stands for ``lock``, e.g. ``("attempt", id)``."""
+    digest = hashlib.blake2b(repr(lock).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def create_private(path: Path) -> None:
@@ -187,8 +189,7 @@ class Store:
                 # Tests only (tests/conftest.py with MINGDE_TEST_BACKEND=postgresql): each database file
                 # stands for a schema of its own in the test cluster, so that the suite runs unchanged.
                 self.url = test_url
-                self.pg_schema = test_schema(self.path)
-                pg.create_schema(test_url, self.pg_schema)
+                self.pg_schema = pg.test_schema(test_url, self.name, "t_" + uuid.uuid4().hex[:20])
         self.postgres = self.url is not None
         self.grace = dt.timedelta(seconds=grace_seconds)
         self._local = threading.local()
@@ -269,15 +270,19 @@ class Store:
         return conn
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self, lock: tuple | None = None) -> Iterator[Database]:
         """A write transaction (``BEGIN IMMEDIATE``): all of it lands, or none of it.
 
         A full disk, a read-only database or a disk I/O error raises ``StorageUnavailable`` after
         the transaction was rolled back (also when it is the ``COMMIT`` that fails); this thread then
         gets a new connection at its next call, so that writes work again once the fault is fixed.
+
+        ``lock`` (PostgreSQL only; SQLite serialises every write anyway): the one thing this
+        transaction changes and checks, e.g. ``("attempt", id)``; such writes wait only for writes
+        of the same thing and for unkeyed ones (see ``_pg_write``).
         """
         if self.postgres:
-            with self._pg_write() as db:
+            with self._pg_write(lock) as db:
                 yield db
             return
         db = getattr(self._local, "db", None)
@@ -302,10 +307,18 @@ class Store:
             raise
 
     @contextmanager
-    def _pg_write(self) -> Iterator[pg.PgDatabase]:
-        """PostgreSQL's write transaction: READ COMMITTED, and first the advisory lock that makes
-        it wait for every other write, as ``BEGIN IMMEDIATE`` does on SQLite (so that reads inside it
-        see every earlier write, and check-then-write code stays right)."""
+    def _pg_write(self, lock: tuple | None = None) -> Iterator[pg.PgDatabase]:
+        """PostgreSQL's write transaction: READ COMMITTED, and first the advisory locks that stand
+        for SQLite's single writer, so that every read inside it sees the writes it must wait for and
+        check-then-write code stays right:
+
+        - unkeyed (``lock`` None): the global lock, exclusive: it waits for every other write, as
+          ``BEGIN IMMEDIATE`` does;
+        - keyed (``lock=("attempt", id)``): the global lock shared, and the key's lock exclusive:
+          writes of different keys (answer saves, submissions, buzzes of different attempts and
+          runs) run side by side; the same key, and every unkeyed write, still wait.
+        A keyed write may only rely on rows of its key (and on constraints).
+        """
         db = getattr(self._local, "db", None)
         if db is not None and db.conn.broken:
             self._drop_connection()  # the server went away: a new connection
@@ -315,13 +328,26 @@ class Store:
             if reason := pg_storage_fault(e):
                 raise StorageUnavailable(storage_message(reason, self.name, e), reason, self.name) from e
             raise
-        if db.conn.in_transaction:  # nested: a savepoint in the outer transaction
+        if db.conn.in_transaction:  # nested: a savepoint in the outer transaction, with its locks too
+            held = self._local.pg_locks
             with db.atomic():
+                if lock is not None and lock not in held:
+                    db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock),))
+                    held.add(lock)
+                elif lock is None and None not in held:
+                    db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK,))
+                    held.add(None)
                 yield db
             return
         try:
             db.raw.execute("BEGIN")
-            db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK,))
+            if lock is None:
+                db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK,))
+            else:
+                db.raw.execute(
+                    "SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK, lock_key(lock))
+                )
+            self._local.pg_locks = {lock}
             yield db
             db.raw.execute("COMMIT")
         except BaseException as e:

@@ -13,7 +13,6 @@ translation here is of the placeholders: ``?`` and ``:name`` become ``%s`` and `
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -297,8 +296,29 @@ def connect(url: str, schema: str | None = None, *, lock_timeout_ms: int = 30_00
     return PgDatabase(psycopg.connect(url, autocommit=True, options=options, connect_timeout=10))
 
 
-def create_schema(url: str, schema: str) -> None:
-    """Create ``schema`` unless it exists (tests: one schema per database file)."""
-    # suppressed: created by another process at the same moment
-    with psycopg.connect(url, autocommit=True) as conn, contextlib.suppress(psycopg.errors.UniqueViolation):
-        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+# Tests only (``MINGDE_TEST_PG``): which schema of the test database stands for which database file.
+# A schema whose test has ended is emptied and handed to the next new file (tests/pgcluster.py:
+# ``recycle``), so that the suite does not run the migrations once per test.
+TEST_MAP = """
+CREATE TABLE IF NOT EXISTS public.mingde_test_map (path TEXT PRIMARY KEY, schema TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS public.mingde_test_free (schema TEXT PRIMARY KEY)
+"""
+
+
+def test_schema(url: str, path: str, fresh_name: str) -> str:
+    """Tests only: the schema that stands for the database file ``path``: the one it had, else an
+    emptied one, else ``fresh_name`` created now."""
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(7263540)")  # one claim at a time, across processes
+        conn.execute(TEST_MAP)
+        row = conn.execute("SELECT schema FROM public.mingde_test_map WHERE path = %s", (path,)).fetchone()
+        if row:
+            return row[0]
+        row = conn.execute(
+            "DELETE FROM public.mingde_test_free WHERE schema = (SELECT MIN(schema) FROM public.mingde_test_free) RETURNING schema"
+        ).fetchone()
+        schema = row[0] if row else fresh_name
+        if not row:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        conn.execute("INSERT INTO public.mingde_test_map (path, schema) VALUES (%s, %s)", (path, schema))
+        return schema
