@@ -151,23 +151,28 @@ def live_part(dbs: Databases, questions: int) -> dict:
     """Host on node A, screen on node B, per backend: seconds from click to the other node's screen."""
     from playwright.sync_api import sync_playwright
 
+    from bench import pgcopy
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
     from tests.e2e.test_nodes_e2e import drive
 
+    demo = dbs.tmp / "demo.db"
+    subprocess.run(
+        [sys.executable, "-m", "ui.cli_main", "demo", "--db", str(demo), "--content", str(ROOT / "content")],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=600,
+    )
     out = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for backend in ("sqlite", "postgresql"):
                 target = dbs.fresh(backend)
-                subprocess.run(
-                    [sys.executable, "-m", "ui.cli_main", "demo", "--db", target, "--content", str(ROOT / "content")],
-                    check=True,
-                    cwd=ROOT,
-                    capture_output=True,
-                    timeout=600,
-                    env={**os.environ},
-                )
+                if backend == "sqlite":
+                    shutil.copy(demo, target)
+                else:
+                    pgcopy.copy(demo, target)
                 folder = dbs.tmp / f"live-{backend}"
                 folder.mkdir()
                 out[backend] = drive(browser, target, folder, questions)

@@ -11,9 +11,12 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+from tests.e2e.conftest import sign_in
 from tests.test_postgres import cluster_url, pg_url  # noqa: F401  (fixtures)
 from ui.serve import free_port
 
@@ -32,6 +35,18 @@ def can_netns() -> bool:
 
 @pytest.fixture
 def pg_cluster(pg_url, tmp_path, monkeypatch):  # noqa: F811
+    from bench import pgcopy
+
+    demo = tmp_path / "demo.db"
+    subprocess.run(
+        [sys.executable, "-m", "ui.cli_main", "demo", "--db", str(demo), "--content", str(ROOT / "content")],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=600,
+        env={k: v for k, v in os.environ.items() if k != "MINGDE_TEST_PG"},
+    )
+    pgcopy.copy(demo, pg_url)  # the demo's people and accounts, in the nodes' database
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing: .ci/run installs nginx-light")
@@ -45,7 +60,7 @@ def pg_cluster(pg_url, tmp_path, monkeypatch):  # noqa: F811
     cluster.stop(procs, nodes)
 
 
-def test_two_postgresql_nodes_share_nothing_but_the_database(pg_cluster):
+def test_two_postgresql_nodes_share_nothing_but_the_database(pg_cluster, browser):
     url, run, nodes, netns, procs = pg_cluster
     assert [n.folder for n in nodes] == [run / "node-1", run / "node-2"]
     for node in nodes:
@@ -60,6 +75,19 @@ def test_two_postgresql_nodes_share_nothing_but_the_database(pg_cluster):
         with urllib.request.urlopen(request, timeout=10) as r:
             assert r.status == 200
             return r.headers["X-Mingde-Worker"]
+
+    # people sign in through nginx and work on whichever node they landed on; the sessions are rows
+    # of the one database
+    for user in ("employee", "e003", "e004"):
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, url, user)
+        page.goto(f"{url}/results")
+        expect(page.get_by_role("heading", name="我的成绩")).to_be_visible(timeout=30_000)
+        context.close()
+    with psycopg.connect(os.environ["MINGDE_DB"]) as conn:
+        signed = {r[0] for r in conn.execute("SELECT username FROM sessions")}
+    assert {"employee", "e003", "e004"} <= signed
 
     seen = {f"token-{i}": node_of(f"token-{i}") for i in range(16)}
     assert set(seen.values()) == {f"{n.host}:{n.port}" for n in nodes}  # spread over both
