@@ -8,8 +8,11 @@ The time from the host's click on node A to the screen on node B showing it is r
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from quizzes import load_catalog
 from tests.conftest import ROOT
 from tests.e2e.conftest import SCREENSHOTS, signed_in
 from tests.e2e.test_live_restart_e2e import board_scores
+from tests.test_postgres import cluster_url, pg_url  # noqa: F401  (fixtures)
 from tracker import Tracker
 from tracker import competitions as comp
 from ui.serve import RestartableServer
@@ -128,3 +132,20 @@ def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path
         json.dumps({k: [round(v, 3) for v in vs] for k, vs in latency.items()}, indent=1), encoding="utf-8"
     )
     assert all(len(v) == QUESTIONS for v in latency.values())
+
+
+def test_on_postgresql_a_host_on_node_a_drives_the_screen_on_node_b(browser, pg_url, tmp_path):  # noqa: F811
+    from bench import pgcopy
+
+    demo = tmp_path / "demo.db"
+    subprocess.run(
+        [sys.executable, "-m", "ui.cli_main", "demo", "--db", str(demo), "--content", str(ROOT / "content")],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=600,
+        env={k: v for k, v in os.environ.items() if k != "MINGDE_TEST_PG"},  # a real SQLite file, copied below
+    )
+    pgcopy.copy(demo, pg_url)
+    latency = drive(browser, pg_url, tmp_path / "nodes", questions=2)
+    assert all(len(v) == 2 for v in latency.values())
