@@ -732,7 +732,7 @@ def run_once(
     result = summarize(stats, srv, wall, sessions)
     result["error_messages"] = stats.errors[:20]
     if db:
-        checked, mismatches = verify(Path(db), stats.attempts)
+        checked, mismatches = verify(db if str(db).startswith("postgres") else Path(db), stats.attempts)
         result["answers_checked"] = checked
         result["answer_mismatches"] = len(mismatches)
         result["mismatches"] = mismatches[:20]
