@@ -8,7 +8,7 @@ SERVER_ADDRESS ?= localhost
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
-.PHONY: run run-cluster test lint format venv clean e2e faults bench bench-load bench-nodes
+.PHONY: run run-cluster test test-pg lint format venv clean e2e faults bench bench-load bench-nodes
 
 venv: $(VENV)/.installed
 
@@ -35,6 +35,11 @@ run-cluster: venv
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite on PostgreSQL: a throwaway cluster for the run (tests/pgcluster.py; needs Debian's
+# postgresql server binaries), each test database a schema of its own; tests about SQLite skipped.
+test-pg: venv
+	MINGDE_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 e2e: venv
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

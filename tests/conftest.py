@@ -62,6 +62,7 @@ def pytest_report_header(config):
     return f"mingde database: {'PostgreSQL (' + os.environ.get('MINGDE_TEST_PG', '') + ')' if POSTGRESQL else 'SQLite'}"
 
 
+@pytest.hookimpl(trylast=True)  # after the folders' conftests have added their markers
 def pytest_collection_modifyitems(config, items):
     if not POSTGRESQL:
         return

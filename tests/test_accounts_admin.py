@@ -385,6 +385,7 @@ def test_quiz_owners_change_only_by_admins_or_owners(people):
 # -- file modes ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # file modes of the database file and its backup
 def test_the_database_and_backups_are_created_private(tmp_path):
     import os
 

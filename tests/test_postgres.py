@@ -329,3 +329,23 @@ def test_an_unkeyed_write_waits_for_keyed_ones_and_they_for_it(pg):
         holder.join(timeout=30)
     t2.join(timeout=30)
     assert {e["id"] for e in pg.employees()} == {"E001", "E002"}
+
+
+def test_a_stopped_server_is_storage_unavailable_and_writes_work_again_once_it_is_back():
+    if not pgcluster.available():
+        pytest.skip("PostgreSQL server binaries not installed")
+    with pgcluster.Cluster.start() as cluster:  # a cluster of its own, to stop
+        t = Tracker(cluster.url)
+        try:
+            t.add_employee("E001", "张三", "办公室")
+            cluster.stop()
+            with pytest.raises(StorageUnavailable) as caught:
+                t.add_employee("E002", "李四", "办公室")
+            assert caught.value.reason == "io" and "cannot be reached" in str(caught.value)
+            with pytest.raises(StorageUnavailable):  # still down: a new connection fails the same way
+                t.add_employee("E002", "李四", "办公室")
+            cluster.restart()
+            t.add_employee("E002", "李四", "办公室")
+            assert [e["id"] for e in t.employees()] == ["E001", "E002"]
+        finally:
+            t.close()

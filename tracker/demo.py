@@ -80,7 +80,7 @@ def seed_demo(
 ) -> DemoResult:
     """Fill an empty database with ~80 employees, demo accounts and ``months`` of history."""
     if tracker.employees():
-        raise DemoError(f"{tracker.path} already has employees: the demo only seeds an empty database")
+        raise DemoError(f"{tracker.path or tracker.name} already has employees: the demo only seeds an empty database")
     if not catalog.quizzes:
         raise DemoError(f"no quizzes in {catalog.root}: the demo needs the starter content")
     rng = random.Random(seed)

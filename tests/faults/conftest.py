@@ -12,10 +12,18 @@ from tests.faults.inject import Fault
 FAULTS = Path(__file__).resolve().parent
 
 
+# These inject their faults into SQLite itself (PRAGMAs, file modes, its backup and WAL recovery):
+# skipped on PostgreSQL, whose faults are tested in tests/test_postgres.py. The SIGKILL burst is
+# about the store and runs on both.
+BOTH_BACKENDS = {"test_kill_burst.py"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if FAULTS in Path(item.fspath).resolve().parents:
             item.add_marker(pytest.mark.faults)
+            if Path(item.fspath).name not in BOTH_BACKENDS:
+                item.add_marker(pytest.mark.sqlite_only)
 
 
 @pytest.fixture

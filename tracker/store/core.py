@@ -5,6 +5,10 @@ connection, and every write runs in ``BEGIN IMMEDIATE`` so that concurrent write
 database lock (``busy_timeout``) instead of failing with "database is locked". The domains
 (roster, accounts, attempts, lessons, content settings, backup) are mixins over this class in the
 modules beside it; ``tracker.store.Tracker`` combines them.
+
+``Store("postgresql://…")`` (or ``postgres://``) uses PostgreSQL instead, through ``pg.PgDatabase``
+(the same ``Database`` methods); its writes take advisory locks in place of ``BEGIN IMMEDIATE``
+(see ``_pg_write``), and its storage faults are mapped by SQLSTATE (``pg_storage_fault``).
 """
 
 from __future__ import annotations

@@ -112,16 +112,31 @@ class Connection:
 
     def __init__(self, raw: psycopg.Connection):
         self.raw = raw
+        self.total_changes = 0  # rows inserted, updated or deleted through this connection (as sqlite3's)
 
     def execute(self, sql: str, params: Any = ()) -> psycopg.Cursor:
         if not params:  # sent as written: psycopg reads placeholders (and every %) only with parameters
-            return self.raw.execute(sql)
-        return self.raw.execute(translate(sql), _params(params))
+            return self.count(self.raw.execute(sql))
+        return self.count(self.raw.execute(translate(sql), _params(params)))
 
     def executemany(self, sql: str, seq: Iterable[Any]) -> psycopg.Cursor:
         cur = self.raw.cursor()
         cur.executemany(translate(sql), [_params(p) for p in seq])
+        return self.count(cur)
+
+    def count(self, cur: psycopg.Cursor) -> psycopg.Cursor:
+        if cur.rowcount > 0 and (cur.description is None or cur.statusmessage.split()[0] in ("INSERT", "UPDATE", "DELETE")):
+            self.total_changes += cur.rowcount
         return cur
+
+    def iterdump(self) -> Iterator[str]:
+        """Every row of every table of the schema, one ``INSERT`` line each (as sqlite3's, for
+        comparing and searching, not for restoring)."""
+        tables = self.raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1").fetchall()
+        for (table,) in tables:
+            yield f'CREATE TABLE "{table}"'
+            for row in self.raw.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                yield f'INSERT INTO "{table}" VALUES{row!r};'
 
     @property
     def in_transaction(self) -> bool:
@@ -210,6 +225,7 @@ class Table:
                 )
             with self.db.raw.cursor() as cur:
                 cur.executemany(sql, rows)
+                self.db.conn.count(cur)
 
 
 class PgDatabase:

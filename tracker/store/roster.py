@@ -169,7 +169,8 @@ class RosterStore(Store):
         self.check_role(actor, "admin")
         where, params = [], []
         if text.strip():
-            where.append("(e.id LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\')")
+            # LOWER: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not
+            where.append("(LOWER(e.id) LIKE LOWER(?) ESCAPE '\\' OR LOWER(e.name) LIKE LOWER(?) ESCAPE '\\')")
             like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params += [like, like]
         if department:
@@ -181,11 +182,16 @@ class RosterStore(Store):
         if status in STATUSES:
             where.append("e.active = ?")
             params.append(1 if status == "active" else 0)
-        sql = (
-            "SELECT e.*, (SELECT group_concat(a.username, ', ') FROM accounts a WHERE a.employee_id = e.id) AS accounts "
-            f"FROM employees e {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.department, e.team, e.id"
-        )
-        return list(self.db.query(sql, params))
+        sql = f"SELECT e.* FROM employees e {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.department, e.team, e.id"
+        rows = list(self.db.query(sql, params))
+        names: dict[str, list[str]] = {}
+        for a in self.db.query(
+            "SELECT employee_id, username FROM accounts WHERE employee_id IS NOT NULL ORDER BY created_at, username"
+        ):
+            names.setdefault(a["employee_id"], []).append(a["username"])
+        for r in rows:  # the user names, joined here (no group_concat on PostgreSQL)
+            r["accounts"] = ", ".join(names[r["id"]]) if r["id"] in names else None
+        return rows
 
     def departments(self) -> dict[str, list[str]]:
         """Each department with its 班组 (sorted)."""
