@@ -41,8 +41,8 @@ class ChangeStamps(Store):
 
     @property
     def cache_id(self) -> str:
-        """Which database this store reads, as a cache key: the resolved file, or the server's
-        address and database name (never the password)."""
+        """Which database this store reads, as a cache key: the resolved file, or the store's name
+        (the URL, password redacted), database and schema."""
         known = self.__dict__.get("_cache_id")
         if known is None:
             if is_postgres(self):
@@ -75,15 +75,10 @@ class ChangeStamps(Store):
                 return None
 
     def _in_transaction(self) -> bool:
+        """Whether this thread's connection is inside a transaction (sqlite3's and the PostgreSQL
+        facade's ``in_transaction``)."""
         db = getattr(self._local, "db", None)
-        if db is None:
-            return False
-        conn = getattr(db, "conn", db)
-        in_tx = getattr(conn, "in_transaction", None)
-        if in_tx is None:  # psycopg: ``info.transaction_status`` (0 = idle)
-            info = getattr(conn, "info", None)
-            return bool(info is not None and getattr(info, "transaction_status", 0))
-        return bool(in_tx)
+        return bool(db is not None and db.conn.in_transaction)
 
     def _stamp_guard(self) -> threading.Lock:
         lock = getattr(self, "_stamp_lock", None)
