@@ -8,7 +8,7 @@ SERVER_ADDRESS ?= localhost
 export MINGDE_DB ?= data/mingde.db
 export MINGDE_CONTENT ?= content
 
-.PHONY: run run-cluster test test-pg lint format venv clean e2e faults bench bench-load
+.PHONY: run run-cluster test test-pg lint format venv clean e2e faults bench bench-load bench-nodes
 
 venv: $(VENV)/.installed
 
@@ -23,11 +23,15 @@ run: venv
 	$(BIN)/mingde demo --if-empty
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.serverAddress $(SERVER_ADDRESS)
 
-# Several Streamlit processes behind nginx (Debian's nginx-light), sharing the database.
+# Several Streamlit processes behind nginx (Debian's nginx-light), sharing the database. With
+# MINGDE_DB=postgresql://… they are nodes sharing nothing but the database; NETNS=1 (root): each in a
+# network namespace of its own (docs/deployment.md).
 WORKERS ?= 2
+NODES ?= $(WORKERS)
+NETNS ?=
 run-cluster: venv
 	$(BIN)/mingde demo --if-empty
-	$(BIN)/python deploy/cluster.py --workers $(WORKERS) --port $(PORT) --server-address $(SERVER_ADDRESS)
+	$(BIN)/python deploy/cluster.py --nodes $(NODES) --port $(PORT) --server-address $(SERVER_ADDRESS) $(if $(NETNS),--netns)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -48,6 +52,10 @@ bench: venv
 	$(BIN)/python bench/bench_submit.py --out docs/benchmarks.md
 	$(BIN)/python bench/bench_pages.py --out docs/benchmarks.md
 	$(BIN)/python bench/bench_cli.py --out docs/benchmarks.md
+
+# SQLite beside PostgreSQL (a throwaway cluster), one node beside two: about 3 minutes.
+bench-nodes: venv
+	$(BIN)/python bench/bench_nodes.py --out docs/benchmarks-nodes.md
 
 # The load benchmarks through the real server take about an hour on 2 cores (see bench/load_README.md).
 bench-load: venv

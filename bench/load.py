@@ -485,8 +485,17 @@ class LocalServer:
     """A demo database in a temp folder (plus bench accounts ``load0001`` … and the quiz ``bench-load``)
     and ``streamlit run app.py`` with the given ``--server-option``s; stopped on exit."""
 
-    def __init__(self, options: list[str], users: int, demo_db: Path | None = None, workers: int = 1, app_root: Path = ROOT):
+    def __init__(
+        self,
+        options: list[str],
+        users: int,
+        demo_db: Path | None = None,
+        workers: int = 1,
+        app_root: Path = ROOT,
+        postgres: str | None = None,
+    ):
         self.options, self.users, self.demo_db, self.workers, self.app_root = options, users, demo_db, workers, app_root
+        self.postgres = postgres  # a PostgreSQL server URL: the seeded data is copied into a new database there
         self.tmp = Path(tempfile.mkdtemp(prefix="mingde-load-"))
         self.db = self.tmp / "mingde.db"
         self.proc = None
@@ -518,6 +527,15 @@ class LocalServer:
                     (f"load{i:04d}", f"L{i:04d}"),
                 )
         self.content = content
+        if self.postgres:  # the same data on PostgreSQL: the servers get its URL (nodes: nothing else shared)
+            from bench import pgcopy
+
+            LocalServer.databases += 1
+            url = pgcopy.create_database(self.postgres, f"load_{os.getpid()}_{LocalServer.databases}")
+            pgcopy.copy(self.db, url)
+            self.db = url
+
+    databases = 0
 
     @property
     def pids(self) -> list[int]:
@@ -714,7 +732,7 @@ def run_once(
     result = summarize(stats, srv, wall, sessions)
     result["error_messages"] = stats.errors[:20]
     if db:
-        checked, mismatches = verify(Path(db), stats.attempts)
+        checked, mismatches = verify(db if str(db).startswith("postgres") else Path(db), stats.attempts)
         result["answers_checked"] = checked
         result["answer_mismatches"] = len(mismatches)
         result["mismatches"] = mismatches[:20]
@@ -740,7 +758,7 @@ def one_size(args, n: int, options: list[str], demo_db: Path | None) -> dict:
     server = None
     url, db, pid = args.url, args.db, args.server_pid
     if args.start_server:
-        server = LocalServer(options, n + 1, demo_db, args.workers, Path(args.app_root or ROOT))
+        server = LocalServer(options, n + 1, demo_db, args.workers, Path(args.app_root or ROOT), args.postgres)
         server.seed()
         url, db = server.start(), server.db
         pid = server.pids
@@ -826,6 +844,11 @@ def main(argv: list[str] | None = None) -> dict:
         help="with --start-server: run app.py of this checkout (e.g. a git worktree of an older commit) as the baseline",
     )
     p.add_argument("--workers", type=int, default=1, help="with --start-server: this many streamlit processes behind nginx")
+    p.add_argument(
+        "--postgres",
+        help="with --start-server: run on PostgreSQL, a new database on this server URL, or 'auto' for a throwaway "
+        "cluster (fsync on); with --workers the processes are nodes sharing nothing but the database",
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep", action="store_true", help="keep the temp folder of --start-server")
     p.add_argument("--json", help="write all results to this file")
@@ -847,6 +870,14 @@ def main(argv: list[str] | None = None) -> dict:
 
     demo_db = None
     tmp_demo = None
+    pg_cluster = None
+    if args.postgres == "auto":
+        from bench.bench_nodes import DURABLE
+        from tests import pgcluster
+
+        pgcluster.SERVER_OPTIONS = DURABLE
+        pg_cluster = pgcluster.Cluster.start()
+        args.postgres = pg_cluster.url
     if args.start_server:  # seed the demo once, copy it per server
         tmp_demo = Path(tempfile.mkdtemp(prefix="mingde-demo-"))
         demo_db = tmp_demo / "demo.db"
@@ -871,11 +902,13 @@ def main(argv: list[str] | None = None) -> dict:
                     for k in runs[0]
                     if isinstance(runs[0][k], (int, float)) and all(isinstance(x.get(k), (int, float)) for x in runs)
                 }
-                label = options + ([f"app {args.app_root}"] if args.app_root else [])
+                label = options + ([f"app {args.app_root}"] if args.app_root else []) + (["PostgreSQL"] if args.postgres else [])
                 rows.append({"options": label, "workers": args.workers, "sessions": n, "runs": len(runs), **med})
     finally:
         if tmp_demo:
             shutil.rmtree(tmp_demo, ignore_errors=True)
+        if pg_cluster is not None:
+            pg_cluster.remove()
     text = table(rows, args)
     print(text)
     if args.out:

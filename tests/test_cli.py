@@ -558,7 +558,7 @@ def test_backup(db, roster_file, tmp_path):
     run(["roster", "import", roster_file, "--db", db])
     dest = tmp_path / "backups" / "copy.db"
     result = run(["backup", dest, "--db", db])
-    assert (result.exit_code, result.stdout) == (0, f"backed up to {dest}\n")
+    assert (result.exit_code, result.stdout) == (0, f"已备份到 {dest}\n")  # the CLI speaks MINGDE_LANG (zh)
     copy = sqlite3.connect(dest)
     try:
         assert copy.execute("SELECT id, name FROM employees ORDER BY id").fetchall() == [

@@ -49,7 +49,9 @@ def clear_cache() -> None:
 
 
 def _key(tracker: Tracker, run_id: str) -> tuple[str, str]:
-    return (tracker.name, run_id)  # name: the resolved file, or the URL
+    # A run's setup never changes and its log only grows: a cached state is checked against the
+    # log's last seq in the database at every read, so every node sees every other node's events.
+    return (tracker.cache_id, run_id)
 
 
 def department_teams(tracker: Tracker, only: list[str] | None = None) -> list[TeamSetup]:

@@ -23,8 +23,9 @@ Window
     While the contest is open (``now < closes``, or no ``closes``) the board is live: every attempt
     submitted so far counts. From ``closes`` on it is frozen: only attempts submitted at or before
     ``closes`` count, so a late submission (e.g. one taken within the store's grace period after
-    closing) never changes it. Frozen boards are cached per (database, quiz id, closes);
-    ``clear_cache()`` forgets them (e.g. after a roster import).
+    closing) never changes it. Frozen boards are cached per (database, quiz id, closes) while the
+    database is unchanged (``tracker.change_stamp()``: a roster change on any node shows at once);
+    ``clear_cache()`` forgets them.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ INDIVIDUAL_COLUMNS = [
 ]
 GROUP_COLUMNS = ["rank", "headcount", "participants", "participation_rate", "mean_percent", "score"]
 
-_frozen: dict[tuple[str, str, str], Leaderboard] = {}
+_frozen: dict[tuple[str, str, str], tuple[object, Leaderboard]] = {}
 _lock = threading.Lock()
 
 
@@ -147,12 +148,17 @@ def leaderboard(tracker: Tracker, quiz: Quiz, *, now: dt.datetime | None = None)
     now = now or utcnow()
     frozen = quiz.closes is not None and now >= quiz.closes
     if frozen:
-        key = (tracker.name, quiz.id, iso(quiz.closes))  # name: the resolved file, or the URL
+        key = (tracker.cache_id, quiz.id, iso(quiz.closes))
+        stamp = tracker.change_stamp()
         with _lock:
-            if key in _frozen:
-                return _frozen[key]
+            hit = _frozen.get(key)
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            return hit[1]
         board = Leaderboard(*compute(tracker, quiz, quiz.closes), frozen=True, as_of=quiz.closes)
-        with _lock:
-            _frozen[key] = board
+        if stamp is not None and tracker.change_stamp() == stamp:
+            with _lock:
+                _frozen[key] = (stamp, board)
+                while len(_frozen) > 64:
+                    _frozen.pop(next(iter(_frozen)))
         return board
     return Leaderboard(*compute(tracker, quiz, now), frozen=False, as_of=now)

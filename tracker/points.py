@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -290,21 +289,11 @@ def compute_totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFram
     return df[TOTAL_COLUMNS].reset_index(drop=True)
 
 
-# Computed totals by database, period and rules. An entry holds while the database is unchanged: the
-# ``data_version`` of one reading connection per database file (it moves whenever any connection
-# commits), so that every thread (each Streamlit rerun is one) shares the cache.
-_CACHE: dict[tuple, tuple[int, pd.DataFrame]] = {}
-_STAMPS: dict[str, sqlite3.Connection] = {}
+# Computed totals by database, period and rules. An entry holds while the database is unchanged:
+# ``tracker.change_stamp()`` moves whenever anyone commits, on this node or another (see
+# tracker.store.changes); every thread (each Streamlit rerun is one) shares the cache.
+_CACHE: dict[tuple, tuple[Any, pd.DataFrame]] = {}
 _CACHE_LOCK = threading.Lock()
-
-
-def _stamp(tracker: Tracker) -> int:
-    with _CACHE_LOCK:
-        conn = _STAMPS.get(str(tracker.path))
-        if conn is None:
-            conn = sqlite3.connect(tracker.path, check_same_thread=False)
-            _STAMPS[str(tracker.path)] = conn
-        return conn.execute("PRAGMA data_version").fetchone()[0]
 
 
 def _catalog_key(catalog: Catalog) -> tuple:
@@ -326,19 +315,15 @@ def totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
         df["active"] = df["active"].astype(bool)
         df.attrs["locked"] = {k: lock[k] for k in ("locked_at", "locked_by", "reason")}
         return df
-    if getattr(tracker, "postgres", False):  # no data_version there: computed each time (see issue 20)
-        df = compute_totals(tracker, catalog, p)
-        df.attrs["locked"] = None
-        return df
-    key = (str(tracker.path), p.key, p.start, p.end, _catalog_key(catalog))
-    stamp = _stamp(tracker)
+    key = (tracker.cache_id, p.key, p.start, p.end, _catalog_key(catalog))
+    stamp = tracker.change_stamp()
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-    if hit is not None and hit[0] == stamp:
+    if stamp is not None and hit is not None and hit[0] == stamp:
         df = hit[1].copy()
     else:
         df = compute_totals(tracker, catalog, p)
-        if _stamp(tracker) == stamp:  # nothing was committed meanwhile
+        if stamp is not None and tracker.change_stamp() == stamp:  # nothing was committed meanwhile
             with _CACHE_LOCK:
                 _CACHE[key] = (stamp, df.copy())
                 while len(_CACHE) > 32:

@@ -104,7 +104,7 @@ def test_backup_during_submissions_restored_into_a_new_folder_has_every_committe
         acked_before = list(acknowledged)
         before = committed(tracker.db.conn)  # everything committed up to here, read at one moment
         backup = tmp_path / "backups" / "mingde-2026-09-30.db"
-        assert cli("backup", str(backup), "--db", str(live)).strip() == f"backed up to {backup}"
+        assert cli("backup", str(backup), "--db", str(live)).strip() == f"已备份到 {backup}"
         during = len(acknowledged)
         threading.Event().wait(0.2)  # writes go on after the backup
     finally:

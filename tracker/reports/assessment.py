@@ -70,10 +70,10 @@ EMPLOYEE_COLUMNS = [
 ]
 
 
-# Per-period cache of computed indicators, per connection. An entry is valid while the database is
-# unchanged: ``PRAGMA data_version`` moves when another connection commits, ``total_changes`` when
-# this one writes. The catalogue's relevant fields are part of the key.
-_CACHE: dict[tuple, tuple[Any, tuple, pd.DataFrame]] = {}
+# Per-period cache of computed indicators. An entry is valid while the database is unchanged:
+# ``tracker.change_stamp()`` moves whenever anyone commits, on this node or another (see
+# tracker.store.changes). The catalogue's relevant fields are part of the key.
+_CACHE: dict[tuple, tuple[Any, pd.DataFrame]] = {}
 _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
 
@@ -88,21 +88,21 @@ def _catalog_key(catalog: Catalog) -> tuple:
 
 
 def _cached_indicators(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
-    if getattr(tracker, "postgres", False):  # no data_version there: computed each time (see issue 20)
+    key = (tracker.cache_id, p.key, p.start, p.end, _catalog_key(catalog))
+    stamp = tracker.change_stamp()
+    if stamp is None:  # inside this thread's write, or unknown: never cached
         return _compute_indicators(tracker, catalog, p)
-    conn = tracker.db.conn
-    key = (str(tracker.path), id(conn), p.key, p.start, p.end, _catalog_key(catalog))
-    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-    if hit is not None and hit[0] is conn and hit[1] == stamp:
-        return hit[2].copy()
+    if hit is not None and hit[0] == stamp:
+        return hit[1].copy()
     df = _compute_indicators(tracker, catalog, p)
-    with _CACHE_LOCK:
-        _CACHE.pop(key, None)
-        _CACHE[key] = (conn, stamp, df)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
+    if tracker.change_stamp() == stamp:  # nothing was committed meanwhile
+        with _CACHE_LOCK:
+            _CACHE.pop(key, None)
+            _CACHE[key] = (stamp, df)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
     return df.copy()
 
 

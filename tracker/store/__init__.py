@@ -1,6 +1,6 @@
 """The store: ``Tracker`` combines the core (connections, transactions, storage faults) with one
 mixin per domain. Modules: ``core``, ``roster``, ``accounts``, ``attempts``, ``lessons``,
-``content``, ``backup``, ``audit``, ``events``, ``daily``; sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
+``content``, ``backup``, ``audit``, ``events``, ``daily``, ``changes`` (has anything changed: the caches' version check); sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from tracker.store.accounts import ROLES, USERNAME, Account, AccountStore
 from tracker.store.attempts import PAPER_CACHE, AttemptStore
 from tracker.store.audit import AuditStore
 from tracker.store.backup import BackupStore
+from tracker.store.changes import ChangeStamps
 from tracker.store.content import ContentSettings
 from tracker.store.core import (
     BUSY_TIMEOUT_MS,
@@ -47,7 +48,16 @@ __all__ = [
 
 
 class Tracker(
-    RosterStore, AccountStore, AttemptStore, LessonStore, ContentSettings, BackupStore, AuditStore, EventStore, DailyStore
+    RosterStore,
+    AccountStore,
+    AttemptStore,
+    LessonStore,
+    ContentSettings,
+    BackupStore,
+    AuditStore,
+    EventStore,
+    DailyStore,
+    ChangeStamps,
 ):
     """The store. ``Tracker(path)`` opens the database, creating and migrating it if needed.
 

@@ -225,6 +225,15 @@ class AttemptStore(Store):
         submission is *clamped*: the responses sent with it are ignored and the attempt is graded
         from the answers saved in time (``auto_submitted`` = 1).
         """
+        return self._submit(attempt_id, responses, now=now)[0]
+
+    def _submit(
+        self, attempt_id: str, responses: dict[str, Any] | None = None, *, now: dt.datetime | None = None
+    ) -> tuple[Grade, bool]:
+        """``submit_attempt``, and whether this call submitted it (False: it was already submitted,
+        by another request, sweeper or node). The write holds the attempt's lock (PostgreSQL: an
+        advisory lock keyed by the attempt; SQLite: ``BEGIN IMMEDIATE`` serialises every writer), so
+        that of two concurrent submissions exactly one grades and writes."""
         now = now or utcnow()
         paper = self.paper(attempt_id)
         given = {
@@ -235,7 +244,7 @@ class AttemptStore(Store):
         with self.write(lock=("attempt", attempt_id)) as db:
             row = self.attempt(attempt_id)
             if row["submitted_at"]:
-                return grade(paper, self.saved_responses(attempt_id))
+                return grade(paper, self.saved_responses(attempt_id)), False
             closing = self._closing_time(row)
             late = closing is not None and now > closing
             drafts = db.conn.execute(
@@ -270,7 +279,7 @@ class AttemptStore(Store):
                 "UPDATE attempts SET submitted_at = ?, score = ?, max_score = ?, percent = ?, passed = ?, auto_submitted = ? WHERE id = ?",
                 (iso(submitted), result.score, result.max_score, result.percent, int(result.passed), int(late), attempt_id),
             )
-        return result
+        return result, True
 
     @staticmethod
     def _has_key(paper: Paper, key: str, attempt_id: str) -> bool:
@@ -288,7 +297,9 @@ class AttemptStore(Store):
         return grade(self.paper(attempt_id), self.saved_responses(attempt_id))
 
     def finalize_expired(self, *, now: dt.datetime | None = None, employee_id: str | None = None) -> int:
-        """Submit every attempt whose time ran out (with the answers saved in time); return how many."""
+        """Submit every attempt whose time ran out (with the answers saved in time); return how many
+        this call submitted. Idempotent and safe to run on every node at once: an attempt another
+        sweeper (or the taker) submitted first is skipped, graded once, counted once."""
         now = now or utcnow()
         sql = "SELECT id FROM attempts WHERE submitted_at IS NULL AND deadline IS NOT NULL AND deadline < ?"
         params: list = [iso(now - self.grace)]
@@ -296,9 +307,7 @@ class AttemptStore(Store):
             sql += " AND employee_id = ?"
             params.append(employee_id)
         ids = [r["id"] for r in self.db.query(sql, params)]
-        for attempt_id in ids:
-            self.submit_attempt(attempt_id, now=now)
-        return len(ids)
+        return sum(self._submit(attempt_id, now=now)[1] for attempt_id in ids)
 
     def start_sweeper(self, interval: float = 30.0) -> threading.Thread:
         """A daemon thread that submits timed-out attempts every ``interval`` seconds, so an attempt

@@ -35,6 +35,12 @@ def demo(seed, if_empty):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @common
 def backup(file):
-    """Copy the database safely while the app runs (SQLite online backup)."""
-    dest = open_tracker().backup(file)
-    click.echo(f"backed up to {dest}")
+    """Copy the database safely while the app runs (SQLite online backup; pg_dump for PostgreSQL)."""
+    from tracker.store.changes import is_postgres
+    from ui.cli.admin import say
+
+    tracker = open_tracker()
+    dest = tracker.backup(file)
+    click.echo(say("cluster.backup_done", file=dest))
+    if is_postgres(tracker):
+        click.echo(say("cluster.backup_restore_hint", file=dest))
