@@ -12,6 +12,7 @@ from tracker import AccountError, NotFound, RosterError
 from tracker.export import to_csv_bytes
 from ui.admin_ui import refusal
 from ui.auth import access
+from ui.roster_text import say_problem
 from ui.state import saving, t
 
 me = access()
@@ -152,7 +153,7 @@ if upload is not None:
             preview = me.preview_roster(path, deactivate_missing=missing)
         except RosterError as e:
             st.error(t("roster.bad_file"))
-            st.code("\n".join(p.replace(str(path), upload.name) for p in e.problems[:50]), language=None)
+            st.code("\n".join(say_problem(p, t, path=upload.name) for p in e.problems[:50]), language=None, wrap_lines=True)
             preview = None
         if preview is not None:
             st.info(
@@ -213,7 +214,11 @@ if upload is not None:
                         rows = me.import_roster(path, deactivate_missing=missing)
                     except RosterError as e:
                         st.error(t("roster.bad_file"))
-                        st.code("\n".join(e.problems[:50]), language=None)
+                        st.code(
+                            "\n".join(say_problem(p, t, path=upload.name) for p in e.problems[:50]),
+                            language=None,
+                            wrap_lines=True,
+                        )
                     else:
                         st.session_state["roster_notice"] = t("roster.imported", rows=rows)
                         st.session_state["roster_imports"] += 1
