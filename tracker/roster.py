@@ -51,6 +51,11 @@ ACTIVE_WORDS = {
 MAX_BYTES = 20 * 1024 * 1024
 MAX_CELL = 100  # characters in one cell
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what an .xlsx zip package may unpack to (no zip bombs)
+MAX_SHEET_BYTES = 50 * 1024 * 1024  # one worksheet's XML, unpacked
+MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024  # openpyxl reads the shared strings whole, before any row
+MAX_ROWS = 20_000  # rows with content (a bureau's roster holds hundreds)
+MAX_CELLS = 1_000_000  # cells read, empty ones included
+MAX_CHARS = 5_000_000  # characters of text
 
 
 # Every problem's English text (logs, CLI in English, tests); the UI says it by its code in the user's
@@ -66,6 +71,11 @@ MESSAGES: dict[str, str] = {
     "unpacks_too_large": "{path}: the workbook unpacks to {size} bytes; the limit is {limit}",
     "xlsx_unreadable": "{path}: not a readable Excel file ({error})",
     "sheet_unreadable": "{path}: not a readable Excel file ({error} in the first sheet)",
+    "sheet_too_large": "{path}: a worksheet unpacks to {size} bytes; the limit is {limit}",
+    "shared_strings_too_large": "{path}: the workbook's text (shared strings) is {size} bytes; the limit is {limit}",
+    "too_many_rows": "{path}:{row}: more than {limit} rows with content",
+    "too_many_cells": "{path}:{row}: more than {limit} cells",
+    "too_many_chars": "{path}:{row}: more than {limit} characters of text",
     "formula": "{path}:{row}: cell {cell} is a formula ({formula}); paste the values instead",
     "empty": "{path}: the file is empty",
     "missing_columns": "{path}:{row}: missing column(s) {fields} (use 工号,姓名,部门,班组 or id,name,department,team)",
@@ -128,6 +138,28 @@ class RosterRow:
     active: int
 
 
+class _Caps:
+    """Counts what has been read and stops the reading as soon as a cap is passed (a hostile file
+    must not take the server's memory or time)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = self.cells = self.chars = 0
+
+    def row(self, number: int, cells: list[str]) -> list[str]:
+        self.cells += len(cells)
+        if self.cells > MAX_CELLS:
+            raise _refuse("too_many_cells", self.path, number, limit=MAX_CELLS)
+        if any(cells):
+            self.rows += 1
+            self.chars += sum(map(len, cells))
+        if self.rows > MAX_ROWS:
+            raise _refuse("too_many_rows", self.path, number, limit=MAX_ROWS)
+        if self.chars > MAX_CHARS:
+            raise _refuse("too_many_chars", self.path, number, limit=MAX_CHARS)
+        return cells
+
+
 def _clean(value: object) -> str:
     if value is None:
         return ""
@@ -156,8 +188,9 @@ def _read_rows(path: Path) -> list[list[str]]:
     if "\x00" in text:
         raise _refuse("not_text", path)
     reader = csv.reader(io.StringIO(text))
+    caps = _Caps(path)
     try:
-        return [[_clean(c) for c in row] for row in reader]
+        return [caps.row(number, [_clean(c) for c in row]) for number, row in enumerate(reader, start=1)]
     except csv.Error as e:  # e.g. a field over the csv module's limit of 131072 characters
         raise _refuse("csv_broken", path, reader.line_num, error=str(e)) from None
 
@@ -170,16 +203,24 @@ def _read_xlsx(path: Path) -> list[list[str]]:
 
     try:
         with zipfile.ZipFile(path) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
+            infos = package.infolist()
     except (zipfile.BadZipFile, ValueError):
         raise _refuse("not_xlsx", path) from None
+    unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
         raise _refuse("unpacks_too_large", path, size=unpacked, limit=MAX_UNPACKED_BYTES)
+    sheet = max((i.file_size for i in infos if i.filename.lower().startswith("xl/worksheets/")), default=0)
+    if sheet > MAX_SHEET_BYTES:
+        raise _refuse("sheet_too_large", path, size=sheet, limit=MAX_SHEET_BYTES)
+    shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if shared > MAX_SHARED_STRINGS_BYTES:
+        raise _refuse("shared_strings_too_large", path, size=shared, limit=MAX_SHARED_STRINGS_BYTES)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a broken file
         raise _refuse("xlsx_unreadable", path, error=type(e).__name__) from None
     rows: list[list[str]] = []
+    caps = _Caps(path)
     try:
         ws = wb.worksheets[0]
         for number, row in enumerate(ws.iter_rows(), start=1):
@@ -187,7 +228,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
                 if cell.data_type == "f":
                     shown = str(cell.value)[:40]
                     raise _refuse("formula", path, number, cell=cell.coordinate, formula=shown)
-            rows.append([_clean(cell.value) for cell in row])
+            rows.append(caps.row(number, [_clean(cell.value) for cell in row]))
     except RosterError:
         raise
     except Exception as e:  # a sheet is read lazily: a broken one fails here
