@@ -165,3 +165,60 @@ def test_every_image_of_a_text_is_reported_at_its_line_and_other_problems_too(tm
 
 def test_the_starter_content_has_no_external_image():
     assert not [p for p in load_catalog(ROOT / "content").errors if "external images" in p.message]
+
+
+QUESTION = {"id": "q1", "type": "single", "prompt": "题干", "options": ["甲", "乙"], "answer": "A"}
+
+
+@pytest.mark.parametrize(
+    ("change", "hints"),
+    [
+        ({}, []),
+        ({"prompt": "看图 ![](http://evil.example/a.png)"}, [("prompt", "http://evil.example/a.png")]),
+        ({"options": ["甲", "![乙](//cdn.example/b.png)"]}, [("options[1]", "//cdn.example/b.png")]),
+        (
+            {
+                "type": "scenario",
+                "options": [{"text": "![x](data:image/png;base64,AA)", "credit": 1}, {"text": "乙", "credit": 0}],
+            },
+            [("options[0].text", "data:image/png;base64,AA")],
+        ),
+        ({"explanation": "解析\n\n![图][r]\n\n[r]: https://evil.example/r.png"}, [("explanation", "https://evil.example/r.png")]),
+        ({"prompt": "本地图片 ![](images/a.png)"}, []),
+    ],
+    ids=["none", "prompt", "option", "scenario-option", "explanation-by-reference", "local"],
+)
+def test_the_question_editor_hints_at_external_images_before_any_preview(change, hints):
+    from quizzes.authoring import question_hints
+
+    found = [h for h in question_hints({**QUESTION, **change}) if h.code == "external_image"]
+    assert [(h.field, h.values["url"]) for h in found] == hints
+
+
+def test_the_question_editor_shows_no_preview_of_an_external_image(tmp_path, monkeypatch):
+    from tests.conftest import signed_in_page
+    from tracker import Tracker
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    tracker = Tracker(tmp_path / "app.db")
+    tracker.add_user("org", "password-1", "organizer")
+    at = signed_in_page(tracker, "org", "ui/pages/question_editor.py", password="password-1")
+    at.selectbox(key="qe:bank").set_value("ethics-bank").run()
+    k = "qe:ethics-bank:+:"
+    at.text_input(key=k + "id").set_value("pic-q").run()
+    at.text_area(key=k + "prompt").set_value("看图 ![](http://evil.example/a.png) 选择").run()
+    for i, text in enumerate(["甲", "乙"]):
+        at.text_input(key=k + f"o{i}").set_value(text)
+    at.run()
+    at.radio(key=k + "a").set_value("A").run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert warnings == ["图片“http://evil.example/a.png”不是本系统的文件，不能使用外部图片（请把图片放进内容文件夹）"]
+    assert at.button(key="qe:save").disabled
+    assert not any("evil.example" in str(m.value) for m in at.markdown)  # no preview renders it
+    tracker.close()

@@ -88,6 +88,8 @@ ZH: dict[str, str] = {
     "roster.bad_file": "文件有问题，未导入任何内容：",
     "roster.nothing": "没有符合条件的人员。",
     "roster.col.active": "在职",
+    # issue 15 (external images): a hint of the question editor (quizzes.authoring); could move to authoring.py
+    "author.hint.external_image": "图片“{url}”不是本系统的文件，不能使用外部图片（请把图片放进内容文件夹）",
     "roster.problem.sep": "、",
     "roster.problem.at": "{where}：{message}",
     "roster.problem.in_file": "{path}：{text}",
@@ -295,6 +297,7 @@ EN: dict[str, str] = {
     "roster.bad_file": "The file has problems; nothing was imported:",
     "roster.nothing": "Nobody matches.",
     "roster.col.active": "Active",
+    "author.hint.external_image": "The image '{url}' is not a file served by Mingde: external images are refused (put the picture in the content folder)",
     "roster.problem.sep": ", ",
     "roster.problem.at": "{where}: {message}",
     "roster.problem.in_file": "{path}: {text}",
