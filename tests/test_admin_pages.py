@@ -256,6 +256,8 @@ def test_a_one_time_password_forces_the_change_first(env):
     assert "密码已修改" in at.success[0].value
     assert not sign_in(env, "zhang", "a-new-secret-9").account.must_change
     at.button(key="pw_continue").click().run()
+    assert [t.value for t in ok(at).title][:1] == ["首页"]  # 进入系统 opens the start page, not 修改密码 again
+    assert not any(t.value == "修改密码" for t in at.title)
     at.switch_page("ui/pages/learn.py").run()  # the rest of the app is open now
     assert [t.value for t in ok(at).title] == ["学习"]
 

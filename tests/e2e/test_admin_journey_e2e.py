@@ -149,7 +149,10 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
         expect(staff.get_by_text("密码已修改")).to_be_visible(timeout=TIMEOUT)
         shot(staff, "4-changed")
         staff.get_by_role("button", name="进入系统").click()
-        expect(staff.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+        expect(staff.get_by_role("heading", name="首页", exact=True)).to_be_visible(timeout=TIMEOUT)  # not 修改密码 again
+        staff.wait_for_url("**/home", timeout=TIMEOUT)
+        expect(staff.get_by_label("当前密码")).to_have_count(0)
+        shot(staff, "4b-first-home")
         assert query(db, "SELECT must_change_password FROM accounts WHERE username = 'S901'") == [{"must_change_password": 0}]
         # the browser that signed in is trusted for S901 from now on (exempt from an account-wide lockout)
         [trusted] = [c for c in staff_ctx.cookies() if c["name"] == "mingde_trusted"]
