@@ -6,13 +6,9 @@ import streamlit as st
 from tracker import AccountError
 from ui.admin_ui import refusal
 from ui.auth import access, session_token
-from ui.nav import start_page
 from ui.state import saving, t
 
 me = access()
-if st.session_state.pop("pw_go_start", False) and not me.account.must_change:
-    # 进入系统 after the forced change: the account's start page (首页 for an employee), not this page again.
-    st.switch_page(start_page(me.account))
 st.title(t("password.title"))
 body = st.empty()  # the form, replaced by the confirmation once the password is changed
 with body.container():
@@ -42,5 +38,5 @@ if submitted:
                         type="primary",
                         key="pw_continue",
                         on_click=st.session_state.__setitem__,
-                        args=("pw_go_start", True),
+                        args=("pw_go_start", True),  # ui.nav.after_forced_change
                     )
