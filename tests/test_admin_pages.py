@@ -71,8 +71,7 @@ def test_roster_adds_edits_and_marks_someone_as_left(env):
     at = page(env, "root", "ui/pages/roster.py")
     for key, value in (("edit_id", "E009"), ("edit_name", "赵六"), ("edit_department", "办公室"), ("edit_team", "")):
         at.text_input(key=key).input(value)
-    [submit] = [b for b in at.button if b.label == "保存"]
-    submit.click().run()
+    at.button(key="edit_submit").click().run()
     assert env.employee("E009")["name"] == "赵六"
     assert "已保存 E009 赵六" in ok(at).success[0].value
     token = sign_in(env, "zhang", PASSWORD).token
@@ -81,6 +80,31 @@ def test_roster_adds_edits_and_marks_someone_as_left(env):
     assert "E001 已标记为离职；停用了账号：zhang" in ok(at).success[0].value
     assert env.employee("E001")["active"] == 0
     assert session_account(env, token) is None
+
+
+def test_roster_edit_fills_in_an_existing_person_and_keeps_the_input(env):
+    at = page(env, "root", "ui/pages/roster.py")
+    at.text_input(key="edit_id").input("E003").run()
+    # the current 姓名/部门/班组 are filled in for the existing 工号
+    assert [at.text_input(key=k).value for k in ("edit_name", "edit_department", "edit_team")] == ["王五", "执法大队", "一中队"]
+    assert "E003 已在名册中" in " ".join(c.value for c in ok(at).caption)
+    at.text_input(key="edit_name").input("王五改").run()
+    at.button(key="edit_submit").click().run()
+    assert env.employee("E003")["name"] == "王五改" and env.employee("E003")["team"] == "一中队"
+    assert [s.value for s in ok(at).success] == ["已保存 E003 王五改。"]  # in the expander, under the button
+    assert at.expander[0].proto.expanded  # still open
+    assert at.text_input(key="edit_id").value == "E003" and at.text_input(key="edit_name").value == "王五改"
+    # an error keeps everything typed
+    at.text_input(key="edit_department").input("").run()
+    at.button(key="edit_submit").click().run()
+    assert "工号、姓名和部门都必须填写" in ok(at).error[0].value
+    assert [at.text_input(key=k).value for k in ("edit_id", "edit_name", "edit_department", "edit_team")] == [
+        "E003",
+        "王五改",
+        "",
+        "一中队",
+    ]
+    assert env.employee("E003")["department"] == "执法大队"
 
 
 def test_roster_import_previews_then_applies(env):

@@ -677,6 +677,10 @@ class Access(EventCalls):
         self.require("admin")
         return self.tracker.departments()
 
+    def roster_entry(self, employee_id: str) -> dict | None:
+        """The employee with this 工号, or None (admins)."""
+        return self.tracker.roster_entry(self.account, employee_id)
+
     def save_employee(self, id: str, name: str, department: str, team: str | None = None) -> None:
         self.tracker.save_employee(self.account, id, name, department, team)
 

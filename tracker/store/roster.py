@@ -196,6 +196,11 @@ class RosterStore(Store):
                 teams.append(r["team"])
         return out
 
+    def roster_entry(self, actor: Account | None, employee_id: str) -> dict | None:
+        """The employee with this 工号 (admins), or None: what 添加或修改人员 fills in for an existing one."""
+        self.check_role(actor, "admin")
+        return self._one("SELECT * FROM employees WHERE id = ?", ((employee_id or "").strip(),))
+
     def employee(self, employee_id: str) -> dict:
         row = self._one("SELECT * FROM employees WHERE id = ?", (employee_id,))
         if row is None:
