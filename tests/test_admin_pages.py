@@ -225,6 +225,15 @@ def test_audit_log_filters_and_exports(env):
     assert ok(at).info[0].value == "没有符合条件的记录。"
 
 
+def test_audit_log_speaks_chinese(env):
+    env.audit("org", "content.save", {"kind": "bank", "id": "ethics-bank", "change": "question q1 added"})
+    env.audit("org", "competition.start", {"run": 3})  # a code without a text yet
+    table = frames(ok(page(env, "root", "ui/pages/audit.py")))[0]
+    assert "保存内容" in table
+    assert "新增题目 q1" in table and "ethics-bank" in table and "其他操作" in table
+    assert "content.save" not in table and "competition.start" not in table and "added" not in table
+
+
 # -- 修改密码, forced change, 忘记密码 --------------------------------------------------------------------------
 
 

@@ -229,7 +229,7 @@ if upload is not None:
             if st.button(t("roster.apply"), type="primary", key="roster_apply"):
                 with saving():
                     try:
-                        rows = me.import_roster(path, deactivate_missing=missing)
+                        rows = me.import_roster(path, deactivate_missing=missing, name=upload.name)
                     except RosterError as e:
                         st.error(t("roster.bad_file"))
                         st.code(
