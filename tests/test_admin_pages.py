@@ -118,7 +118,7 @@ def test_roster_import_previews_then_applies(env):
     assert "E004" in frames(at)[-3] and "二中队" in frames(at)[-2] and "E001" in frames(at)[-1]
     assert env.employee("E003")["team"] == "一中队"  # nothing written by the preview
     at.button(key="roster_apply").click().run()
-    assert "名册已导入：3 行" in ok(at).success[0].value
+    assert ok(at).success[0].value == "名册已导入：文件共 3 行；新增 1 人，修改 1 人，离职 1 人，无变化 1 人。"
     assert env.employee("E004")["name"] == "赵六" and env.employee("E001")["active"] == 0
     assert session_account(env, token) is None
 
@@ -189,6 +189,12 @@ def test_accounts_reset_disable_enable_and_role(env):
     assert "账号 zhang 已启用" in ok(at).success[0].value
     at.selectbox(key="users_pick").select("zhang").run()
     at.button(key="users_reset").click().run()
+    assert "确定重置 zhang 的密码吗" in ok(at).warning[0].value and not at.code  # asked first, nothing done
+    assert sign_in(env, "zhang", PASSWORD).account.username == "zhang"
+    at.button(key="users_reset_no").click().run()
+    assert not ok(at).warning and sign_in(env, "zhang", PASSWORD).account.username == "zhang"
+    at.button(key="users_reset").click().run()
+    at.button(key="users_reset_yes").click().run()
     password = ok(at).code[0].value
     assert sign_in(env, "zhang", password).account.must_change
     at.selectbox(key="users_pick").select("root").run()

@@ -238,6 +238,13 @@ if upload is not None:
                             wrap_lines=True,
                         )
                     else:
-                        st.session_state["roster_notice"] = t("roster.imported", rows=rows)
+                        st.session_state["roster_notice"] = t(
+                            "roster.imported_counts",
+                            rows=rows,
+                            added=len(preview.added),
+                            changed=len(preview.changed),
+                            left=len(preview.deactivated),
+                            same=preview.unchanged,
+                        )
                         st.session_state["roster_imports"] += 1
                         st.rerun()
