@@ -35,7 +35,7 @@ def roster_import(file, deactivate_missing):
         say = lambda key, **values: translate(lang, key, **values)  # noqa: E731
         lines = [f"{p} — {say_problem(p, say)}" for p in e.problems]
         raise click.ClickException("\n".join(lines)) from None
-    click.echo(f"imported {n} employees from {file}")
+    click.echo(translate(lang, "cli.roster.imported", n=n, file=file))
 
 
 @roster.command("list")
