@@ -35,7 +35,14 @@ def test_every_action_written_anywhere_has_a_text_in_both_languages():
 
 @pytest.mark.parametrize(
     ("code", "text"),
-    [("content.save", "保存内容"), ("roster.import", "导入名册"), ("competition.start", "其他操作"), ("x", "其他操作")],
+    [
+        ("content.save", "保存内容"),
+        ("roster.import", "导入名册"),
+        ("competition.adjust", "裁判加减分"),
+        ("event.checkin_open", "开启签到"),
+        ("competition.start", "其他操作"),
+        ("x", "其他操作"),
+    ],
 )
 def test_actions_are_named_never_shown_as_codes(code, text):
     assert say_action(code, zh, ACTIONS) == text

@@ -16,7 +16,8 @@ OBJECT_KEYS = ("id", "quiz_id", "employee", "department", "username", "file", "p
 DETAIL_KEYS = (
     "kind", "id", "quiz_id", "path", "previous", "file", "upload", "rows", "added", "changed", "deactivated", "role",
     "employee_id", "department", "count", "from", "to", "reason", "left_on", "accounts", "owners", "period",
-    "employee", "score", "was", "reference", "name", "team", "username",
+    "employee", "score", "was", "reference", "name", "team", "username", "run", "competition", "points", "event",
+    "session",
 )  # fmt: skip
 KINDS = ("question", "lesson", "quiz", "competition", "bank")
 _CHANGE = re.compile(r"^(question|lesson|quiz|competition) (\S+) (added|edited|deleted|saved|copied from (\S+)|saved as (\w+))$")

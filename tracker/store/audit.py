@@ -34,6 +34,12 @@ ACTIONS = (
     "de.import",
     "de.veto",
     "de.veto_withdrawn",
+    # written by tracker/competitions.py and tracker/event_*.py once they call Store.audit (see the notes of s-15b)
+    "competition.create",
+    "competition.adjust",
+    "competition.finish",
+    "event.checkin_open",
+    "event.checkin_close",
     "period.lock",
     "period.unlock",
 )
