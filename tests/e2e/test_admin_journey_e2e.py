@@ -111,7 +111,9 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
         admin.get_by_role("button", name="确认导入").scroll_into_view_if_needed()
         shot(admin, "1-roster-preview")
         admin.get_by_role("button", name="确认导入").click()
-        expect(admin.get_by_text("名册已导入：2 行。")).to_be_visible(timeout=TIMEOUT)
+        expect(admin.get_by_text("名册已导入：文件共 2 行；新增 2 人，修改 0 人，离职 0 人，无变化 0 人。")).to_be_visible(
+            timeout=TIMEOUT
+        )
         assert [r["id"] for r in query(db, "SELECT id FROM employees WHERE department = '安全科' ORDER BY id")] == [
             "S901",
             "S902",
@@ -187,6 +189,8 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
         admin.get_by_label("人员（用户名或工号）").press("Enter")
         expect(admin.get_by_text("共 4 条")).to_be_visible(timeout=TIMEOUT)
         shot(admin, "8-audit")
+        [imported] = query(db, "SELECT detail FROM audit_log WHERE action = 'roster.import' ORDER BY id DESC LIMIT 1")
+        assert '"file": "安全科.csv"' in imported["detail"]  # the uploaded file's own name
         actions = [r["action"] for r in query(db, "SELECT action FROM audit_log ORDER BY id")]
         for expected in ("roster.import", "user.bulk_add", "sign_in", "password.change", "user.disable", "sign_in.failed"):
             assert expected in actions
