@@ -118,7 +118,6 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
             "S901",
             "S902",
         ]
-
         # 2. accounts for the department, with a downloadable list of one-time passwords
         admin.goto(f"{server}/users")
         expect(admin.get_by_role("heading", name="账号管理")).to_be_visible(timeout=TIMEOUT)
@@ -196,6 +195,23 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
             assert expected in actions
         s901 = [r["action"] for r in query(db, "SELECT action FROM audit_log WHERE subject = 'S901' ORDER BY id")]
         assert s901 == ["sign_in", "password.change", "user.disable", "sign_in.failed"]
+
+        admin.goto(f"{server}/roster")
+        expect(admin.get_by_role("heading", name="人员名册")).to_be_visible(timeout=TIMEOUT)
+        # 6. the admin edits S902 on 人员名册: its 工号 fills in the current fields; the message is under the button; the expander stays open
+        admin.get_by_text("添加或修改人员").click()
+        edit = admin.get_by_test_id("stExpander").filter(has_text="添加或修改人员")
+        edit.get_by_label("工号", exact=True).fill("S902")
+        edit.get_by_label("工号", exact=True).press("Tab")
+        expect(edit.get_by_label("姓名", exact=True)).to_have_value("安全员乙", timeout=TIMEOUT)
+        expect(edit.get_by_label("班组", exact=True)).to_have_value("二组")
+        edit.get_by_label("班组", exact=True).fill("三组")
+        edit.get_by_role("button", name="保存", exact=True).click()
+        expect(admin.get_by_text("已保存 S902 安全员乙。")).to_be_visible(timeout=TIMEOUT)
+        expect(edit.get_by_label("部门", exact=True)).to_have_value("安全科")  # still open, nothing lost
+        admin.get_by_text("已保存 S902 安全员乙。").scroll_into_view_if_needed()
+        shot(admin, "9-roster-edited")
+        assert query(db, "SELECT name, team FROM employees WHERE id = 'S902'") == [{"name": "安全员乙", "team": "三组"}]
     except BaseException:
         shot(admin, "failed-admin")
         shot(staff, "failed-staff")
