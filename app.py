@@ -16,7 +16,7 @@ else:
     from ui.auth import current_account, person_line, sign_out_button
     from ui.errors import handled
     from ui.i18n import LANGS
-    from ui.nav import layout_of, pages_for, phone_tabs
+    from ui.nav import after_forced_change, layout_of, pages_for, phone_tabs
     from ui.state import remember_lang, t, use_account_lang
 
     account = current_account()
@@ -32,5 +32,6 @@ else:
     with handled():  # the one error handler: a library error is a clear message, never a traceback
         page = st.navigation(pages_for(account), expanded=True)  # every page listed (no English "View more")
         st.set_page_config(layout=layout_of(page))  # report tables get the width of a PC screen
+        after_forced_change(account)  # 进入系统 after a one-time password's change opens 首页
         phone_tabs(account, page)  # the main pages one tap away on a phone
         page.run()

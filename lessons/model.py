@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr
 
 from quizzes.fields import Duration, Id
+
+# External images are refused in every content file, lessons included, by ``quizzes.validate``
+# (``quizzes.images``); the names stay importable from here.
+from quizzes.images import external_images, refuse_external_images  # noqa: F401
 from quizzes.model import StrictModel
-
-# Markdown images: inline ``![alt](url "title")`` and by reference ``![alt][ref]`` / ``![ref]`` with
-# ``[ref]: url``. An image is fetched by every reader's browser the moment the text is shown.
-INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]*)")
-REFERENCE_IMAGE = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?")
-REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)")  # a scheme (http:, file:, data: …) or //host
-
-
-def external_images(text: str) -> list[tuple[int, str]]:
-    """(line in ``text``, URL) of every Markdown image that is not a file served by the app."""
-    found = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in INLINE_IMAGE.finditer(text)]
-    refs = {m.group(1).strip().casefold(): m.group(2) for m in REFERENCE.finditer(text)}
-    for m in REFERENCE_IMAGE.finditer(text):
-        if text[m.end() : m.end() + 1] == "(":
-            continue  # inline, above
-        url = refs.get((m.group(2) or m.group(1)).strip().casefold())
-        if url:
-            found.append((text.count("\n", 0, m.start()) + 1, url))
-    return [(line, url) for line, url in found if EXTERNAL.match(url.strip())]
-
-
-def refuse_external_images(text: str) -> str:
-    """``ValueError`` naming the line and URL of the first image from outside the app (intranet:
-    a reader's browser must never fetch anything from elsewhere)."""
-    for line, url in external_images(text):
-        raise ValueError(
-            f"line {line} of the text: the image {url[:80]!r} is not a file served by Mingde; "
-            "external images are refused (put the picture in the content folder's static files)"
-        )
-    return text
 
 
 class Section(StrictModel):
@@ -47,11 +19,6 @@ class Section(StrictModel):
 
     title: str = Field(min_length=1)
     body: str = Field(min_length=1)
-
-    @field_validator("title", "body")
-    @classmethod
-    def _no_external_images(cls, value: str) -> str:
-        return refuse_external_images(value)
 
 
 class Lesson(StrictModel):
@@ -68,10 +35,3 @@ class Lesson(StrictModel):
     quiz: Id | None = None
 
     _source: Any = PrivateAttr(default=None)
-
-    @field_validator("summary", "key_points")
-    @classmethod
-    def _no_external_images(cls, value: Any) -> Any:
-        for text in [value] if isinstance(value, str) else value or []:
-            refuse_external_images(text)
-        return value

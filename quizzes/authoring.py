@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from quizzes.errors import ContentProblem, FieldError, MingdeError
 from quizzes.fields import SHANGHAI, parse_duration
+from quizzes.images import external_images
 from quizzes.model import LETTERS, Question, count_blanks, option_key, parse_bool, parse_letters
 from quizzes.publishing import FOLDERS, check_upload
 from quizzes.source import read_source
@@ -279,6 +280,7 @@ def question_hints(q: dict[str, Any], taken_ids: set[str] = frozenset()) -> list
     prompt = str(q.get("prompt") or "")
     if not prompt.strip():
         hints.append(Hint("prompt", "prompt_missing"))
+    hints += _external_image_hints(q)  # before any preview: the author's browser would fetch them
     options = q.get("options") or []
     if t in ("single", "multiple", "scenario"):
         if not 2 <= len(options) <= 8:
@@ -594,6 +596,17 @@ def build_lesson(
     if quiz:
         lesson["quiz"] = quiz
     return lesson
+
+
+def _external_image_hints(value: Any, loc: str = "") -> list[Hint]:
+    """A hint for every external image in every text of ``value`` (the rule of ``quizzes.images``)."""
+    if isinstance(value, str):
+        return [Hint(loc, "external_image", {"url": url[:80]}) for _, url in external_images(value)]
+    if isinstance(value, dict):
+        return [h for k, v in value.items() for h in _external_image_hints(v, f"{loc}.{k}" if loc else str(k))]
+    if isinstance(value, list):
+        return [h for i, v in enumerate(value) for h in _external_image_hints(v, f"{loc}[{i}]")]
+    return []
 
 
 def lesson_hints(root: str | Path, lesson: dict[str, Any]) -> list[Hint]:

@@ -33,6 +33,7 @@ class Source:
     lines: dict[Loc, int] = field(default_factory=dict)
     digest: str = ""
     text: str = ""
+    spans: dict[Loc, tuple[int, int, str]] = field(default_factory=dict)  # a text's (start, end, style) in ``text``
 
     def line_of(self, loc: Loc) -> int:
         """The line of the deepest existing prefix of ``loc`` (1 for the document)."""
@@ -83,6 +84,7 @@ class _Builder:
     def __init__(self, path: str):
         self.path = path
         self.lines: dict[Loc, int] = {}
+        self.spans: dict[Loc, tuple[int, int, str]] = {}
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")
 
@@ -122,7 +124,10 @@ class _Builder:
                 self.lines[loc + (i,)] = item.start_mark.line + 1
                 items.append(self.build(item, loc + (i,), depth + 1))
             return items
-        return self.scalar(node)
+        value = self.scalar(node)
+        if isinstance(value, str):
+            self.spans[loc] = (node.start_mark.index, node.end_mark.index, node.style or "")
+        return value
 
     def scalar(self, node: yaml.Node) -> Any:
         try:
@@ -166,7 +171,7 @@ def parse_yaml(text: str, path: str = "<text>") -> Source:
         raise ContentError.at(path, 1, "nested too deeply") from None
     lines = builder.lines
     lines[()] = 1
-    return Source(path=path, data=data, lines=lines, text=text)
+    return Source(path=path, data=data, lines=lines, text=text, spans=builder.spans)
 
 
 def read_source(path: str | Path, display: str | None = None) -> Source:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from quizzes.errors import ContentError, ContentProblem, FieldError
+from quizzes.images import image_problems
 from quizzes.source import Loc, Source, format_loc
 
 M = TypeVar("M", bound=BaseModel)
@@ -168,10 +169,13 @@ def validate_source(source: Source, model: type[M]) -> M:
     """Validate a parsed source against a model; raise ``ContentError`` with every problem."""
     if not isinstance(source.data, dict):
         raise ContentError.at(source.path, 1, "expected a mapping of keys (id: …, title: …) at the top of the file")
+    images = image_problems(source)  # every text of every kind of content: no external images
     try:
         obj = model.model_validate(source.data)
     except ValidationError as e:
-        raise ContentError(problems_from(e, source)) from None
+        raise ContentError(sorted(images + problems_from(e, source), key=lambda p: p.line)) from None
+    if images:
+        raise ContentError(images)
     if hasattr(obj, "_source"):
         obj._source = source
     return obj

@@ -351,6 +351,7 @@ def manage_roster(env: Env, account) -> Steps:
     path.write_text(ROSTER_CSV + f"{eid},花名册员工,工会,\n", encoding="utf-8")
     return [
         lambda: me.find_employees(text="E1"),
+        lambda: me.roster_entry("E1"),
         lambda: me.departments(),
         lambda: me.save_employee(f"S{env.uploads}", "新增员工", "工会", "一组"),
         lambda: expect(len(me.preview_roster(path).added) >= 1, True),
@@ -525,7 +526,7 @@ CALLS: dict[str, Callable] = {
     "enable, change a role (`Tracker.account_rows`, `create_account`, `create_department_accounts`, `reset_password`, "
     "`set_disabled`, `set_role`)": manage_accounts,
     "manage the roster: search, departments, add or edit, mark as left or returned, preview and import a file "
-    "(`Tracker.find_employees`, `Access.departments`, `save_employee`, `mark_left`, `mark_returned`, "
+    "(`Tracker.find_employees`, `roster_entry`, `Access.departments`, `save_employee`, `mark_left`, `mark_returned`, "
     "`Access.preview_roster`, `import_roster`)": manage_roster,
     "read the audit log (`Tracker.audit_entries`)": read_audit_log,
     "one's own events: upcoming ones, sign up and cancel, check in with a ticket and out, one's attendance and 学时 "

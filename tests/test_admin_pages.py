@@ -71,8 +71,7 @@ def test_roster_adds_edits_and_marks_someone_as_left(env):
     at = page(env, "root", "ui/pages/roster.py")
     for key, value in (("edit_id", "E009"), ("edit_name", "赵六"), ("edit_department", "办公室"), ("edit_team", "")):
         at.text_input(key=key).input(value)
-    [submit] = [b for b in at.button if b.label == "保存"]
-    submit.click().run()
+    at.button(key="edit_submit").click().run()
     assert env.employee("E009")["name"] == "赵六"
     assert "已保存 E009 赵六" in ok(at).success[0].value
     token = sign_in(env, "zhang", PASSWORD).token
@@ -81,6 +80,31 @@ def test_roster_adds_edits_and_marks_someone_as_left(env):
     assert "E001 已标记为离职；停用了账号：zhang" in ok(at).success[0].value
     assert env.employee("E001")["active"] == 0
     assert session_account(env, token) is None
+
+
+def test_roster_edit_fills_in_an_existing_person_and_keeps_the_input(env):
+    at = page(env, "root", "ui/pages/roster.py")
+    at.text_input(key="edit_id").input("E003").run()
+    # the current 姓名/部门/班组 are filled in for the existing 工号
+    assert [at.text_input(key=k).value for k in ("edit_name", "edit_department", "edit_team")] == ["王五", "执法大队", "一中队"]
+    assert "E003 已在名册中" in " ".join(c.value for c in ok(at).caption)
+    at.text_input(key="edit_name").input("王五改").run()
+    at.button(key="edit_submit").click().run()
+    assert env.employee("E003")["name"] == "王五改" and env.employee("E003")["team"] == "一中队"
+    assert [s.value for s in ok(at).success] == ["已保存 E003 王五改。"]  # in the expander, under the button
+    assert at.expander[0].proto.expanded  # still open
+    assert at.text_input(key="edit_id").value == "E003" and at.text_input(key="edit_name").value == "王五改"
+    # an error keeps everything typed
+    at.text_input(key="edit_department").input("").run()
+    at.button(key="edit_submit").click().run()
+    assert "工号、姓名和部门都必须填写" in ok(at).error[0].value
+    assert [at.text_input(key=k).value for k in ("edit_id", "edit_name", "edit_department", "edit_team")] == [
+        "E003",
+        "王五改",
+        "",
+        "一中队",
+    ]
+    assert env.employee("E003")["department"] == "执法大队"
 
 
 def test_roster_import_previews_then_applies(env):
@@ -94,7 +118,7 @@ def test_roster_import_previews_then_applies(env):
     assert "E004" in frames(at)[-3] and "二中队" in frames(at)[-2] and "E001" in frames(at)[-1]
     assert env.employee("E003")["team"] == "一中队"  # nothing written by the preview
     at.button(key="roster_apply").click().run()
-    assert "名册已导入：3 行" in ok(at).success[0].value
+    assert ok(at).success[0].value == "名册已导入：文件共 3 行；新增 1 人，修改 1 人，离职 1 人，无变化 1 人。"
     assert env.employee("E004")["name"] == "赵六" and env.employee("E001")["active"] == 0
     assert session_account(env, token) is None
 
@@ -165,6 +189,12 @@ def test_accounts_reset_disable_enable_and_role(env):
     assert "账号 zhang 已启用" in ok(at).success[0].value
     at.selectbox(key="users_pick").select("zhang").run()
     at.button(key="users_reset").click().run()
+    assert "确定重置 zhang 的密码吗" in ok(at).warning[0].value and not at.code  # asked first, nothing done
+    assert sign_in(env, "zhang", PASSWORD).account.username == "zhang"
+    at.button(key="users_reset_no").click().run()
+    assert not ok(at).warning and sign_in(env, "zhang", PASSWORD).account.username == "zhang"
+    at.button(key="users_reset").click().run()
+    at.button(key="users_reset_yes").click().run()
     password = ok(at).code[0].value
     assert sign_in(env, "zhang", password).account.must_change
     at.selectbox(key="users_pick").select("root").run()
@@ -199,6 +229,15 @@ def test_audit_log_filters_and_exports(env):
     assert [d.proto.label for d in at.get("download_button")] == ["导出（CSV）"]
     at.text_input(key="audit_person").input("nobody-at-all").run()
     assert ok(at).info[0].value == "没有符合条件的记录。"
+
+
+def test_audit_log_speaks_chinese(env):
+    env.audit("org", "content.save", {"kind": "bank", "id": "ethics-bank", "change": "question q1 added"})
+    env.audit("org", "competition.start", {"run": 3})  # a code without a text yet
+    table = frames(ok(page(env, "root", "ui/pages/audit.py")))[0]
+    assert "保存内容" in table
+    assert "新增题目 q1" in table and "ethics-bank" in table and "其他操作" in table
+    assert "content.save" not in table and "competition.start" not in table and "added" not in table
 
 
 # -- 修改密码, forced change, 忘记密码 --------------------------------------------------------------------------
@@ -256,6 +295,8 @@ def test_a_one_time_password_forces_the_change_first(env):
     assert "密码已修改" in at.success[0].value
     assert not sign_in(env, "zhang", "a-new-secret-9").account.must_change
     at.button(key="pw_continue").click().run()
+    assert [t.value for t in ok(at).title][:1] == ["首页"]  # 进入系统 opens the start page, not 修改密码 again
+    assert not any(t.value == "修改密码" for t in at.title)
     at.switch_page("ui/pages/learn.py").run()  # the rest of the app is open now
     assert [t.value for t in ok(at).title] == ["学习"]
 

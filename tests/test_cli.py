@@ -190,11 +190,15 @@ def test_schema_unknown_kind_is_a_usage_error():
 # -- roster -------------------------------------------------------------------------------------
 
 
-def test_roster_import(db, roster_file):
+def test_roster_import(db, roster_file, monkeypatch):
+    monkeypatch.setenv("MINGDE_LANG", "zh")
     result = run(["roster", "import", roster_file, "--db", db])
     assert result.exit_code == 0
-    assert result.stdout == f"imported 3 employees from {roster_file}\n"
+    assert result.stdout == f"已从 {roster_file} 导入 3 名职工。\n"
     assert count(db, "employees") == 3
+    monkeypatch.setenv("MINGDE_LANG", "en")
+    result = run(["roster", "import", roster_file, "--db", db])
+    assert result.stdout == f"imported 3 employees from {roster_file}\n"
 
 
 def test_roster_import_bad_file_reports_rows_and_imports_nothing(db, tmp_path):

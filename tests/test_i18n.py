@@ -58,6 +58,10 @@ DYNAMIC = {
     ],
     "audit.action.{": [f"audit.action.{a}" for a in __import__("tracker.store.audit", fromlist=["ACTIONS"]).ACTIONS],
     "roster.status.{": ["roster.status.active", "roster.status.left"],
+    "audit.change.{": [f"audit.change.{h}" for h in ("added", "edited", "deleted", "saved")],
+    "audit.kind.{": [f"audit.kind.{k}" for k in __import__("ui.audit_text", fromlist=["KINDS"]).KINDS],
+    "audit.state.{": ["audit.state.draft", "audit.state.published"],
+    "audit.key.{": [f"audit.key.{k}" for k in __import__("ui.audit_text", fromlist=["DETAIL_KEYS"]).DETAIL_KEYS],
     # issue 17: events
     "admin_ev.state.{": ["admin_ev.state.not_open", "admin_ev.state.open", "admin_ev.state.closed"],
     "events.kind.{": [f"events.kind.{k}" for k in ("training", "lecture", "exchange", "competition")],

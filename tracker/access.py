@@ -677,6 +677,10 @@ class Access(EventCalls):
         self.require("admin")
         return self.tracker.departments()
 
+    def roster_entry(self, employee_id: str) -> dict | None:
+        """The employee with this 工号, or None (admins)."""
+        return self.tracker.roster_entry(self.account, employee_id)
+
     def save_employee(self, id: str, name: str, department: str, team: str | None = None) -> None:
         self.tracker.save_employee(self.account, id, name, department, team)
 
@@ -691,10 +695,10 @@ class Access(EventCalls):
         self.require("admin")
         return self.tracker.preview_roster(path, deactivate_missing=deactivate_missing)
 
-    def import_roster(self, path: Any, *, deactivate_missing: bool = False) -> int:
+    def import_roster(self, path: Any, *, deactivate_missing: bool = False, name: str | None = None) -> int:
         """Import a roster file (admins; ``Tracker.import_roster`` without an actor is the CLI's)."""
         self.require("admin")
-        return self.tracker.import_roster(path, deactivate_missing=deactivate_missing, actor=self.account)
+        return self.tracker.import_roster(path, deactivate_missing=deactivate_missing, actor=self.account, name=name)
 
     def audit_entries(self, **filters: Any) -> list[dict]:
         return self.tracker.audit_entries(self.account, **filters)

@@ -23,6 +23,13 @@ def start_page(account: Account) -> str:
     return f"{PAGES}/home.py"
 
 
+def after_forced_change(account: Account | None) -> None:
+    """进入系统 after changing a one-time password: go to the account's start page (首页 for an employee),
+    whichever address the forced change was shown at (/password, /learn, ...)."""
+    if st.session_state.pop("pw_go_start", False) and account is not None and not account.must_change:
+        st.switch_page(start_page(account))
+
+
 def event_pages_for_employees() -> list:
     """培训活动, 我的学时 and the check-in address (issue 17)."""
     return [

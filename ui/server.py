@@ -3,7 +3,9 @@ a middleware for every HTTP response (anti-framing headers; ``/_stcore/metrics``
 
 Streamlit cannot set cookies from a script, so the sign-in form posts here (``st.App`` routes).
 The cookie holds a random token; the database keeps only its hash (``tracker.auth``). The cookie
-ends with the browser unless 记住我 is ticked. The client's address (for throttling) is the peer's,
+ends with the browser unless 记住我 is ticked. A second cookie (``mingde_trusted``) keeps the signed
+device tokens of the accounts this browser has signed in to, which exempt it from an account-wide
+lockout (``tracker.auth``). The client's address (for throttling) is the peer's,
 or, when the peer is a configured proxy (``MINGDE_TRUSTED_PROXIES``), the last address in
 ``X-Forwarded-For`` that is not one of the proxies.
 """
@@ -23,13 +25,14 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tracker import Tracker
-from tracker.auth import session_hours, sign_in, sign_out
+from tracker.auth import TRUSTED_DAYS, session_hours, sign_in, sign_out
 from tracker.config import settings
 from tracker.errors import SignInFailed, StorageUnavailable, Throttled
 
 COOKIE = "mingde_session"
 USERNAME_COOKIE = "mingde_username"  # the user name of the last failed sign-in, to fill the form again
 DEVICE_COOKIE = "mingde_device"  # a random id per browser, to flag several check-ins from one phone
+TRUSTED_COOKIE = "mingde_trusted"  # signed tokens of the accounts this browser signed in to (tracker.auth)
 
 
 def safe_next(value: object) -> str | None:
@@ -112,7 +115,14 @@ async def login(request: Request) -> Response:
     back = safe_next(form.get("next"))  # the page that asked for the sign-in (a check-in), if any
     try:
         result = await run_in_threadpool(
-            lambda: sign_in(tracker(), username, password, address=_address(request), remember=remember)
+            lambda: sign_in(
+                tracker(),
+                username,
+                password,
+                address=_address(request),
+                remember=remember,
+                device=request.cookies.get(TRUSTED_COOKIE),
+            )
         )
     except Throttled as e:
         return _keep_username(
@@ -128,6 +138,15 @@ async def login(request: Request) -> Response:
         COOKIE,
         result.token,
         max_age=int(session_hours() * 3600) if result.remember else None,  # else it ends with the browser
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    response.set_cookie(  # this browser is trusted for this account: exempt from the account-wide lockout
+        TRUSTED_COOKIE,
+        result.device,
+        max_age=TRUSTED_DAYS * 24 * 3600,
         httponly=True,
         samesite="lax",
         secure=_secure(request),

@@ -1,5 +1,5 @@
-"""The admin's journey in Chromium (issue 15), at 375x812 and 1366x768: import a roster file (preview,
-then apply), create the accounts of a department and download their one-time passwords, an employee
+"""The admin's journey in Chromium (issue 15), at 375x812 and 1366x768: a bad roster file is refused
+naming each row and column in Chinese, a good one is imported (preview, then apply), create the accounts of a department and download their one-time passwords, an employee
 signs in with one and is made to change it, the admin disables that employee whose open page then
 signs out at the next click, and the audit log shows all of it. Checked in the database too."""
 
@@ -93,19 +93,31 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
         sign_in(admin, server, "admin", "mingde-demo")
         admin.goto(f"{server}/roster")
         expect(admin.get_by_role("heading", name="人员名册")).to_be_visible(timeout=TIMEOUT)
+        bad = tmp_path / "坏名册.csv"  # first a file with bad rows: each named by row and column, in Chinese
+        bad.write_text("工号,姓名,部门\nS901,安全员甲,\n,安全员乙,安全科\n", encoding="utf-8")
+        admin.locator("input[type=file]").set_input_files(str(bad))
+        expect(admin.get_by_text("文件有问题，未导入任何内容")).to_be_visible(timeout=TIMEOUT)
+        expect(admin.get_by_text("坏名册.csv：第 2 行「部门」列：为空")).to_be_visible()
+        expect(admin.get_by_text("坏名册.csv：第 3 行「工号」列：为空")).to_be_visible()
+        expect(admin.get_by_role("button", name="确认导入")).to_have_count(0)
+        admin.get_by_text("坏名册.csv：第 3 行「工号」列：为空").scroll_into_view_if_needed()
+        shot(admin, "0-roster-bad-file")
+        assert query(db, "SELECT id FROM employees WHERE department = '安全科'") == []
         file = tmp_path / "安全科.csv"
         file.write_text(ROSTER, encoding="utf-8")
         admin.locator("input[type=file]").set_input_files(str(file))
         expect(admin.get_by_text("新增 2 人，修改 0 人，离职 0 人")).to_be_visible(timeout=TIMEOUT)
         assert query(db, "SELECT id FROM employees WHERE department = '安全科'") == []
+        admin.get_by_role("button", name="确认导入").scroll_into_view_if_needed()
         shot(admin, "1-roster-preview")
         admin.get_by_role("button", name="确认导入").click()
-        expect(admin.get_by_text("名册已导入：2 行。")).to_be_visible(timeout=TIMEOUT)
+        expect(admin.get_by_text("名册已导入：文件共 2 行；新增 2 人，修改 0 人，离职 0 人，无变化 0 人。")).to_be_visible(
+            timeout=TIMEOUT
+        )
         assert [r["id"] for r in query(db, "SELECT id FROM employees WHERE department = '安全科' ORDER BY id")] == [
             "S901",
             "S902",
         ]
-
         # 2. accounts for the department, with a downloadable list of one-time passwords
         admin.goto(f"{server}/users")
         expect(admin.get_by_role("heading", name="账号管理")).to_be_visible(timeout=TIMEOUT)
@@ -138,8 +150,14 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
         expect(staff.get_by_text("密码已修改")).to_be_visible(timeout=TIMEOUT)
         shot(staff, "4-changed")
         staff.get_by_role("button", name="进入系统").click()
-        expect(staff.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
+        expect(staff.get_by_role("heading", name="首页", exact=True)).to_be_visible(timeout=TIMEOUT)  # not 修改密码 again
+        staff.wait_for_url("**/home", timeout=TIMEOUT)
+        expect(staff.get_by_label("当前密码")).to_have_count(0)
+        shot(staff, "4b-first-home")
         assert query(db, "SELECT must_change_password FROM accounts WHERE username = 'S901'") == [{"must_change_password": 0}]
+        # the browser that signed in is trusted for S901 from now on (exempt from an account-wide lockout)
+        [trusted] = [c for c in staff_ctx.cookies() if c["name"] == "mingde_trusted"]
+        assert trusted["httpOnly"] and trusted["expires"] > 0 and trusted["value"].count(".") == 2
         staff.goto(f"{server}/learn")
         expect(staff.get_by_role("heading", name="学习", exact=True)).to_be_visible(timeout=TIMEOUT)
         shot(staff, "5-signed-in")
@@ -170,11 +188,30 @@ def test_admin_journey(own_server, browser, tmp_path, viewport):
         admin.get_by_label("人员（用户名或工号）").press("Enter")
         expect(admin.get_by_text("共 4 条")).to_be_visible(timeout=TIMEOUT)
         shot(admin, "8-audit")
+        [imported] = query(db, "SELECT detail FROM audit_log WHERE action = 'roster.import' ORDER BY id DESC LIMIT 1")
+        assert '"file": "安全科.csv"' in imported["detail"]  # the uploaded file's own name
         actions = [r["action"] for r in query(db, "SELECT action FROM audit_log ORDER BY id")]
         for expected in ("roster.import", "user.bulk_add", "sign_in", "password.change", "user.disable", "sign_in.failed"):
             assert expected in actions
         s901 = [r["action"] for r in query(db, "SELECT action FROM audit_log WHERE subject = 'S901' ORDER BY id")]
         assert s901 == ["sign_in", "password.change", "user.disable", "sign_in.failed"]
+
+        admin.goto(f"{server}/roster")
+        expect(admin.get_by_role("heading", name="人员名册")).to_be_visible(timeout=TIMEOUT)
+        # 6. the admin edits S902 on 人员名册: its 工号 fills in the current fields; the message is under the button; the expander stays open
+        admin.get_by_text("添加或修改人员").click()
+        edit = admin.get_by_test_id("stExpander").filter(has_text="添加或修改人员")
+        edit.get_by_label("工号", exact=True).fill("S902")
+        edit.get_by_label("工号", exact=True).press("Tab")
+        expect(edit.get_by_label("姓名", exact=True)).to_have_value("安全员乙", timeout=TIMEOUT)
+        expect(edit.get_by_label("班组", exact=True)).to_have_value("二组")
+        edit.get_by_label("班组", exact=True).fill("三组")
+        edit.get_by_role("button", name="保存", exact=True).click()
+        expect(admin.get_by_text("已保存 S902 安全员乙。")).to_be_visible(timeout=TIMEOUT)
+        expect(edit.get_by_label("部门", exact=True)).to_have_value("安全科")  # still open, nothing lost
+        admin.get_by_text("已保存 S902 安全员乙。").scroll_into_view_if_needed()
+        shot(admin, "9-roster-edited")
+        assert query(db, "SELECT name, team FROM employees WHERE id = 'S902'") == [{"name": "安全员乙", "team": "三组"}]
     except BaseException:
         shot(admin, "failed-admin")
         shot(staff, "failed-staff")

@@ -1,7 +1,8 @@
 """Over HTTP against a real ``streamlit run`` server (issue 15): anti-framing headers on every
 response, ``/_stcore/metrics`` closed, the sign-in throttle per account and address through the real
 route from two loopback addresses (127.0.0.1 and 127.0.0.2), ``X-Forwarded-For`` believed only from
-a configured proxy (127.0.0.3 here), and the session cookie ending with the browser unless 记住我."""
+a configured proxy (127.0.0.3 here), the account-wide lockout of untrusted browsers that spares a
+browser with the account's device cookie, and the session cookie ending with the browser unless 记住我."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import urllib.parse
 import pytest
 
 from tracker import Tracker
-from tracker.auth import MAX_FAILURES
+from tracker.auth import MAX_FAILURES, TRUSTED_DAYS, UNTRUSTED_MAX_FAILURES
 from ui.serve import free_port, start_server, stop, wait_healthy
 
 PASSWORD = "tq7-mountain-ink"
@@ -25,7 +26,7 @@ def server(tmp_path_factory):
     db = root / "mingde.db"
     t = Tracker(db)
     t.add_employee("E001", "张三", "办公室")
-    for name in ("alice", "bob", "carol", "dave"):
+    for name in ("alice", "bob", "carol", "dave", "erin"):
         t.add_user(name, PASSWORD, "organizer")
     t.close()
     port = free_port()
@@ -57,11 +58,13 @@ def request(port, method, path, *, source="127.0.0.1", body=None, headers=None):
         conn.close()
 
 
-def login(port, username, password, *, source="127.0.0.1", remember=False, forwarded=None):
+def login(port, username, password, *, source="127.0.0.1", remember=False, forwarded=None, cookie=None):
     form = {"username": username, "password": password, **({"remember": "1"} if remember else {})}
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if forwarded:
         headers["X-Forwarded-For"] = forwarded
+    if cookie:
+        headers["Cookie"] = cookie
     response = request(port, "POST", "/auth/login", source=source, body=urllib.parse.urlencode(form), headers=headers)
     assert response.status == 303
     location = response.getheader("location")
@@ -134,3 +137,18 @@ def test_the_cookie_ends_with_the_browser_unless_remembered(server, remember):
     assert ("Max-Age=" in cookie) is remember
     if not remember:
         assert "expires=" not in cookie.lower()  # a browser-session cookie
+
+
+def test_a_spread_attack_locks_untrusted_browsers_but_not_the_users_own(server):
+    port, _ = server
+    outcome, response = login(port, "erin", PASSWORD, source="127.0.0.1")
+    assert outcome == "ok"
+    [trusted] = [c for c in response.headers.get_all("set-cookie") if c.startswith("mingde_trusted=")]
+    assert "HttpOnly" in trusted and "SameSite=lax" in trusted and f"Max-Age={TRUSTED_DAYS * 24 * 3600}" in trusted
+    device = trusted.split(";")[0]
+    for i in range(UNTRUSTED_MAX_FAILURES):  # one try from each of many addresses, through the proxy
+        assert login(port, "erin", WRONG, source="127.0.0.3", forwarded=f"10.1.0.{i}")[0] == "failed"
+    assert login(port, "erin", PASSWORD, source="127.0.0.3", forwarded="10.1.1.1")[0] == "throttled"
+    assert login(port, "erin", PASSWORD, source="127.0.0.2")[0] == "throttled"  # a browser she never used
+    assert login(port, "erin", PASSWORD, source="127.0.0.2", cookie=device)[0] == "ok"  # her own browser
+    assert login(port, "erin", PASSWORD, source="127.0.0.2", cookie=device.replace("=", "=x"))[0] == "throttled"

@@ -17,8 +17,10 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import sqlite3
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from tracker.store.accounts import Account
 
 BUSY_TIMEOUT_MS = 30_000
+log = logging.getLogger("mingde")
 
 
 def iso(moment: dt.datetime) -> str:
@@ -158,6 +161,37 @@ def create_private(path: Path) -> None:
     os.close(fd)
 
 
+def tighten_mode(path: Path) -> list[str]:
+    """Take group and other permissions away from the database file and its ``-wal``/``-shm`` (they
+    hold password hashes) when they have any: those this process owns are changed (the owner's own
+    bits are kept, so a read-only file stays read-only), those it does not own are left and named.
+    Every change and every file left is logged; the changes are returned (``"path: 0644 -> 0600"``).
+
+    Tightening rather than refusing to start: removing access nobody should have had cannot lose
+    data or lock the owner out, and an upgrade then needs no manual step."""
+    changed = []
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            info = p.stat()
+        except OSError:
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        if not mode & 0o077:
+            continue
+        if info.st_uid != os.geteuid():
+            log.warning("%s has mode %04o (readable by others) and is not this process's to change: chmod 600 %s", p, mode, p)
+            continue
+        try:
+            os.chmod(p, mode & 0o700)
+        except OSError as e:
+            log.warning("%s has mode %04o (readable by others) and could not be changed (%s): chmod 600 %s", p, mode, e, p)
+            continue
+        note = f"{p}: {mode:04o} -> {mode & 0o700:04o}"
+        log.warning("tightened the mode of %s (it holds password hashes)", note)
+        changed.append(note)
+    return changed
+
+
 def day_start(day: dt.date | str) -> dt.datetime:
     """Midnight in Asia/Shanghai at the start of ``day``."""
     if isinstance(day, str):
@@ -188,6 +222,7 @@ class Store:
             self.path = Path(db_path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             create_private(self.path)  # it holds password hashes: readable by its owner only
+            tighten_mode(self.path)  # an older file (or a copied backup) may be readable by others
             self.name = str(self.path.resolve())
             if test_url := os.environ.get("MINGDE_TEST_PG"):
                 # Tests only (tests/conftest.py with MINGDE_TEST_BACKEND=postgresql): each database file

@@ -57,13 +57,16 @@ class RosterStore(Store):
             leaving += [e for e in current.values() if e["id"] not in ids and e["active"]]
         return RosterPreview(len(rows), added, changed, sorted(leaving, key=lambda e: e["id"]), unchanged)
 
-    def import_roster(self, path: str | Path, *, deactivate_missing: bool = False, actor: Account | None = None) -> int:
+    def import_roster(
+        self, path: str | Path, *, deactivate_missing: bool = False, actor: Account | None = None, name: str | None = None
+    ) -> int:
         """Add or update the employees of a CSV/XLSX roster; return how many rows it had.
 
         Raises ``RosterError`` listing every bad row; then nothing is written. With
         ``deactivate_missing``, employees not in the file are marked as left (today). Everyone who
         leaves by this import has their accounts disabled and their sessions ended. ``actor``: the
-        admin importing from the browser (the CLI, run on the server, passes none).
+        admin importing from the browser (the CLI, run on the server, passes none); ``name``: the
+        uploaded file's own name, for the audit log (the upload is read from a temporary copy).
         """
         if actor is not None:
             self.check_role(actor, "admin")
@@ -83,7 +86,7 @@ class RosterStore(Store):
                 by,
                 "roster.import",
                 {
-                    "file": Path(path).name,
+                    "file": name or Path(path).name,
                     "rows": preview.rows,
                     "added": [r.id for r in preview.added],
                     "changed": [r.id for _, r in preview.changed],
@@ -201,6 +204,11 @@ class RosterStore(Store):
             if r["team"]:
                 teams.append(r["team"])
         return out
+
+    def roster_entry(self, actor: Account | None, employee_id: str) -> dict | None:
+        """The employee with this 工号 (admins), or None: what 添加或修改人员 fills in for an existing one."""
+        self.check_role(actor, "admin")
+        return self._one("SELECT * FROM employees WHERE id = ?", ((employee_id or "").strip(),))
 
     def employee(self, employee_id: str) -> dict:
         row = self._one("SELECT * FROM employees WHERE id = ?", (employee_id,))

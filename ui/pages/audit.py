@@ -1,13 +1,13 @@
 """审计日志 (admins): who did what and when, filtered by person, action and date; export."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
+from quizzes.fields import utcnow
 from tracker.export import to_csv_bytes
 from tracker.store.audit import ACTIONS
 from ui.admin_ui import local_time
+from ui.audit_text import export_name, say_action, say_detail, say_object
 from ui.auth import access
 from ui.state import t
 
@@ -37,20 +37,19 @@ table = pd.DataFrame(
         {
             t("audit.col.at"): local_time(r["at"]),
             t("audit.col.actor"): r["actor"] or t("audit.nobody"),
-            t("audit.col.action"): t(f"audit.action.{r['action']}") if r["action"] in ACTIONS else r["action"],
-            t("audit.col.subject"): r["subject"] or "",
+            t("audit.col.action"): say_action(r["action"], t, ACTIONS),
+            t("audit.col.subject"): say_object(r),
             t("audit.col.address"): r["address"] or "",
-            t("audit.col.detail"): r["detail"] or "",
+            t("audit.col.detail"): say_detail(r, t),
         }
         for r in rows
     ]
 )
 st.dataframe(table, hide_index=True, width="stretch")
-stamp = dt.date.today().isoformat()
 st.download_button(
     t("audit.export"),
     to_csv_bytes(table, translate_headers=False),
-    file_name=f"audit-{stamp}.csv",
+    file_name=export_name(utcnow()),
     mime="text/csv",
     on_click="ignore",
     key="audit_export",

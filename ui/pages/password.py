@@ -33,4 +33,10 @@ if submitted:
                 body.empty()
                 st.success(t("password.done"))
                 if me.account.must_change:  # the rest of the app opens at the next run
-                    st.button(t("password.continue"), type="primary", key="pw_continue")
+                    st.button(
+                        t("password.continue"),
+                        type="primary",
+                        key="pw_continue",
+                        on_click=st.session_state.__setitem__,
+                        args=("pw_go_start", True),  # ui.nav.after_forced_change
+                    )

@@ -12,14 +12,16 @@ from tracker import AccountError, NotFound, RosterError
 from tracker.export import to_csv_bytes
 from ui.admin_ui import refusal
 from ui.auth import access
+from ui.roster_text import say_problem
 from ui.state import saving, t
 
 me = access()
 me.require("admin")
 st.title(t("roster.title"))
+notice_slot = st.empty()  # always here, so that a notice does not move (and close) the expanders below
 notice = st.session_state.pop("roster_notice", None)
 if notice:
-    st.success(notice)
+    notice_slot.success(notice)
 
 # -- search and filters ------------------------------------------------------------------------------
 departments = me.departments()
@@ -80,24 +82,41 @@ if found:
 else:
     st.info(t("roster.nothing"))
 
+
 # -- add or edit one ---------------------------------------------------------------------------------
-with st.expander(t("roster.edit")):
+def fill_in_from_roster() -> None:
+    """An existing 工号 typed: its current 姓名, 部门 and 班组 fill the fields to edit."""
+    found = me.roster_entry(st.session_state.get("edit_id", ""))
+    if found:
+        st.session_state["edit_name"] = found["name"]
+        st.session_state["edit_department"] = found["department"]
+        st.session_state["edit_team"] = found["team"] or ""
+
+
+edit_notice = st.session_state.pop("roster_edit_notice", None)
+with st.expander(t("roster.edit"), expanded=bool(edit_notice), key="roster_edit_open"):
     st.caption(t("roster.edit_help"))
-    with st.form("roster_edit", clear_on_submit=True):
-        c = st.columns(4)
-        eid = c[0].text_input(t("roster.col.id"), key="edit_id", max_chars=100)
-        name = c[1].text_input(t("roster.col.name"), key="edit_name", max_chars=100)
-        dept = c[2].text_input(t("roster.col.department"), key="edit_department", max_chars=100)
-        team_name = c[3].text_input(t("roster.col.team"), key="edit_team", max_chars=100)
-        if st.form_submit_button(t("roster.save"), type="primary"):
-            with saving():
-                try:
-                    me.save_employee(eid, name, dept, team_name)
-                except AccountError as e:
-                    refusal(e)
-                else:
-                    st.session_state["roster_notice"] = t("roster.saved", id=eid.strip(), name=name.strip())
-                    st.rerun()
+    c = st.columns(4)
+    eid = c[0].text_input(t("roster.col.id"), key="edit_id", max_chars=100, on_change=fill_in_from_roster)
+    name = c[1].text_input(t("roster.col.name"), key="edit_name", max_chars=100)
+    dept = c[2].text_input(t("roster.col.department"), key="edit_department", max_chars=100)
+    team_name = c[3].text_input(t("roster.col.team"), key="edit_team", max_chars=100)
+    existing = me.roster_entry(eid) if eid.strip() else None
+    if existing:
+        st.caption(t("roster.edit_existing", id=existing["id"], name=existing["name"], department=existing["department"]))
+    elif eid.strip():
+        st.caption(t("roster.edit_new", id=eid.strip()))
+    if st.button(t("roster.save"), type="primary", key="edit_submit"):
+        with saving():
+            try:
+                me.save_employee(eid, name, dept, team_name)
+            except AccountError as e:
+                refusal(e)  # next to the button; nothing typed is lost
+            else:
+                st.session_state["roster_edit_notice"] = t("roster.saved", id=eid.strip(), name=name.strip())
+                st.rerun()  # the list above shows the change
+    if edit_notice:
+        st.success(edit_notice)
 
 # -- mark as left, or back at work ---------------------------------------------------------------------
 with st.expander(t("roster.leave")):
@@ -152,7 +171,7 @@ if upload is not None:
             preview = me.preview_roster(path, deactivate_missing=missing)
         except RosterError as e:
             st.error(t("roster.bad_file"))
-            st.code("\n".join(p.replace(str(path), upload.name) for p in e.problems[:50]), language=None)
+            st.code("\n".join(say_problem(p, t, path=upload.name) for p in e.problems[:50]), language=None, wrap_lines=True)
             preview = None
         if preview is not None:
             st.info(
@@ -210,11 +229,22 @@ if upload is not None:
             if st.button(t("roster.apply"), type="primary", key="roster_apply"):
                 with saving():
                     try:
-                        rows = me.import_roster(path, deactivate_missing=missing)
+                        rows = me.import_roster(path, deactivate_missing=missing, name=upload.name)
                     except RosterError as e:
                         st.error(t("roster.bad_file"))
-                        st.code("\n".join(e.problems[:50]), language=None)
+                        st.code(
+                            "\n".join(say_problem(p, t, path=upload.name) for p in e.problems[:50]),
+                            language=None,
+                            wrap_lines=True,
+                        )
                     else:
-                        st.session_state["roster_notice"] = t("roster.imported", rows=rows)
+                        st.session_state["roster_notice"] = t(
+                            "roster.imported_counts",
+                            rows=rows,
+                            added=len(preview.added),
+                            changed=len(preview.changed),
+                            left=len(preview.deactivated),
+                            same=preview.unchanged,
+                        )
                         st.session_state["roster_imports"] += 1
                         st.rerun()

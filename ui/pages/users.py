@@ -65,9 +65,18 @@ if picked:
     account = by_name[picked]
     c = st.columns(3)
     if c[0].button(t("users.reset"), key="users_reset"):
-        with saving():
-            made = me.reset_password(picked)
-            st.session_state["users_otp"] = (made.username, made.password)
+        st.session_state["users_reset_for"] = picked  # asked first: the old password stops working at once
+    if st.session_state.get("users_reset_for") == picked:
+        st.warning(t("users.reset_confirm", user=picked))
+        yes, no = st.columns(2)
+        if yes.button(t("users.reset_yes"), type="primary", key="users_reset_yes"):
+            st.session_state.pop("users_reset_for", None)
+            with saving():
+                made = me.reset_password(picked)
+                st.session_state["users_otp"] = (made.username, made.password)
+                st.rerun()
+        if no.button(t("users.reset_no"), key="users_reset_no"):
+            st.session_state.pop("users_reset_for", None)
             st.rerun()
     toggle = "users.enable" if account.disabled else "users.disable"
     if c[1].button(t(toggle), key="users_toggle"):
