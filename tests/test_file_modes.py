@@ -14,6 +14,9 @@ import pytest
 from tracker import Tracker
 from tracker.store import core
 
+# The files of an SQLite database (on PostgreSQL the server owns its files).
+pytestmark = pytest.mark.sqlite_only
+
 
 def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
