@@ -5,7 +5,7 @@ import streamlit as st
 from tracker.access import WRONG_BOOK_ID
 from ui.auth import access
 from ui.state import catalog, saving, t
-from ui.widgets import local_time, md_escape, period_text, type_label
+from ui.widgets import local_time, md_escape, period_text, show_prompt, type_label
 
 me = access()
 cat = catalog()
@@ -74,7 +74,7 @@ else:
             st.switch_page("ui/pages/take.py", query_params={"attempt": me.start_wrong_practice()})
     for item in wrong[:50]:
         with st.expander(f"{type_label(item.question.type)} · {md_escape(item.question.prompt[:40])}"):
-            st.markdown(item.question.prompt)
+            show_prompt(item.question.prompt)
             if item.question.explanation:
                 st.info(item.question.explanation, icon=":material/lightbulb:")
             st.caption(t("results.times_wrong", n=item.times_wrong))
