@@ -201,6 +201,24 @@ def unique_id(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
+def next_question_id(questions: list[dict], qtype: str | None = None) -> str:
+    """A free id for a new question that follows the bank's own numbering: after ``eth-s-007`` comes
+    ``eth-s-008`` (the last question of ``qtype`` if the bank has one, else its last question); ``q1``
+    in an empty bank or one without numbered ids."""
+    taken = {str(q.get("id")) for q in questions}
+    numbered = [str(q.get("id")) for q in questions if re.fullmatch(r".*?\d+", str(q.get("id")))]
+    same_type = [str(q.get("id")) for q in questions if q.get("type") == qtype and str(q.get("id")) in numbered]
+    last = (same_type or numbered or [""])[-1]
+    m = re.fullmatch(r"(.*?)(\d+)", last)
+    if not m:
+        return unique_id("q1", taken)
+    stem, digits = m.groups()
+    n = int(digits) + 1
+    while f"{stem}{n:0{len(digits)}d}" in taken:
+        n += 1
+    return f"{stem}{n:0{len(digits)}d}"
+
+
 def slug(text: str, fallback: str = "item") -> str:
     """An id from a title: ASCII letters and digits kept; otherwise a short hash of the text."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]

@@ -97,10 +97,44 @@ def test_question_editor_validates_as_you_type_and_saves(env):
     at.text_area(key=k + "expl").set_value("厉行节约、反对浪费。").run()
     assert not at.warning and "职工看到的样子" in texts(at)
     at.button(key="qe:save").click().run()
-    assert not at.exception and "已保存题目 new-q" in texts(at)
+    assert not at.exception and "（编号 new-q）" in texts(at)
     bank = load_catalog(env.content).banks["ethics-bank"]
     assert bank.questions[-1].id == "new-q" and bank.questions[-1].answer == "A"
     assert audit(env)[-1]["change"] == "question new-q added" and audit(env)[-1]["actor"] == "org"
+
+
+def test_after_saving_a_new_question_the_form_edits_it_and_offers_the_next(env):
+    """Review #4: the form no longer says 新增题目 with the saved text and an 'id used' warning."""
+    at = page(env, "ui/pages/question_editor.py")
+    at.selectbox(key="qe:bank").set_value("ethics-bank").run()
+    k = "qe:ethics-bank:+:"
+    suggested = at.text_input(key=k + "id").value
+    assert suggested not in {"q1", ""} and suggested.startswith("eth-")  # the bank's own numbering
+    at.text_area(key=k + "prompt").set_value("公务接待应当遵循什么原则？").run()
+    for i, text in enumerate(["厉行节约", "讲究排场", "互相攀比", "超标接待"]):
+        at.text_input(key=k + f"o{i}").set_value(text)
+    at.run()
+    at.radio(key=k + "a").set_value("A").run()
+    at.button(key="qe:save").click().run()
+    assert not at.exception
+    assert at.selectbox(key="qe:pick:ethics-bank").value == suggested  # now editing the saved one
+    assert [s.value for s in at.subheader] == ["编辑题目"] and not at.warning
+    assert not at.button(key="qe:save").disabled
+    assert "刚保存的这道题" in at.success[0].value and "新增下一题" in at.success[0].value
+    n = len(load_catalog(env.content).banks["ethics-bank"].questions)
+    assert f"共 {n} 题，本页显示第 {(n - 1) // 20 * 20 + 1}–{n} 题" in texts(at)  # the page with the new one
+    at.button(key="qe:add_next").click().run()
+    assert at.selectbox(key="qe:pick:ethics-bank").value == "+"
+    assert at.text_area(key=k + "prompt").value == "" and at.text_input(key=k + "id").value not in {suggested, "q1"}
+
+
+def test_question_list_count_says_which_are_shown(env):
+    at = page(env, "ui/pages/question_editor.py")
+    at.selectbox(key="qe:bank").set_value("ethics-bank").run()
+    n = len(load_catalog(env.content).banks["ethics-bank"].questions)
+    assert n > 20 and f"共 {n} 题，本页显示第 1–20 题" in texts(at)
+    at.text_input(key="qe:search").set_value("职业道德").run()
+    assert "找到" in texts(at)
 
 
 def test_question_editor_fixes_copies_deletes_and_tags(env):

@@ -89,7 +89,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     expect(page.get_by_text("职工看到的样子")).to_be_visible(timeout=TIMEOUT)
     shot(page, "question-editor-desktop")
     page.get_by_role("button", name="保存题目").click()
-    expect(page.get_by_text(f"已保存题目 {BANK}-001")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"（编号 {BANK}-001）")).to_be_visible(timeout=TIMEOUT)
     bank = yaml.safe_load((content / "banks" / f"{BANK}.yaml").read_text(encoding="utf-8"))
     assert bank["questions"][0]["explanation"] == FIX and len(bank["questions"]) == 404
 
