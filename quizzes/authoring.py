@@ -580,6 +580,29 @@ def set_status(quiz: dict[str, Any], status: str) -> dict[str, Any]:
     return out
 
 
+QUIZ_ACTIONS: dict[str, str] = {
+    "save_draft": "draft",
+    "publish": "published",
+    "save_published": "published",
+    "unpublish": "draft",
+}
+
+
+def quiz_actions(status: str | None) -> list[str]:
+    """The save buttons of a quiz that is ``status`` (``None``: not saved yet), as keys of
+    ``QUIZ_ACTIONS`` (the status each one saves). A draft is saved as a draft or published; a published
+    quiz is saved as it is (it stays published and employees see the change) or taken back to a draft,
+    which hides it from employees and stops new attempts (answers already handed in are kept)."""
+    return ["save_published", "unpublish"] if status == "published" else ["save_draft", "publish"]
+
+
+def counts_in_results(kind: str) -> bool:
+    """Whether a published quiz of ``kind`` counts in its audience's results (应参加测验数, 测验成绩 and
+    考核指标 of the periods it is open in): every kind an organizer builds does; practice (错题重练,
+    每日一练) does not."""
+    return kind != "practice"
+
+
 # -- lessons -------------------------------------------------------------------------------------
 
 
@@ -807,6 +830,9 @@ __all__ = [
     "save_document",
     "save_image",
     "set_status",
+    "quiz_actions",
+    "counts_in_results",
+    "QUIZ_ACTIONS",
     "slug",
     "teams_from_text",
     "tiebreak_from",

@@ -203,14 +203,30 @@ def test_quiz_builder_builds_an_exam_with_a_window_and_audience_as_draft_then_pu
     at.toggle(key=k + "all").set_value(False).run()
     at.multiselect(key=k + "deps").set_value(["办公室"]).run()
     at.button(key="qb:draft").click().run()
-    assert not at.exception and "已保存草稿 exam-e2e" in texts(at)
+    assert not at.exception and "已保存草稿“年度考试（测试）”" in texts(at)
     quiz = load_catalog(env.content).quizzes["exam-e2e"]
     assert quiz.status == "draft" and quiz.kind == "exam" and quiz.time_limit == 1800
     assert quiz.audience.departments == ["办公室"] and quiz.opens and quiz.closes > quiz.opens
     assert at.selectbox(key="qb:pick").value == "exam-e2e"
+    assert "成为办公室应参加的测验" in at.info[-1].value  # what 发布 does, before it is clicked
     at.button(key="qb:publish").click().run()
     assert load_catalog(env.content).quizzes["exam-e2e"].status == "published"
     assert [a["change"] for a in audit(env)] == ["quiz exam-e2e saved as draft", "quiz exam-e2e saved as published"]
+    # published: the state, the buttons and the message next to them say so (review #12)
+    assert "已发布" in texts(at) and "已发布“年度考试（测试）”" in at.success[-1].value
+    assert {b.key for b in at.button} >= {"qb:save_published", "qb:unpublish"}
+    assert not {b.key for b in at.button} & {"qb:draft", "qb:publish"}
+    assert not [i for i in at.info if "应参加的测验" in i.value]
+    at.button(key="qb:unpublish").click().run()
+    assert load_catalog(env.content).quizzes["exam-e2e"].status == "draft"
+    assert "已撤回“年度考试（测试）”" in at.success[-1].value and at.button(key="qb:publish")
+
+
+def test_publishing_a_quiz_for_everyone_warns_that_it_counts_for_all(env):
+    at = page(env, "ui/pages/quiz_builder.py")
+    at.selectbox(key="qb:pick").set_value("monthly").run()
+    assert "成为全体职工应参加的测验" in " ".join(i.value for i in at.info)
+    assert "保存草稿" in [b.label for b in at.button] and "发布" in [b.label for b in at.button]
 
 
 def test_quiz_builder_refuses_an_invalid_quiz_and_writes_nothing(env):
@@ -329,7 +345,7 @@ def test_saving_an_existing_quiz_and_lesson_unchanged_keeps_them(env):
     before = load_catalog(env.content)
     at = page(env, "ui/pages/quiz_builder.py")
     at.selectbox(key="qb:pick").set_value("ethics-exam-2026").run()
-    at.button(key="qb:publish").click().run()
+    at.button(key="qb:save_published").click().run()
     at = page(env, "ui/pages/lesson_editor.py")
     at.selectbox(key="le:pick").set_value("ethics-basics").run()
     at.button(key="le:save").click().run()

@@ -17,8 +17,7 @@ me = access()
 me.require("organizer")
 root = config().content
 st.title(t("qb.title"))
-if done := st.session_state.pop("qb:done", None):
-    st.success(done)
+done = st.session_state.pop("qb:done", None)  # shown next to the save buttons
 
 templates = {"monthly": t("qb.tpl.monthly"), "annual": t("qb.tpl.annual"), "contest": t("qb.tpl.contest")}
 wanted = st.query_params.get("quiz")  # ``?quiz=ID`` (back from the preview) opens that quiz once
@@ -205,22 +204,39 @@ def build(status: str) -> dict:
 
 # -- save, preview, publish ----------------------------------------------------------------------
 st.divider()
-status = fields["status"]
-st.markdown(t("qb.status_published") if status == "published" and doc is not None else t("qb.status_draft"))
+status = fields["status"] if doc is not None else None
+st.markdown(t("qb.status_published") if status == "published" else t("qb.status_draft"))
+actions = au.quiz_actions(status)
+if "publish" in actions and au.counts_in_results(kind):  # what 发布 does to everyone's results
+    who = t("qb.audience_all") if everyone else "、".join([*chosen_departments, *chosen_teams]) or t("qb.audience_all")
+    st.info(t("qb.publish_effect", who=who), icon=":material/campaign:")
 c1, c2, c3 = st.columns(3)
 clicked = None
-if c1.button(t("qb.save_draft"), key="qb:draft", icon=":material/save:"):
-    clicked = "draft"
-if c2.button(t("qb.publish"), type="primary", key="qb:publish", icon=":material/publish:"):
-    clicked = "published"
+icons = {"save_draft": ":material/save:", "publish": ":material/publish:", "save_published": ":material/save:"}
+for col, action in zip((c1, c2), actions, strict=True):
+    primary = action in ("publish", "save_published")
+    if col.button(
+        t(f"qb.action.{action}"),
+        type="primary" if primary else "secondary",
+        key={"save_draft": "qb:draft"}.get(action, f"qb:{action}"),
+        icon=icons.get(action, ":material/unpublished:"),
+    ):
+        clicked = action
+    col.caption(t(f"qb.action_help.{action}"))
 if clicked:
-    data = build(clicked)
+    data = build(au.QUIZ_ACTIONS[clicked])
     try:
-        me.save_content(root, "quiz", data, path=doc.path if doc else None, change=f"quiz {data['id']} saved as {clicked}")
+        me.save_content(
+            root,
+            "quiz",
+            data,
+            path=doc.path if doc else None,
+            change=f"quiz {data['id']} saved as {data.get('status', 'published')}",
+        )
     except au.AuthoringError as e:
         show_save_error(e)
     else:
-        st.session_state["qb:done"] = t("qb.published" if clicked == "published" else "qb.saved", id=data["id"])
+        st.session_state["qb:done"] = t(f"qb.done.{clicked}", title=data.get("title") or data["id"])
         st.session_state["qb:next_pick"] = data["id"]
         st.session_state.pop(draws_key, None)
         st.rerun()
@@ -230,3 +246,5 @@ elif doc is not None:
     c3.caption(t("qb.preview_unavailable"))
 else:
     c3.caption(t("qb.preview_after_save"))
+if done:  # next to the buttons that were clicked
+    st.success(done, icon=":material/check_circle:")
