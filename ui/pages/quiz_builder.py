@@ -210,19 +210,25 @@ actions = au.quiz_actions(status)
 if "publish" in actions and au.counts_in_results(kind):  # what 发布 does to everyone's results
     who = t("qb.audience_all") if everyone else "、".join([*chosen_departments, *chosen_teams]) or t("qb.audience_all")
     st.info(t("qb.publish_effect", who=who), icon=":material/campaign:")
+labels = {
+    "save_draft": (t("qb.action.save_draft"), t("qb.action_help.save_draft")),
+    "publish": (t("qb.action.publish"), t("qb.action_help.publish")),
+    "save_published": (t("qb.action.save_published"), t("qb.action_help.save_published")),
+    "unpublish": (t("qb.action.unpublish"), t("qb.action_help.unpublish")),
+}
 c1, c2, c3 = st.columns(3)
 clicked = None
 icons = {"save_draft": ":material/save:", "publish": ":material/publish:", "save_published": ":material/save:"}
 for col, action in zip((c1, c2), actions, strict=True):
     primary = action in ("publish", "save_published")
     if col.button(
-        t(f"qb.action.{action}"),
+        labels[action][0],
         type="primary" if primary else "secondary",
         key={"save_draft": "qb:draft"}.get(action, f"qb:{action}"),
         icon=icons.get(action, ":material/unpublished:"),
     ):
         clicked = action
-    col.caption(t(f"qb.action_help.{action}"))
+    col.caption(labels[action][1])
 if clicked:
     data = build(au.QUIZ_ACTIONS[clicked])
     try:
@@ -236,7 +242,13 @@ if clicked:
     except au.AuthoringError as e:
         show_save_error(e)
     else:
-        st.session_state["qb:done"] = t(f"qb.done.{clicked}", title=data.get("title") or data["id"])
+        name = data.get("title") or data["id"]
+        st.session_state["qb:done"] = {
+            "save_draft": t("qb.done.save_draft", title=name),
+            "publish": t("qb.done.publish", title=name),
+            "save_published": t("qb.done.save_published", title=name),
+            "unpublish": t("qb.done.unpublish", title=name),
+        }[clicked]
         st.session_state["qb:next_pick"] = data["id"]
         st.session_state.pop(draws_key, None)
         st.rerun()
