@@ -42,6 +42,29 @@ def show_prompt(text: str) -> None:
     st.markdown(prompt_markdown(text))
 
 
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def streamlit_words_css(max_upload_mb: int = 20) -> str:
+    """One ``<style>`` block (local, no CDN) that replaces the English words Streamlit's file uploader
+    draws itself and Python cannot set ("Upload", "20MB per file • XLSX") with the catalogue's words.
+    Added once by ``app.py`` for every page; multiselects and date inputs get their words from their
+    own parameters (``placeholder=``, ``select_all=False``, ``format=``)."""
+    button, hint = _css_string(t("upload.button")), _css_string(t("upload.hint", mb=max_upload_mb))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        "<style>"
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0 !important}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"]::after {{content: {hint}; font-size: .85rem; opacity: .75}}'
+        f"{zone} button {{font-size: 0 !important}}"
+        f"{zone} button * {{font-size: 0 !important}}"
+        f'{zone} button [data-testid="stIconMaterial"] {{font-size: 1.25rem !important}}'
+        f"{zone} button::after {{content: {button}; font-size: .875rem}}"
+        "</style>"
+    )
+
+
 def local_time(value: str | dt.datetime | None) -> str:
     """An ISO timestamp or datetime as Asia/Shanghai ``YYYY-MM-DD HH:MM``."""
     if not value:

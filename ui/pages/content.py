@@ -154,6 +154,7 @@ for quiz in cat.quizzes.values():
         key=f"owners:{quiz.id}",
         label_visibility="collapsed",
         placeholder=t("content.owners_none"),
+        select_all=False,
         disabled=not me.may_set_quiz_owners(quiz.id),
     )
     if sorted(chosen) != current:

@@ -135,7 +135,12 @@ if qtype in ("single", "multiple", "scenario"):
         )
     elif qtype == "multiple":
         answer = st.multiselect(
-            t("qe.answer"), letters, default=[x for x in given if x in letters], placeholder=t("author.choose"), key=k + "a"
+            t("qe.answer"),
+            letters,
+            default=[x for x in given if x in letters],
+            placeholder=t("author.choose"),
+            select_all=False,
+            key=k + "a",
         )
 elif qtype == "true_false":
     given = current.get("answer") if current.get("type") == "true_false" else None
@@ -206,10 +211,14 @@ if choice != NEW and st.button(t("qe.add_next"), key="qe:add_next", icon=":mater
 # -- tags in bulk --------------------------------------------------------------------------------
 if questions:
     with st.expander(t("qe.bulk")):
-        chosen = st.multiselect(t("qe.bulk_questions"), ids, placeholder=t("author.choose"), key=f"qe:bulk:{bank_id}")
+        chosen = st.multiselect(
+            t("qe.bulk_questions"), ids, placeholder=t("author.choose"), select_all=False, key=f"qe:bulk:{bank_id}"
+        )
         add = st.text_input(t("qe.bulk_add"), key="qe:bulk_add")
         existing = sorted({tag for q in questions for tag in q.get("tags") or []})
-        remove = st.multiselect(t("qe.bulk_remove"), existing, placeholder=t("author.choose"), key="qe:bulk_remove")
+        remove = st.multiselect(
+            t("qe.bulk_remove"), existing, placeholder=t("author.choose"), select_all=False, key="qe:bulk_remove"
+        )
         if st.button(t("qe.bulk_apply"), disabled=not chosen, key="qe:bulk_apply"):
             edited = au.edit_tags(bank, chosen, add=tags_from(add), remove=remove)
             save(edited, f"tags of {len(chosen)} questions: +{tags_from(add)} -{remove}", t("qe.bulk_done", n=len(chosen)))

@@ -80,7 +80,7 @@ if banks:
             t("qe.type"), TYPES, format_func=lambda x: t("qb.any_type") if x is None else type_label(x), key=k + "d_type"
         )
         bank_tags = sorted({tag for q in pool for tag in q.get("tags") or []})
-        tags = cols[1].multiselect(t("qe.tags"), bank_tags, key=k + "d_tags", placeholder=t("qb.any_tag"))
+        tags = cols[1].multiselect(t("qe.tags"), bank_tags, key=k + "d_tags", placeholder=t("qb.any_tag"), select_all=False)
         matching = [
             q for q in pool if (not qtype or q.get("type") == qtype) and (not tags or set(tags) & set(q.get("tags") or []))
         ]
@@ -102,6 +102,7 @@ with st.expander(t("qb.pick_questions", n=len(fields["questions"]))):
         everything,
         format_func=lambda p: f"{p[0]}/{p[1]} · {prompts[p]}",
         placeholder=t("author.choose"),
+        select_all=False,
         key=k + "picks",
     )
 inline = (list(fields["questions"]) if keep else []) + au.picked_questions(banks, picks)
@@ -168,10 +169,16 @@ if not everyone:
         sorted(set(departments) | set(fields["departments"])),
         fields["departments"],
         placeholder=t("author.choose"),
+        select_all=False,
         key=k + "deps",
     )
     chosen_teams = st.multiselect(
-        t("qb.teams"), sorted(set(teams) | set(fields["teams"])), fields["teams"], placeholder=t("author.choose"), key=k + "teams"
+        t("qb.teams"),
+        sorted(set(teams) | set(fields["teams"])),
+        fields["teams"],
+        placeholder=t("author.choose"),
+        select_all=False,
+        key=k + "teams",
     )
     if not chosen_departments and not chosen_teams:
         st.warning(t("qb.audience_empty"))
