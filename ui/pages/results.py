@@ -41,14 +41,13 @@ rows = []
 for lesson in cat.lessons.values():
     row = progress.get(lesson.id)
     status = "completed" if row and row["completed_at"] else ("reading" if row else "not_started")
-    rows.append(
-        {
-            t("col.title"): lesson.title,
-            t("results.status"): t(f"learn.status.{status}"),
-            t("results.completed_at"): local_time(row["completed_at"]) if row else "",
-        }
-    )
-st.dataframe(rows, hide_index=True, width="stretch")
+    done = local_time(row["completed_at"])[:10] if row and row["completed_at"] else ""
+    rows.append({t("col.title"): lesson.title, t("results.status"): t(f"learn.status.{status}"), t("results.completed_at"): done})
+# narrow enough for a phone (375 px): the title gets the room, the finishing day is a date only
+widths = {t("col.title"): 150, t("results.status"): 60, t("results.completed_at"): 90}
+st.dataframe(
+    rows, hide_index=True, width="stretch", column_config={k: st.column_config.TextColumn(k, width=w) for k, w in widths.items()}
+)
 
 st.subheader(t("results.indicator"))
 period = me.current_period(cat)
