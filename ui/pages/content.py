@@ -146,7 +146,8 @@ kinds = {
 prefix = f"{root}/"
 for path, problems in cat.status().items():
     kind, title = described.get(path, ("", ""))
-    name = f"{title} · {kinds[kind]}" if title else (kinds.get(kind) or t("content.file_unreadable"))
+    # a file that did not load is named by its place in the content folder: that is what to fix
+    name = f"{title} · {kinds[kind]}" if title else (kinds.get(kind) or path.removeprefix(prefix))
     if problems:
         with st.expander(f":red[:material/error:] {name} · {t('content.problems', n=len(problems))}", expanded=True):
             st.code("\n".join(str(p).removeprefix(prefix) for p in problems), language=None)
