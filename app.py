@@ -18,6 +18,7 @@ else:
     from ui.i18n import LANGS
     from ui.nav import after_forced_change, layout_of, pages_for, phone_tabs
     from ui.state import remember_lang, t, use_account_lang
+    from ui.widgets import streamlit_words_css
 
     account = current_account()
     use_account_lang(account)
@@ -34,4 +35,5 @@ else:
         st.set_page_config(layout=layout_of(page))  # report tables get the width of a PC screen
         after_forced_change(account)  # 进入系统 after a one-time password's change opens 首页
         phone_tabs(account, page)  # the main pages one tap away on a phone
+        st.html(streamlit_words_css(int(st.get_option("server.maxUploadSize"))))  # the uploader's words in ours
         page.run()

@@ -202,6 +202,24 @@ def unique_id(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
+def next_question_id(questions: list[dict], qtype: str | None = None) -> str:
+    """A free id for a new question that follows the bank's own numbering: after ``eth-s-007`` comes
+    ``eth-s-008`` (the last question of ``qtype`` if the bank has one, else its last question); ``q1``
+    in an empty bank or one without numbered ids."""
+    taken = {str(q.get("id")) for q in questions}
+    numbered = [str(q.get("id")) for q in questions if re.fullmatch(r".*?\d+", str(q.get("id")))]
+    same_type = [str(q.get("id")) for q in questions if q.get("type") == qtype and str(q.get("id")) in numbered]
+    last = (same_type or numbered or [""])[-1]
+    m = re.fullmatch(r"(.*?)(\d+)", last)
+    if not m:
+        return unique_id("q1", taken)
+    stem, digits = m.groups()
+    n = int(digits) + 1
+    while f"{stem}{n:0{len(digits)}d}" in taken:
+        n += 1
+    return f"{stem}{n:0{len(digits)}d}"
+
+
 def slug(text: str, fallback: str = "item") -> str:
     """An id from a title: ASCII letters and digits kept; otherwise a short hash of the text."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
@@ -564,6 +582,29 @@ def set_status(quiz: dict[str, Any], status: str) -> dict[str, Any]:
     return out
 
 
+QUIZ_ACTIONS: dict[str, str] = {
+    "save_draft": "draft",
+    "publish": "published",
+    "save_published": "published",
+    "unpublish": "draft",
+}
+
+
+def quiz_actions(status: str | None) -> list[str]:
+    """The save buttons of a quiz that is ``status`` (``None``: not saved yet), as keys of
+    ``QUIZ_ACTIONS`` (the status each one saves). A draft is saved as a draft or published; a published
+    quiz is saved as it is (it stays published and employees see the change) or taken back to a draft,
+    which hides it from employees and stops new attempts (answers already handed in are kept)."""
+    return ["save_published", "unpublish"] if status == "published" else ["save_draft", "publish"]
+
+
+def counts_in_results(kind: str) -> bool:
+    """Whether a published quiz of ``kind`` counts in its audience's results (应参加测验数, 测验成绩 and
+    考核指标 of the periods it is open in): every kind an organizer builds does; practice (错题重练,
+    每日一练) does not."""
+    return kind != "practice"
+
+
 # -- lessons -------------------------------------------------------------------------------------
 
 
@@ -802,6 +843,9 @@ __all__ = [
     "save_document",
     "save_image",
     "set_status",
+    "quiz_actions",
+    "counts_in_results",
+    "QUIZ_ACTIONS",
     "slug",
     "teams_from_text",
     "tiebreak_from",

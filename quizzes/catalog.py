@@ -40,6 +40,25 @@ class Catalog:
             out.setdefault(problem.path, []).append(problem)
         return out
 
+    def described(self) -> dict[str, tuple[str, str]]:
+        """``(kind, title)`` of each valid file, by its path as in ``paths``: kind is ``lesson``, ``bank``,
+        ``quiz``, ``live``, ``event``, ``assessment`` or ``daily`` (those two have no title: "")."""
+        out: dict[str, tuple[str, str]] = {}
+        for kind, items in (
+            ("lesson", self.lessons),
+            ("bank", self.banks),
+            ("quiz", self.quizzes),
+            ("live", self.competitions),
+            ("event", self.events),
+        ):
+            for obj in items.values():
+                source = getattr(obj, "_source", None)
+                if source is not None:
+                    out[str(source.path)] = (kind, str(getattr(obj, "title", "") or ""))
+        for kind, obj in (("assessment", self.assessment), ("daily", self.daily)):
+            out.update({p: (kind, "") for p in self.paths if obj is not None and Path(p).stem == kind and p not in out})
+        return out
+
     @property
     def ok(self) -> bool:
         return not self.errors

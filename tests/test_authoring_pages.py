@@ -97,10 +97,44 @@ def test_question_editor_validates_as_you_type_and_saves(env):
     at.text_area(key=k + "expl").set_value("厉行节约、反对浪费。").run()
     assert not at.warning and "职工看到的样子" in texts(at)
     at.button(key="qe:save").click().run()
-    assert not at.exception and "已保存题目 new-q" in texts(at)
+    assert not at.exception and "（编号 new-q）" in texts(at)
     bank = load_catalog(env.content).banks["ethics-bank"]
     assert bank.questions[-1].id == "new-q" and bank.questions[-1].answer == "A"
     assert audit(env)[-1]["change"] == "question new-q added" and audit(env)[-1]["actor"] == "org"
+
+
+def test_after_saving_a_new_question_the_form_edits_it_and_offers_the_next(env):
+    """Review #4: the form no longer says 新增题目 with the saved text and an 'id used' warning."""
+    at = page(env, "ui/pages/question_editor.py")
+    at.selectbox(key="qe:bank").set_value("ethics-bank").run()
+    k = "qe:ethics-bank:+:"
+    suggested = at.text_input(key=k + "id").value
+    assert suggested not in {"q1", ""} and suggested.startswith("eth-")  # the bank's own numbering
+    at.text_area(key=k + "prompt").set_value("公务接待应当遵循什么原则？").run()
+    for i, text in enumerate(["厉行节约", "讲究排场", "互相攀比", "超标接待"]):
+        at.text_input(key=k + f"o{i}").set_value(text)
+    at.run()
+    at.radio(key=k + "a").set_value("A").run()
+    at.button(key="qe:save").click().run()
+    assert not at.exception
+    assert at.selectbox(key="qe:pick:ethics-bank").value == suggested  # now editing the saved one
+    assert [s.value for s in at.subheader] == ["编辑题目"] and not at.warning
+    assert not at.button(key="qe:save").disabled
+    assert "刚保存的这道题" in at.success[0].value and "新增下一题" in at.success[0].value
+    n = len(load_catalog(env.content).banks["ethics-bank"].questions)
+    assert f"共 {n} 题，本页显示第 {(n - 1) // 20 * 20 + 1}–{n} 题" in texts(at)  # the page with the new one
+    at.button(key="qe:add_next").click().run()
+    assert at.selectbox(key="qe:pick:ethics-bank").value == "+"
+    assert at.text_area(key=k + "prompt").value == "" and at.text_input(key=k + "id").value not in {suggested, "q1"}
+
+
+def test_question_list_count_says_which_are_shown(env):
+    at = page(env, "ui/pages/question_editor.py")
+    at.selectbox(key="qe:bank").set_value("ethics-bank").run()
+    n = len(load_catalog(env.content).banks["ethics-bank"].questions)
+    assert n > 20 and f"共 {n} 题，本页显示第 1–20 题" in texts(at)
+    at.text_input(key="qe:search").set_value("职业道德").run()
+    assert "找到" in texts(at)
 
 
 def test_question_editor_fixes_copies_deletes_and_tags(env):
@@ -169,14 +203,30 @@ def test_quiz_builder_builds_an_exam_with_a_window_and_audience_as_draft_then_pu
     at.toggle(key=k + "all").set_value(False).run()
     at.multiselect(key=k + "deps").set_value(["办公室"]).run()
     at.button(key="qb:draft").click().run()
-    assert not at.exception and "已保存草稿 exam-e2e" in texts(at)
+    assert not at.exception and "已保存草稿“年度考试（测试）”" in texts(at)
     quiz = load_catalog(env.content).quizzes["exam-e2e"]
     assert quiz.status == "draft" and quiz.kind == "exam" and quiz.time_limit == 1800
     assert quiz.audience.departments == ["办公室"] and quiz.opens and quiz.closes > quiz.opens
     assert at.selectbox(key="qb:pick").value == "exam-e2e"
+    assert "成为办公室应参加的测验" in at.info[-1].value  # what 发布 does, before it is clicked
     at.button(key="qb:publish").click().run()
     assert load_catalog(env.content).quizzes["exam-e2e"].status == "published"
     assert [a["change"] for a in audit(env)] == ["quiz exam-e2e saved as draft", "quiz exam-e2e saved as published"]
+    # published: the state, the buttons and the message next to them say so (review #12)
+    assert "已发布" in texts(at) and "已发布“年度考试（测试）”" in at.success[-1].value
+    assert {b.key for b in at.button} >= {"qb:save_published", "qb:unpublish"}
+    assert not {b.key for b in at.button} & {"qb:draft", "qb:publish"}
+    assert not [i for i in at.info if "应参加的测验" in i.value]
+    at.button(key="qb:unpublish").click().run()
+    assert load_catalog(env.content).quizzes["exam-e2e"].status == "draft"
+    assert "已撤回“年度考试（测试）”" in at.success[-1].value and at.button(key="qb:publish")
+
+
+def test_publishing_a_quiz_for_everyone_warns_that_it_counts_for_all(env):
+    at = page(env, "ui/pages/quiz_builder.py")
+    at.selectbox(key="qb:pick").set_value("monthly").run()
+    assert "成为全体职工应参加的测验" in " ".join(i.value for i in at.info)
+    assert "保存草稿" in [b.label for b in at.button] and "发布" in [b.label for b in at.button]
 
 
 def test_quiz_builder_refuses_an_invalid_quiz_and_writes_nothing(env):
@@ -295,7 +345,7 @@ def test_saving_an_existing_quiz_and_lesson_unchanged_keeps_them(env):
     before = load_catalog(env.content)
     at = page(env, "ui/pages/quiz_builder.py")
     at.selectbox(key="qb:pick").set_value("ethics-exam-2026").run()
-    at.button(key="qb:publish").click().run()
+    at.button(key="qb:save_published").click().run()
     at = page(env, "ui/pages/lesson_editor.py")
     at.selectbox(key="le:pick").set_value("ethics-basics").run()
     at.button(key="le:save").click().run()

@@ -108,7 +108,7 @@ def test_my_points_page_shows_totals_rank_and_history(env, monkeypatch):
     assert metrics["本期积分"] == "5" and metrics["个人排名"] == "第 1 名 / 2 人"
     assert "| 每日一练 | 5 |" in texts(at)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["日期", "活动", "来源", "积分", "说明"]
+    assert list(table.columns) == ["日期", "积分", "活动", "来源", "说明"]  # 积分 next to the date: seen on a phone
     assert table.iloc[0]["活动"] == "每日一练" and table.iloc[0]["积分"] == 5
     assert "积分规则" in texts(at)
 

@@ -77,6 +77,9 @@ def test_answer_sheet_marks_and_one_submit_with_typed_text(env):
     at.checkbox(key=f"{attempt_id}:m1:0").check().run()  # keyed by display position, never the letter
     at.text_input(key=f"{attempt_id}:f1:0").input("预防为主")  # typed, not committed: the tap carries it
     at.button(key="submit").click().run()
+    assert env.saved_responses(attempt_id)["f1"] == ["预防为主"]
+    assert "待检查（第 1 题）" in at.warning[0].value  # s1 is marked: 交卷 reminds first (review #20)
+    at.button(key="submit_anyway").click().run()
     row = env.attempt(attempt_id)
     assert row["submitted_at"] and env.saved_responses(attempt_id)["f1"] == ["预防为主"]
     assert [m.label for m in at.metric] == ["得分", "得分率", "结果"]

@@ -235,3 +235,57 @@ def test_pages_of_other_issues_in_chinese(env, user, path):
 )
 def test_the_check_itself(texts, found):
     assert foreign_words(texts) == found
+
+
+# -- Streamlit's own English words (review #8) ------------------------------------------------------
+# Each widget's own parameters set them: a multiselect's placeholder= (else "Choose options") and
+# select_all=False (else "Select all"), a date input's value (else its format, "yyyy-mm-dd", as
+# placeholder); the file uploader's "Upload" and "20MB per file • XLSX" are replaced by app.py's one
+# <style> block (ui.widgets.streamlit_words_css). Pages of other areas that still show them are listed
+# for the lead (strict: remove the entry once the page is fixed).
+WIDGET_PAGES = [
+    ("organizer", "ui/pages/content.py"),
+    ("organizer", "ui/pages/quiz_builder.py"),
+    ("organizer", "ui/pages/question_editor.py"),
+    ("organizer", "ui/pages/lesson_editor.py"),
+    ("organizer", "ui/pages/event_admin.py"),
+    ("organizer", "ui/pages/host.py"),  # its 参赛部门 multiselect shows only after 从部门中挑选 (not seen here)
+    ("leader", "ui/pages/moral.py"),
+    ("admin", "ui/pages/roster.py"),
+    ("admin", "ui/pages/audit.py"),
+]
+FOR_THE_LEAD = {
+    "ui/pages/event_admin.py": "参加部门/参加班组/指定人员: placeholder=t(...) and select_all=False",
+    "ui/pages/audit.py": "起始/截止日期: a value (e.g. the first audit day and today) instead of value=None",
+}
+
+
+def streamlit_defaults(at) -> list[str]:
+    """The English words Streamlit would draw itself on this run's widgets."""
+    found = [f"{e.label}: Choose options" for e in at.get("multiselect") if not e.proto.placeholder.strip()]
+    found += [f"{e.label}: Select all" for e in at.get("multiselect") if e.proto.select_all != 0]
+    found += [f"{e.label}: {e.proto.format.lower()}" for e in at.get("date_input") if not list(e.proto.default)]
+    styled = any("stFileUploaderDropzoneInstructions" in h.proto.body for h in at.get("html"))
+    found += [f"{e.proto.label}: Upload" for e in at.get("file_uploader") if not styled]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("user", "path"),
+    [
+        pytest.param(u, p, marks=[pytest.mark.xfail(strict=True, reason=FOR_THE_LEAD[p])] if p in FOR_THE_LEAD else [])
+        for u, p in WIDGET_PAGES
+    ],
+)
+def test_streamlit_widgets_speak_chinese(env, user, path):
+    at = run_page(env, user, path, {})
+    assert not streamlit_defaults(at), f"{user} on {path}: {streamlit_defaults(at)}"
+
+
+def test_the_uploader_words_come_from_the_catalogue():
+    from ui.i18n import EN, ZH
+    from ui.widgets import streamlit_words_css
+
+    css = streamlit_words_css(20)
+    assert ZH["upload.button"] in css and ZH["upload.hint"].replace("{mb}", "20") in css
+    assert EN["upload.button"] not in css and "<script" not in css

@@ -66,7 +66,7 @@ def upcoming_events(me: Access, catalog: Catalog, *, limit: int | None = None, k
                     st.download_button(
                         t("events.material", title=m.title),
                         path.read_bytes(),
-                        file_name=path.name,
+                        file_name=f"{m.title}{path.suffix}",  # 培训日程安排.txt, not the file's id
                         key=f"{key}:m:{e.id}:{m.file}",
                     )
 

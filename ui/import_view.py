@@ -11,7 +11,7 @@ import streamlit as st
 from quizzes.importers import ImportResult, Msg
 from quizzes.model import Bank, Question
 from ui.state import t
-from ui.widgets import type_label
+from ui.widgets import show_prompt, type_label
 
 PAGE = 20
 
@@ -50,7 +50,7 @@ def question_card(number: int, q: Question) -> None:
     """One question as an organizer checks it: the key marked, credits, points, explanation, tags."""
     with st.container(border=True):
         st.markdown(f"**{number}.** `{type_label(q.type)}` · {t('take.points', n=f'{q.points:g}')}")
-        st.markdown(q.prompt)
+        show_prompt(q.prompt)
         lines = []
         for i, option in enumerate(q.options or []):
             right = option.credit == 1 if q.type == "scenario" else q.letters[i] in (q.answer or "")

@@ -13,7 +13,7 @@ from quizzes.fields import SHANGHAI, utcnow
 from quizzes.model import LETTERS
 from ui.i18n import ZH
 from ui.state import t
-from ui.widgets import countdown, md_escape, type_label
+from ui.widgets import countdown, md_escape, show_prompt, type_label
 
 
 def rerun() -> None:
@@ -80,7 +80,7 @@ def question_block(view: dict, *, show_key: bool, options: bool = True) -> None:
         st.info(t("live.no_question"))
         return
     st.markdown(f"`{type_label(q['type'])}`")
-    st.markdown(q["prompt"])
+    show_prompt(q["prompt"])
     for i, text in enumerate(q.get("options") or [] if options else []):
         st.markdown(f"- **{LETTERS[i]}.** {text}")
     if show_key and "answer" in q:

@@ -48,7 +48,8 @@ def source_title(cat: Catalog, activity: str, source: str) -> str:
 
 
 def history_table(cat: Catalog, hist: pd.DataFrame) -> pd.DataFrame:
-    """The history with translated headers and activity names, and a note on flagged or capped entries."""
+    """The history with translated headers and activity names, and a note on flagged or capped entries;
+    the points next to the date, so a phone shows them without scrolling sideways."""
     notes = [
         t("points.note.flagged") if f else (t("points.note.capped") if c else "")
         for f, c in zip(hist["flagged"], hist["capped"], strict=True)
@@ -56,9 +57,9 @@ def history_table(cat: Catalog, hist: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("points.col.day"): hist["day"],
+            t("points.col.points"): hist["points"],  # second: seen on a phone without scrolling sideways
             t("points.col.activity"): [activity_name(a) for a in hist["activity"]],
             t("points.col.source"): [source_title(cat, a, s) for a, s in zip(hist["activity"], hist["source"], strict=True)],
-            t("points.col.points"): hist["points"],
             t("points.col.note"): notes,
         }
     )

@@ -103,6 +103,20 @@ def wide(key: str):
     return st.container(key=f"wide-{key}")
 
 
+def download_name(out: ReportOutput, suffix: str) -> str:
+    """A file name in the user's language: the main sheet's name (the library names it in the report's
+    language) and the rest of the report's stem (period, grouping), e.g. 考核指标-2026Q4-按人员.xlsx."""
+    words = {
+        "employee": t("assess.by.employee"),
+        "department": t("assess.by.department"),
+        "team": t("part.by.team"),
+    }
+    head = next(iter(out.tables), "") or out.name
+    rest = [words.get(part, part) for part in out.name.split("-")[1:]]
+    stem = "-".join([head, *rest]).replace("/", "-").replace("\\", "-")
+    return f"{stem}.{suffix}"
+
+
 def downloads(out: ReportOutput, key: str) -> None:
     """Excel (every table of the report, and its notes) and CSV (the main table) download buttons:
     the same files as ``mingde report … --format xlsx|csv``."""
@@ -111,7 +125,7 @@ def downloads(out: ReportOutput, key: str) -> None:
     c1.download_button(
         t("report.xlsx"),
         lambda: to_xlsx_bytes(out.tables, out.notes, lang()),
-        file_name=f"{out.name}.xlsx",
+        file_name=download_name(out, "xlsx"),
         key=f"{key}:xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -119,7 +133,7 @@ def downloads(out: ReportOutput, key: str) -> None:
     c2.download_button(
         t("report.csv"),
         lambda: to_csv_bytes(out.main, lang()),
-        file_name=f"{out.name}.csv",
+        file_name=download_name(out, "csv"),
         key=f"{key}:csv",
         mime="text/csv",
         on_click="ignore",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,48 @@ from ui.state import t
 def md_escape(text: str) -> str:
     """Text typed by a user, shown literally inside Markdown."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in str(text))
+
+
+_UNDERSCORE_BLANK = re.compile(r"_{3,}")
+SHOWN_BLANK = "＿＿＿＿"
+
+
+def prompt_markdown(text: str) -> str:
+    """A question's prompt as Markdown with every ``___`` blank shown as a visible blank.
+
+    A pair of ``___`` would otherwise be read as bold-italic emphasis and vanish. The full-width
+    low line is not Markdown syntax, so the rest of the prompt keeps its Markdown (and, as everywhere,
+    no raw HTML: ``st.markdown`` escapes it).
+    """
+    return _UNDERSCORE_BLANK.sub(SHOWN_BLANK, str(text))
+
+
+def show_prompt(text: str) -> None:
+    """Render a question's prompt: the one place every page shows a prompt."""
+    st.markdown(prompt_markdown(text))
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def streamlit_words_css(max_upload_mb: int = 20) -> str:
+    """One ``<style>`` block (local, no CDN) that replaces the English words Streamlit's file uploader
+    draws itself and Python cannot set ("Upload", "20MB per file • XLSX") with the catalogue's words.
+    Added once by ``app.py`` for every page; multiselects and date inputs get their words from their
+    own parameters (``placeholder=``, ``select_all=False``, ``format=``)."""
+    button, hint = _css_string(t("upload.button")), _css_string(t("upload.hint", mb=max_upload_mb))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        "<style>"
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0 !important}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"]::after {{content: {hint}; font-size: .85rem; opacity: .75}}'
+        f"{zone} button {{font-size: 0 !important}}"
+        f"{zone} button * {{font-size: 0 !important}}"
+        f'{zone} button [data-testid="stIconMaterial"] {{font-size: 1.25rem !important}}'
+        f"{zone} button::after {{content: {button}; font-size: .875rem}}"
+        "</style>"
+    )
 
 
 def local_time(value: str | dt.datetime | None) -> str:
@@ -152,7 +195,7 @@ def question_header(q: ShownQuestion, answered: bool | None = None, marked: bool
     if marked:
         status += f" · :orange[:material/flag: {t('take.marked')}]"
     st.markdown(f"**{q.number}.** `{type_label(q.type)}` · {t('take.points', n=f'{q.points:g}')}{status}")
-    st.markdown(q.prompt)
+    show_prompt(q.prompt)
 
 
 def question_input(q: ShownQuestion, key: str, saved: Any, on_save: Callable[[str, Any], None]) -> None:
@@ -233,7 +276,7 @@ def review(result: QuestionResult, number: int, order: tuple[int, ...]) -> None:
     st.markdown(
         f"{mark} **{number}.** `{type_label(q.type)}` · {t('result.points', got=f'{result.points:g}', max=f'{result.max_points:g}')}"
     )
-    st.markdown(q.prompt)
+    show_prompt(q.prompt)
     if q.options:
         order = order or tuple(range(len(q.options)))
         chosen = result.response or ""

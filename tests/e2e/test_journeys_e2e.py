@@ -253,6 +253,8 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     answer_all(page, 10)
     shot(page, "employee-quiz")
     page.get_by_role("button", name="交卷").click()  # one tap, the cursor still in the fill-in
+    expect(page.get_by_text("待检查（第 1 题）")).to_be_visible(timeout=TIMEOUT)  # q1 is marked: reminded first
+    page.get_by_role("button", name="确认交卷").click()
     expect(page.get_by_text("用时")).to_be_in_viewport(timeout=TIMEOUT)
     expect(page.get_by_text("得分", exact=True)).to_be_in_viewport()
     [(submitted, score)] = query("SELECT submitted_at, score FROM attempts WHERE id = ?", attempt)

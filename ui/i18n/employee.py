@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "take.flagged_left": "你标记了 {n} 题待检查（第 {which} 题）。确认交卷吗？",
     "home.events": "近期活动",
     # lengths of time
     "time.hours": "{h} 小时",
@@ -56,6 +57,7 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "take.flagged_left": "You marked {n} question(s) to check again (no. {which}). Submit anyway?",
     "home.events": "Coming up",
     "time.hours": "{h} h",
     "time.hours_minutes": "{h} h {m} min",

@@ -13,6 +13,7 @@ from tracker import StorageUnavailable
 from ui.auth import access
 from ui.import_view import preview, report, say
 from ui.state import catalog, config, saving, storage_error, t
+from ui.widgets import md_escape
 
 me = access()
 me.require("organizer")
@@ -129,15 +130,31 @@ if upload is not None:
     if check.problems:
         st.button(t("content.reject"), key="reject", on_click=reject)
 
-# -- status ---------------------------------------------------------------------------------------
+# -- status: titles for office staff; the files only in a details expander -----------------------
 cat = catalog()
 st.subheader(t("content.status"))
+described = cat.described()
+kinds = {
+    "lesson": t("content.kind.lesson"),
+    "bank": t("content.kind.bank"),
+    "quiz": t("content.kind.quiz"),
+    "live": t("content.kind.live"),
+    "event": t("content.kind.event"),
+    "assessment": t("content.kind.assessment"),
+    "daily": t("content.kind.daily"),
+}
+prefix = f"{root}/"
 for path, problems in cat.status().items():
+    kind, title = described.get(path, ("", ""))
+    # a file that did not load is named by its place in the content folder: that is what to fix
+    name = f"{title} · {kinds[kind]}" if title else (kinds.get(kind) or path.removeprefix(prefix))
     if problems:
-        with st.expander(f":red[:material/error:] {path} · {t('content.problems', n=len(problems))}", expanded=True):
-            st.code("\n".join(str(p) for p in problems), language=None)
+        with st.expander(f":red[:material/error:] {name} · {t('content.problems', n=len(problems))}", expanded=True):
+            st.code("\n".join(str(p).removeprefix(prefix) for p in problems), language=None)
     else:
-        st.markdown(f":green[:material/check_circle:] {path}")
+        st.markdown(f":green[:material/check_circle:] {md_escape(name)}")
+with st.expander(t("content.files")):
+    st.code("\n".join(f"{path.removeprefix(prefix)}  {described.get(path, ('', ''))[1]}" for path in cat.paths), language=None)
 st.subheader(t("content.quizzes"))
 st.caption(t("content.owners_help"))
 hidden = me.hidden_quizzes()
@@ -154,6 +171,7 @@ for quiz in cat.quizzes.values():
         key=f"owners:{quiz.id}",
         label_visibility="collapsed",
         placeholder=t("content.owners_none"),
+        select_all=False,
         disabled=not me.may_set_quiz_owners(quiz.id),
     )
     if sorted(chosen) != current:

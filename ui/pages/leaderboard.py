@@ -43,6 +43,9 @@ def people_table(df: pd.DataFrame) -> None:
     styled = shown.style.apply(
         lambda row: ["background-color:#fef3c7;font-weight:600" if own[row.name] else "" for _ in row], axis=1
     ).hide(axis="index")
+    # a name stays on one line on a phone (毛若庆, not 毛若/庆): the cell's width fits the longest name
+    longest = int(shown[t("board.name")].map(len).max() or 2) if len(shown) else 2
+    styled = styled.set_properties(subset=[t("board.name")], **{"min-width": f"{longest + 1.6}em"})
     st.table(styled)
 
 

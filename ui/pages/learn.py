@@ -68,6 +68,7 @@ if lesson.key_points:
     st.markdown("\n".join(f"- {p}" for p in lesson.key_points))
 
 st.divider()
+reply = st.container()  # above the button: below it, a phone's tab bar would cover the reply
 if row["completed_at"]:
     st.success(t("learn.done"), icon=":material/task_alt:")
 elif st.button(t("learn.complete"), type="primary", key="complete"):
@@ -76,7 +77,7 @@ elif st.button(t("learn.complete"), type="primary", key="complete"):
             me.complete_lesson(lesson)
             st.rerun()
     except TooEarly as e:
-        st.warning(t("learn.too_early", d=duration_text(e.seconds_left)))
+        reply.warning(t("learn.too_early", d=duration_text(e.seconds_left)))
 if row["completed_at"] and lesson.quiz in cat.quizzes:
     st.page_link(
         "ui/pages/quizzes.py",

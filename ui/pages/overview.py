@@ -26,7 +26,7 @@ else:
 
 st.subheader(t("overview.lesson_list"))
 st.dataframe(
-    [{t("col.id"): x.id, t("col.title"): x.title, t("col.minutes"): x.minutes} for x in cat.lessons.values()],
+    [{t("col.title"): x.title, t("col.minutes"): x.minutes} for x in cat.lessons.values()],
     hide_index=True,
     width="stretch",
 )
@@ -41,7 +41,6 @@ st.subheader(t("overview.quiz_list"))
 st.dataframe(
     [
         {
-            t("col.id"): q.id,
             t("col.title"): q.title,
             t("col.kind"): t(f"kind.{q.kind}"),
             t("col.time_limit"): duration_text(q.time_limit) if q.time_limit else "",

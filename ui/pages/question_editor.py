@@ -41,28 +41,49 @@ questions = list(bank.get("questions") or [])
 ids = [str(q.get("id")) for q in questions]
 
 
-def save(data: dict, change: str, message: str) -> None:
+def save(data: dict, change: str, message: str, *, shown: str | None = None) -> None:
+    """Save the bank; with ``shown``, the form then edits that question and the message stays next to
+    its save button."""
     try:
         me.save_content(root, "bank", data, path=doc.path, change=change)
     except au.AuthoringError as e:
         show_save_error(e)
     else:
-        st.session_state["qe:done"] = message
+        st.session_state["qe:saved" if shown else "qe:done"] = message
         if doc.path is None:
             st.session_state["qe:next_bank"] = data["id"]
+        if shown:
+            saved_ids = [str(q.get("id")) for q in data.get("questions") or []]
+            st.session_state["qe:next_pick"] = shown
+            st.session_state["qe:next_page"] = saved_ids.index(shown) // PAGE + 1 if shown in saved_ids else 1
+            for key in [key for key in st.session_state if str(key).startswith(f"qe:{bank_id}:{NEW}:")]:
+                del st.session_state[key]  # the next 新增 starts empty
         st.rerun()
 
 
 # -- the question list ---------------------------------------------------------------------------
+if "qe:next_page" in st.session_state:  # the page of the question just saved
+    st.session_state["qe:pageno"] = st.session_state.pop("qe:next_page")
+    st.session_state["qe:search"] = ""
 search = st.text_input(t("qe.search"), key="qe:search", placeholder=t("qe.search_hint"))
 found = [q for q in questions if not search or search in str(q.get("prompt", "")) or search in str(q.get("id"))]
 pages = max(1, -(-len(found) // PAGE))
+if pages > 1 and st.session_state.get("qe:pageno", 1) > pages:
+    st.session_state["qe:pageno"] = pages
 page = st.number_input(t("qe.page", n=pages), 1, pages, 1, key="qe:pageno") if pages > 1 else 1
-st.caption(t("qe.count", n=len(questions), shown=len(found)))
 listed = found[(page - 1) * PAGE : page * PAGE]
+first, last = (page - 1) * PAGE + 1, (page - 1) * PAGE + len(listed)
+if not listed:
+    st.caption(t("qe.count_none", n=len(questions)))
+elif search:
+    st.caption(t("qe.count_found", n=len(questions), found=len(found), first=first, last=last))
+else:
+    st.caption(t("qe.count", n=len(questions), first=first, last=last))
 for q in listed:
     st.markdown(f"`{q.get('id')}` · {type_label(q.get('type', ''))} · {str(q.get('prompt', ''))[:60]}")
 
+if "qe:next_pick" in st.session_state:  # after a save: edit the saved question, or a new one
+    st.session_state[f"qe:pick:{bank_id}"] = st.session_state.pop("qe:next_pick")
 choice = st.selectbox(
     t("qe.pick"),
     [NEW, *ids],
@@ -86,7 +107,9 @@ st.subheader(t("qe.edit") if choice != NEW else t("qe.add"))
 qtype = st.selectbox(
     t("qe.type"), TYPES, index=TYPES.index(current.get("type", "single")), format_func=type_label, key=k + "type"
 )
-qid = st.text_input(t("qe.id"), value=str(current.get("id") or au.unique_id("q1", set(ids))), key=k + "id", help=t("qe.id_help"))
+qid = st.text_input(
+    t("qe.id"), value=str(current.get("id") or au.next_question_id(questions, qtype)), key=k + "id", help=t("qe.id_help")
+)
 prompt = st.text_area(t("qe.prompt"), value=str(current.get("prompt", "")), key=k + "prompt", help=t("qe.prompt_help"))
 old_options = current.get("options") or []
 texts = [o["text"] if isinstance(o, dict) else str(o) for o in old_options]
@@ -112,7 +135,12 @@ if qtype in ("single", "multiple", "scenario"):
         )
     elif qtype == "multiple":
         answer = st.multiselect(
-            t("qe.answer"), letters, default=[x for x in given if x in letters], placeholder=t("author.choose"), key=k + "a"
+            t("qe.answer"),
+            letters,
+            default=[x for x in given if x in letters],
+            placeholder=t("author.choose"),
+            select_all=False,
+            key=k + "a",
         )
 elif qtype == "true_false":
     given = current.get("answer") if current.get("type") == "true_false" else None
@@ -172,15 +200,25 @@ if not hints:
     question_preview(data, k)
 if st.button(t("qe.save"), type="primary", disabled=bool(hints), key="qe:save"):
     change = f"question {data['id']} " + ("added" if choice == NEW else "edited")
-    save(au.put_question(bank, data, replace_id=None if choice == NEW else choice), change, t("qe.saved", id=data["id"]))
+    saved = t("qe.saved", id=data["id"], prompt=str(data.get("prompt", ""))[:30])
+    save(au.put_question(bank, data, replace_id=None if choice == NEW else choice), change, saved, shown=data["id"])
+if saved_message := st.session_state.pop("qe:saved", None):  # next to the button that was clicked
+    st.success(saved_message, icon=":material/check_circle:")
+if choice != NEW and st.button(t("qe.add_next"), key="qe:add_next", icon=":material/add:"):
+    st.session_state["qe:next_pick"] = NEW
+    st.rerun()
 
 # -- tags in bulk --------------------------------------------------------------------------------
 if questions:
     with st.expander(t("qe.bulk")):
-        chosen = st.multiselect(t("qe.bulk_questions"), ids, placeholder=t("author.choose"), key=f"qe:bulk:{bank_id}")
+        chosen = st.multiselect(
+            t("qe.bulk_questions"), ids, placeholder=t("author.choose"), select_all=False, key=f"qe:bulk:{bank_id}"
+        )
         add = st.text_input(t("qe.bulk_add"), key="qe:bulk_add")
         existing = sorted({tag for q in questions for tag in q.get("tags") or []})
-        remove = st.multiselect(t("qe.bulk_remove"), existing, placeholder=t("author.choose"), key="qe:bulk_remove")
+        remove = st.multiselect(
+            t("qe.bulk_remove"), existing, placeholder=t("author.choose"), select_all=False, key="qe:bulk_remove"
+        )
         if st.button(t("qe.bulk_apply"), disabled=not chosen, key="qe:bulk_apply"):
             edited = au.edit_tags(bank, chosen, add=tags_from(add), remove=remove)
             save(edited, f"tags of {len(chosen)} questions: +{tags_from(add)} -{remove}", t("qe.bulk_done", n=len(chosen)))

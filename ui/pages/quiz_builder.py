@@ -17,8 +17,7 @@ me = access()
 me.require("organizer")
 root = config().content
 st.title(t("qb.title"))
-if done := st.session_state.pop("qb:done", None):
-    st.success(done)
+done = st.session_state.pop("qb:done", None)  # shown next to the save buttons
 
 templates = {"monthly": t("qb.tpl.monthly"), "annual": t("qb.tpl.annual"), "contest": t("qb.tpl.contest")}
 wanted = st.query_params.get("quiz")  # ``?quiz=ID`` (back from the preview) opens that quiz once
@@ -81,7 +80,7 @@ if banks:
             t("qe.type"), TYPES, format_func=lambda x: t("qb.any_type") if x is None else type_label(x), key=k + "d_type"
         )
         bank_tags = sorted({tag for q in pool for tag in q.get("tags") or []})
-        tags = cols[1].multiselect(t("qe.tags"), bank_tags, key=k + "d_tags", placeholder=t("qb.any_tag"))
+        tags = cols[1].multiselect(t("qe.tags"), bank_tags, key=k + "d_tags", placeholder=t("qb.any_tag"), select_all=False)
         matching = [
             q for q in pool if (not qtype or q.get("type") == qtype) and (not tags or set(tags) & set(q.get("tags") or []))
         ]
@@ -103,6 +102,7 @@ with st.expander(t("qb.pick_questions", n=len(fields["questions"]))):
         everything,
         format_func=lambda p: f"{p[0]}/{p[1]} · {prompts[p]}",
         placeholder=t("author.choose"),
+        select_all=False,
         key=k + "picks",
     )
 inline = (list(fields["questions"]) if keep else []) + au.picked_questions(banks, picks)
@@ -169,10 +169,16 @@ if not everyone:
         sorted(set(departments) | set(fields["departments"])),
         fields["departments"],
         placeholder=t("author.choose"),
+        select_all=False,
         key=k + "deps",
     )
     chosen_teams = st.multiselect(
-        t("qb.teams"), sorted(set(teams) | set(fields["teams"])), fields["teams"], placeholder=t("author.choose"), key=k + "teams"
+        t("qb.teams"),
+        sorted(set(teams) | set(fields["teams"])),
+        fields["teams"],
+        placeholder=t("author.choose"),
+        select_all=False,
+        key=k + "teams",
     )
     if not chosen_departments and not chosen_teams:
         st.warning(t("qb.audience_empty"))
@@ -205,22 +211,51 @@ def build(status: str) -> dict:
 
 # -- save, preview, publish ----------------------------------------------------------------------
 st.divider()
-status = fields["status"]
-st.markdown(t("qb.status_published") if status == "published" and doc is not None else t("qb.status_draft"))
+status = fields["status"] if doc is not None else None
+st.markdown(t("qb.status_published") if status == "published" else t("qb.status_draft"))
+actions = au.quiz_actions(status)
+if "publish" in actions and au.counts_in_results(kind):  # what 发布 does to everyone's results
+    who = t("qb.audience_all") if everyone else "、".join([*chosen_departments, *chosen_teams]) or t("qb.audience_all")
+    st.info(t("qb.publish_effect", who=who), icon=":material/campaign:")
+labels = {
+    "save_draft": (t("qb.action.save_draft"), t("qb.action_help.save_draft")),
+    "publish": (t("qb.action.publish"), t("qb.action_help.publish")),
+    "save_published": (t("qb.action.save_published"), t("qb.action_help.save_published")),
+    "unpublish": (t("qb.action.unpublish"), t("qb.action_help.unpublish")),
+}
 c1, c2, c3 = st.columns(3)
 clicked = None
-if c1.button(t("qb.save_draft"), key="qb:draft", icon=":material/save:"):
-    clicked = "draft"
-if c2.button(t("qb.publish"), type="primary", key="qb:publish", icon=":material/publish:"):
-    clicked = "published"
+icons = {"save_draft": ":material/save:", "publish": ":material/publish:", "save_published": ":material/save:"}
+for col, action in zip((c1, c2), actions, strict=True):
+    primary = action in ("publish", "save_published")
+    if col.button(
+        labels[action][0],
+        type="primary" if primary else "secondary",
+        key={"save_draft": "qb:draft"}.get(action, f"qb:{action}"),
+        icon=icons.get(action, ":material/unpublished:"),
+    ):
+        clicked = action
+    col.caption(labels[action][1])
 if clicked:
-    data = build(clicked)
+    data = build(au.QUIZ_ACTIONS[clicked])
     try:
-        me.save_content(root, "quiz", data, path=doc.path if doc else None, change=f"quiz {data['id']} saved as {clicked}")
+        me.save_content(
+            root,
+            "quiz",
+            data,
+            path=doc.path if doc else None,
+            change=f"quiz {data['id']} saved as {data.get('status', 'published')}",
+        )
     except au.AuthoringError as e:
         show_save_error(e)
     else:
-        st.session_state["qb:done"] = t("qb.published" if clicked == "published" else "qb.saved", id=data["id"])
+        name = data.get("title") or data["id"]
+        st.session_state["qb:done"] = {
+            "save_draft": t("qb.done.save_draft", title=name),
+            "publish": t("qb.done.publish", title=name),
+            "save_published": t("qb.done.save_published", title=name),
+            "unpublish": t("qb.done.unpublish", title=name),
+        }[clicked]
         st.session_state["qb:next_pick"] = data["id"]
         st.session_state.pop(draws_key, None)
         st.rerun()
@@ -230,3 +265,5 @@ elif doc is not None:
     c3.caption(t("qb.preview_unavailable"))
 else:
     c3.caption(t("qb.preview_after_save"))
+if done:  # next to the buttons that were clicked
+    st.success(done, icon=":material/check_circle:")

@@ -6,7 +6,7 @@ from tracker.access import WRONG_BOOK_ID
 from ui.auth import access
 from ui.event_widgets import hours_section
 from ui.state import catalog, saving, t
-from ui.widgets import local_time, md_escape, period_text, type_label
+from ui.widgets import local_time, md_escape, period_text, show_prompt, type_label
 
 me = access()
 cat = catalog()
@@ -42,14 +42,13 @@ rows = []
 for lesson in cat.lessons.values():
     row = progress.get(lesson.id)
     status = "completed" if row and row["completed_at"] else ("reading" if row else "not_started")
-    rows.append(
-        {
-            t("col.title"): lesson.title,
-            t("results.status"): t(f"learn.status.{status}"),
-            t("results.completed_at"): local_time(row["completed_at"]) if row else "",
-        }
-    )
-st.dataframe(rows, hide_index=True, width="stretch")
+    done = local_time(row["completed_at"])[:10] if row and row["completed_at"] else ""
+    rows.append({t("col.title"): lesson.title, t("results.status"): t(f"learn.status.{status}"), t("results.completed_at"): done})
+# narrow enough for a phone (375 px): the title gets the room, the finishing day is a date only
+widths = {t("col.title"): 150, t("results.status"): 60, t("results.completed_at"): 90}
+st.dataframe(
+    rows, hide_index=True, width="stretch", column_config={k: st.column_config.TextColumn(k, width=w) for k, w in widths.items()}
+)
 hours_section(me, cat)  # 学时 this year against the requirement, and the ledger (issue 17)
 
 st.subheader(t("results.indicator"))
@@ -76,7 +75,7 @@ else:
             st.switch_page("ui/pages/take.py", query_params={"attempt": me.start_wrong_practice()})
     for item in wrong[:50]:
         with st.expander(f"{type_label(item.question.type)} · {md_escape(item.question.prompt[:40])}"):
-            st.markdown(item.question.prompt)
+            show_prompt(item.question.prompt)
             if item.question.explanation:
                 st.info(item.question.explanation, icon=":material/lightbulb:")
             st.caption(t("results.times_wrong", n=item.times_wrong))

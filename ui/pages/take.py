@@ -103,7 +103,8 @@ def submit(confirmed: bool) -> None:
     # card rerun the whole page, which shows the result (or asks to confirm).
     st.session_state[closed_key] = True
     missing = [q for q in questions if not is_answered(q, st.session_state[answers_key].get(q.key))]
-    if missing and not confirmed:
+    flagged = st.session_state.get(marks_key) or set()  # marked to check again: a reminder too
+    if (missing or flagged) and not confirmed:
         st.session_state[confirm_key] = True
         return
     try:
@@ -176,8 +177,12 @@ for q in questions:
 if error := st.session_state.pop(f"unsubmitted:{attempt_id}", None):
     storage_error(error)
 missing = [q.number for q in questions if not is_answered(q, saved.get(q.key))]
-if missing and st.session_state.get(confirm_key):
-    st.warning(t("take.unanswered", n=len(missing), which="、".join(map(str, missing[:20]))))
+flagged = sorted(by_key[k].number for k in st.session_state[marks_key] if k in by_key)
+if (missing or flagged) and st.session_state.get(confirm_key):
+    if missing:
+        st.warning(t("take.unanswered", n=len(missing), which="、".join(map(str, missing[:20]))))
+    if flagged:
+        st.warning(t("take.flagged_left", n=len(flagged), which="、".join(map(str, flagged[:20]))), icon=":material/flag:")
     st.button(t("take.submit_anyway"), type="primary", key="submit_anyway", on_click=submit, args=(True,))
 else:
     st.button(t("take.submit"), type="primary", key="submit", on_click=submit, args=(False,))
