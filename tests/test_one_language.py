@@ -254,10 +254,7 @@ WIDGET_PAGES = [
     ("admin", "ui/pages/roster.py"),
     ("admin", "ui/pages/audit.py"),
 ]
-FOR_THE_LEAD = {
-    "ui/pages/event_admin.py": "参加部门/参加班组/指定人员: placeholder=t(...) and select_all=False",
-    "ui/pages/audit.py": "起始/截止日期: a value (e.g. the first audit day and today) instead of value=None",
-}
+FOR_THE_LEAD = {}
 
 
 def streamlit_defaults(at) -> list[str]:

@@ -1,9 +1,11 @@
 """审计日志 (admins): who did what and when, filtered by person, action and date; export."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from quizzes.fields import utcnow
+from quizzes.fields import SHANGHAI, utcnow
 from tracker.export import to_csv_bytes
 from tracker.store.audit import ACTIONS
 from ui.admin_ui import local_time
@@ -24,8 +26,9 @@ action = cols[1].selectbox(
     key="audit_action",
 )
 days = st.columns(2)
-since = days[0].date_input(t("audit.since"), value=None, key="audit_since", format="YYYY-MM-DD")
-until = days[1].date_input(t("audit.until"), value=None, key="audit_until", format="YYYY-MM-DD")
+today = utcnow().astimezone(SHANGHAI).date()  # the Shanghai day (a date field left empty shows "yyyy-mm-dd")
+since = days[0].date_input(t("audit.since"), value=today - dt.timedelta(days=90), key="audit_since", format="YYYY-MM-DD")
+until = days[1].date_input(t("audit.until"), value=today, key="audit_until", format="YYYY-MM-DD")
 
 rows = me.audit_entries(person=person, action=action, since=since, until=until)
 st.caption(t("audit.count", n=len(rows)))

@@ -162,12 +162,14 @@ with st.form("event_form"):
         roster["departments"],
         default=[d for d in (a.departments if a else []) if d in roster["departments"]],
         placeholder=t("admin_ev.f.choose"),
+        select_all=False,
     )
     teams = st.multiselect(
         t("admin_ev.f.teams"),
         roster["teams"],
         default=[x for x in (a.teams if a else []) if x in roster["teams"]],
         placeholder=t("admin_ev.f.choose"),
+        select_all=False,
     )
     people = st.multiselect(
         t("admin_ev.f.employees"),
@@ -175,6 +177,7 @@ with st.form("event_form"):
         default=[x for x in (a.employees if a else []) if x in roster["employees"]],
         format_func=lambda i: roster["employees"].get(i, i),
         placeholder=t("admin_ev.f.choose"),
+        select_all=False,
     )
     st.caption(t("admin_ev.f.audience_help"))
     signup = st.checkbox(t("admin_ev.f.signup"), value=event.signup if event else False)

@@ -52,7 +52,9 @@ def stage() -> None:
     else:
         picked = None
         if how == "picked":
-            picked = st.multiselect(t("host.pick_departments"), live.departments(), key="picked")
+            picked = st.multiselect(
+                t("host.pick_departments"), live.departments(), key="picked", placeholder=t("author.choose"), select_all=False
+            )
         teams = [(tm.name, tm.members) for tm in live.department_teams(picked)]
     st.caption(t("host.team_count", n=len(teams)))
     mode = st.radio(t("host.mode"), ["host", "devices"], format_func=lambda x: t(f"host.mode.{x}"), horizontal=True)
@@ -104,6 +106,8 @@ def stage() -> None:
             st.query_params["run"] = new
             st.rerun()
     st.subheader(t("host.runs"))
+    if not live.runs():
+        st.caption(t("host.no_runs"))
     for r in live.runs():
         c1, c2 = st.columns([4, 1])
         status = t(f"host.status.{r['status']}")
