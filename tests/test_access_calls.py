@@ -227,6 +227,7 @@ def participation_reports(env: Env, account) -> Steps:
         lambda: reports.non_participants(t, account, PERIOD),
         lambda: reports.participation_trend(t, account, PERIOD),
         lambda: reports.score_matrix(t, account, PERIOD),
+        lambda: reports.event_attendance(t, account, PERIOD, catalog=env.catalog),
         lambda: env.access(account).participation_report(date_period("2000-01-01", "2100-12-31")),
     ]
 
@@ -323,7 +324,7 @@ CALLS: dict[str, Callable] = {
     "team's captain)": team_command,
     "list accounts and who runs each quiz (`Access.accounts`, `quiz_owners`)": list_accounts,
     "read participation reports (`reports.participation_report`, `non_participants`, `participation_trend`, "
-    "`score_matrix`, `Access.participation_report`)": participation_reports,
+    "`score_matrix`, `event_attendance`, `Access.participation_report`)": participation_reports,
     "read assessment indicators (`reports.assessment_indicators`)": indicators,
     "read period locks and their log (`reports.period_lock`, `lock_log`)": period_locks,
     "lock and unlock an assessment period (`reports.lock_period`, `unlock_period`)": lock_and_unlock,

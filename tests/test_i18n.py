@@ -71,6 +71,8 @@ DYNAMIC = {
     ],
     "hours_report.by.{": ["hours_report.by.department", "hours_report.by.team"],
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],
+    # issue 17: reports on training
+    "training.assess.leave_{": ["training.assess.leave_excused", "training.assess.leave_absent"],
 }
 
 

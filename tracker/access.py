@@ -743,6 +743,9 @@ class Access(EventCalls):
     def items_output(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("items_output", *args, **kwargs)
 
+    def event_attendance(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("event_attendance", *args, **kwargs)
+
     def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from tracker import reports
 

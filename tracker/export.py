@@ -38,6 +38,9 @@ PERCENT_COLUMNS: set[str] = {
 DECIMAL_COLUMNS: set[str] = {"avg_percent", "lesson_score", "quiz_score", "competition_score", "indicator", "discrimination"}
 DECIMAL_COLUMNS |= {"points_per_head", "democratic_score", "de_score"}  # 学习积分, 德 (issue 19)
 PERCENT_COLUMNS |= {"democratic_weight"}
+# events, attendance and 学时 in participation, the indicator and the 学习型班组 pack (issue 17)
+PERCENT_COLUMNS |= {"any_participation_rate", "attendance_rate", "attendance_weight", "hours_weight", "hours_share"}
+DECIMAL_COLUMNS |= {"attendance_score", "hours", "hours_required", "hours_score", "hours_per_head", "credit", "hours_counted"}
 
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

@@ -27,7 +27,13 @@ from tracker.reports.assessment import (
 from tracker.reports.common import DEFAULT_TARGET, DEFAULT_WEIGHTS, REPORT_ROLES, TOTAL, PeriodLocked
 from tracker.reports.items import DISCRIMINATION_METHOD, ITEM_COLUMNS, UPPER_LOWER, item_analysis
 from tracker.reports.outputs import ReportOutput, assessment_output, items_output, participation_output
-from tracker.reports.participation import non_participants, participation_report, participation_trend, score_matrix
+from tracker.reports.participation import (
+    event_attendance,
+    non_participants,
+    participation_report,
+    participation_trend,
+    score_matrix,
+)
 from tracker.reports.periods import (
     Period,
     as_period,
@@ -58,6 +64,7 @@ __all__ = [
     "current_period",
     "date_period",
     "department_indicators",
+    "event_attendance",
     "item_analysis",
     "items_output",
     "lock_log",

@@ -16,7 +16,7 @@ import pandas as pd
 from tracker.reports.assessment import assessment_indicators
 from tracker.reports.common import word
 from tracker.reports.items import item_analysis
-from tracker.reports.participation import non_participants, participation_report
+from tracker.reports.participation import event_attendance, non_participants, participation_report
 from tracker.reports.periods import Period, as_period
 from tracker.store import Account, Tracker
 
@@ -50,9 +50,11 @@ def participation_output(
     catalog: Catalog | None = None,
     lang: str | None = None,
 ) -> ReportOutput:
-    """参与情况 with its 合计 row, then the people who have not taken part."""
+    """参与情况 with its 合计 row, then attendance at events by kind (活动出勤), then the people who
+    have not taken part."""
     p = as_period(period)
     table = participation_report(tracker, account, p, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=catalog, lang=lang)
+    events = event_attendance(tracker, account, p, by=by, catalog=catalog, lang=lang)
     missing = non_participants(tracker, account, p, quiz_id=quiz_id)
     notes = {
         word("report.period", lang): p.key,
@@ -64,7 +66,11 @@ def participation_output(
     }
     return ReportOutput(
         f"participation-{p.key}",
-        {word("report.sheet.participation", lang): table, word("report.sheet.missing", lang): missing},
+        {
+            word("report.sheet.participation", lang): table,
+            word("report.sheet.event_attendance", lang): events,
+            word("report.sheet.missing", lang): missing,
+        },
         notes,
         lang,
     )

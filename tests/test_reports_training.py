@@ -1,0 +1,306 @@
+"""Reports on training (issue 17): participation counts events by kind against who was expected, the
+assessment indicator gains attendance and 学时 with their weights, and locks keep working — all
+against figures computed by hand from the store's own records (mark, close, open)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from quizzes import load_catalog
+from quizzes.model import AttendanceRule
+from tests.conftest import write_files
+from tracker import AccessDenied, Account
+from tracker import reports as r
+from tracker.reports.assessment import attendance_rate, hours_score, required_hours
+
+LEADER = Account("boss", "leader")
+ORGANIZER = Account("org", "organizer")
+
+EVENTS = {
+    # a training class of two sessions (4 学时 each), for everyone
+    "events/tr.yaml": """
+id: tr
+title: 职业道德培训班
+kind: training
+organizer: 局办公室
+audience: everyone
+credit_hours: 8
+sessions:
+  - {date: 2026-02-10, start: "09:00", end: "12:00", place: 三楼会议室}
+  - {date: 2026-02-11, start: "09:00", end: "12:00", place: 三楼会议室}
+""",
+    "events/lec.yaml": """
+id: lec
+title: 廉洁专题讲座
+kind: lecture
+organizer: 局办公室
+audience: {departments: [D1]}
+credit_hours: 2
+sessions:
+  - {date: 2026-03-05, start: "14:30", end: "16:30", place: 报告厅}
+""",
+    "events/ex.yaml": """
+id: ex
+title: 班组经验交流会
+kind: exchange
+organizer: 局工会
+audience: {teams: [T1]}
+credit_hours: 1
+sessions:
+  - {date: 2026-03-20, start: "15:00", end: "16:00", place: 活动室}
+""",
+    "events/later.yaml": """
+id: later
+title: 二季度讲座
+kind: lecture
+organizer: 局办公室
+audience: everyone
+credit_hours: 2
+sessions:
+  - {date: 2026-05-06, start: "09:00", end: "11:00", place: 报告厅}
+""",
+    "assessment.yaml": """
+period: quarter
+participation_target: 0.9
+weights: {lessons: 0.2, quizzes: 0.3, competitions: 0.1, attendance: 0.2, hours: 0.2}
+hours:
+  required: 36.5
+attendance: {late: 0.5, leave: excused}
+""",
+}
+
+
+def shanghai(day: str, clock: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{clock}+08:00")
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    catalog = load_catalog(write_files(tmp_path / "content", EVENTS))
+    assert catalog.ok, catalog.errors
+    return catalog
+
+
+def build(tracker, catalog):
+    """A1, A2 (D1, T1), A3 (D2) active, X (D1, T1) left. Q1 2026:
+    tr s1: A1 出席, A2 迟到, A3 缺席 (closed) · tr s2: A1 出席, A2 请假, A3 出席 (closed) ·
+    lec: A1 迟到, A2 缺席 (closed) · ex: open, A1 出席, A2 not recorded yet · later (Q2): nothing."""
+    tracker.add_employee("A1", "甲一", "D1", "T1")
+    tracker.add_employee("A2", "甲二", "D1", "T1")
+    tracker.add_employee("A3", "乙三", "D2")
+    tracker.add_employee("X", "离职", "D1", "T1", active=False)
+    tr, lec, ex = catalog.events["tr"], catalog.events["lec"], catalog.events["ex"]
+    s1, s2 = tr.sessions[0].starts, tr.sessions[1].starts
+    tracker.mark(tr, "s1", "A1", "present", "org", now=s1)
+    tracker.mark(tr, "s1", "A2", "late", "org", now=s1)
+    tracker.close_checkin(tr, "s1", "org", now=s1 + dt.timedelta(hours=3))
+    tracker.mark(tr, "s2", "A1", "present", "org", now=s2)
+    tracker.mark(tr, "s2", "A2", "leave", "org", reason="下乡检查", now=s2)
+    tracker.mark(tr, "s2", "A3", "present", "org", now=s2)
+    tracker.close_checkin(tr, "s2", "org", now=s2 + dt.timedelta(hours=3))
+    tracker.mark(lec, "s1", "A1", "late", "org", now=lec.sessions[0].starts)
+    tracker.close_checkin(lec, "s1", "org", now=lec.sessions[0].ends)
+    tracker.open_checkin(ex, "s1", "org", now=ex.sessions[0].starts)
+    tracker.mark(ex, "s1", "A1", "present", "org", now=ex.sessions[0].starts)
+    return tracker
+
+
+@pytest.fixture
+def bureau(tracker, catalog):
+    return build(tracker, catalog)
+
+
+def rows(df) -> list[tuple]:
+    return [tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row) for row in df.itertuples(index=False)]
+
+
+# -- rules as tables --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("statuses", "rule", "expected"),
+    [
+        (["present", "present"], AttendanceRule(), (2, 2, 1.0)),
+        (["present", "late", "absent", "absent"], AttendanceRule(), (4, 2, 0.5)),
+        (["present", "late", "absent", "absent"], AttendanceRule(late=0.5), (4, 2, 0.375)),
+        (["late"], AttendanceRule(late=0), (1, 1, 0.0)),
+        (["present", "leave"], AttendanceRule(), (1, 1, 1.0)),  # 请假 excused: left out
+        (["present", "leave"], AttendanceRule(leave="absent"), (2, 1, 0.5)),
+        (["leave"], AttendanceRule(), (0, 0, None)),  # nothing counts: the part is left out
+        (["present", None], AttendanceRule(), (1, 1, 1.0)),  # a session still open is left out
+        ([], AttendanceRule(), (0, 0, None)),
+    ],
+)
+def test_attendance_rate(statuses, rule, expected):
+    assert attendance_rate(statuses, rule) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "required", "due"),
+    [
+        ("2026Q1", 36.5, 9.0),  # 90 of 365 days
+        ("2026", 36.5, 36.5),
+        ("2026-02", 36.5, 2.8),
+        ("2025-12-01..2026-01-31", 36.5, 6.2),  # 31 days of each year
+        ("2024", 36.6, 36.6),  # a leap year: 366 of 366
+        ("2026Q1", 0, 0.0),
+    ],
+)
+def test_required_hours_are_shared_by_days(period, required, due):
+    assert required_hours(required, r.parse_period(period)) == due
+
+
+@pytest.mark.parametrize(("hours", "required", "score"), [(4, 9, 44.44), (9, 9, 100.0), (11, 9, 100.0), (0, 9, 0.0), (5, 0, 0.0)])
+def test_hours_score(hours, required, score):
+    assert hours_score(hours, required) == score
+
+
+# -- participation ----------------------------------------------------------------------------------
+def test_participation_counts_people_at_events_by_kind(bureau, catalog):
+    df = r.participation_report(bureau, LEADER, "2026Q1", catalog=catalog)
+    extra = ["department", *r.participation.EXTRA_COLUMNS, "any_participation_rate"]
+    assert rows(df[extra]) == [
+        # D1: A1 and A2 at the training class (A2 late), A1 at the lecture and the exchange meeting
+        ("D1", 2, 2, 1, 1, 2, 1.0),
+        # D2: A3 at the training class's second session; no quiz, no lesson: an event counts as taking part
+        ("D2", 1, 1, 0, 0, 1, 1.0),
+        ("合计", 3, 3, 1, 1, 3, 1.0),
+    ]
+    assert rows(df[["department", "participants"]]) == [("D1", 0), ("D2", 0), ("合计", 0)]  # quizzes as before
+    by_team = r.participation_report(bureau, ORGANIZER, "2026Q1", by="team", catalog=catalog)
+    assert rows(by_team[["department", "team", "event_attendees", "exchange_attendees"]]) == [
+        ("D1", "T1", 2, 1),
+        ("D2", "", 1, 0),
+        ("合计", "", 3, 1),
+    ]
+    q2 = r.participation_report(bureau, LEADER, "2026Q2", catalog=catalog)  # 'later' was never held
+    assert list(q2["event_attendees"]) == [0, 0, 0]
+
+
+def test_event_attendance_against_the_expected(bureau, catalog):
+    df = r.event_attendance(bureau, LEADER, "2026Q1", catalog=catalog)
+    assert list(df.columns) == ["department", *r.participation.ATTENDANCE_COLUMNS]
+    assert rows(df) == [
+        # department, kind, sessions, expected, present, late, leave, absent, not recorded, attended, rate, attendees
+        ("D1", "培训班", 2, 4, 2, 1, 1, 0, 0, 3, 0.75, 2),
+        ("D1", "专题讲座", 1, 2, 0, 1, 0, 1, 0, 1, 0.5, 1),
+        ("D1", "交流会", 1, 2, 1, 0, 0, 0, 1, 1, 0.5, 1),  # still open: A2 not recorded yet
+        ("D2", "培训班", 2, 2, 1, 0, 0, 1, 0, 1, 0.5, 1),
+        ("D2", "专题讲座", 0, 0, 0, 0, 0, 0, 0, 0, None, 0),
+        ("D2", "交流会", 0, 0, 0, 0, 0, 0, 0, 0, None, 0),
+        ("合计", "培训班", 2, 6, 3, 1, 1, 1, 0, 4, 0.6667, 3),
+        ("合计", "专题讲座", 1, 2, 0, 1, 0, 1, 0, 1, 0.5, 1),
+        ("合计", "交流会", 1, 2, 1, 0, 0, 0, 1, 1, 0.5, 1),
+        ("合计", "全部", 4, 10, 4, 2, 1, 2, 1, 6, 0.6, 3),
+    ]
+    # the same counts straight from the attendance table (closed sessions) and the open one's audience
+    stored = list(bureau.db.query("SELECT status FROM attendance WHERE employee_id != 'X'"))
+    assert len(stored) + 1 == 10  # + A2, expected at the open exchange meeting
+
+
+def test_participation_output_has_the_event_sheet(bureau, catalog):
+    out = r.participation_output(bureau, LEADER, "2026Q1", catalog=catalog, by="team")
+    assert list(out.tables) == ["参与情况", "活动出勤", "未参与人员"]
+    assert list(out.tables["活动出勤"].columns[:3]) == ["department", "team", "kind"]
+
+
+def test_employees_get_no_event_attendance(bureau, catalog):
+    with pytest.raises(AccessDenied):
+        r.event_attendance(bureau, Account("a1", "employee", "A1"), "2026Q1", catalog=catalog)
+
+
+# -- the assessment indicator -----------------------------------------------------------------------
+def test_indicator_with_attendance_and_hours(bureau, catalog):
+    df = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog)
+    assert list(df.columns) == r.EMPLOYEE_COLUMNS
+    cols = ["employee_id", "sessions_expected", "sessions_attended", "attendance_rate", "attendance_score"]
+    cols += ["attendance_weight", "hours", "hours_required", "hours_score", "hours_weight", "indicator"]
+    assert rows(df[cols]) == [
+        # A1: 出席, 出席, 迟到 (½), 出席 of 4 → 0.875; 4 + 4 + 2 + 1 学时 of the 9 due → 100
+        ("A1", 4, 4, 0.875, 87.5, 0.5, 11.0, 9.0, 100.0, 0.5, 93.75),
+        # A2: 迟到 (½) and 缺席 count, 请假 is excused, the open session not yet → 0.25; 4 学时 → 44.44
+        ("A2", 2, 1, 0.25, 25.0, 0.5, 4.0, 9.0, 44.44, 0.5, 34.72),
+        # X left before any session: no attendance part, 学时 carry the weight
+        ("X", 0, 0, None, None, 0.0, 0.0, 9.0, 0.0, 1.0, 0.0),
+        ("A3", 2, 1, 0.5, 50.0, 0.5, 4.0, 9.0, 44.44, 0.5, 47.22),
+    ]
+    # no lessons, quizzes or competitions in this catalogue: those parts are left out (weights 0)
+    assert set(df["lesson_weight"]) == set(df["quiz_weight"]) == set(df["competition_weight"]) == {0.0}
+    dept = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog, by="department")
+    assert list(dept.columns) == r.DEPARTMENT_COLUMNS
+    d1 = dept.set_index("department").loc["D1"]
+    assert (d1["headcount"], d1["attendance_rate"], d1["attendance_score"], d1["hours"]) == (2, 0.5625, 56.25, 7.5)
+    assert d1["hours_score"] == pytest.approx(72.22) and d1["indicator"] == pytest.approx(64.235, abs=0.006)
+    mine = r.my_indicator(bureau, Account("a2", "employee", "A2"), "2026Q1", catalog)
+    assert rows(mine[cols]) == [("A2", 2, 1, 0.25, 25.0, 0.5, 4.0, 9.0, 44.44, 0.5, 34.72)]
+
+
+def test_indicator_follows_the_rules_of_assessment_yaml(bureau, catalog):
+    catalog.assessment.attendance = AttendanceRule(late=1.0, leave="absent")
+    a2 = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog).set_index("employee_id").loc["A2"]
+    assert (a2["sessions_expected"], a2["sessions_attended"], a2["attendance_rate"]) == (3, 1, 0.3333)
+    catalog.assessment.weights.attendance, catalog.assessment.weights.hours = 0.0, 0.0
+    catalog.assessment.weights.quizzes = 0.7
+    a2 = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog).set_index("employee_id").loc["A2"]
+    assert (a2["attendance_weight"], a2["hours_weight"], a2["indicator"]) == (0.0, 0.0, 0.0)  # nothing else applies
+
+
+def test_a_locked_period_keeps_its_attendance_and_hours(bureau, catalog):
+    figures = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog)
+    r.lock_period(bureau, LEADER, "2026Q1", figures, reason="一季度定稿")
+    ex = catalog.events["ex"]
+    bureau.mark(ex, "s1", "A2", "present", "org", now=ex.sessions[0].starts)  # A2 after all
+    stored = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog).set_index("employee_id")
+    assert (stored.loc["A2", "sessions_expected"], stored.loc["A2", "indicator"]) == (2, 34.72)
+    assert r.assessment_indicators(bureau, LEADER, "2026Q1", catalog, by="department").iloc[0]["department"] == "D1"
+    r.unlock_period(bureau, LEADER, "2026Q1")
+    fresh = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog).set_index("employee_id")
+    assert (fresh.loc["A2", "sessions_expected"], fresh.loc["A2", "attendance_rate"]) == (3, 0.5)
+
+
+def test_figures_locked_before_attendance_existed_still_read(bureau, catalog):
+    """A period locked by an older version has no attendance or 学时 columns: both views still work."""
+    figures = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog)
+    new = ["sessions_expected", "sessions_attended", "attendance_rate", "attendance_score", "attendance_weight"]
+    old = figures.drop(columns=[*new, "hours", "hours_required", "hours_score", "hours_weight"])
+    r.lock_period(bureau, LEADER, "2026Q1", old)
+    assert list(r.assessment_indicators(bureau, LEADER, "2026Q1", catalog).columns) == list(old.columns)
+    dept = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog, by="department")
+    assert "attendance_score" not in dept.columns and list(dept["department"]) == ["D1", "D2", "合计"]
+
+
+# -- assessment.yaml: weights and the attendance rule, errors at their line ---------------------------
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            "weights: {lessons: 0.3, quizzes: 0.5, competitions: 0.2, attendance: 0.1}\n",
+            1,
+            "the weights must add up to 1, not 1.1",
+        ),
+        ("weights: {lessons: 0.3, quizzes: 0.3, competitions: 0.2, hours: 1.2}\n", 1, "less than or equal to 1"),
+        ("period: quarter\nattendance:\n  late: 2\n", 3, "less than or equal to 1"),
+        ("attendance:\n  leave: sometimes\n", 2, "'excused' or 'absent'"),
+        ("attendance:\n  lates: 0.5\n", 2, "late"),
+    ],
+)
+def test_assessment_yaml_errors_name_their_line(tmp_path, text, line, message):
+    catalog = load_catalog(write_files(tmp_path / "c", {"assessment.yaml": text}))
+    [problem] = catalog.errors
+    assert str(problem).startswith(f"{tmp_path / 'c' / 'assessment.yaml'}:{line}: "), str(problem)
+    assert message in str(problem)
+
+
+def test_weights_default_to_no_attendance_and_hours(tmp_path):
+    catalog = load_catalog(
+        write_files(tmp_path / "c", {"assessment.yaml": "weights: {lessons: 0.3, quizzes: 0.5, competitions: 0.2}\n"})
+    )
+    assert catalog.ok
+    assert catalog.assessment.weights.parts() == {
+        "lessons": 0.3,
+        "quizzes": 0.5,
+        "competitions": 0.2,
+        "attendance": 0.0,
+        "hours": 0.0,
+    }
