@@ -304,3 +304,107 @@ def test_weights_default_to_no_attendance_and_hours(tmp_path):
         "attendance": 0.0,
         "hours": 0.0,
     }
+
+
+# -- the 学习型班组 evidence pack -------------------------------------------------------------------
+def test_learning_team_pack(bureau, catalog):
+    import io
+
+    import openpyxl
+
+    from tests.test_reports import add_attempt, add_run
+    from tracker.export import to_xlsx_bytes
+
+    with bureau.write() as db:
+        add_attempt(db, "A1", "qz", "2026-02-20T02:00", 80)
+        add_attempt(db, "A3", "qz", "2026-02-20T02:00", 90)  # not of the team
+        add_run(db, "R1", "2026-03-01T02:00", {"red": (1, ["A1"]), "blue": (2, ["A3"])})
+    assert r.learning_teams(bureau, ORGANIZER) == [{"department": "D1", "team": "T1", "headcount": 2}]
+    out = r.learning_team_pack(bureau, LEADER, "D1", "T1", "2026Q1", catalog, now=dt.datetime(2026, 4, 2, tzinfo=dt.UTC))
+    assert list(out.tables) == ["概况", "成员", "活动", "出勤明细", "学时明细", "测验成绩", "竞赛成绩", "考核指标"]
+    members = out.tables["成员"]
+    assert rows(members) == [
+        # 学时: 11 at events, 0.5 for the quiz passed, 2 for the competition
+        ("A1", "甲一", 4, 4, 0.875, 13.5, 9.0, True, 1, 1, 1, members["indicator"][0]),
+        ("A2", "甲二", 2, 1, 0.25, 4.0, 9.0, False, 0, 0, 0, members["indicator"][1]),
+    ]
+    indicators = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog).set_index("employee_id")
+    assert list(members["indicator"]) == [indicators.loc["A1", "indicator"], indicators.loc["A2", "indicator"]]
+    assert rows(out.tables["活动"]) == [
+        ("2026-02-10", "09:00", "培训班", "职业道德培训班", "三楼会议室", 4.0, 2, 1, 1, 0, 0, 0, 1.0),
+        ("2026-02-11", "09:00", "培训班", "职业道德培训班", "三楼会议室", 4.0, 2, 1, 0, 1, 0, 0, 0.5),
+        ("2026-03-05", "14:30", "专题讲座", "廉洁专题讲座", "报告厅", 2.0, 2, 0, 1, 0, 1, 0, 0.5),
+        ("2026-03-20", "15:00", "交流会", "班组经验交流会", "活动室", 1.0, 2, 1, 0, 0, 0, 1, 0.5),
+    ]
+    detail = out.tables["出勤明细"]
+    assert [(d, n, s, h) for d, _, _, _, n, s, _, h in rows(detail)] == [
+        ("2026-02-10", "甲一", "出席", 4.0),
+        ("2026-02-10", "甲二", "迟到", 4.0),
+        ("2026-02-11", "甲一", "出席", 4.0),
+        ("2026-02-11", "甲二", "请假", 0.0),
+        ("2026-03-05", "甲一", "迟到", 2.0),
+        ("2026-03-05", "甲二", "缺席", 0.0),
+        ("2026-03-20", "甲一", "出席", 1.0),
+        ("2026-03-20", "甲二", "未记录（签到未结束）", 0.0),
+    ]
+    # every attended minute is the store's
+    stored = {(x["session_id"], x["employee_id"]): x["minutes"] for x in bureau.attendance("tr")}
+    assert list(detail["minutes"][:2]) == [stored[("s1", "A1")], stored[("s1", "A2")]]
+    assert sum(out.tables["学时明细"]["hours_counted"]) == 17.5  # A1 13.5 + A2 4
+    assert rows(out.tables["测验成绩"]) == [("2026-02-20", "A1", "甲一", "qz", 80.0, True)]
+    assert rows(out.tables["竞赛成绩"]) == [("2026-03-01", "竞赛", "A1", "甲一", "red", 1, 2)]
+    assert list(out.tables["考核指标"]["employee_id"]) == ["A1", "A2"]
+    summary = dict(rows(out.tables["概况"]))
+    assert summary["班组"] == "T1" and summary["在岗人数"] == 2 and summary["参加的活动场次"] == 4
+    assert summary["出勤率"] == "71.4%"  # 5 of the 7 recorded
+    assert (summary["学时合计"], summary["人均学时"], summary["学时达标人数（本周期应修学时）"]) == (17.5, 8.75, "1 / 2（9）")
+    assert out.notes["生成时间"] == "2026-04-02 08:00" and out.notes["生成人"] == "boss"
+    # the workbook: the same cells, headers in Chinese
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(out.tables, out.notes)))
+    assert wb.sheetnames == [*out.tables, "说明"]
+    sheet = list(wb["成员"].iter_rows(values_only=True))
+    assert sheet[0][:4] == ("工号", "姓名", "应出勤场次", "出勤场次") and sheet[1][:8] == (
+        "A1",
+        "甲一",
+        4,
+        4,
+        0.875,
+        13.5,
+        9,
+        "是",
+    )
+    assert wb["成员"]["E2"].number_format == "0.0%"
+
+
+def test_learning_team_pack_roles_and_unknown_teams(bureau, catalog):
+    from tracker import NotFound
+
+    with pytest.raises(AccessDenied):
+        r.learning_team_pack(bureau, Account("a1", "employee", "A1"), "D1", "T1", "2026Q1", catalog)
+    with pytest.raises(AccessDenied):
+        r.learning_teams(bureau, Account("a1", "employee", "A1"))
+    with pytest.raises(NotFound):
+        r.learning_team_pack(bureau, LEADER, "D2", "T1", "2026Q1", catalog)
+    with pytest.raises(NotFound):
+        r.learning_team_pack(bureau, LEADER, "D2", "", "2026Q1", catalog)
+
+
+def test_cli_writes_the_team_pack(bureau, catalog, tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    out = tmp_path / "pack.xlsx"
+    args = ["report", "team", "--department", "D1", "--team", "T1", "--period", "2026Q1", "--format", "xlsx", "-o", out]
+    common = ["--db", bureau.path, "--content", catalog.root]
+    result = CliRunner().invoke(cli, [str(a) for a in [*args, *common]])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:3] == ["概况", "成员", "活动"] and wb["成员"]["B3"].value == "甲二"
+    table = CliRunner().invoke(
+        cli, [str(a) for a in ["report", "team", "--department", "D1", "--team", "T1", "--period", "2026Q1", *common]]
+    )
+    assert table.exit_code == 0 and "人均学时" in table.stdout
+    bad = CliRunner().invoke(cli, [str(a) for a in ["report", "team", "--department", "D1", "--team", "T9", *common]])
+    assert bad.exit_code == 2 and "T9" in bad.output

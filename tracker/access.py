@@ -746,6 +746,12 @@ class Access(EventCalls):
     def event_attendance(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("event_attendance", *args, **kwargs)
 
+    def learning_teams(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("learning_teams", *args, **kwargs)
+
+    def learning_team_pack(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("learning_team_pack", *args, **kwargs)
+
     def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from tracker import reports
 

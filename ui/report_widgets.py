@@ -124,3 +124,17 @@ def downloads(out: ReportOutput, key: str) -> None:
         mime="text/csv",
         on_click="ignore",
     )
+
+
+def xlsx_download(out: ReportOutput, key: str, label: str) -> None:
+    """One Excel download of every table of the report and its notes (``mingde report … --format xlsx``)."""
+    st.download_button(
+        label,
+        lambda: to_xlsx_bytes(out.tables, out.notes, lang()),
+        file_name=f"{out.name}.xlsx",
+        key=f"{key}:xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+    )

@@ -44,6 +44,7 @@ from tracker.reports.periods import (
     quarter_period,
     year_period,
 )
+from tracker.reports.teams import learning_team_pack, learning_teams
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -67,6 +68,8 @@ __all__ = [
     "event_attendance",
     "item_analysis",
     "items_output",
+    "learning_team_pack",
+    "learning_teams",
     "lock_log",
     "lock_period",
     "month_period",
