@@ -28,13 +28,13 @@ period = period_picker(cat.assessment.period if cat.assessment else "quarter", k
 out = me.learning_team_pack(team["department"], team["team"], period, cat, lang=lang())
 summary, members, activities = list(out.tables.values())[:3]
 st.caption(t("team_pack.caption", team=team["team"], department=team["department"], period=period.key))
+xlsx_download(out, "pack", t("team_pack.download"))
 figures = summary.attrs["figures"]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("team_pack.m.headcount"), figures["headcount"])
 c2.metric(t("team_pack.m.attendance"), "—" if figures["attendance_rate"] is None else f"{figures['attendance_rate']:.0%}")
 c3.metric(t("team_pack.m.hours"), f"{figures['hours_per_head']:g}")
 c4.metric(t("team_pack.m.indicator"), "—" if figures["indicator"] is None else f"{figures['indicator']:.1f}")
-xlsx_download(out, "pack", t("team_pack.download"))
 
 st.subheader(t("team_pack.members"))
 shown = with_dashes(members)
