@@ -398,6 +398,7 @@ def test_report_participation_table(report_db):
         "参加交流会人数",
         "参与任一学习活动人数",
         "学习活动参与率",
+        "人均学时",
     ]
 
 

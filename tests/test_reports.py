@@ -202,9 +202,12 @@ def test_participation_by_department_with_extras(bureau, catalog):
         "exchange_attendees",
         "any_participants",
         "any_participation_rate",
+        "hours_per_head",
     ]
-    # no events in this catalogue; any activity: A1, A2 took quizzes, A3 completed L1 in February
-    assert rows(df.iloc[:, 10:]) == [(0, 0, 0, 0, 2, 1.0), (0, 0, 0, 0, 1, 1.0), (0, 0, 0, 0, 3, 1.0)]
+    # no events in this catalogue; any activity: A1, A2 took quizzes, A3 completed L1 in February;
+    # 学时 by the default rules: A1 0.5 (L2) + 4 × 0.5 (quizzes passed) + 2 × 2 (R1, R4) = 6.5, A2 0.5 + 2,
+    # A3 0.5 (L1) + 0.5 ('gone', a lesson the ledger still counts)
+    assert rows(df.iloc[:, 10:]) == [(0, 0, 0, 0, 2, 1.0, 4.5), (0, 0, 0, 0, 1, 1.0, 1.0), (0, 0, 0, 0, 3, 1.0, 3.33)]
     assert rows(df.iloc[:, :10]) == [
         # A1: 9 attempts (Dec and practice left out) 610 %, 6 passed; A2: 1 attempt 100 %. Lessons in Q1: A1 L2.
         ("D1", 2, 2, 1.0, 10, 71.0, 0.7, 1, 0.25, False),

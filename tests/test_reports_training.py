@@ -168,6 +168,8 @@ def test_participation_counts_people_at_events_by_kind(bureau, catalog):
         ("合计", 3, 3, 1, 1, 3, 1.0),
     ]
     assert rows(df[["department", "participants"]]) == [("D1", 0), ("D2", 0), ("合计", 0)]  # quizzes as before
+    # 学时 of the quarter per head: D1 (11 + 4) / 2, D2 4, all 19 / 3
+    assert list(df["hours_per_head"]) == [7.5, 4.0, 6.33]
     by_team = r.participation_report(bureau, ORGANIZER, "2026Q1", by="team", catalog=catalog)
     assert rows(by_team[["department", "team", "event_attendees", "exchange_attendees"]]) == [
         ("D1", "T1", 2, 1),
@@ -408,3 +410,45 @@ def test_cli_writes_the_team_pack(bureau, catalog, tmp_path):
     assert table.exit_code == 0 and "人均学时" in table.stdout
     bad = CliRunner().invoke(cli, [str(a) for a in ["report", "team", "--department", "D1", "--team", "T9", *common]])
     assert bad.exit_code == 2 and "T9" in bad.output
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_capped_table_is_the_ledgers_apply_caps(seed):
+    """The reports cap a year's 学时 for everyone at once; it must agree with each person's ledger."""
+    import random
+
+    import pandas as pd
+
+    from quizzes.model import CreditRule, HoursRules
+    from tracker.hours import KINDS, Entry, apply_caps
+    from tracker.reports.assessment import capped
+
+    rng = random.Random(seed)
+    rules = HoursRules(
+        lessons=CreditRule(cap=rng.choice([None, 1, 2.5])),
+        quizzes=CreditRule(cap=rng.choice([None, 0.5, 1])),
+        events=CreditRule(cap=rng.choice([None, 4])),
+        competitions=CreditRule(cap=rng.choice([None, 2])),
+    )
+    entries = {
+        emp: [
+            Entry(
+                dt.date(2026, rng.randint(1, 12), rng.randint(1, 28)),
+                rng.choice(KINDS),
+                f"s{i}",
+                "t",
+                rng.choice([0.18, 0.5, 1.0, 2.0, 4.0]),
+            )
+            for i in range(rng.randint(0, 12))
+        ]
+        for emp in ("E1", "E2", "E3")
+    }
+    table = pd.DataFrame(
+        [(emp, e.day, e.kind, e.source, e.hours) for emp, es in entries.items() for e in es],
+        columns=["employee_id", "day", "kind", "source", "hours"],
+    )
+    got = table.assign(counted=capped(table, {k: getattr(rules, k).cap for k in KINDS}))
+    for emp, es in entries.items():
+        want = sorted((e.day, e.source, e.counted) for e in apply_caps(es, rules))
+        mine = got[got["employee_id"] == emp]
+        assert sorted(zip(mine["day"], mine["source"], mine["counted"], strict=True)) == want

@@ -69,19 +69,54 @@ def hours_score(hours: float, required: float) -> float:
     return round(min(100.0, 100.0 * hours / required), 2) if required > 0 else 0.0
 
 
+def capped(entries: pd.DataFrame, caps: dict[str, float | None]) -> pd.Series:
+    """The 学时 counted of each entry (columns employee_id, day, kind, source, hours) after each
+    kind's yearly cap, the earliest first: ``tracker.hours.apply_caps`` for a whole year's table at
+    once (one year per call)."""
+    if entries.empty:
+        return pd.Series(dtype=float)
+    order = entries.sort_values(["employee_id", "day", "kind", "source"], kind="stable")
+    before = order.groupby(["employee_id", "kind"])["hours"].cumsum() - order["hours"]
+    cap = order["kind"].map(caps).astype(float).fillna(float("inf"))
+    room = pd.concat([order["hours"], cap - before], axis=1).min(axis=1).clip(lower=0.0)
+    return room.round(2).reindex(entries.index)
+
+
+_HOURS_CACHE: dict[tuple, tuple[Any, tuple, dict[str, float]]] = {}
+
+
 def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id: str | None = None) -> dict[str, float]:
     """学时 counted in the period per employee (every employee, or one): each year's ledger with its
-    caps (``tracker.hours``), the entries dated in the period."""
-    from tracker.hours import apply_caps, raw_entries, rules_of
+    caps (``tracker.hours``), the entries dated in the period. Cached like the indicators while the
+    database and the catalogue are unchanged."""
+    from tracker.hours import KINDS, raw_entries, rules_of
 
+    conn = tracker.db.conn
+    key = (str(tracker.path), id(conn), period.start, period.end, employee_id, _catalog_key(catalog))
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    with _CACHE_LOCK:
+        hit = _HOURS_CACHE.get(key)
+    if hit is not None and hit[0] is conn and hit[1] == stamp:
+        return dict(hit[2])
     rules = rules_of(catalog)
+    caps = {k: getattr(rules, k).cap for k in KINDS}
     out: dict[str, float] = {}
     for year in range(period.start.year, period.end.year + 1):
         raw = raw_entries(tracker, catalog, [employee_id] if employee_id else None, year)
-        for emp, entries in raw.items():
-            got = sum(e.counted for e in apply_caps(entries, rules) if period.start <= e.day <= period.end)
-            out[emp] = round(out.get(emp, 0.0) + got, 2)
-    return out
+        table = pd.DataFrame(
+            [(emp, e.day, e.kind, e.source, e.hours) for emp, entries in raw.items() for e in entries],
+            columns=["employee_id", "day", "kind", "source", "hours"],
+        )
+        table["counted"] = capped(table, caps)
+        inside = table[(table["day"] >= period.start) & (table["day"] <= period.end)]
+        for emp, got in inside.groupby("employee_id")["counted"].sum().items():
+            out[emp] = round(out.get(emp, 0.0) + float(got), 2)
+    with _CACHE_LOCK:
+        _HOURS_CACHE.pop(key, None)
+        _HOURS_CACHE[key] = (conn, stamp, out)
+        while len(_HOURS_CACHE) > _CACHE_SIZE:
+            _HOURS_CACHE.pop(next(iter(_HOURS_CACHE)))
+    return dict(out)
 
 
 WEIGHT_COLUMNS = {

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tracker.reports.activities import EVENT_KINDS, MAIN_KINDS, attendance_facts, attended
+from tracker.reports.assessment import period_hours
 from tracker.reports.common import DEFAULT_TARGET, REPORT_ROLES, _period, _q, _rate, _scope, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker
@@ -31,7 +32,9 @@ def participation_report(
 
     Columns: headcount (active employees), participants, participation_rate, attempts, avg_percent
     (mean percent of the attempts), pass_rate (passed attempts / attempts), lessons_completed,
-    lesson_completion_rate, below_target. ``quiz_id`` limits the attempts to one quiz;
+    lesson_completion_rate, below_target; then events (``EXTRA_COLUMNS``: people at any event, at
+    each main kind, in any activity), any_participation_rate and hours_per_head (学时 of the period
+    per head, with a catalogue). ``quiz_id`` limits the attempts to one quiz;
     ``lesson_id`` limits the lessons to one lesson (and, without ``quiz_id``, participants are then
     those who completed it). Leaders, organizers (the quizzes they run or nobody runs) and admins.
     """
@@ -101,6 +104,7 @@ def participation_report(
             "below_target",
             *EXTRA_COLUMNS,
             "any_participation_rate",
+            "hours_per_head",
         ]
     ]
     out.attrs.update({"period": p.key, "target": target, "lessons": n_lessons})
@@ -172,11 +176,16 @@ def _activity_columns(
         people[f"{k}_attendees"] = people["employee_id"].isin(set(went.loc[went["kind"] == k, "employee_id"]))
     took = _takers(tracker, account, p, quiz_id, lesson_id, catalog)
     people["any_participants"] = people["event_attendees"] | people["employee_id"].isin(took)
-    g = people.groupby(keys)[EXTRA_COLUMNS].sum().reset_index()
+    got = period_hours(tracker, catalog, p) if catalog is not None else {}
+    people["hours"] = people["employee_id"].map(got).fillna(0.0).astype(float)
+    g = people.groupby(keys).agg(**{c: (c, "sum") for c in [*EXTRA_COLUMNS, "hours"]}, n=("employee_id", "count")).reset_index()
     total = {**{c: int(people[c].sum()) for c in EXTRA_COLUMNS}, "department": word("report.total", lang)}
+    total |= {"hours": float(people["hours"].sum()), "n": len(people)}
     if "team" in keys:
         total["team"] = ""
-    return pd.concat([g, pd.DataFrame([total])], ignore_index=True)
+    out = pd.concat([g, pd.DataFrame([total])], ignore_index=True)
+    out["hours_per_head"] = (out["hours"] / out["n"].where(out["n"] > 0)).astype(float).round(2)
+    return out.drop(columns=["hours", "n"])
 
 
 def event_attendance(

@@ -30,6 +30,7 @@ ZH: dict[str, str] = {
     "report.col.hours_required": "应修学时",
     "report.col.hours_score": "学时得分",
     "report.col.hours_weight": "学时权重",
+    "report.col.hours_per_head": "人均学时",
     # the 学习型班组 pack
     "report.col.item": "项目",
     "report.col.value": "内容",
@@ -120,6 +121,7 @@ EN: dict[str, str] = {
     "report.col.hours_required": "Hours due",
     "report.col.hours_score": "Hours score",
     "report.col.hours_weight": "Hours weight",
+    "report.col.hours_per_head": "Study hours per head",
     "report.col.item": "Item",
     "report.col.value": "Value",
     "report.col.date": "Date",
