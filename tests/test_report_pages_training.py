@@ -96,3 +96,15 @@ def test_team_pack_workbook_matches_the_page(env):
 def test_employees_get_no_team_pack(env):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         page(env, "a1", "ui/pages/team_pack.py")
+
+
+def test_my_results_show_attendance_and_hours_beside_the_indicator(env, monkeypatch):
+    """An employee's 我的成绩: the indicator's parts, now with attendance and 学时 (the quarter is
+    pinned to 2026Q1, where the events are)."""
+    import tracker.access as access_module
+    from tracker.reports import quarter_period
+
+    monkeypatch.setattr(access_module.Access, "current_period", staticmethod(lambda catalog: quarter_period(2026, 1)))
+    at = page(env, "a1", "ui/pages/results.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["活动出勤得分"] == "87.5" and metrics["本期学时"] == "11 / 9"

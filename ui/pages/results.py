@@ -62,6 +62,13 @@ else:
     c2.metric(t("results.indicator_lessons"), f"{row['lesson_score']:.1f}")
     c3.metric(t("results.indicator_quizzes"), f"{row['quiz_score']:.1f}")
     c4.metric(t("results.indicator_competitions"), f"{row['competition_score']:.1f}")
+    if "attendance_score" in row and "hours" in row:  # (figures locked before they existed have neither)
+        c5, c6, _, _ = st.columns(4)
+        score = row["attendance_score"]
+        c5.metric(t("training.results.attendance"), "—" if score is None or score != score else f"{score:.1f}")
+        c6.metric(
+            t("training.results.hours"), t("training.results.hours_of", got=f"{row['hours']:g}", due=f"{row['hours_required']:g}")
+        )
 
 st.subheader(t("results.wrong_book"))
 wrong = me.wrong_book()
