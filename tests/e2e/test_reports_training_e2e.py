@@ -145,3 +145,12 @@ def test_leader_downloads_the_training_reports_and_the_team_pack(server, page, t
     assert sorted((r["工号"], r["出勤情况"]) for r in detail) == sorted((e, names[s]) for e, s in stored)
     summary = {r["项目"]: r["内容"] for r in sheet_rows(wb, "概况")}
     assert summary["班组"] == TEAM and summary["在岗人数"] == len(team) and summary["参加的活动场次"] == 2
+
+
+def test_employee_sees_attendance_and_hours_beside_the_indicator(server, page):
+    sign_in(page, server, "employee")
+    page.goto(f"{server}/results")
+    expect(page.get_by_text("本期学时")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("活动出勤得分")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_text("本期学时").scroll_into_view_if_needed()
+    shot(page, "my-results")
