@@ -64,7 +64,8 @@ def test_assessment_page_shows_attendance_and_hours(env):
     captions = " ".join(c.value for c in at.caption)
     assert "活动出勤 20%" in captions and "学时 20%" in captions
     assert "迟到计 0.5 场" in captions and "请假的场次不计入" in captions
-    assert "实际权重" in captions  # no lessons, quizzes or competitions here: the weights applied differ
+    # no lessons, quizzes or competitions here: the weights applied differ (those of someone with attendance)
+    assert "实际权重" in captions and "活动出勤 50.0%，学时 50.0%" in captions
 
 
 @pytest.mark.parametrize("user", ["boss", "org"])

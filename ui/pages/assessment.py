@@ -35,7 +35,10 @@ if rule is not None:
     st.caption(t("training.assess.how", late=f"{rule.late:g}", leave=t(f"training.assess.leave_{rule.leave}")))
 present = [k for k, c in PARTS.items() if c in table.columns]
 if weights and len(table) and len(present) == len(PARTS):  # the weights applied, when a part is absent
-    first = table.iloc[0]  # (per person, attendance may be left out: its weight then goes to the others)
+    # per person, attendance may be left out (its weight then goes to the others): show the weights of
+    # someone with attendance when there is one
+    with_attendance = table[table["attendance_weight"].astype(float) > 0]
+    first = (with_attendance if len(with_attendance) else table).iloc[0]
     used = {k: float(first[c]) for k, c in PARTS.items()}
     if any(abs(used[k] - configured[k]) > 1e-6 for k in PARTS):
         st.caption(t("training.assess.respread", **{k: f"{v:.1%}" for k, v in used.items()}))
