@@ -4,8 +4,11 @@ under ``events/``, with sessions, audience, optional sign-up, 学时 credit, lin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
-from pathlib import PurePosixPath
+import tempfile
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
@@ -18,6 +21,48 @@ EventKind = Literal["training", "lecture", "exchange", "competition"]
 KIND_NAMES = {"training": "培训班", "lecture": "专题讲座", "exchange": "交流会", "competition": "现场知识竞赛"}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MATERIALS_FOLDER = "materials"
+MATERIAL_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".md", ".png", ".jpg", ".jpeg")
+MAX_MATERIAL_BYTES = 20 * 1024 * 1024
+
+
+class MaterialError(ValueError):
+    """An uploaded material is refused; the message names the upload, ``reason`` is ``type``,
+    ``size`` or ``empty`` and ``filename`` the upload's name (for the user's message)."""
+
+    def __init__(self, message: str, reason: str, filename: str):
+        super().__init__(message)
+        self.reason, self.filename = reason, filename
+
+
+def save_material(root: str | Path, filename: str, data: bytes) -> tuple[str, bool]:
+    """Store an uploaded material under ``events/materials/`` of the content folder; returns its file
+    name there (pinyin of the upload's name and a digest of its content, so the same file uploaded
+    twice is one file) and whether it was written now (False: it was there)."""
+    from quizzes.publishing import safe_name  # publishing loads the catalogue, which loads this module
+
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    if suffix not in MATERIAL_TYPES:
+        raise MaterialError(f"{filename}: a material is one of {', '.join(MATERIAL_TYPES)}", "type", filename)
+    if len(data) > MAX_MATERIAL_BYTES:
+        raise MaterialError(f"{filename}: too large (the limit is {MAX_MATERIAL_BYTES // (1024 * 1024)} MB)", "size", filename)
+    if not data:
+        raise MaterialError(f"{filename}: the file is empty", "empty", filename)
+    name = f"{safe_name(filename, 'material')[:40]}-{hashlib.sha256(data).hexdigest()[:8]}{suffix}"
+    target = Path(root) / "events" / MATERIALS_FOLDER / name
+    if target.exists():
+        return name, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, target)
+    return name, True
+
+
+def material_title(filename: str) -> str:
+    """The title shown for an uploaded material: its file name without the folder and the suffix."""
+    stem = PurePosixPath(filename.replace("\\", "/")).stem.strip()
+    return stem or filename
 
 
 def parse_clock(value: Any) -> str:

@@ -5,20 +5,27 @@ succeeds) exactly as the table says. A row the test does not know, or a call the
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from quizzes import load_catalog
+from quizzes.events import Event
+from quizzes.fields import SHANGHAI
 from quizzes.model import LiveCompetition
 from tests.conftest import ROOT, SMALL_LESSON, SMALL_QUIZ, write_files
 from tests.test_competition_rules import COMP, q
 from tests.test_competition_store import play_to_end
-from tracker import AccessDenied, Tracker, reports
+from tracker import AccessDenied, Tracker, event_sheets, reports
 from tracker import competitions as comps
 from tracker.access import Access
+from tracker.attendance import make_code, slot_of
+from tracker.event_access import EventCalls
 from tracker.reports import date_period
 from tracker.store import Account
 
@@ -55,6 +62,25 @@ DEPT_COMP = COMP.model_copy(update={"teams": "departments"})
 HOST = ROLES["organizer"]
 
 
+def event(**data) -> Event:
+    today = dt.datetime.now(SHANGHAI).date().isoformat()
+    base = {"title": "活动", "kind": "lecture", "organizer": "工会", "credit_hours": 2}
+    session = {"date": today, "start": "00:00", "end": "23:59", "place": "会议室"}
+    return Event.model_validate({**base, "sessions": [session], **data})
+
+
+TALK = event(id="talk", materials=[{"title": "讲义", "file": "talk.pdf"}])  # check-in open today
+LATER = event(id="later", signup=True, sessions=[{"date": "2099-01-05", "start": "09:00", "end": "11:00", "place": "礼堂"}])
+TRAINING = event(
+    id="class",
+    kind="training",
+    sessions=[
+        {"date": "2026-06-01", "start": "09:00", "end": "12:00", "place": "礼堂"},
+        {"date": "2026-06-02", "start": "09:00", "end": "12:00", "place": "礼堂"},
+    ],
+)
+
+
 def library_table() -> dict[str, dict[str, str]]:
     """The rows of the table under "## Library calls": first cell → {column: allowed|refused}."""
     text = SECURITY.read_text(encoding="utf-8")
@@ -87,6 +113,11 @@ class Env:
         self.others = t.start_attempt("E4", self.quiz)  # someone else's attempt, in progress
         t.save_answer(self.others, "s1", "A")
         self.uploads = 0
+        for event in (TALK, LATER, TRAINING):  # events are content: the calls take the Event
+            self.catalog.events[event.id] = event
+        t.open_checkin(TALK, "s1", "org")
+        for sid in TRAINING.session_ids:  # E4 finished the training class (another's record)
+            t.mark(TRAINING, sid, "E4", "present", "org")
 
     def access(self, account: Account | None) -> Access:
         return Access(self.tracker, account)
@@ -312,6 +343,128 @@ def read_audit_log(env: Env, account) -> Steps:
     return [lambda: env.tracker.audit_entries(account, action="sign_in")]
 
 
+def ticket(env: Env) -> str:
+    code = make_code(env.tracker.checkin_secret(), TALK.id, "s1", slot_of(dt.datetime.now(dt.UTC)))
+    return env.tracker.issue_ticket(TALK, code, "phone")
+
+
+def own_events(env: Env, account) -> Steps:
+    me, token = env.access(account), ticket(env)
+    return [
+        lambda: expect(TALK.id in [v.event.id for v in me.upcoming_events(env.catalog)], True),
+        lambda: expect(me.sign_up(LATER), "signed"),
+        lambda: expect(me.cancel_signup(LATER), []),
+        lambda: expect(me.check_in(env.catalog, token, "phone")["method"], "code"),
+        lambda: expect(me.my_attendance(TALK, "s1")["status"] in ("present", "late"), True),
+        lambda: expect(me.check_out(TALK, "s1")["check_out_at"] is not None, True),
+        lambda: me.my_hours(env.catalog),
+    ]
+
+
+def event_reads(env: Env, account) -> Steps:
+    me, token = env.access(account), ticket(env)
+    return [
+        lambda: expect(me.ticket_event(env.catalog, token), (TALK, "s1")),
+        lambda: expect(me.session_state(TALK, "s1")["status"], "open"),
+        lambda: expect(me.material_path(env.catalog, TALK, "talk.pdf").name, "talk.pdf"),
+        lambda: expect(isinstance(me.can_make_pdfs(), bool), True),
+    ]
+
+
+def run_check_in(env: Env, account) -> Steps:
+    me = env.access(account)
+    people = env.tracker.expected(TALK)
+    filled = event_sheets.signin_sheet(TALK, "s1", people)
+    wb = load_workbook(io.BytesIO(filled))
+    for row in wb.active.iter_rows(min_row=5):
+        if row[1].value == "E4":
+            row[5].value = "√"
+    out = io.BytesIO()
+    wb.save(out)
+    return [
+        lambda: me.open_checkin(TALK, "s1"),
+        lambda: expect(me.current_code(TALK, "s1")[0].startswith("talk.s1."), True),
+        lambda: expect(me.mark(TALK, "s1", "E4", "leave", reason="下乡")["status"], "leave"),
+        lambda: expect(me.signin_sheet(TALK, "s1")[:2], b"PK"),
+        lambda: expect(me.signin_sheet_pdf(TALK, "s1")[:4], b"%PDF"),
+        lambda: expect(me.import_signin_sheet(TALK, "s1", out.getvalue()), 1),
+        lambda: me.close_checkin(TALK, "s1"),
+        lambda: me.open_checkin(TALK, "s1"),  # reopened for the other rows
+    ]
+
+
+def event_form(env: Env, account) -> Steps:
+    me = env.access(account)
+    env.uploads += 1
+    upload = (f"讲义{env.uploads}.md", f"# 讲义 {env.uploads}".encode())
+    written: list[str] = []
+
+    def save():
+        entries, new = me.save_materials(env.content, [upload])
+        written.extend(new)
+        assert (env.content / "events" / "materials" / entries[0]["file"]).is_file()
+
+    def discard():
+        me.discard_materials(env.content, written)
+        assert not list((env.content / "events" / "materials").glob(f"*{env.uploads}-*"))
+
+    return [
+        lambda: expect(me.roster_names()["employees"]["E1"], "员工E1（E1）"),
+        lambda: expect(me.event_yaml({"id": "x"}), "id: x\n"),
+        save,
+        discard,
+    ]
+
+
+def competition_events(env: Env, account) -> Steps:
+    run = env.run()
+    play_to_end(env.tracker, run)
+    comps.finish(env.tracker, HOST, run)
+    env.uploads += 1
+    quiz_day = event(id=f"quiz-day-{env.uploads}", kind="competition", competition=DEPT_COMP.id)
+    me = env.access(account)
+    return [
+        lambda: expect(run in [r["id"] for r in me.competition_runs(quiz_day)], True),
+        lambda: expect(me.link_competition_run(quiz_day, "s1", run) >= 4, True),
+        lambda: expect(len(me.award_certificates(run)), 3),
+    ]
+
+
+def attendance_reads(env: Env, account) -> Steps:
+    me = env.access(account)
+    return [
+        lambda: expect("E4" in [r.employee_id for r in me.roll_call(TALK, "s1")], True),
+        lambda: me.proxy_flags(TALK, "s1"),
+        lambda: me.spot_check(TALK, "s1", 2, 1),
+        lambda: expect(me.attendance_sheet(TALK)[:2], b"PK"),
+        lambda: me.linked_run(TALK, "s1"),
+        lambda: expect(len(me.hours_requirement_report(env.catalog, 2026)), 3),
+    ]
+
+
+def own_record(env: Env, account) -> Steps:
+    me, person = env.access(account), getattr(account, "employee_id", None)
+    if person:
+        for sid in TRAINING.session_ids:
+            env.tracker.mark(TRAINING, sid, person, "present", "org")
+    return [
+        lambda: expect(me.hours_of(env.catalog, None, 2026).employee_id, person),
+        lambda: expect(me.training_record(env.catalog, years=[2026])[:2], b"PK"),
+        lambda: expect(me.hours_certificate(env.catalog, None, 2026)[:4], b"%PDF"),
+        lambda: expect(me.completion_certificate(env.catalog, TRAINING)[:4], b"%PDF"),
+    ]
+
+
+def anyones_record(env: Env, account) -> Steps:
+    me = env.access(account)
+    return [
+        lambda: expect(me.hours_of(env.catalog, "E4", 2026).by_kind["events"] >= 2.0, True),
+        lambda: expect(me.training_record(env.catalog, "E4", [2026])[:2], b"PK"),
+        lambda: expect(me.hours_certificate(env.catalog, "E4", 2026)[:4], b"%PDF"),
+        lambda: expect(me.completion_certificate(env.catalog, TRAINING, "E4")[:4], b"%PDF"),
+    ]
+
+
 CALLS: dict[str, Callable] = {
     "take a quiz: start, answer, submit (`Access.start_attempt`, `save_answer`, `submit`)": take_a_quiz,
     "read one's own attempts and results (`Access.my_attempts`, `outcome`, `result`, `wrong_book`)": read_own_results,
@@ -349,6 +502,25 @@ CALLS: dict[str, Callable] = {
     "(`Tracker.find_employees`, `Access.departments`, `save_employee`, `mark_left`, `mark_returned`, "
     "`Access.preview_roster`, `import_roster`)": manage_roster,
     "read the audit log (`Tracker.audit_entries`)": read_audit_log,
+    "one's own events: upcoming ones, sign up and cancel, check in with a ticket and out, one's attendance and 学时 "
+    "(`Access.upcoming_events`, `sign_up`, `cancel_signup`, `check_in`, `my_attendance`, `check_out`, `my_hours`)": own_events,
+    "read a check-in ticket's event, a session's check-in state, an event's material, whether PDFs can be made "
+    "(`Access.ticket_event`, `session_state`, `material_path`, `can_make_pdfs`)": event_reads,
+    "run check-in: open and close a session, the projector's code, roll call and 请假, the 签到表 out (xlsx, PDF) and "
+    "back in (`Access.open_checkin`, `close_checkin`, `current_code`, `mark`, `signin_sheet`, `signin_sheet_pdf`, "
+    "`import_signin_sheet`)": run_check_in,
+    "make an event with the form, upload its materials (`Access.roster_names`, `event_yaml`, `save_materials`, "
+    "`discard_materials`; published with `Access.publish`)": event_form,
+    "record a finished competition run as an event session's attendance, 获奖证书 (`Access.competition_runs`, "
+    "`link_competition_run`, `award_certificates`)": competition_events,
+    "read attendance: roll call, proxy flags, 抽查, the attendance sheet, the linked run, 学时达标 "
+    "(`Access.roll_call`, `proxy_flags`, `spot_check`, `attendance_sheet`, `linked_run`, `hours_requirement_report`)": (
+        attendance_reads
+    ),
+    "one's own training record: 学时, 培训档案, 学时证明, 结业证书 (`Access.hours_of`, `training_record`, "
+    "`hours_certificate`, `completion_certificate` without another's 工号)": own_record,
+    "another person's training record (`Access.hours_of`, `training_record`, `hours_certificate`, "
+    "`completion_certificate` with their 工号)": anyones_record,
 }
 TABLE = library_table()
 
@@ -388,6 +560,22 @@ def test_the_table_lists_every_role_check_of_the_library():
             if {"check_role", "require"} & set(code.co_names):
                 mentioned = f"`{prefix}.{name}`" in named or f"`{name}`" in named or f"`Access.{name}`" in named
                 assert mentioned, f"{prefix}.{name} checks a role but has no row in docs/security.md"
+
+
+# How an event call checks who calls: a role, or the signed-in account and its own 工号 (directly or
+# through a call that does).
+IDENTITY = {"check_role", "require", "_signed_in", "employee_id", "_person", "ticket_event", "roll_call"}
+
+
+def test_every_event_call_checks_the_caller_and_has_a_row():
+    """Every public call of the event mixin (``tracker.event_access.EventCalls``, part of ``Access``)
+    checks a role or the caller's identity, and has a row in the table."""
+    named = " ".join(TABLE)
+    calls = {n: v for n, v in vars(EventCalls).items() if not n.startswith("_") and hasattr(v, "__code__")}
+    assert len(calls) >= 30
+    for name, value in calls.items():
+        assert IDENTITY & set(value.__code__.co_names), f"Access.{name} checks neither a role nor who calls"
+        assert f"`Access.{name}`" in named or f"`{name}`" in named, f"Access.{name} has no row in docs/security.md"
 
 
 @pytest.mark.parametrize("role", list(ROLES))

@@ -169,3 +169,68 @@ def test_training_record_and_attendance_sheet(env):
     assert ledger["A1"].value == "张伟（E1）培训档案"
     assert [c.value for c in ledger[4]][2:6] == ["培训活动", "2026年职业道德专题培训班（职业道德基本规范）", 4, 4]
     assert [c.value for c in wb["培训出勤"][2]] == ["2026-12-15", "2026年职业道德专题培训班", "职业道德基本规范", "出席", 180]
+
+
+def test_signin_sheet_pdf_lists_everyone_expected_with_headers_on_every_page(env, tmp_path):
+    tracker, _, event = env
+    for i in range(4, 45):  # 44 people: more than one page
+        tracker.add_employee(f"E{i}", f"职工{i}", "办公室", "综合组")
+        tracker.sign_up(event, f"E{i}", now=dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    pdf = Access(tracker, ORG).signin_sheet_pdf(event, "day1")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(pdf)
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = ["".join(p.split()) for p in pages.split("\f") if p.strip()]
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, start=1):  # every page: the event, the session, the heads, the footer
+        assert "2026年职业道德专题培训班签到表" in page
+        assert "职业道德基本规范2026年12月15日08:30—11:30地点：局机关三楼会议室" in page
+        assert "序号工号姓名部门班组签名" in page
+        assert "活动编号ethics-training-2026/day1" in page and f"第{n}页/共{len(pages)}页" in page
+    text = "".join(pages)
+    assert "1E1张伟办公室综合组" in text and "E3王强畜牧兽医站动物防疫组" in text
+    assert all(f"职工{i}" in text for i in range(4, 45)) and "应到44人" in text
+    assert "组织者签字" in pages[-1]
+
+
+def test_signin_sheet_pdf_is_for_organizers(env):
+    from tracker import AccessDenied
+
+    tracker, _, event = env
+    with pytest.raises(AccessDenied):
+        Access(tracker, EMP).signin_sheet_pdf(event, "day1")
+
+
+def test_materials_uploaded_with_the_form_are_checked_and_kept_once(tmp_path, tracker):
+    from quizzes.events import MAX_MATERIAL_BYTES, MaterialError, save_material
+    from tracker import AccessDenied
+
+    root = tmp_path / "content"
+    name, new = save_material(root, "培训日程.pdf", b"%PDF-1.4 a")
+    assert new and name.startswith("pei-xun-ri-cheng-") and name.endswith(".pdf")
+    assert save_material(root, "copy.pdf", b"%PDF-1.4 a")[1] is True  # another name: another file
+    assert save_material(root, "培训日程.pdf", b"%PDF-1.4 a") == (name, False)  # the same upload: one file
+    for filename, data, reason in [
+        ("a.exe", b"MZ", "type"),
+        ("a", b"x", "type"),
+        ("big.pdf", b"x" * (MAX_MATERIAL_BYTES + 1), "size"),
+        ("empty.txt", b"", "empty"),
+    ]:
+        with pytest.raises(MaterialError) as e:
+            save_material(root, filename, data)
+        assert (e.value.reason, e.value.filename) == (reason, filename) and filename in str(e.value)
+    folder = root / "events" / "materials"
+    before = sorted(folder.iterdir())
+    org = Access(tracker, ORG)
+    with pytest.raises(MaterialError):  # one bad upload: the good one before it is taken back
+        org.save_materials(root, [("new.md", b"# new"), ("bad.exe", b"MZ")])
+    assert sorted(folder.iterdir()) == before
+    entries, written = org.save_materials(root, [("讲义.md", b"# notes"), ("培训日程.pdf", b"%PDF-1.4 a")])
+    assert [e["title"] for e in entries] == ["讲义", "培训日程"] and len(written) == 1  # the schedule was there
+    org.discard_materials(root, written)
+    assert sorted(folder.iterdir()) == before
+    with pytest.raises(AccessDenied):
+        Access(tracker, EMP).save_materials(root, [("x.md", b"x")])
+    assert sorted(folder.iterdir()) == before

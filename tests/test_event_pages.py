@@ -139,6 +139,8 @@ def test_admin_creates_an_event_opens_and_closes_check_in(env):
     event = events(env)["ethics-talk-e2e"]
     assert event.kind == "lecture" and event.audience.everyone
     assert at.selectbox(key="event").value == "ethics-talk-e2e"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "打印签到表（Excel）" in labels and "打印签到表（PDF）" in labels  # side by side, per session
     at.button(key="open:s1").click().run()
     assert env.session_state("ethics-talk-e2e", "s1")["status"] == "open"
     at.button(key="close:s1").click().run()
@@ -188,3 +190,82 @@ def test_hours_report_for_leaders(env):
     table = at.dataframe[0].value
     assert list(table["在岗人数"]) == [2] and list(table["人均学时"]) == [1.0]
     assert "办公室：2 人未达标" in [e.label for e in at.expander]
+
+
+def test_admin_records_a_competition_run_as_attendance(env):
+    from tracker import competitions as comps
+    from tracker.store import Account
+
+    today = dt.datetime.now(SHANGHAI).date()
+    (env.content / "events" / "quiz-day.yaml").write_text(
+        "id: quiz-day\ntitle: 知识竞赛现场赛\nkind: competition\ncompetition: ethics-contest-2026\norganizer: 局工会\n"
+        f"credit_hours: 3\nsessions:\n  - date: {today.isoformat()}\n    start: '00:00'\n    end: '23:59'\n    place: 礼堂\n",
+        encoding="utf-8",
+    )
+    env.add_employee("E3", "王强", "工会", "")
+    contest = load_catalog(env.content).competitions["ethics-contest-2026"]
+    comps.clear_cache()
+    run = comps.create_run(env, Account("org", "organizer"), contest, teams=[("办公室", ["E1", "E2"]), ("工会", ["E3"])], seed=1)
+    with env.write() as db:  # as finish leaves it (the store tests play a run to its end)
+        db.execute(
+            "UPDATE competition_runs SET status = 'finished', finished_at = ? WHERE id = ?",
+            (dt.datetime.now(dt.UTC).isoformat(), run),
+        )
+        db["competition_members"].insert_all(
+            [{"run_id": run, "team": tm, "employee_id": e} for tm, e in (("办公室", "E1"), ("办公室", "E2"), ("工会", "E3"))]
+        )
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("quiz-day").run()
+    assert at.selectbox(key="run:s1").value == run
+    at.button(key="link:s1").click().run()
+    assert not at.exception, at.exception
+    assert {(r["employee_id"], r["status"], r["method"]) for r in env.attendance("quiz-day")} == {
+        ("E1", "present", "competition"),
+        ("E2", "present", "competition"),
+        ("E3", "present", "competition"),
+    }
+    assert "已按竞赛名单记录 3 人出席。" in texts(at)
+    assert "本场出勤已按竞赛“2026年职业道德知识竞赛（现场赛）”" in texts(at)
+    comps.clear_cache()
+
+
+def test_admin_uploads_materials_with_the_form(env):
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("talk").run()
+    at.file_uploader(key="materials_upload").set_value(
+        [("讲座课件.pdf", b"%PDF-1.4 slides", "application/pdf"), ("签到须知.txt", "请准时".encode(), "text/plain")]
+    )  # a form: sent with its submit button
+    at.button[-1].click().run()  # 保存并发布
+    assert not at.exception, at.exception
+    event = events(env)["talk"]
+    assert [m.title for m in event.materials] == ["讲座课件", "签到须知"]
+    files = {m.file: (env.content / "events" / "materials" / m.file) for m in event.materials}
+    assert all(p.is_file() for p in files.values())
+    assert files[event.materials[0].file].read_bytes() == b"%PDF-1.4 slides"
+    # edited again: one material unselected, the other kept; nothing else changes
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("talk").run()
+    at.multiselect[-1].unselect(event.materials[1].file)
+    at.button[-1].click().run()
+    assert [m.title for m in events(env)["talk"].materials] == ["讲座课件"]
+
+
+def test_materials_of_an_event_not_saved_are_taken_back(env):
+    before = sorted((env.content / "events" / "materials").iterdir())
+    at = page(env, "org", "ui/pages/event_admin.py")
+    at.selectbox(key="event").set_value("__new__").run()
+    at.text_input[0].input("Bad Id")  # the event is invalid
+    at.file_uploader(key="materials_upload").set_value([("课件.pdf", b"%PDF-1.4 x", "application/pdf")])
+    at.button[-1].click().run()
+    assert at.error[0].value == "活动没有保存，请修改以下问题："
+    assert sorted((env.content / "events" / "materials").iterdir()) == before
+
+
+def test_my_results_show_the_hours_ledger(env):
+    event = events(env)["talk"]
+    env.mark(event, "s1", "E1", "present", "org")
+    at = page(env, "zhang", "ui/pages/results.py")
+    assert not at.exception, at.exception
+    assert "本年度学时" in [s.value for s in at.subheader]
+    assert "廉洁自律专题讲座" in at.dataframe[-1].value.to_string()
+    assert any("学时 2 / 40" in p.proto.text for p in at.get("progress"))

@@ -64,10 +64,12 @@ DYNAMIC = {
     "events.status.{": [f"events.status.{s}" for s in ("present", "late", "leave", "absent")],
     "events.my_signup.{": ["events.my_signup.signed", "events.my_signup.waitlist", "events.my_signup.cancelled"],
     "events.signed.{": ["events.signed.signed", "events.signed.waitlist"],
+    "admin_ev.f.material_{": [f"admin_ev.f.material_{r}" for r in ("type", "size", "empty")],
     "events.refused.{": [
         f"events.refused.{r}"
         for r in ("expired", "forged", "replayed", "twice", "outsider", "left", "closed", "not_open", "no_signup", "started")
         + ("not_checked_in", "status", "reason_needed", "storage")
+        + ("not_competition", "run_other", "run_unfinished", "run_linked")
     ],
     "hours_report.by.{": ["hours_report.by.department", "hours_report.by.team"],
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],

@@ -1,5 +1,6 @@
 """Printable PDFs made on the server with the Noto CJK fonts (fpdf2, no internet): 学时证明 for a
-person and year, 结业证书 for a 培训班, 获奖证书 for the top teams or people of a competition.
+person and year, 结业证书 for a 培训班, 获奖证书 for the top teams or people of a competition, and
+the 签到表 of an event session to print (every expected person, an empty cell to sign).
 
 The fonts are Debian's ``fonts-noto-cjk`` collections (``.ttc``; face 2 is Simplified Chinese);
 ``MINGDE_CJK_FONT`` names another file. fpdf2 embeds only the glyphs used.
@@ -35,10 +36,23 @@ def _fonts() -> tuple[Path, Path]:
     return serif, sans
 
 
-def _pdf(landscape: bool = False) -> FPDF:
+def fonts_available() -> bool:
+    """Whether the CJK fonts for the PDFs are installed (else every PDF raises ``FontMissing``)."""
+    try:
+        _fonts()
+    except FontMissing:
+        return False
+    return True
+
+
+def _pdf(landscape: bool = False, cls: type[FPDF] = FPDF, **attributes) -> FPDF:
+    """An A4 PDF with the CJK fonts and its first page; ``attributes`` are set before that page
+    (its header may use them)."""
     serif, sans = _fonts()
     face = 0 if os.environ.get("MINGDE_CJK_FONT") else SC_FACE
-    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
+    pdf = cls(orientation="L" if landscape else "P", format="A4")
+    for name, value in attributes.items():
+        setattr(pdf, name, value)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font("serif", fname=str(serif), collection_font_number=face)
     pdf.add_font("sans", fname=str(sans), collection_font_number=face)
@@ -140,3 +154,60 @@ def award_certificate(winner: str, competition_title: str, place: str, issuer: s
         issuer,
         today,
     )
+
+
+SIGNIN_COLUMNS = (("序号", 12), ("工号", 22), ("姓名", 26), ("部门", 40), ("班组", 30), ("签名", 40))
+
+
+class _SigninPDF(FPDF):
+    """A 签到表 whose every page repeats the event, the session and the column heads, and ends with
+    the page number and the sheet's marker (event/session)."""
+
+    heading: list[str]
+    marker: str
+
+    def header(self) -> None:
+        self.set_font("serif", size=16)
+        self.cell(0, 9, self.heading[0], align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_font("sans", size=10)
+        for line in self.heading[1:]:
+            self.cell(0, 6, line, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+        self.set_font("sans", size=10)
+        self.set_fill_color(235, 235, 235)
+        for text, w in SIGNIN_COLUMNS:
+            self.cell(w, 8, text, border=1, align="C", fill=True)
+        self.ln()
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("sans", size=8)
+        self.cell(0, 5, f"活动编号 {self.marker}", align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="R")
+
+
+def signin_sheet(event, session_id: str, people: list[dict]) -> bytes:
+    """The 签到表 of one session as a PDF to print: the event, session, date, time and place on every
+    page, then each expected person (序号, 工号, 姓名, 部门, 班组) with an empty cell to sign, and at the
+    end the count expected and lines for the organizer to count and sign."""
+    session = event.session(session_id)
+    day = _date_line(session.date)
+    topic = f"{session.title}  " if session.title else ""
+    heading = [
+        f"{event.title} 签到表",
+        f"{topic}{day} {session.start}—{session.end}  地点：{session.place}",
+        f"主办：{event.organizer}  应到 {len(people)} 人",
+    ]
+    pdf = _pdf(cls=_SigninPDF, heading=heading, marker=f"{event.id}/{session_id}")
+    pdf.set_font("sans", size=11)
+    for i, p in enumerate(people, start=1):
+        cells = (str(i), p["id"], p["name"], p["department"][:14], (p.get("team") or "")[:10], "")
+        for text, (_, w) in zip(cells, SIGNIN_COLUMNS, strict=True):
+            pdf.cell(w, 11, text, border=1, align="C" if w <= 22 else "L")
+        pdf.ln()
+    pdf.ln(8)
+    pdf.set_font("sans", size=11)
+    pdf.cell(0, 8, "实到 ______ 人    请假 ______ 人    缺席 ______ 人", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, "组织者签字：______________    日期：______________", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -83,7 +83,10 @@ class EventRefused(TrackerError):
     (a ticket used before), ``twice`` (already checked in), ``outsider`` (not in the audience),
     ``left`` (the employee has left), ``closed`` / ``not_open`` (the session's check-in), ``no_signup``,
     ``started`` (sign-up after the start), ``not_checked_in``, ``status`` (an unknown status),
-    ``reason_needed`` (请假 without a reason)."""
+    ``reason_needed`` (请假 without a reason); linking a competition run: ``not_competition`` (the
+    event is not one), ``run_other`` (a run of another competition), ``run_unfinished``,
+    ``run_linked`` (the run or the session is linked already), ``run_outsider`` (people of the run
+    outside the event's audience: ``people`` names them)."""
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)

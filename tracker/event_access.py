@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from quizzes.catalog import Catalog
-from quizzes.events import MATERIALS_FOLDER, Event
+from quizzes.events import MATERIALS_FOLDER, Event, material_title, save_material
 from quizzes.fields import SHANGHAI, utcnow
 from tracker import attendance as rules
 from tracker import certificates, event_sheets, hours
@@ -115,6 +115,11 @@ class EventCalls:
         year = year or utcnow().astimezone(SHANGHAI).year
         return hours.ledger(self.tracker, catalog, self.employee_id, year)  # type: ignore[attr-defined]
 
+    def can_make_pdfs(self) -> bool:
+        """Whether the server has the CJK fonts for the PDFs (签到表, certificates); any signed-in account."""
+        self._signed_in()  # type: ignore[attr-defined]
+        return certificates.fonts_available()
+
     def material_path(self, catalog: Catalog, event: Event, file: str) -> Path:
         """The file of one of an event's materials (any signed-in account)."""
         self._signed_in()  # type: ignore[attr-defined]
@@ -202,6 +207,12 @@ class EventCalls:
         self.require("organizer")  # type: ignore[attr-defined]
         return event_sheets.signin_sheet(event, session_id, self.tracker.expected(event))
 
+    def signin_sheet_pdf(self, event: Event, session_id: str) -> bytes:
+        """The 签到表 as a PDF to print: every expected person with an empty cell to sign (organizers).
+        ``certificates.FontMissing`` without the CJK fonts."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        return certificates.signin_sheet(event, session_id, self.tracker.expected(event))
+
     def import_signin_sheet(self, event: Event, session_id: str, data: bytes) -> int:
         """Enter a returned 签到表: all its rows, or none (``SheetError``/``EventRefused`` names the row)."""
         self.require("organizer")  # type: ignore[attr-defined]
@@ -227,6 +238,32 @@ class EventCalls:
             flags.update(self.tracker.proxy_flags(event.id, sid))
         return event_sheets.attendance_sheet(event, self.tracker.attendance(event.id), flags)
 
+    def competition_runs(self, event: Event) -> list[dict]:
+        """The finished runs of an event's live competition, newest first, each with ``linked``: the
+        (event id, session id) it is linked to, or None (organizers)."""
+        from tracker import competitions
+
+        self.require("organizer")  # type: ignore[attr-defined]
+        if event.kind != "competition" or not event.competition:
+            return []
+        links = self.tracker.linked_runs()
+        return [
+            {**r, "linked": links.get(r["id"])}
+            for r in competitions.runs(self.tracker, event.competition)
+            if r["status"] == "finished"
+        ]
+
+    def linked_run(self, event: Event, session_id: str) -> dict | None:
+        """The competition run recorded as a session's attendance, or None (organizers, leaders)."""
+        self.require("organizer", "leader")  # type: ignore[attr-defined]
+        return self.tracker.linked_run(event.id, session_id)
+
+    def link_competition_run(self, event: Event, session_id: str, run_id: str) -> int:
+        """Record a finished run as a session's attendance: its teams' members and captains are 出席,
+        counted once (the 学时 ledger counts the session, not the run). Organizers; returns how many."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        return self.tracker.link_run(event, session_id, run_id, self._actor())
+
     def roster_names(self) -> dict:
         """For the event form (organizers): the departments, 班组 and {工号: "姓名（工号）"} of the active roster."""
         self.require("organizer")  # type: ignore[attr-defined]
@@ -236,6 +273,37 @@ class EventCalls:
             "teams": sorted({p["team"] for p in people if p["team"]}),
             "employees": {p["id"]: f"{p['name']}（{p['id']}）" for p in people},
         }
+
+    def save_materials(self, root: Any, files: list[tuple[str, bytes]]) -> tuple[list[dict], list[str]]:
+        """Store materials uploaded with the event form under ``events/materials/`` (organizers): the
+        ``{title, file}`` entries for the event, and the files written now (to take back with
+        ``discard_materials`` when the event is not saved). ``MaterialError`` names a refused upload
+        (nothing is kept then)."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        entries, written = [], []
+        try:
+            for filename, data in files:
+                name, new = save_material(root, filename, data)
+                entries.append({"title": material_title(filename), "file": name})
+                written += [name] if new else []
+        except Exception:
+            self._remove_materials(root, written)
+            raise
+        if written:
+            self.tracker.audit(self._actor(), "content.material", {"files": written})
+        return entries, written
+
+    def discard_materials(self, root: Any, written: list[str]) -> None:
+        """Take back materials written for an event that was not saved (organizers)."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        self._remove_materials(root, written)
+
+    @staticmethod
+    def _remove_materials(root: Any, names: list[str]) -> None:
+        folder = Path(root) / "events" / MATERIALS_FOLDER
+        for name in names:
+            if Path(name).name == name:  # a name save_material made, never a path
+                (folder / name).unlink(missing_ok=True)
 
     def event_yaml(self, data: dict) -> str:
         """The YAML text of an event made with the form (published like any upload: ``publish``)."""

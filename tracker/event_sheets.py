@@ -14,7 +14,14 @@ from quizzes.events import KIND_NAMES, Event
 from tracker.errors import TrackerError
 
 STATUS_NAMES = {"present": "出席", "late": "迟到", "leave": "请假", "absent": "缺席"}
-METHOD_NAMES = {"code": "扫码", "roll_call": "点名", "paper": "签到表", "leave": "请假登记", "close": "结束时未到"}
+METHOD_NAMES = {
+    "code": "扫码",
+    "roll_call": "点名",
+    "paper": "签到表",
+    "leave": "请假登记",
+    "close": "结束时未到",
+    "competition": "知识竞赛",
+}
 KIND_LEDGER = {"lessons": "课程学习", "quizzes": "测验通过", "events": "培训活动", "competitions": "知识竞赛"}
 # What may be written in the 签到 column of a printed sheet.
 MARKS = {

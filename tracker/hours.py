@@ -1,6 +1,6 @@
 """学时: each person's yearly ledger of credits with their sources, from the rules of
 ``assessment.yaml`` (``hours``): lessons finished, quizzes passed, event sessions attended,
-competitions taken part in. ``credit_for`` and ``apply_caps`` are the pure rules."""
+competitions taken part in (a run linked to an event session counts once, as that session). ``credit_for`` and ``apply_caps`` are the pure rules."""
 
 from __future__ import annotations
 
@@ -129,11 +129,18 @@ def raw_entries(tracker: Tracker, catalog: Catalog, employee_ids: list[str] | No
             r["employee_id"],
             Entry(_day(r["at"]), "quizzes", r["quiz_id"], quiz.title if quiz else r["quiz_id"], credit_for(rules.quizzes)),
         )
+    linked = {
+        run
+        for run, (event_id, session_id) in tracker.linked_runs().items()
+        if event_id in catalog.events and session_id in catalog.events[event_id].session_ids
+    }  # counted as the event session they are linked to (attendance), not again as a competition
     for r in tracker.db.query(
         "SELECT m.employee_id, r.id, r.title, r.finished_at FROM competition_members m JOIN competition_runs r ON r.id = m.run_id "
         "WHERE r.status = 'finished' AND r.finished_at >= ? AND r.finished_at < ?",
         (start, end),
     ):
+        if r["id"] in linked:
+            continue
         add(r["employee_id"], Entry(_day(r["finished_at"]), "competitions", r["id"], r["title"], credit_for(rules.competitions)))
     statuses = ",".join(f"'{s}'" for s in ATTENDED)
     for r in tracker.db.query(f"SELECT * FROM attendance WHERE status IN ({statuses})"):

@@ -1,8 +1,10 @@
 """Event parts other pages can show: upcoming events with sign-up (the employee home page calls
-``upcoming_events``) and one's 学时 this year against the requirement (``hours_progress``)."""
+``upcoming_events``), one's 学时 this year against the requirement (``hours_progress``) and the
+ledger's table (``ledger_table``; 我的成绩 shows both with ``hours_section``)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from quizzes.catalog import Catalog
@@ -74,3 +76,31 @@ def hours_progress(me: Access, catalog: Catalog) -> None:
     book = me.my_hours(catalog)
     share = min(1.0, book.total / book.required) if book.required else 1.0
     st.progress(share, text=t("hours.progress", year=book.year, total=f"{book.total:g}", required=f"{book.required:g}"))
+
+
+def ledger_table(book) -> None:
+    """The entries of a 学时 ledger: date, kind, source, 学时 and what counts after the caps."""
+    if not book.entries:
+        st.info(t("hours.empty"))
+        return
+    table = pd.DataFrame(
+        [
+            {
+                t("hours.col.day"): e.day.isoformat(),
+                t("hours.col.kind"): t(f"hours.kind.{e.kind}"),
+                t("hours.col.title"): e.title,
+                t("hours.col.hours"): e.hours,
+                t("hours.col.counted"): e.counted,
+            }
+            for e in book.entries
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def hours_section(me: Access, catalog: Catalog) -> None:
+    """For 我的成绩: this year's 学时 against the requirement, the ledger, and the way to 我的学时."""
+    st.subheader(t("hours.section"))
+    hours_progress(me, catalog)
+    ledger_table(me.my_hours(catalog))
+    st.page_link("ui/pages/my_hours.py", label=t("hours.details"), icon=":material/school:")

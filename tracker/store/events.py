@@ -13,6 +13,7 @@ import hashlib
 import os
 import secrets
 
+from quizzes.competition import Setup
 from quizzes.events import Event
 from quizzes.fields import utcnow
 from tracker import attendance as rules
@@ -313,6 +314,90 @@ class EventStore(Store):
         with self.write() as db:
             db["attendance"].upsert(row, pk=("event_id", "session_id", "employee_id"))
         return self._attendance_row(event.id, session_id, employee_id)
+
+    # -- a 现场知识竞赛 run linked to a session of an event of kind competition -----------------------
+    def run_people(self, run_id: str) -> list[str]:
+        """Who took part in a competition run: the members of its teams and the employees of their
+        captains' accounts (a captain may lead a team without being listed in it), each once."""
+        row = self._one("SELECT setup FROM competition_runs WHERE id = ?", (run_id,))
+        if row is None:
+            raise NotFound(f"competition run {run_id} not found")
+        people: list[str] = []
+        for team in Setup.from_json(row["setup"]).teams:
+            captain = self._one("SELECT employee_id FROM accounts WHERE username = ?", (team.captain,)) if team.captain else None
+            for person in [*team.members, *([captain["employee_id"]] if captain and captain["employee_id"] else [])]:
+                if person not in people:
+                    people.append(person)
+        return people
+
+    def linked_run(self, event_id: str, session_id: str) -> dict | None:
+        """The run linked to an event session (with the run's title and finish time), or None."""
+        return self._one(
+            "SELECT l.*, r.title, r.finished_at FROM event_runs l JOIN competition_runs r ON r.id = l.run_id "
+            "WHERE l.event_id = ? AND l.session_id = ?",
+            (event_id, session_id),
+        )
+
+    def linked_runs(self) -> dict[str, tuple[str, str]]:
+        """Every linked run: run id → (event id, session id)."""
+        return {r["run_id"]: (r["event_id"], r["session_id"]) for r in self.db.query("SELECT * FROM event_runs")}
+
+    def link_run(self, event: Event, session_id: str, run_id: str, actor: str, *, now: dt.datetime | None = None) -> int:
+        """Record a finished run of the event's competition as the attendance of one session: everyone
+        who took part (``run_people``) is 出席 (method ``competition``, the session's minutes); an
+        earlier 缺席 or 请假 of theirs is replaced, a check-in kept. All or nothing; returns how many
+        took part. The 学时 ledger then counts the session, not the run."""
+        now = now or utcnow()
+        session = event.session(session_id)
+        if event.kind != "competition" or not event.competition:
+            raise EventRefused(f"event '{event.id}' is not a live competition", "not_competition")
+        with self.write() as db:
+            run = self._one("SELECT * FROM competition_runs WHERE id = ?", (run_id,))
+            if run is None:
+                raise NotFound(f"competition run {run_id} not found")
+            if run["competition_id"] != event.competition:
+                raise EventRefused(
+                    f"run {run_id} is of competition '{run['competition_id']}', not '{event.competition}'", "run_other"
+                )
+            if run["status"] != "finished":
+                raise EventRefused(f"run {run_id} has not finished", "run_unfinished")
+            if self.linked_run(event.id, session_id) or run_id in self.linked_runs():
+                raise EventRefused(f"run {run_id} or session '{event.id}/{session_id}' is linked already", "run_linked")
+            people = self.run_people(run_id)
+            outside = []
+            for person in people:
+                row = self._one("SELECT * FROM employees WHERE id = ?", (person,))
+                if row is None or not event.audience.includes(row):
+                    outside.append(f"{row['name']}（{person}）" if row else person)
+            if outside:
+                refusal = EventRefused(f"not in the audience of event '{event.id}': {', '.join(outside)}", "run_outsider")
+                refusal.people = outside
+                raise refusal
+            db["event_runs"].insert(
+                {"event_id": event.id, "session_id": session_id, "run_id": run_id, "linked_at": iso(now), "linked_by": actor}
+            )
+            for person in people:
+                had = self._attendance_row(event.id, session_id, person)
+                if had and had["status"] in rules.ATTENDED:
+                    continue  # checked in already: kept, counted once
+                db["attendance"].upsert(
+                    {
+                        "event_id": event.id,
+                        "session_id": session_id,
+                        "employee_id": person,
+                        "status": "present",
+                        "method": "competition",
+                        "check_in_at": iso(max(parse_iso(run["created_at"]), session.starts)),
+                        "check_out_at": None,
+                        "minutes": session.minutes,
+                        "device": None,
+                        "reason": None,
+                        "recorded_by": actor,
+                        "recorded_at": iso(now),
+                    },
+                    pk=("event_id", "session_id", "employee_id"),
+                )
+        return len(people)
 
     # -- reads -------------------------------------------------------------------------------------
     def _attendance_row(self, event_id: str, session_id: str, employee_id: str) -> dict | None:

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from quizzes.errors import ContentError, MingdeError
+from quizzes.events import MATERIAL_TYPES, MaterialError
 from quizzes.fields import SHANGHAI, utcnow
 from quizzes.publishing import check_upload
 from tracker.errors import EventRefused
@@ -12,6 +13,7 @@ from tracker.event_sheets import SheetError
 from ui.auth import access
 from ui.event_widgets import session_line
 from ui.state import catalog, config, saving, t
+from ui.widgets import local_time
 
 me = access()
 me.require("organizer")
@@ -20,6 +22,32 @@ root = config().content
 st.title(t("page.event_admin"))
 NEW = "__new__"
 events = sorted(cat.events.values(), key=lambda e: e.starts, reverse=True)
+
+
+def competition_run(event, sid: str) -> None:
+    """A 现场知识竞赛 event: record a finished run of its competition as the session's attendance."""
+    if linked := me.linked_run(event, sid):
+        st.caption(t("admin_ev.run.linked", title=linked["title"], time=local_time(linked["finished_at"])))
+        return
+    runs = [r for r in me.competition_runs(event) if r["linked"] is None]
+    if not runs:
+        st.caption(t("admin_ev.run.none"))
+        return
+    names = {r["id"]: t("admin_ev.run.option", title=r["title"], time=local_time(r["finished_at"])) for r in runs}
+    run_id = st.selectbox(t("admin_ev.run.pick"), list(names), format_func=names.get, key=f"run:{sid}")
+    if st.button(t("admin_ev.run.link"), key=f"link:{sid}", help=t("admin_ev.run.help")):
+        try:
+            with saving():
+                n = me.link_competition_run(event, sid, run_id)
+                st.session_state["admin_ev.flash"] = t("admin_ev.run.done", n=n)
+                st.rerun()
+        except EventRefused as e:
+            if e.reason == "run_outsider":
+                st.error(t("admin_ev.run.outsider", who="、".join(e.people)))
+            else:
+                st.error(t(f"events.refused.{e.reason}"))
+
+
 if (chosen := st.session_state.pop("admin_ev.select", None)) in cat.events:
     st.session_state["event"] = chosen  # the event just saved
 choice = st.selectbox(
@@ -61,9 +89,22 @@ if event is not None:
             c2.page_link(
                 "ui/pages/event_rollcall.py", label=t("page.event_rollcall"), query_params=params, icon=":material/checklist:"
             )
-            st.download_button(
+            if event.kind == "competition":
+                competition_run(event, sid)
+            d1, d2 = st.columns(2)
+            d1.download_button(
                 t("admin_ev.sheet"), me.signin_sheet(event, sid), file_name=f"signin-{event.id}-{sid}.xlsx", key=f"sheet:{sid}"
             )
+            if me.can_make_pdfs():  # made when clicked: a PDF takes a moment
+                d2.download_button(
+                    t("admin_ev.sheet_pdf"),
+                    lambda sid=sid: me.signin_sheet_pdf(event, sid),
+                    file_name=f"signin-{event.id}-{sid}.pdf",
+                    mime="application/pdf",
+                    key=f"sheet_pdf:{sid}",
+                )
+            else:
+                d2.caption(t("hours.no_font"))
             upload = st.file_uploader(t("admin_ev.import"), type=["xlsx"], key=f"import:{sid}")
             if upload is not None and st.button(t("admin_ev.import_go"), key=f"import_go:{sid}"):
                 try:
@@ -85,7 +126,8 @@ st.subheader(t("admin_ev.form") if event is None else t("admin_ev.edit"))
 roster = me.roster_names()
 lessons = [""] + list(cat.lessons)
 quizzes = [""] + list(cat.quizzes)
-kinds = ["lecture", "training", "exchange"]
+competitions = [""] + list(cat.competitions)
+kinds = ["lecture", "training", "exchange", "competition"]
 default_sessions = pd.DataFrame(
     [
         {"date": s.date, "start": s.start, "end": s.end, "place": s.place, "title": s.title or ""}
@@ -119,15 +161,20 @@ with st.form("event_form"):
         t("admin_ev.f.departments"),
         roster["departments"],
         default=[d for d in (a.departments if a else []) if d in roster["departments"]],
+        placeholder=t("admin_ev.f.choose"),
     )
     teams = st.multiselect(
-        t("admin_ev.f.teams"), roster["teams"], default=[x for x in (a.teams if a else []) if x in roster["teams"]]
+        t("admin_ev.f.teams"),
+        roster["teams"],
+        default=[x for x in (a.teams if a else []) if x in roster["teams"]],
+        placeholder=t("admin_ev.f.choose"),
     )
     people = st.multiselect(
         t("admin_ev.f.employees"),
         list(roster["employees"]),
         default=[x for x in (a.employees if a else []) if x in roster["employees"]],
         format_func=lambda i: roster["employees"].get(i, i),
+        placeholder=t("admin_ev.f.choose"),
     )
     st.caption(t("admin_ev.f.audience_help"))
     signup = st.checkbox(t("admin_ev.f.signup"), value=event.signup if event else False)
@@ -145,6 +192,30 @@ with st.form("event_form"):
         quizzes,
         index=quizzes.index(event.quiz) if event and event.quiz in quizzes else 0,
         format_func=lambda i: cat.quizzes[i].title if i else "—",
+    )
+    competition = st.selectbox(
+        t("admin_ev.f.competition"),
+        competitions,
+        index=competitions.index(event.competition) if event and event.competition in competitions else 0,
+        format_func=lambda i: cat.competitions[i].title if i else "—",
+        help=t("admin_ev.f.competition_help"),
+    )
+    kept = (
+        st.multiselect(
+            t("admin_ev.f.materials_keep"),
+            [m.file for m in event.materials],
+            default=[m.file for m in event.materials],
+            format_func=lambda f: next((m.title for m in event.materials if m.file == f), f),
+            placeholder=t("admin_ev.f.materials_none"),
+        )
+        if event and event.materials
+        else []
+    )
+    uploads = st.file_uploader(
+        t("admin_ev.f.materials_upload"),
+        type=[x.lstrip(".") for x in MATERIAL_TYPES],
+        accept_multiple_files=True,
+        key="materials_upload",
     )
     st.markdown(t("admin_ev.f.sessions"))
     sessions = st.data_editor(
@@ -183,10 +254,19 @@ if submitted:
         data["lesson"] = lesson
     if quiz:
         data["quiz"] = quiz
-    if event is not None:
-        data.update({k: getattr(event, k) for k in ("competition",) if getattr(event, k)})
-        if event.materials:
-            data["materials"] = [m.model_dump() for m in event.materials]
+    if competition:
+        data["competition"] = competition
+    materials = [m.model_dump() for m in event.materials if m.file in kept] if event else []
+    written: list[str] = []
+    if uploads:
+        try:
+            added, written = me.save_materials(root, [(f.name, f.getvalue()) for f in uploads])
+        except MaterialError as e:
+            st.error(t(f"admin_ev.f.material_{e.reason}", name=e.filename))
+            st.stop()
+        materials += [m for m in added if m["file"] not in {x["file"] for x in materials}]
+    if materials:
+        data["materials"] = materials
     rows = []
     for i, r in enumerate(sessions.to_dict("records")):
         if not any(str(v or "").strip() for v in r.values()):
@@ -210,6 +290,7 @@ if submitted:
     try:
         check = check_upload(root, text, filename, "event")
         if not check.ok:
+            me.discard_materials(root, written)
             st.error(t("admin_ev.f.invalid"))
             st.code("\n".join(str(p).split("/events/", 1)[-1] for p in check.problems), language=None)
         else:
@@ -219,7 +300,9 @@ if submitted:
                 st.session_state["admin_ev.select"] = data["id"]
                 st.rerun()
     except ContentError as e:
+        me.discard_materials(root, written)
         st.error(t("admin_ev.f.invalid"))
         st.code(str(e), language=None)
     except MingdeError as e:
+        me.discard_materials(root, written)
         st.error(str(e))

@@ -1,12 +1,12 @@
 """我的学时: one's 学时 ledger of a year with every credit and its source; 培训档案, 学时证明, 结业证书."""
 
-import pandas as pd
 import streamlit as st
 
 from quizzes.fields import SHANGHAI, utcnow
 from tracker.certificates import FontMissing
 from tracker.errors import EventRefused
 from ui.auth import access
+from ui.event_widgets import ledger_table
 from ui.state import catalog, t
 
 me = access()
@@ -24,22 +24,7 @@ if book.met:
 st.progress(min(1.0, book.total / book.required) if book.required else 1.0)
 by_kind = book.by_kind
 st.caption(" · ".join(t(f"hours.kind.{k}") + f" {v:g}" for k, v in by_kind.items()))
-if book.entries:
-    table = pd.DataFrame(
-        [
-            {
-                t("hours.col.day"): e.day.isoformat(),
-                t("hours.col.kind"): t(f"hours.kind.{e.kind}"),
-                t("hours.col.title"): e.title,
-                t("hours.col.hours"): e.hours,
-                t("hours.col.counted"): e.counted,
-            }
-            for e in book.entries
-        ]
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-else:
-    st.info(t("hours.empty"))
+ledger_table(book)
 
 st.subheader(t("hours.exports"))
 st.download_button(

@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracker.access import WRONG_BOOK_ID
 from ui.auth import access
+from ui.event_widgets import hours_section
 from ui.state import catalog, saving, t
 from ui.widgets import local_time, md_escape, period_text, type_label
 
@@ -49,6 +50,7 @@ for lesson in cat.lessons.values():
         }
     )
 st.dataframe(rows, hide_index=True, width="stretch")
+hours_section(me, cat)  # 学时 this year against the requirement, and the ledger (issue 17)
 
 st.subheader(t("results.indicator"))
 period = me.current_period(cat)
