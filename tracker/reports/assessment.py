@@ -89,7 +89,7 @@ def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id
     """学时 counted in the period per employee (every employee, or one): each year's ledger with its
     caps (``tracker.hours``), the entries dated in the period. Cached like the indicators while the
     database and the catalogue are unchanged."""
-    from tracker.hours import KINDS, raw_entries, rules_of
+    from tracker.hours import KINDS, raw_table, rules_of
 
     conn = tracker.db.conn
     key = (str(tracker.path), id(conn), period.start, period.end, employee_id, _catalog_key(catalog))
@@ -102,11 +102,7 @@ def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id
     caps = {k: getattr(rules, k).cap for k in KINDS}
     out: dict[str, float] = {}
     for year in range(period.start.year, period.end.year + 1):
-        raw = raw_entries(tracker, catalog, [employee_id] if employee_id else None, year)
-        table = pd.DataFrame(
-            [(emp, e.day, e.kind, e.source, e.hours) for emp, entries in raw.items() for e in entries],
-            columns=["employee_id", "day", "kind", "source", "hours"],
-        )
+        table = raw_table(tracker, catalog, [employee_id] if employee_id else None, year)
         table["counted"] = capped(table, caps)
         inside = table[(table["day"] >= period.start) & (table["day"] <= period.end)]
         for emp, got in inside.groupby("employee_id")["counted"].sum().items():
