@@ -188,7 +188,7 @@ def test_hours_report_for_leaders(env):
     at = page(env, "boss", "ui/pages/hours_report.py")
     assert at.title[0].value == "学时达标情况"
     table = at.dataframe[0].value
-    assert list(table["在岗人数"]) == [2] and list(table["人均学时"]) == [1.0]
+    assert list(table["在岗人数"]) == [2, 2] and list(table["人均学时"]) == [1.0, 1.0]  # the department, 合计
     assert "办公室：2 人未达标" in [e.label for e in at.expander]
 
 

@@ -743,6 +743,9 @@ class Access(EventCalls):
     def items_output(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("items_output", *args, **kwargs)
 
+    def hours_requirement_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("hours_requirement_output", *args, **kwargs)
+
     def event_attendance(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("event_attendance", *args, **kwargs)
 

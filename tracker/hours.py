@@ -13,6 +13,7 @@ from quizzes.catalog import Catalog
 from quizzes.fields import SHANGHAI
 from quizzes.model import CreditRule, HoursRules
 from tracker.attendance import ATTENDED
+from tracker.export import format_hours
 from tracker.store import Tracker, parse_iso
 
 KINDS = ("lessons", "quizzes", "events", "competitions")
@@ -265,7 +266,7 @@ def requirement_report(tracker: Tracker, account, catalog: Catalog, year: int, b
                 "met": met,
                 "share": round(met / len(members), 4),
                 "hours_per_head": round(sum(b.total for _, b in members) / len(members), 2),
-                "behind": [f"{n}（{i}）{h:g}" for h, n, i in behind],
+                "behind": [f"{n}（{i}）{format_hours(h)}" for h, n, i in behind],
             }
         )
     return out

@@ -26,7 +26,13 @@ from tracker.reports.assessment import (
 )
 from tracker.reports.common import DEFAULT_TARGET, DEFAULT_WEIGHTS, REPORT_ROLES, TOTAL, PeriodLocked
 from tracker.reports.items import DISCRIMINATION_METHOD, ITEM_COLUMNS, UPPER_LOWER, item_analysis
-from tracker.reports.outputs import ReportOutput, assessment_output, items_output, participation_output
+from tracker.reports.outputs import (
+    ReportOutput,
+    assessment_output,
+    hours_requirement_output,
+    items_output,
+    participation_output,
+)
 from tracker.reports.participation import (
     event_attendance,
     non_participants,
@@ -66,6 +72,7 @@ __all__ = [
     "date_period",
     "department_indicators",
     "event_attendance",
+    "hours_requirement_output",
     "item_analysis",
     "items_output",
     "learning_team_pack",

@@ -4,6 +4,17 @@ and 学时 in the assessment indicator, and the 学习型班组 evidence pack.""
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    # 学时达标 (review #9)
+    "report.col.group": "部门/班组",
+    "report.col.met": "达标人数",
+    "report.col.hours_share": "达标率",
+    "report.col.hours_missing": "尚差学时",
+    "report.sheet.hours_requirement": "学时达标",
+    "report.sheet.hours_behind": "未达标人员",
+    "report.hours_year": "年度",
+    "report.hours_requirement": "年度应修学时",
+    "hours_report.caption": "{year}年度每人应修 {required} 学时；达标率 = 已修满应修学时的在岗人数 ÷ 在岗人数；学时保留一位小数。",
+    "hours_report.download": "下载Excel",
     # columns of participation, event attendance and the indicator
     "report.col.event_attendees": "参加活动人数",
     "report.col.training_attendees": "参加培训班人数",
@@ -99,6 +110,17 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    # 学时达标 (review #9)
+    "report.col.group": "Department/team",
+    "report.col.met": "Met",
+    "report.col.hours_share": "Share met",
+    "report.col.hours_missing": "Hours missing",
+    "report.sheet.hours_requirement": "Hours requirement",
+    "report.sheet.hours_behind": "Behind",
+    "report.hours_year": "Year",
+    "report.hours_requirement": "Yearly requirement (hours)",
+    "hours_report.caption": "Each person needs {required} training hours in {year}; share met = active people who have the required hours ÷ active people; hours with one decimal.",
+    "hours_report.download": "Download Excel",
     "report.col.event_attendees": "Attended an event",
     "report.col.training_attendees": "Attended a training class",
     "report.col.lecture_attendees": "Attended a lecture",
