@@ -4,6 +4,7 @@ and 学时 in the assessment indicator, and the 学习型班组 evidence pack.""
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "training.assess.provisional": "本期进行中（截至今日，至 {end} 结束）：以下为临时数据，随新发布的测验、课程和活动变化，等次不是最终结果。",
     # 学时达标 (review #9)
     "report.col.group": "部门/班组",
     "report.col.met": "达标人数",
@@ -110,6 +111,7 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "training.assess.provisional": "This period is in progress (up to today; it ends on {end}): the figures are provisional and change with newly published quizzes, lessons and events; the grades are not final.",
     # 学时达标 (review #9)
     "report.col.group": "Department/team",
     "report.col.met": "Met",

@@ -26,6 +26,8 @@ table = out.main
 lock = table.attrs.get("locked")
 if lock:
     st.info(t("assess.locked", by=lock["locked_by"], at=local_time(lock["locked_at"])), icon=":material/lock:")
+elif period.in_progress():  # review #13: a quiz published today lowers everyone's figures at once
+    st.warning(t("training.assess.provisional", end=period.end.isoformat()), icon=":material/schedule:")
 
 shown = with_dashes(table)  # a missing figure is "—", never Streamlit's "None"
 st.dataframe(shown, column_config=column_config(shown), hide_index=True, width="stretch")
