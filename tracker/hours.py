@@ -157,7 +157,8 @@ def raw_table(tracker: Tracker, catalog: Catalog, employee_ids: list[str] | None
     comp = _rows(
         tracker,
         "SELECT m.employee_id, r.id, r.title, r.finished_at FROM competition_members m JOIN competition_runs r ON r.id = m.run_id "
-        "WHERE r.status = 'finished' AND r.finished_at >= ? AND r.finished_at < ?" + only.format(col="m.employee_id"),
+        "WHERE r.status = 'finished' AND r.counts = 1 AND r.finished_at >= ? AND r.finished_at < ?"
+        + only.format(col="m.employee_id"),
         (start, end, *who),
         ["employee_id", "source", "title", "at"],
     )

@@ -252,11 +252,13 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
     # competitions: runs finished in the period; 60 for taking part + up to 40 by rank
     runs_total = _q(
         tracker,
-        "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi",
+        "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' AND counts = 1 "
+        "AND finished_at >= :lo AND finished_at < :hi",
         {"lo": p.lo, "hi": p.hi},
     )[0]["n"]
     sql = f"""
-        WITH runs AS (SELECT id FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi),
+        WITH runs AS (SELECT id FROM competition_runs WHERE status = 'finished' AND counts = 1
+                      AND finished_at >= :lo AND finished_at < :hi),
         t AS (SELECT run_id, COUNT(*) AS n_teams FROM competition_results WHERE run_id IN (SELECT id FROM runs) GROUP BY run_id)
         SELECT m.employee_id, COUNT(*) AS competitions,
                AVG(CASE WHEN r.rank IS NULL THEN 60.0 WHEN t.n_teams <= 1 THEN 100.0

@@ -174,7 +174,7 @@ def learning_team_pack(
         "SELECT r.id, r.title, r.finished_at, m.team, m.employee_id, res.rank FROM competition_members m "
         "JOIN competition_runs r ON r.id = m.run_id "
         "LEFT JOIN competition_results res ON res.run_id = m.run_id AND res.team = m.team "
-        f"WHERE r.status = 'finished' AND r.finished_at >= :lo AND r.finished_at < :hi AND m.employee_id IN {ein} "
+        f"WHERE r.status = 'finished' AND r.counts = 1 AND r.finished_at >= :lo AND r.finished_at < :hi AND m.employee_id IN {ein} "
         "ORDER BY r.finished_at, r.id, m.employee_id",
         {"lo": p.lo, "hi": p.hi, **eparams},
     )

@@ -4,6 +4,8 @@ and 学时 in the assessment indicator, and the 学习型班组 evidence pack.""
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "training.host.counts": "计入考核（考核指标和学时）",
+    "training.host.counts_help": "正式比赛请保持打开：成绩计入参赛人员的考核指标和学时。关闭则为演练，成绩不计入。",
     "training.assess.provisional": "本期进行中（截至今日，至 {end} 结束）：以下为临时数据，随新发布的测验、课程和活动变化，等次不是最终结果。",
     # 学时达标 (review #9)
     "report.col.group": "部门/班组",
@@ -111,6 +113,8 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "training.host.counts": "Counts in the assessment (indicator and training hours)",
+    "training.host.counts_help": "Keep it on for a real competition: the results count in the players' indicator and training hours. Off makes it a rehearsal that counts in neither.",
     "training.assess.provisional": "This period is in progress (up to today; it ends on {end}): the figures are provisional and change with newly published quizzes, lessons and events; the grades are not final.",
     # 学时达标 (review #9)
     "report.col.group": "Department/team",
