@@ -62,10 +62,10 @@ def test_assessment_page_shows_attendance_and_hours(env):
     assert (table.loc["A1", "attendance_score"], table.loc["A1", "hours"], table.loc["A1", "indicator"]) == ("87.50", 11.0, 93.75)
     assert table.loc["X", "attendance_score"] == "—"
     captions = " ".join(c.value for c in at.caption)
-    assert "活动出勤 20%" in captions and "学时 20%" in captions
+    assert "活动出勤得分 20%" in captions and "学时得分 20%" in captions
     assert "迟到计 0.5 场" in captions and "请假的场次不计入" in captions
     # no lessons, quizzes or competitions here: the weights applied differ (those of someone with attendance)
-    assert "实际权重" in captions and "活动出勤 50.0%，学时 50.0%" in captions
+    assert "实际权重" in captions and "活动出勤得分 50.0%，学时得分 50.0%" in captions
 
 
 @pytest.mark.parametrize("user", ["boss", "org"])
@@ -108,4 +108,5 @@ def test_my_results_show_attendance_and_hours_beside_the_indicator(env, monkeypa
     monkeypatch.setattr(access_module.Access, "current_period", staticmethod(lambda catalog: quarter_period(2026, 1)))
     at = page(env, "a1", "ui/pages/results.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["活动出勤得分"] == "87.5" and metrics["本期学时"] == "11 / 9"
+    assert metrics["活动出勤得分"] == "87.5 / 100" and metrics["本期学时"] == "11.0 / 9.0"  # one name, 学时 one decimal
+    assert metrics["学习得分"].endswith(" / 100") and "满分 100" in " ".join(c.value for c in at.caption)

@@ -4,6 +4,8 @@ and 学时 in the assessment indicator, and the 学习型班组 evidence pack.""
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "training.results.of_100": "{n} / 100",
+    "training.results.parts": "考核指标满分 100：学习得分、测验得分、竞赛得分、活动出勤得分、学时得分各满分 100，按考核权重加权合计；本期学时为本期取得的学时与本期应修学时（年度要求按天数折算）。",
     "training.host.counts": "计入考核（考核指标和学时）",
     "training.host.counts_help": "正式比赛请保持打开：成绩计入参赛人员的考核指标和学时。关闭则为演练，成绩不计入。",
     "training.assess.provisional": "本期进行中（截至今日，至 {end} 结束）：以下为临时数据，随新发布的测验、课程和活动变化，等次不是最终结果。",
@@ -38,7 +40,7 @@ ZH: dict[str, str] = {
     "report.col.attendees": "参加人数",
     "report.col.sessions_expected": "应出勤场次",
     "report.col.sessions_attended": "出勤场次",
-    "report.col.attendance_score": "出勤得分",
+    "report.col.attendance_score": "活动出勤得分",
     "report.col.attendance_weight": "出勤权重",
     "report.col.hours": "学时",
     "report.col.hours_required": "应修学时",
@@ -105,14 +107,16 @@ ZH: dict[str, str] = {
     "training.part.events": "活动出勤（培训班、专题讲座、交流会）",
     "training.part.events_caption": "应到人次：本周期举办的各场活动中应参加的人（报名的活动为报名人员，其余为活动对象）；实到 = 出席 + 迟到；出勤率 = 实到 ÷ 应到。",
     "training.part.any": "学习活动参与率：本周期参加过测验、学完课程或出席过活动的在岗人员占在岗人数的比例。",
-    "training.assess.weights": "权重：课程学习 {l}，测验成绩 {q}，竞赛 {c}，活动出勤 {a}，学时 {h}。",
+    "training.assess.weights": "权重：学习得分 {l}，测验得分 {q}，竞赛得分 {c}，活动出勤得分 {a}，学时得分 {h}。",
     "training.assess.how": "出勤得分 = 出勤率 × 100（出席计 1 场，迟到计 {late} 场，{leave}，未结束签到的场次不计；本周期没有应参加活动的人员不计此项，其权重分给其余各项）；学时得分 = 本周期学时 ÷ 应修学时 × 100，最高 100（应修学时 = 年度要求按天数折算）。",
     "training.assess.leave_excused": "请假的场次不计入",
     "training.assess.leave_absent": "请假按缺席计",
-    "training.assess.respread": "本周期有的部分没有可计分的内容，其权重按比例分给其余部分，实际权重为：课程学习 {l}，测验成绩 {q}，竞赛 {c}，活动出勤 {a}，学时 {h}。",
+    "training.assess.respread": "本周期有的部分没有可计分的内容，其权重按比例分给其余部分，实际权重为：学习得分 {l}，测验得分 {q}，竞赛得分 {c}，活动出勤得分 {a}，学时得分 {h}。",
 }
 
 EN: dict[str, str] = {
+    "training.results.of_100": "{n} / 100",
+    "training.results.parts": "The indicator is out of 100: the lesson, quiz, competition, attendance and hours scores are each out of 100 and weighted by the assessment weights; this period's hours are those earned in the period against the period's share of the yearly requirement.",
     "training.host.counts": "Counts in the assessment (indicator and training hours)",
     "training.host.counts_help": "Keep it on for a real competition: the results count in the players' indicator and training hours. Off makes it a rehearsal that counts in neither.",
     "training.assess.provisional": "This period is in progress (up to today; it ends on {end}): the figures are provisional and change with newly published quizzes, lessons and events; the grades are not final.",
