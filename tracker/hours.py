@@ -222,10 +222,9 @@ def raw_entries(tracker: Tracker, catalog: Catalog, employee_ids: list[str] | No
     """Every credit of the year before caps, by employee (all employees when ``employee_ids`` is None):
     ``raw_table`` as ``Entry`` objects, in the order of its sources (lessons, quizzes, competitions, events)."""
     out: dict[str, list[Entry]] = {}
-    for emp, day, kind, source, title, hours, detail in raw_table(tracker, catalog, employee_ids, year).itertuples(
-        index=False, name=None
-    ):
-        out.setdefault(emp, []).append(Entry(day, kind, source, title, float(hours), detail=detail))
+    table = raw_table(tracker, catalog, employee_ids, year)
+    for emp, day, kind, source, title, hours, detail in zip(*(table[c].tolist() for c in COLUMNS), strict=True):
+        out.setdefault(emp, []).append(Entry(day, kind, source, title, hours, detail=detail))
     return out
 
 
