@@ -102,7 +102,7 @@ def test_leader_downloads_the_training_reports_and_the_team_pack(server, page, t
     # 考核指标: attendance and 学时 beside the indicator
     page.goto(f"{server}/assessment")
     expect(page.get_by_role("heading", name="考核指标", exact=True)).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("活动出勤 15%").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("活动出勤得分 15%").first).to_be_visible(timeout=TIMEOUT)
     shot(page, "assessment")
     page.get_by_text("出勤得分 = 出勤率").scroll_into_view_if_needed()
     shot(page, "assessment-how")
@@ -150,7 +150,7 @@ def test_leader_downloads_the_training_reports_and_the_team_pack(server, page, t
 def test_employee_sees_attendance_and_hours_beside_the_indicator(server, page):
     sign_in(page, server, "employee")
     page.goto(f"{server}/results")
-    expect(page.get_by_text("本期学时")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("活动出勤得分")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_text("本期学时").scroll_into_view_if_needed()
+    expect(page.get_by_text("本期学时", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("活动出勤得分", exact=True)).to_be_visible(timeout=TIMEOUT)
+    page.get_by_text("本期学时", exact=True).scroll_into_view_if_needed()
     shot(page, "my-results")
