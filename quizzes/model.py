@@ -549,18 +549,37 @@ def _loc(where: str) -> tuple[str | int, ...]:
 
 
 class Weights(StrictModel):
-    """How the three parts weigh in an assessment indicator; they sum to 1."""
+    """How the parts weigh in an assessment indicator: lessons, quizzes, competitions, and (optional,
+    default 0) attendance at events and 学时; they sum to 1."""
 
     lessons: float = Field(ge=0, le=1)
     quizzes: float = Field(ge=0, le=1)
     competitions: float = Field(ge=0, le=1)
+    attendance: float = Field(default=0, ge=0, le=1)
+    hours: float = Field(default=0, ge=0, le=1)
 
     @model_validator(mode="after")
     def _check(self) -> Weights:
-        total = self.lessons + self.quizzes + self.competitions
+        total = self.lessons + self.quizzes + self.competitions + self.attendance + self.hours
         if abs(total - 1) > 1e-6:
             raise ValueError(f"the weights must add up to 1, not {total:g}")
         return self
+
+    def parts(self) -> dict[str, float]:
+        """The weight of each part, by the part's name."""
+        return {k: getattr(self, k) for k in WEIGHT_PARTS}
+
+
+WEIGHT_PARTS: tuple[str, ...] = ("lessons", "quizzes", "competitions", "attendance", "hours")
+
+
+class AttendanceRule(StrictModel):
+    """How attendance at events (培训班, 专题讲座, 交流会) scores in the indicator: a 迟到 counts
+    ``late`` of a presence (0–1); 请假 is ``excused`` (the session is left out for that person) or
+    counts as ``absent``."""
+
+    late: float = Field(default=1.0, ge=0, le=1)
+    leave: Literal["excused", "absent"] = "excused"
 
 
 class CreditRule(StrictModel):
@@ -642,6 +661,7 @@ class Assessment(StrictModel):
     participation_target: float = Field(default=0.9, ge=0, le=1)
     weights: Weights = Field(default_factory=lambda: Weights(lessons=0.3, quizzes=0.5, competitions=0.2))
     hours: HoursRules = Field(default_factory=HoursRules)
+    attendance: AttendanceRule = Field(default_factory=AttendanceRule)
     points: Points = Field(default_factory=Points)
     de: Moral = Field(default_factory=Moral)
 

@@ -54,6 +54,7 @@ def _all_field_names() -> set[str]:
         model.Assessment,
         model.CreditRule,
         model.HoursRules,
+        model.AttendanceRule,
         model.PointRule,
         model.Points,
         model.Bands,

@@ -291,7 +291,19 @@ def participation_reports(env: Env, account) -> Steps:
         lambda: reports.non_participants(t, account, PERIOD),
         lambda: reports.participation_trend(t, account, PERIOD),
         lambda: reports.score_matrix(t, account, PERIOD),
+        lambda: reports.event_attendance(t, account, PERIOD, catalog=env.catalog),
         lambda: env.access(account).participation_report(date_period("2000-01-01", "2100-12-31")),
+    ]
+
+
+def team_pack(env: Env, account) -> Steps:
+    t = env.tracker
+    if not any(e["id"] == "T9" for e in t.employees()):
+        t.add_employee("T9", "班组员工", "安监部", "一班")
+    return [
+        lambda: reports.learning_teams(t, account),
+        lambda: reports.learning_team_pack(t, account, "安监部", "一班", PERIOD, env.catalog),
+        lambda: env.access(account).learning_team_pack("安监部", "一班", PERIOD, env.catalog),
     ]
 
 
@@ -516,8 +528,9 @@ CALLS: dict[str, Callable] = {
     "team's captain)": live_team_command,
     "list accounts and who runs each quiz (`Access.accounts`, `quiz_owners`)": list_accounts,
     "read participation reports (`reports.participation_report`, `non_participants`, `participation_trend`, "
-    "`score_matrix`, `Access.participation_report`)": participation_reports,
+    "`score_matrix`, `event_attendance`, `Access.participation_report`)": participation_reports,
     "read assessment indicators (`reports.assessment_indicators`)": indicators,
+    "学习型班组 evidence pack and its list of 班组 (`reports.learning_team_pack`, `learning_teams`)": team_pack,
     "read period locks and their log (`reports.period_lock`, `lock_log`)": period_locks,
     "lock and unlock an assessment period (`reports.lock_period`, `unlock_period`)": lock_and_unlock,
     "item analysis (`reports.item_analysis`)": item_analysis,

@@ -394,7 +394,16 @@ def test_report_participation_table(report_db):
         ["执法大队", "1", "0", "0.0%"],
         ["合计", "3", "1", "33.3%"],
     ]
-    assert lines[0][4:] == ["答题次数", "平均得分率(分)", "及格率", "完成课程数", "课程完成率", "低于目标"]
+    assert lines[0][4:10] == ["答题次数", "平均得分率(分)", "及格率", "完成课程数", "课程完成率", "低于目标"]
+    assert lines[0][10:] == [
+        "参加活动人数",
+        "参加培训班人数",
+        "参加专题讲座人数",
+        "参加交流会人数",
+        "参与任一学习活动人数",
+        "学习活动参与率",
+        "人均学时",
+    ]
 
 
 def test_report_participation_csv_to_stdout(report_db):
@@ -441,7 +450,7 @@ def test_report_participation_xlsx(report_db, tmp_path):
     assert f"已写入 {out}" in result.stderr
     wb = openpyxl.load_workbook(out)
     try:
-        assert wb.sheetnames == ["参与情况", "未参与人员", "说明"]
+        assert wb.sheetnames == ["参与情况", "活动出勤", "未参与人员", "说明"]
         rows = list(wb["参与情况"].iter_rows(values_only=True))
         missing = list(wb["未参与人员"].iter_rows(values_only=True))
         filters = dict(list(wb["说明"].iter_rows(values_only=True))[1:])

@@ -57,7 +57,9 @@ def test_assessment_csv_to_stdout_and_file(env, tmp_path):
     assert lines[0].startswith("工号,姓名,部门,班组,在岗")
     a1 = next(line for line in lines if line.startswith("A1,"))
     # five quizzes open in Q1 now (small too: 3 of 8 points = 37.5): (80+60+40+60+37.5)/5 = 55.5
-    assert ",55.5,0.5,2,2,80.0,0.3,71.75," in a1  # the 德 columns follow the indicator
+    # then attendance (no event: empty, weight 0) and 学时 (6.5 of the 9.86 due in Q1, weight 0), the
+    # indicator, and the 德 columns after it
+    assert ",55.5,0.5,2,2,80.0,0.3,0,0,,,0.0,6.5,9.86,65.92,0.0,71.75," in a1
     out = tmp_path / "a.csv"
     result = run(["report", "assessment", "--period", "2026Q1", "--format", "csv", "-o", out, *env])
     assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")

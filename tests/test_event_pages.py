@@ -195,7 +195,7 @@ def test_my_hours_shows_the_ledger_and_exports(env):
     env.mark(event, "s1", "E1", "present", "org")
     at = page(env, "zhang", "ui/pages/my_hours.py")
     assert at.title[0].value == "我的学时"
-    assert [m.value for m in at.metric][:2] == ["2", "40"]
+    assert [m.value for m in at.metric][:2] == ["2.0", "40.0"]
     assert "廉洁自律专题讲座" in at.dataframe[0].value.to_string()
     assert len(at.get("download_button")) >= 2
 
@@ -207,7 +207,7 @@ def test_hours_report_for_leaders(env):
     at = page(env, "boss", "ui/pages/hours_report.py")
     assert at.title[0].value == "学时达标情况"
     table = at.dataframe[0].value
-    assert list(table["在岗人数"]) == [2] and list(table["人均学时"]) == [1.0]
+    assert list(table["在岗人数"]) == [2, 2] and list(table["人均学时"]) == [1.0, 1.0]  # the department, 合计
     assert "办公室：2 人未达标" in [e.label for e in at.expander]
 
 
@@ -287,4 +287,4 @@ def test_my_results_show_the_hours_ledger(env):
     assert not at.exception, at.exception
     assert "本年度学时" in [s.value for s in at.subheader]
     assert "廉洁自律专题讲座" in at.dataframe[-1].value.to_string()
-    assert any("学时 2 / 40" in p.proto.text for p in at.get("progress"))
+    assert any("学时 2.0 / 40.0" in p.proto.text for p in at.get("progress"))

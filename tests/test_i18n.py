@@ -79,6 +79,8 @@ DYNAMIC = {
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],
     # the captain's phone after a judgment (quizzes.competition.RESULTS)
     "team.result.{": [f"team.result.{r}" for r in ("right", "wrong", "timeout")],
+    # issue 17: reports on training
+    "training.assess.leave_{": ["training.assess.leave_excused", "training.assess.leave_absent"],
 }
 
 

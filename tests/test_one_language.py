@@ -34,8 +34,14 @@ PAGES = {
         ("ui/pages/assessment.py", {}),
         ("ui/pages/items.py", {}),
         ("ui/pages/overview.py", {}),
+        ("ui/pages/team_pack.py", {}),
     ],
-    "organizer": [("ui/pages/overview.py", {}), ("ui/pages/participation.py", {}), ("ui/pages/items.py", {})],
+    "organizer": [
+        ("ui/pages/overview.py", {}),
+        ("ui/pages/participation.py", {}),
+        ("ui/pages/items.py", {}),
+        ("ui/pages/team_pack.py", {}),
+    ],
 }
 OTHERS = {
     "employee": [

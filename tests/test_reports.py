@@ -196,8 +196,19 @@ def test_participation_by_department_with_extras(bureau, catalog):
         "lessons_completed",
         "lesson_completion_rate",
         "below_target",
+        "event_attendees",
+        "training_attendees",
+        "lecture_attendees",
+        "exchange_attendees",
+        "any_participants",
+        "any_participation_rate",
+        "hours_per_head",
     ]
-    assert rows(df) == [
+    # no events in this catalogue; any activity: A1, A2 took quizzes, A3 completed L1 in February;
+    # 学时 by the default rules: A1 0.5 (L2) + 4 × 0.5 (quizzes passed) + 2 × 2 (R1, R4) = 6.5, A2 0.5 + 2,
+    # A3 0.5 (L1) + 0.5 ('gone', a lesson the ledger still counts)
+    assert rows(df.iloc[:, 10:]) == [(0, 0, 0, 0, 2, 1.0, 4.5), (0, 0, 0, 0, 1, 1.0, 1.0), (0, 0, 0, 0, 3, 1.0, 3.33)]
+    assert rows(df.iloc[:, :10]) == [
         # A1: 9 attempts (Dec and practice left out) 610 %, 6 passed; A2: 1 attempt 100 %. Lessons in Q1: A1 L2.
         ("D1", 2, 2, 1.0, 10, 71.0, 0.7, 1, 0.25, False),
         # A3's attempt is April in Shanghai; lesson L1 in Feb (the lesson 'gone' is not in the catalogue)
@@ -292,7 +303,8 @@ def test_indicators_per_employee(bureau, catalog):
 def test_indicators_per_department_leave_out_inactive_employees(bureau, catalog):
     df = r.assessment_indicators(bureau, LEADER, "2026Q1", catalog, by="department")
     assert list(df.columns) == r.DEPARTMENT_COLUMNS
-    assert rows(df) == [
+    old = ["department", "headcount", "lesson_score", "lesson_weight", "quiz_score", "quiz_weight", "competition_score"]
+    assert rows(df[[*old, "competition_weight", "indicator"]]) == [
         ("D1", 2, 50.0, 0.2, 42.5, 0.5, 70.0, 0.3, 52.25),
         ("D2", 1, 50.0, 0.2, 0.0, 0.5, 0.0, 0.3, 10.0),
         ("合计", 3, 50.0, 0.2, 28.33, 0.5, 46.67, 0.3, 38.17),

@@ -747,6 +747,18 @@ class Access(EventCalls):
     def items_output(self, *args: Any, **kwargs: Any) -> Any:
         return self._report("items_output", *args, **kwargs)
 
+    def hours_requirement_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("hours_requirement_output", *args, **kwargs)
+
+    def event_attendance(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("event_attendance", *args, **kwargs)
+
+    def learning_teams(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("learning_teams", *args, **kwargs)
+
+    def learning_team_pack(self, *args: Any, **kwargs: Any) -> Any:
+        return self._report("learning_team_pack", *args, **kwargs)
+
     def _report(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from tracker import reports
 

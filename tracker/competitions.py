@@ -152,8 +152,12 @@ def create_run(
     captains: dict[str, str] | None = None,
     banks: dict[str, Bank] | None = None,
     outsiders_ok: bool = False,
+    counts: bool = True,
 ) -> str:
     """Stage a competition; return the new run's id. Organizer or admin only.
+
+    ``counts``: the run counts in the 考核指标 and the 学时 ledger (a real competition, the default);
+    False makes it a rehearsal (演练), stored with the run, that counts in neither.
 
     ``teams``: None (as the file says), ``'departments'`` (one team per department of the
     roster, members = active employees), or a list of ``TeamSetup``, ``(name, members[, captain])``,
@@ -241,6 +245,7 @@ def create_run(
                 "created_at": iso(now),
                 "created_by": account.username if account else None,
                 "finished_at": None,
+                "counts": 1 if counts else 0,
             }
         )
     return run_id

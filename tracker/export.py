@@ -38,6 +38,20 @@ PERCENT_COLUMNS: set[str] = {
 DECIMAL_COLUMNS: set[str] = {"avg_percent", "lesson_score", "quiz_score", "competition_score", "indicator", "discrimination"}
 DECIMAL_COLUMNS |= {"points_per_head", "democratic_score", "de_score"}  # 学习积分, 德 (issue 19)
 PERCENT_COLUMNS |= {"democratic_weight"}
+# events, attendance and 学时 in participation, the indicator and the 学习型班组 pack (issue 17)
+PERCENT_COLUMNS |= {"any_participation_rate", "attendance_rate", "attendance_weight", "hours_weight", "hours_share"}
+DECIMAL_COLUMNS |= {"attendance_score", "hours", "hours_required", "hours_score", "hours_per_head", "credit", "hours_counted"}
+
+# 学时 are shown with one decimal everywhere (pages, files, terminal): ``tracker.hours.format_hours``.
+HOURS_COLUMNS: set[str] = {"hours", "hours_required", "hours_per_head", "hours_counted", "credit", "hours_missing"}
+DECIMAL_COLUMNS -= HOURS_COLUMNS
+PERCENT_COLUMNS |= {"hours_share"}
+
+
+def format_hours(value: float) -> str:
+    """学时 as every page, file and message shows them: one decimal (``3.5``)."""
+    return f"{value:.1f}"
+
 
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -111,7 +125,15 @@ def to_xlsx_bytes(tables: dict[str, pd.DataFrame], meta: dict, lang: str | None 
             ws.append(cells)
         for j, col in enumerate(columns, start=1):
             letter = get_column_letter(j)
-            fmt = "0.0%" if col in PERCENT_COLUMNS else "0.00" if col in DECIMAL_COLUMNS else None
+            fmt = (
+                "0.0%"
+                if col in PERCENT_COLUMNS
+                else "0.00"
+                if col in DECIMAL_COLUMNS
+                else "0.0"
+                if col in HOURS_COLUMNS
+                else None
+            )
             if fmt:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = fmt
@@ -160,6 +182,8 @@ def to_text(df: pd.DataFrame, lang: str | None = None) -> str:
             flat[col] = flat[col].map(lambda v: "—" if _missing(v) else f"{v:.1%}")
         elif col in DECIMAL_COLUMNS:
             flat[col] = flat[col].map(lambda v: "—" if _missing(v) else f"{v:.2f}")
+        elif col in HOURS_COLUMNS:
+            flat[col] = flat[col].map(lambda v: "—" if _missing(v) else f"{v:.1f}")
     return shown(flat, lang).fillna("—").to_string(index=False)
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from quizzes.catalog import Catalog
 from quizzes.fields import SHANGHAI
 from quizzes.model import CreditRule, HoursRules
 from tracker.attendance import ATTENDED
+from tracker.export import format_hours
 from tracker.store import Tracker, parse_iso
 
 KINDS = ("lessons", "quizzes", "events", "competitions")
@@ -92,73 +95,136 @@ def _day(text: str) -> dt.date:
     return parse_iso(text).astimezone(SHANGHAI).date()
 
 
-def raw_entries(tracker: Tracker, catalog: Catalog, employee_ids: list[str] | None, year: int) -> dict[str, list[Entry]]:
-    """Every credit of the year before caps, by employee (all employees when ``employee_ids`` is None)."""
+COLUMNS = ["employee_id", "day", "kind", "source", "title", "hours", "detail"]
+
+
+def _days(texts: pd.Series) -> pd.Series:
+    """ISO timestamps → their dates in Shanghai, all at once (``_day`` for a column)."""
+    if texts.empty:
+        return pd.Series([], dtype=object, index=texts.index)
+    unique = pd.Series(texts.unique())
+    days = pd.to_datetime(unique, format="ISO8601", utc=True).dt.tz_convert(SHANGHAI).dt.date
+    return texts.map(dict(zip(unique, days, strict=True)))
+
+
+def _rows(tracker: Tracker, sql: str, params: tuple, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(tracker.db.conn.execute(sql, params).fetchall(), columns=columns)
+
+
+def raw_table(tracker: Tracker, catalog: Catalog, employee_ids: list[str] | None, year: int) -> pd.DataFrame:
+    """Every credit of the year before caps, one row each (``COLUMNS``; all employees when
+    ``employee_ids`` is None): one query per kind of source, the rules applied per distinct item."""
     rules = rules_of(catalog)
     start, end = _year_bounds(year)
-    wanted = None if employee_ids is None else set(employee_ids)
-    out: dict[str, list[Entry]] = {}
+    parts: list[pd.DataFrame] = []
+    # a few people (one person's ledger, a 班组): only their rows are read
+    few = employee_ids is not None and len(employee_ids) <= 500
+    only = f" AND {{col}} IN ({', '.join('?' * len(employee_ids))})" if few and employee_ids else ""
+    who = tuple(employee_ids) if few else ()
+    if few and not employee_ids:
+        return pd.DataFrame(columns=COLUMNS)
 
-    def add(employee: str, entry: Entry) -> None:
-        if (wanted is None or employee in wanted) and entry.hours > 0:
-            out.setdefault(employee, []).append(entry)
+    les = _rows(
+        tracker,
+        "SELECT employee_id, lesson_id, completed_at FROM lesson_progress WHERE completed_at >= ? AND completed_at < ?"
+        + only.format(col="employee_id"),
+        (start, end, *who),
+        ["employee_id", "source", "at"],
+    )
+    if not les.empty:
+        ids = les["source"].unique()
+        lessons = {i: catalog.lessons.get(i) for i in ids}
+        credit = {i: credit_for(rules.lessons, minutes=le.minutes if le else None) for i, le in lessons.items()}
+        titles = {i: le.title if le else i for i, le in lessons.items()}
+        parts.append(les.assign(kind="lessons", title=les["source"].map(titles), hours=les["source"].map(credit), detail=""))
 
-    for r in tracker.db.query(
-        "SELECT employee_id, lesson_id, completed_at FROM lesson_progress WHERE completed_at >= ? AND completed_at < ?",
-        (start, end),
-    ):
-        lesson = catalog.lessons.get(r["lesson_id"])
-        minutes = lesson.minutes if lesson else None
-        add(
-            r["employee_id"],
-            Entry(
-                _day(r["completed_at"]),
-                "lessons",
-                r["lesson_id"],
-                lesson.title if lesson else r["lesson_id"],
-                credit_for(rules.lessons, minutes=minutes),
-            ),
-        )
-    for r in tracker.db.query(
+    qz = _rows(
+        tracker,
         "SELECT employee_id, quiz_id, MIN(submitted_at) AS at FROM attempts WHERE passed = 1 AND quiz_kind != 'practice' "
-        "AND submitted_at >= ? AND submitted_at < ? GROUP BY employee_id, quiz_id",
-        (start, end),
-    ):
-        quiz = catalog.quizzes.get(r["quiz_id"])
-        add(
-            r["employee_id"],
-            Entry(_day(r["at"]), "quizzes", r["quiz_id"], quiz.title if quiz else r["quiz_id"], credit_for(rules.quizzes)),
-        )
+        "AND submitted_at >= ? AND submitted_at < ?" + only.format(col="employee_id") + " GROUP BY employee_id, quiz_id",
+        (start, end, *who),
+        ["employee_id", "source", "at"],
+    )
+    if not qz.empty:
+        titles = {i: (catalog.quizzes[i].title if i in catalog.quizzes else i) for i in qz["source"].unique()}
+        parts.append(qz.assign(kind="quizzes", title=qz["source"].map(titles), hours=credit_for(rules.quizzes), detail=""))
+
     linked = {
         run
         for run, (event_id, session_id) in tracker.linked_runs().items()
         if event_id in catalog.events and session_id in catalog.events[event_id].session_ids
     }  # counted as the event session they are linked to (attendance), not again as a competition
-    for r in tracker.db.query(
+    comp = _rows(
+        tracker,
         "SELECT m.employee_id, r.id, r.title, r.finished_at FROM competition_members m JOIN competition_runs r ON r.id = m.run_id "
-        "WHERE r.status = 'finished' AND r.finished_at >= ? AND r.finished_at < ?",
-        (start, end),
-    ):
-        if r["id"] in linked:
-            continue
-        add(r["employee_id"], Entry(_day(r["finished_at"]), "competitions", r["id"], r["title"], credit_for(rules.competitions)))
+        "WHERE r.status = 'finished' AND r.counts = 1 AND r.finished_at >= ? AND r.finished_at < ?"
+        + only.format(col="m.employee_id"),
+        (start, end, *who),
+        ["employee_id", "source", "title", "at"],
+    )
+    comp = comp[~comp["source"].isin(linked)]
+    if not comp.empty:
+        parts.append(comp.assign(kind="competitions", hours=credit_for(rules.competitions), detail=""))
+    for part in parts:
+        part["day"] = _days(part.pop("at"))
+
     statuses = ",".join(f"'{s}'" for s in ATTENDED)
-    for r in tracker.db.query(f"SELECT * FROM attendance WHERE status IN ({statuses})"):
-        event = catalog.events.get(r["event_id"])
+    att = _rows(
+        tracker,
+        f"SELECT employee_id, event_id, session_id, minutes FROM attendance WHERE status IN ({statuses})"
+        + only.format(col="employee_id"),
+        who,
+        ["employee_id", "event_id", "session_id", "minutes"],
+    )
+    sessions: dict[tuple[str, str], tuple] = {}  # (event, session) → (date, title, credit) of this year's
+    for key in att[["event_id", "session_id"]].drop_duplicates().itertuples(index=False):
+        event = catalog.events.get(key.event_id)
         if event is None:
             continue
         try:
-            session = event.session(r["session_id"])
+            session = event.session(key.session_id)
         except KeyError:
             continue
-        if session.date.year != year:
-            continue
-        hours = credit_for(rules.events, minutes=r["minutes"], credit=event.session_credit(r["session_id"]))
-        title = event.title + (f"（{session.title}）" if session.title else "")
-        add(
-            r["employee_id"],
-            Entry(session.date, "events", f"{event.id}/{r['session_id']}", title, hours, detail=f"{r['minutes']}"),
+        if session.date.year == year:
+            title = event.title + (f"（{session.title}）" if session.title else "")
+            sessions[(key.event_id, key.session_id)] = (session.date, title, event.session_credit(key.session_id))
+    keys = list(zip(att["event_id"], att["session_id"], strict=True))
+    att = att[[k in sessions for k in keys]]
+    if not att.empty:
+        info = [sessions[k] for k in zip(att["event_id"], att["session_id"], strict=True)]
+        credits = {
+            (m, c): credit_for(rules.events, minutes=m, credit=c)
+            for m, c in {(int(m), i[2]) for m, i in zip(att["minutes"], info, strict=True)}
+        }
+        parts.append(
+            pd.DataFrame(
+                {
+                    "employee_id": att["employee_id"].to_numpy(),
+                    "day": [i[0] for i in info],
+                    "kind": "events",
+                    "source": (att["event_id"] + "/" + att["session_id"]).to_numpy(),
+                    "title": [i[1] for i in info],
+                    "hours": [credits[(int(m), i[2])] for m, i in zip(att["minutes"], info, strict=True)],
+                    "detail": att["minutes"].astype(int).astype(str).to_numpy(),
+                }
+            )
         )
+
+    table = pd.concat([p[COLUMNS] for p in parts], ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    table["hours"] = table["hours"].astype(float)
+    keep = table["hours"] > 0
+    if employee_ids is not None:
+        keep &= table["employee_id"].isin(set(employee_ids))
+    return table[keep].reset_index(drop=True)
+
+
+def raw_entries(tracker: Tracker, catalog: Catalog, employee_ids: list[str] | None, year: int) -> dict[str, list[Entry]]:
+    """Every credit of the year before caps, by employee (all employees when ``employee_ids`` is None):
+    ``raw_table`` as ``Entry`` objects, in the order of its sources (lessons, quizzes, competitions, events)."""
+    out: dict[str, list[Entry]] = {}
+    table = raw_table(tracker, catalog, employee_ids, year)
+    for emp, day, kind, source, title, hours, detail in zip(*(table[c].tolist() for c in COLUMNS), strict=True):
+        out.setdefault(emp, []).append(Entry(day, kind, source, title, hours, detail=detail))
     return out
 
 
@@ -200,7 +266,7 @@ def requirement_report(tracker: Tracker, account, catalog: Catalog, year: int, b
                 "met": met,
                 "share": round(met / len(members), 4),
                 "hours_per_head": round(sum(b.total for _, b in members) / len(members), 2),
-                "behind": [f"{n}（{i}）{h:g}" for h, n, i in behind],
+                "behind": [f"{n}（{i}）{format_hours(h)}" for h, n, i in behind],
             }
         )
     return out

@@ -11,6 +11,7 @@ from quizzes.catalog import Catalog
 from quizzes.events import Event
 from tracker.access import Access
 from tracker.errors import EventRefused
+from tracker.export import format_hours
 from ui.state import saving, t
 
 
@@ -75,7 +76,9 @@ def hours_progress(me: Access, catalog: Catalog) -> None:
     """One's 学时 this year against the yearly requirement."""
     book = me.my_hours(catalog)
     share = min(1.0, book.total / book.required) if book.required else 1.0
-    st.progress(share, text=t("hours.progress", year=book.year, total=f"{book.total:g}", required=f"{book.required:g}"))
+    st.progress(
+        share, text=t("hours.progress", year=book.year, total=format_hours(book.total), required=format_hours(book.required))
+    )
 
 
 def ledger_table(book) -> None:

@@ -128,6 +128,7 @@ def pages_for(account: Account | None) -> dict[str, list] | list:
             st.Page(f"{PAGES}/assessment.py", title=t("page.assessment"), icon=":material/fact_check:", url_path="assessment"),
             st.Page(f"{PAGES}/items.py", title=t("page.items"), icon=":material/analytics:", url_path="items"),
             st.Page(f"{PAGES}/hours_report.py", title=t("page.hours_report"), icon=":material/school:", url_path="hours_report"),
+            st.Page(f"{PAGES}/team_pack.py", title=t("page.team_pack"), icon=":material/diversity_3:", url_path="team_pack"),
         ]
         sections[t("nav.reports")].append(
             st.Page(f"{PAGES}/moral.py", title=t("page.moral"), icon=":material/verified_user:", url_path="moral")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from quizzes.fields import SHANGHAI
-from tracker.export import DECIMAL_COLUMNS, PERCENT_COLUMNS, to_csv_bytes, to_xlsx_bytes
+from tracker.export import DECIMAL_COLUMNS, HOURS_COLUMNS, PERCENT_COLUMNS, to_csv_bytes, to_xlsx_bytes
 from tracker.export import header as _header
 from tracker.reports import Period, ReportOutput, date_period, month_period, quarter_period, year_period
 from ui.state import lang, t
@@ -68,6 +68,8 @@ def column_config(df: pd.DataFrame) -> dict:
             config[c] = st.column_config.NumberColumn(header(c), format="percent")
         elif c in DECIMAL_COLUMNS:
             config[c] = st.column_config.NumberColumn(header(c), format="%.2f")
+        elif c in HOURS_COLUMNS:
+            config[c] = st.column_config.NumberColumn(header(c), format="%.1f")
         else:
             config[c] = st.column_config.Column(header(c))
     return config
@@ -84,6 +86,8 @@ def with_dashes(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = ["—" if pd.isna(v) else f"{v:.1%}" for v in df[c]]
         elif c in DECIMAL_COLUMNS:
             out[c] = ["—" if pd.isna(v) else f"{v:.2f}" for v in df[c]]
+        elif c in HOURS_COLUMNS:
+            out[c] = ["—" if pd.isna(v) else f"{v:.1f}" for v in df[c]]
         else:
             out[c] = ["—" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in df[c]]
     return out
@@ -137,4 +141,18 @@ def downloads(out: ReportOutput, key: str) -> None:
         key=f"{key}:csv",
         mime="text/csv",
         on_click="ignore",
+    )
+
+
+def xlsx_download(out: ReportOutput, key: str, label: str) -> None:
+    """One Excel download of every table of the report and its notes (``mingde report … --format xlsx``)."""
+    st.download_button(
+        label,
+        lambda: to_xlsx_bytes(out.tables, out.notes, lang()),
+        file_name=f"{out.name}.xlsx",
+        key=f"{key}:xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
     )

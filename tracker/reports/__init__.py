@@ -26,8 +26,20 @@ from tracker.reports.assessment import (
 )
 from tracker.reports.common import DEFAULT_TARGET, DEFAULT_WEIGHTS, REPORT_ROLES, TOTAL, PeriodLocked
 from tracker.reports.items import DISCRIMINATION_METHOD, ITEM_COLUMNS, UPPER_LOWER, item_analysis
-from tracker.reports.outputs import ReportOutput, assessment_output, items_output, participation_output
-from tracker.reports.participation import non_participants, participation_report, participation_trend, score_matrix
+from tracker.reports.outputs import (
+    ReportOutput,
+    assessment_output,
+    hours_requirement_output,
+    items_output,
+    participation_output,
+)
+from tracker.reports.participation import (
+    event_attendance,
+    non_participants,
+    participation_report,
+    participation_trend,
+    score_matrix,
+)
 from tracker.reports.periods import (
     Period,
     as_period,
@@ -38,6 +50,7 @@ from tracker.reports.periods import (
     quarter_period,
     year_period,
 )
+from tracker.reports.teams import learning_team_pack, learning_teams
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -58,8 +71,12 @@ __all__ = [
     "current_period",
     "date_period",
     "department_indicators",
+    "event_attendance",
+    "hours_requirement_output",
     "item_analysis",
     "items_output",
+    "learning_team_pack",
+    "learning_teams",
     "lock_log",
     "lock_period",
     "month_period",

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from quizzes.fields import utcnow
+from quizzes.model import WEIGHT_PARTS, AttendanceRule
 from tracker.errors import AccessDenied, NotFound
 from tracker.moral import DE_COLUMNS, add_de, rule_of
+from tracker.reports.activities import attendance_facts
 from tracker.reports.common import DEFAULT_WEIGHTS, REPORT_ROLES, PeriodLocked, _frame, _period, _q, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker, day_start, iso
@@ -35,9 +37,91 @@ def period_quizzes(tracker: Tracker, catalog: Catalog, period: Period | str) -> 
 
 def _weights(catalog: Catalog) -> dict[str, float]:
     if catalog.assessment is not None:
-        w = catalog.assessment.weights
-        return {"lessons": w.lessons, "quizzes": w.quizzes, "competitions": w.competitions}
-    return dict(DEFAULT_WEIGHTS)
+        return catalog.assessment.weights.parts()
+    return dict(DEFAULT_WEIGHTS) | {"attendance": 0.0, "hours": 0.0}
+
+
+def attendance_rate(statuses: list[str | None], rule: AttendanceRule) -> tuple[int, int, float | None]:
+    """One person's attendance in a period from the statuses of the sessions they were expected at:
+    (sessions counted, sessions attended, rate 0–1 or None when none counts). 出席 counts 1, 迟到
+    ``rule.late``, 缺席 0; 请假 counts 0, or is left out when ``rule.leave`` is ``excused``; a
+    session not recorded yet (None: still open) is left out."""
+    counted = [s for s in statuses if isinstance(s, str) and not (s == "leave" and rule.leave == "excused")]
+    went = sum(1 for s in counted if s in ("present", "late"))
+    score = sum(1.0 if s == "present" else rule.late if s == "late" else 0.0 for s in counted)
+    return len(counted), went, (round(score / len(counted), 4) if counted else None)
+
+
+def required_hours(required_per_year: float, period: Period) -> float:
+    """The 学时 due in a period: the yearly requirement shared by days (a quarter of 2026 owes
+    90/365 of it; a period over two years owes its share of each)."""
+    due, day = 0.0, period.start
+    while day <= period.end:
+        year_end = min(period.end, dt.date(day.year, 12, 31))
+        days_in_year = (dt.date(day.year + 1, 1, 1) - dt.date(day.year, 1, 1)).days
+        due += required_per_year * ((year_end - day).days + 1) / days_in_year
+        day = year_end + dt.timedelta(days=1)
+    return round(due, 2)
+
+
+def hours_score(hours: float, required: float) -> float:
+    """0–100: the share of the period's 学时 requirement met, at most 100."""
+    return round(min(100.0, 100.0 * hours / required), 2) if required > 0 else 0.0
+
+
+def capped(entries: pd.DataFrame, caps: dict[str, float | None]) -> pd.Series:
+    """The 学时 counted of each entry (columns employee_id, day, kind, source, hours) after each
+    kind's yearly cap, the earliest first: ``tracker.hours.apply_caps`` for a whole year's table at
+    once (one year per call)."""
+    if entries.empty:
+        return pd.Series(dtype=float)
+    order = entries.sort_values(["employee_id", "day", "kind", "source"], kind="stable")
+    before = order.groupby(["employee_id", "kind"])["hours"].cumsum() - order["hours"]
+    cap = order["kind"].map(caps).astype(float).fillna(float("inf"))
+    room = pd.concat([order["hours"], cap - before], axis=1).min(axis=1).clip(lower=0.0)
+    return room.round(2).reindex(entries.index)
+
+
+_HOURS_CACHE: dict[tuple, tuple[Any, tuple, dict[str, float]]] = {}
+
+
+def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id: str | None = None) -> dict[str, float]:
+    """学时 counted in the period per employee (every employee, or one): each year's ledger with its
+    caps (``tracker.hours``), the entries dated in the period. Cached like the indicators while the
+    database and the catalogue are unchanged."""
+    from tracker.hours import KINDS, raw_table, rules_of
+
+    conn = tracker.db.conn
+    key = (str(tracker.path), id(conn), period.start, period.end, employee_id, _catalog_key(catalog))
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    with _CACHE_LOCK:
+        hit = _HOURS_CACHE.get(key)
+    if hit is not None and hit[0] is conn and hit[1] == stamp:
+        return dict(hit[2])
+    rules = rules_of(catalog)
+    caps = {k: getattr(rules, k).cap for k in KINDS}
+    out: dict[str, float] = {}
+    for year in range(period.start.year, period.end.year + 1):
+        table = raw_table(tracker, catalog, [employee_id] if employee_id else None, year)
+        table["counted"] = capped(table, caps)
+        inside = table[(table["day"] >= period.start) & (table["day"] <= period.end)]
+        for emp, got in inside.groupby("employee_id")["counted"].sum().items():
+            out[emp] = round(out.get(emp, 0.0) + float(got), 2)
+    with _CACHE_LOCK:
+        _HOURS_CACHE.pop(key, None)
+        _HOURS_CACHE[key] = (conn, stamp, out)
+        while len(_HOURS_CACHE) > _CACHE_SIZE:
+            _HOURS_CACHE.pop(next(iter(_HOURS_CACHE)))
+    return dict(out)
+
+
+WEIGHT_COLUMNS = {
+    "lessons": "lesson_weight",
+    "quizzes": "quiz_weight",
+    "competitions": "competition_weight",
+    "attendance": "attendance_weight",
+    "hours": "hours_weight",
+}
 
 
 def _in(name: str, values: list[str]) -> tuple[str, dict]:
@@ -64,6 +148,15 @@ EMPLOYEE_COLUMNS = [
     "competitions_total",
     "competition_score",
     "competition_weight",
+    "sessions_expected",
+    "sessions_attended",
+    "attendance_rate",
+    "attendance_score",
+    "attendance_weight",
+    "hours",
+    "hours_required",
+    "hours_score",
+    "hours_weight",
     "indicator",
     # the 德 indicator beside it (tracker.moral): 民主测评, veto with reason and reference, 德 score, grade
     *DE_COLUMNS,
@@ -80,8 +173,10 @@ _CACHE_LOCK = threading.Lock()
 
 def _catalog_key(catalog: Catalog) -> tuple:
     return (
-        tuple(sorted(catalog.lessons)),
+        tuple(sorted((lesson.id, lesson.minutes) for lesson in catalog.lessons.values())),
         tuple(sorted(_weights(catalog).items())),
+        catalog.assessment.model_dump_json() if catalog.assessment else "",
+        tuple(sorted((e.id, e.model_dump_json()) for e in catalog.events.values())),
         rule_of(catalog).model_dump_json(),
         tuple(sorted((q.id, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())),
     )
@@ -161,11 +256,13 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
     # competitions: runs finished in the period; 60 for taking part + up to 40 by rank
     runs_total = _q(
         tracker,
-        "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi",
+        "SELECT COUNT(*) AS n FROM competition_runs WHERE status = 'finished' AND counts = 1 "
+        "AND finished_at >= :lo AND finished_at < :hi",
         {"lo": p.lo, "hi": p.hi},
     )[0]["n"]
     sql = f"""
-        WITH runs AS (SELECT id FROM competition_runs WHERE status = 'finished' AND finished_at >= :lo AND finished_at < :hi),
+        WITH runs AS (SELECT id FROM competition_runs WHERE status = 'finished' AND counts = 1
+                      AND finished_at >= :lo AND finished_at < :hi),
         t AS (SELECT run_id, COUNT(*) AS n_teams FROM competition_results WHERE run_id IN (SELECT id FROM runs) GROUP BY run_id)
         SELECT m.employee_id, COUNT(*) AS competitions,
                AVG(CASE WHEN r.rank IS NULL THEN 60.0 WHEN t.n_teams <= 1 THEN 100.0
@@ -180,32 +277,62 @@ def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_
         _q(tracker, sql, {"lo": p.lo, "hi": p.hi, "emp": employee_id}),
         columns=["employee_id", "competitions", "competition_score"],
     )
+    # attendance at events (培训班, 专题讲座, 交流会) held in the period, by the rule of assessment.yaml
+    rule = catalog.assessment.attendance if catalog.assessment else AttendanceRule()
+    facts = attendance_facts(tracker, catalog, p, employee_id)
+    seen = pd.DataFrame(
+        [(emp, *attendance_rate(list(part), rule)) for emp, part in facts.groupby("employee_id")["status"]],
+        columns=["employee_id", "sessions_expected", "sessions_attended", "attendance_rate"],
+    )
+    # 学时 of the period against the requirement shared by days
+    got = period_hours(tracker, catalog, p, employee_id)
     df = (
         emps.merge(lessons, on="employee_id", how="left")
         .merge(quizzes, on="employee_id", how="left")
         .merge(comps, on="employee_id", how="left")
+        .merge(seen, on="employee_id", how="left")
     )
-    for c in ("lessons_completed", "quizzes_taken", "competitions"):
+    for c in ("lessons_completed", "quizzes_taken", "competitions", "sessions_expected", "sessions_attended"):
         df[c] = df[c].fillna(0).astype(int)
     df["active"] = df["active"].astype(bool)
     w = _weights(catalog)
-    applicable = {"lessons": bool(lesson_ids), "quizzes": bool(quiz_ids), "competitions": runs_total > 0}
-    total_w = sum(w[k] for k, on in applicable.items() if on)
-    eff = {k: (w[k] / total_w if on and total_w else 0.0) for k, on in applicable.items()}
+    due = required_hours(catalog.assessment.hours.required if catalog.assessment else 40.0, p)
+    # A part that does not apply is left out and the other weights are rescaled: lessons, quizzes,
+    # competitions and 学时 for everyone; attendance for each person (no session expected: none).
+    applicable = pd.DataFrame(
+        {
+            "lessons": bool(lesson_ids),
+            "quizzes": bool(quiz_ids),
+            "competitions": runs_total > 0,
+            "attendance": df["attendance_rate"].notna(),
+            "hours": due > 0,
+        },
+        index=df.index,
+    )
+    total_w = sum(applicable[k].astype(float) * w[k] for k in WEIGHT_PARTS)
+    eff = {k: (applicable[k].astype(float) * w[k] / total_w.where(total_w > 0)).fillna(0.0) for k in WEIGHT_PARTS}
     df["lessons_total"] = len(lesson_ids)
     df["lesson_score"] = (100.0 * df["lessons_completed"] / len(lesson_ids)).round(2) if lesson_ids else 0.0
     df["quizzes_total"] = len(quiz_ids)
     df["quiz_score"] = (df["quiz_sum"].fillna(0) / len(quiz_ids)).astype(float).round(2) if quiz_ids else 0.0
     df["competitions_total"] = runs_total
     df["competition_score"] = df["competition_score"].fillna(0.0).astype(float).round(2)
-    df["lesson_weight"], df["quiz_weight"], df["competition_weight"] = eff["lessons"], eff["quizzes"], eff["competitions"]
-    df["indicator"] = (
-        (df["lesson_score"] * eff["lessons"] + df["quiz_score"] * eff["quizzes"] + df["competition_score"] * eff["competitions"])
-        .astype(float)
-        .round(2)
-    )
-    for c in ("lesson_weight", "quiz_weight", "competition_weight"):
-        df[c] = df[c].astype(float).round(4)
+    df["attendance_score"] = (100.0 * df["attendance_rate"]).astype(float).round(2)  # none: no session expected
+    df["hours"] = df["employee_id"].map(got).fillna(0.0).astype(float).round(2)
+    df["hours_required"] = due
+    df["hours_score"] = [hours_score(h, due) for h in df["hours"]]
+    scores = {
+        "lessons": "lesson_score",
+        "quizzes": "quiz_score",
+        "competitions": "competition_score",
+        "attendance": "attendance_score",
+        "hours": "hours_score",
+    }
+    for c in ("attendance_rate", "attendance_score"):  # none (no session expected) is None, shown as —
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    for part, column in WEIGHT_COLUMNS.items():
+        df[column] = eff[part].astype(float).round(4)
+    df["indicator"] = sum(df[scores[k]].astype(float).fillna(0.0) * eff[k] for k in WEIGHT_PARTS).astype(float).round(2)
     df = add_de(tracker, catalog, p.key, df[[c for c in EMPLOYEE_COLUMNS if c not in DE_COLUMNS]])
     return df[EMPLOYEE_COLUMNS].reset_index(drop=True)
 
@@ -219,25 +346,49 @@ DEPARTMENT_COLUMNS = [
     "quiz_weight",
     "competition_score",
     "competition_weight",
+    "attendance_rate",
+    "attendance_score",
+    "attendance_weight",
+    "hours",
+    "hours_score",
+    "hours_weight",
+    "indicator",
+]
+_MEANS = [
+    "lesson_score",
+    "quiz_score",
+    "competition_score",
+    "attendance_rate",
+    "attendance_score",
+    "hours",
+    "hours_score",
     "indicator",
 ]
 
 
 def department_indicators(employees: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """Mean figures of the *active* employees per department, and a 合计 row (all active employees)."""
+    """Mean figures of the *active* employees per department, and a 合计 row (all active employees).
+    The weights are the means of the weights applied to each person (attendance is left out for
+    people who were expected at no session). Figures locked before a column existed stay without it."""
     act = employees[employees["active"].astype(bool)]
-    parts = ["lesson_score", "quiz_score", "competition_score", "indicator"]
-    g = act.groupby("department").agg(headcount=("employee_id", "count"), **{c: (c, "mean") for c in parts}).reset_index()
+    act = act.assign(**{c: pd.to_numeric(act[c], errors="coerce") for c in _MEANS if c in act.columns})
+    weights = [c for c in WEIGHT_COLUMNS.values() if c in employees.columns]
+    parts = [c for c in _MEANS if c in employees.columns]
+    g = (
+        act.groupby("department")
+        .agg(headcount=("employee_id", "count"), **{c: (c, "mean") for c in parts + weights})
+        .reset_index()
+    )
     total = {
         "department": word("report.total", lang),
         "headcount": len(act),
-        **{c: act[c].mean() if len(act) else float("nan") for c in parts},
+        **{c: act[c].mean() if len(act) else float("nan") for c in parts + weights},
     }
     g = pd.concat([g, pd.DataFrame([total])], ignore_index=True)
-    for c in ("lesson_weight", "quiz_weight", "competition_weight"):
-        g[c] = float(employees[c].iloc[0]) if len(employees) else 0.0
-    g[parts] = g[parts].astype(float).round(2)
-    return g[DEPARTMENT_COLUMNS]
+    for c in parts:
+        g[c] = g[c].astype(float).round(4 if c == "attendance_rate" else 2)
+    g[weights] = g[weights].astype(float).round(4).fillna(0.0)
+    return g[[c for c in DEPARTMENT_COLUMNS if c in g.columns]]
 
 
 def assessment_indicators(

@@ -16,7 +16,7 @@ import pandas as pd
 from tracker.reports.assessment import assessment_indicators
 from tracker.reports.common import word
 from tracker.reports.items import item_analysis
-from tracker.reports.participation import non_participants, participation_report
+from tracker.reports.participation import event_attendance, non_participants, participation_report
 from tracker.reports.periods import Period, as_period
 from tracker.store import Account, Tracker
 
@@ -50,9 +50,11 @@ def participation_output(
     catalog: Catalog | None = None,
     lang: str | None = None,
 ) -> ReportOutput:
-    """参与情况 with its 合计 row, then the people who have not taken part."""
+    """参与情况 with its 合计 row, then attendance at events by kind (活动出勤), then the people who
+    have not taken part."""
     p = as_period(period)
     table = participation_report(tracker, account, p, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=catalog, lang=lang)
+    events = event_attendance(tracker, account, p, by=by, catalog=catalog, lang=lang)
     missing = non_participants(tracker, account, p, quiz_id=quiz_id)
     notes = {
         word("report.period", lang): p.key,
@@ -64,7 +66,11 @@ def participation_output(
     }
     return ReportOutput(
         f"participation-{p.key}",
-        {word("report.sheet.participation", lang): table, word("report.sheet.missing", lang): missing},
+        {
+            word("report.sheet.participation", lang): table,
+            word("report.sheet.event_attendance", lang): events,
+            word("report.sheet.missing", lang): missing,
+        },
         notes,
         lang,
     )
@@ -119,3 +125,60 @@ def _title(catalog: Catalog | None, kind: str, ident: str | None) -> str | None:
         return None
     found = getattr(catalog, kind, {}).get(ident) if catalog is not None else None
     return found.title if found is not None else ident
+
+
+def hours_requirement_output(
+    tracker: Tracker, account: Account, catalog: Catalog, year: int, *, by: str = "department", lang: str | None = None
+) -> ReportOutput:
+    """学时达标 of a year by department or 班组 (``tracker.hours.requirement_report``) with a 合计
+    row, then everyone behind the requirement (fewest 学时 first within each group), and the
+    requirement in the notes."""
+    from tracker.hours import ledgers, requirement_report, rules_of
+
+    rows = requirement_report(tracker, account, catalog, year, by)
+    required = rules_of(catalog).required
+    table = pd.DataFrame(
+        [
+            {
+                "group": r["group"],
+                "headcount": r["headcount"],
+                "met": r["met"],
+                "hours_share": r["share"],
+                "hours_per_head": r["hours_per_head"],
+            }
+            for r in rows
+        ],
+        columns=["group", "headcount", "met", "hours_share", "hours_per_head"],
+    )
+    books = ledgers(tracker, catalog, year)
+    people = tracker.employees(active_only=True)
+    head, met = len(people), sum(1 for p in people if books[p["id"]].met)
+    total = {
+        "group": word("report.total", lang),
+        "headcount": head,
+        "met": met,
+        "hours_share": round(met / head, 4) if head else 0.0,
+        "hours_per_head": round(sum(books[p["id"]].total for p in people) / head, 2) if head else 0.0,
+    }
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    behind = sorted(
+        ((p[by] or "—", books[p["id"]].total, p["name"], p["id"]) for p in people if not books[p["id"]].met),
+    )
+    missing = pd.DataFrame(
+        [
+            {"group": g, "employee_id": i, "name": n, "hours": h, "hours_missing": round(max(0.0, required - h), 2)}
+            for g, h, n, i in behind
+        ],
+        columns=["group", "employee_id", "name", "hours", "hours_missing"],
+    )
+    notes = {
+        word("report.hours_year", lang): year,
+        word("report.hours_requirement", lang): f"{required:.1f}",
+        word("report.by", lang): word(f"report.by.{by}", lang),
+    }
+    return ReportOutput(
+        f"hours-{year}-{by}",
+        {word("report.sheet.hours_requirement", lang): table, word("report.sheet.hours_behind", lang): missing},
+        notes,
+        lang,
+    )

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from tracker.reports.activities import EVENT_KINDS, MAIN_KINDS, attendance_facts, attended
+from tracker.reports.assessment import period_hours
 from tracker.reports.common import DEFAULT_TARGET, REPORT_ROLES, _period, _q, _rate, _scope, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker, day_start, iso
@@ -31,7 +33,9 @@ def participation_report(
 
     Columns: headcount (active employees), participants, participation_rate, attempts, avg_percent
     (mean percent of the attempts), pass_rate (passed attempts / attempts), lessons_completed,
-    lesson_completion_rate, below_target. ``quiz_id`` limits the attempts to one quiz;
+    lesson_completion_rate, below_target; then events (``EXTRA_COLUMNS``: people at any event, at
+    each main kind, in any activity), any_participation_rate and hours_per_head (学时 of the period
+    per head, with a catalogue). ``quiz_id`` limits the attempts to one quiz;
     ``lesson_id`` limits the lessons to one lesson (and, without ``quiz_id``, participants are then
     those who completed it). Leaders, organizers (the quizzes they run or nobody runs) and admins.
     """
@@ -82,6 +86,11 @@ def participation_report(
     df["pass_rate"] = _rate(df["passed"], df["attempts"])
     df["lesson_completion_rate"] = _rate(df["lessons_completed"], df["headcount"] * (n_lessons or 0))
     df["below_target"] = df["participation_rate"] < target
+    extra = _activity_columns(tracker, account, p, keys, catalog, quiz_id=quiz_id, lesson_id=lesson_id, lang=lang)
+    df = df.merge(extra, on=keys, how="left")
+    for c in EXTRA_COLUMNS:
+        df[c] = df[c].fillna(0).astype(int)
+    df["any_participation_rate"] = _rate(df["any_participants"], df["headcount"]).fillna(0.0)
     out = df[
         [
             *keys,
@@ -94,10 +103,148 @@ def participation_report(
             "lessons_completed",
             "lesson_completion_rate",
             "below_target",
+            *EXTRA_COLUMNS,
+            "any_participation_rate",
+            "hours_per_head",
         ]
     ]
     out.attrs.update({"period": p.key, "target": target, "lessons": n_lessons})
     return out
+
+
+# People who took part in events in the period: at any event, at each main kind, and in any activity
+# (a submitted attempt, a lesson completed or an event session attended).
+EXTRA_COLUMNS = ["event_attendees", *(f"{k}_attendees" for k in MAIN_KINDS), "any_participants"]
+STATUS_COLUMNS = ["present", "late", "leave", "absent", "not_recorded"]
+ATTENDANCE_COLUMNS = ["kind", "sessions", "expected", *STATUS_COLUMNS, "attended", "attendance_rate", "attendees"]
+
+
+def _roster(tracker: Tracker) -> pd.DataFrame:
+    return pd.DataFrame(
+        _q(tracker, "SELECT id AS employee_id, department, COALESCE(team, '') AS team FROM employees WHERE active = 1"),
+        columns=["employee_id", "department", "team"],
+    )
+
+
+def _takers(tracker: Tracker, account: Account, p: Period, quiz_id: str | None, lesson_id: str | None, catalog) -> set[str]:
+    """Who submitted an attempt (of ``quiz_id``) or completed a lesson (``lesson_id``, or the
+    catalogue's) in the period."""
+    scope, params = _scope(tracker, account)
+    params.update({"lo": p.lo, "hi": p.hi, "quiz": quiz_id})
+    who = {
+        r["employee_id"]
+        for r in _q(
+            tracker,
+            "SELECT DISTINCT employee_id FROM attempts WHERE submitted_at >= :lo AND submitted_at < :hi "
+            f"AND quiz_kind != 'practice' {'AND quiz_id = :quiz' if quiz_id else ''}{scope}",
+            params,
+        )
+    }
+    lessons = [lesson_id] if lesson_id else sorted(catalog.lessons) if catalog is not None else None
+    if lessons == []:
+        return who
+    names = {f"l{i}": v for i, v in enumerate(lessons or [])}
+    only = f"AND lesson_id IN ({', '.join(':' + n for n in names)})" if lessons else ""
+    who |= {
+        r["employee_id"]
+        for r in _q(
+            tracker,
+            f"SELECT DISTINCT employee_id FROM lesson_progress WHERE completed_at >= :lo AND completed_at < :hi {only}",
+            {"lo": p.lo, "hi": p.hi, **names},
+        )
+    }
+    return who
+
+
+def _activity_columns(
+    tracker: Tracker,
+    account: Account,
+    p: Period,
+    keys: list[str],
+    catalog,
+    *,
+    quiz_id: str | None,
+    lesson_id: str | None,
+    lang: str | None,
+) -> pd.DataFrame:
+    """Per group and for the 合计 row: people who attended an event session (any, by kind) and who
+    took part in any activity."""
+    people = _roster(tracker)
+    facts = attendance_facts(tracker, catalog, p)
+    went = facts[attended(facts["status"])]
+    people["event_attendees"] = people["employee_id"].isin(set(went["employee_id"]))
+    for k in MAIN_KINDS:
+        people[f"{k}_attendees"] = people["employee_id"].isin(set(went.loc[went["kind"] == k, "employee_id"]))
+    took = _takers(tracker, account, p, quiz_id, lesson_id, catalog)
+    people["any_participants"] = people["event_attendees"] | people["employee_id"].isin(took)
+    got = period_hours(tracker, catalog, p) if catalog is not None else {}
+    people["hours"] = people["employee_id"].map(got).fillna(0.0).astype(float)
+    g = people.groupby(keys).agg(**{c: (c, "sum") for c in [*EXTRA_COLUMNS, "hours"]}, n=("employee_id", "count")).reset_index()
+    total = {**{c: int(people[c].sum()) for c in EXTRA_COLUMNS}, "department": word("report.total", lang)}
+    total |= {"hours": float(people["hours"].sum()), "n": len(people)}
+    if "team" in keys:
+        total["team"] = ""
+    out = pd.concat([g, pd.DataFrame([total])], ignore_index=True)
+    out["hours_per_head"] = (out["hours"] / out["n"].where(out["n"] > 0)).astype(float).round(2)
+    return out.drop(columns=["hours", "n"])
+
+
+def event_attendance(
+    tracker: Tracker,
+    account: Account,
+    period: Period | str,
+    *,
+    by: str = "department",
+    catalog: Catalog | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Attendance at events per department (``by="team"``: and 班组) and kind (培训班, 专题讲座,
+    交流会, and 现场知识竞赛 when one was recorded), against who was expected, with a 合计 row per
+    kind and one over every kind (see ``tracker.reports.activities`` for the sessions counted).
+
+    Columns: the group, kind (its Chinese name), sessions (held sessions with someone of the group
+    expected), expected (person-sessions), present, late, leave, absent, not_recorded (an open
+    session), attended (present + late), attendance_rate (attended / expected), attendees (people
+    who attended at least one session). Active employees as the roster is now."""
+    tracker.check_role(account, *REPORT_ROLES)
+    p = _period(period)
+    if by not in ("department", "team"):
+        raise ValueError("by is 'department' or 'team'")
+    keys = ["department"] if by == "department" else ["department", "team"]
+    people = _roster(tracker)
+    facts = attendance_facts(tracker, catalog, p).merge(people, on="employee_id")  # active people only
+    facts["status"] = facts["status"].fillna("not_recorded")
+    kinds = [k for k in EVENT_KINDS if k in MAIN_KINDS or (facts["kind"] == k).any()]
+    groups = people[keys].drop_duplicates().sort_values(keys).to_records(index=False).tolist()
+    all_word = word("report.all", lang)
+
+    def figures(part: pd.DataFrame) -> dict:
+        counts = part["status"].value_counts()
+        row = {s: int(counts.get(s, 0)) for s in STATUS_COLUMNS}
+        row["sessions"] = int(part[["event_id", "session_id"]].drop_duplicates().shape[0])
+        row["expected"] = len(part)
+        row["attended"] = row["present"] + row["late"]
+        row["attendees"] = int(part.loc[attended(part["status"]), "employee_id"].nunique())
+        return row
+
+    rows = []
+    for group in groups:
+        mine = facts
+        for k, v in zip(keys, group, strict=True):
+            mine = mine[mine[k] == v]
+        for kind in kinds:
+            rows.append(
+                {**dict(zip(keys, group, strict=True)), "kind": word(f"events.kind.{kind}", lang)}
+                | figures(mine[mine["kind"] == kind])
+            )
+    blank = {"department": word("report.total", lang)} | ({"team": ""} if "team" in keys else {})
+    for kind in kinds:
+        rows.append(blank | {"kind": word(f"events.kind.{kind}", lang)} | figures(facts[facts["kind"] == kind]))
+    rows.append(blank | {"kind": all_word} | figures(facts))
+    df = pd.DataFrame(rows, columns=[*keys, *ATTENDANCE_COLUMNS])
+    df["attendance_rate"] = _rate(df["attended"], df["expected"])
+    df.attrs.update({"period": p.key})
+    return df
 
 
 def non_participants(

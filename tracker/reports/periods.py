@@ -28,6 +28,12 @@ class Period:
         """The instant after the last day (exclusive bound)."""
         return iso(day_start(self.end + dt.timedelta(days=1)))
 
+    def in_progress(self, today: dt.date | None = None) -> bool:
+        """True while the period has not ended (today, in Shanghai, is on or before its last day and
+        not before its first): its figures are provisional, up to today."""
+        today = today or dt.datetime.now(SHANGHAI).date()
+        return self.start <= today <= self.end
+
     def months(self) -> list[str]:
         """'YYYY-MM' of every month the period touches."""
         out, y, m = [], self.start.year, self.start.month

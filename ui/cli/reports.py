@@ -1,4 +1,4 @@
-"""``mingde report``: participation, assessment indicators and item analysis.
+"""``mingde report``: participation, assessment indicators, item analysis and the 学习型班组 pack.
 
 Each command builds the same ``ReportOutput`` as the report's page (``tracker.reports.outputs``)
 and writes it through ``tracker.export``: a text table, CSV (UTF-8 with BOM) or Excel with the
@@ -135,6 +135,28 @@ def report_assessment(period_text, by, fmt, output):
     tracker, catalog = _tracker_and_catalog()
     try:
         out = assessment_output(tracker, _account(), _period(period_text, catalog), catalog, by=by)
+    finally:
+        tracker.close()
+    emit(out, fmt, output)
+
+
+@report.command("team")
+@click.option("--department", required=True, help="the 班组's department")
+@click.option("--team", required=True, help="the 班组")
+@click.option("--period", "period_text", help="2026Q3, 2026-09, 2026 or 2026-07-01..2026-09-30 (default: the current period)")
+@_format_options
+@common
+def report_team(department, team, period_text, fmt, output):
+    """学习型班组 evidence pack: members, events attended with 学时, quiz and competition results and
+    the indicator of one 班组 (the workbook has a sheet each; a table prints the summary)."""
+    from tracker import NotFound
+    from tracker.reports import learning_team_pack
+
+    tracker, catalog = _tracker_and_catalog()
+    try:
+        out = learning_team_pack(tracker, _account(), department, team, _period(period_text, catalog), catalog)
+    except NotFound as e:
+        raise click.BadParameter(str(e), param_hint="--team") from None
     finally:
         tracker.close()
     emit(out, fmt, output)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from ui.i18n import admin, authoring, base, cluster, daily, employee, events, importers, library, lint, live
+from ui.i18n import admin, authoring, base, cluster, daily, employee, events, importers, library, lint, live, training
 
-PARTS = (base, library, employee, live, admin, authoring, events, lint, daily, importers, cluster)
+PARTS = (base, library, employee, live, admin, authoring, events, lint, daily, importers, cluster, training)
 
 
 def _merge(lang: str) -> dict[str, str]:

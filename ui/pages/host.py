@@ -86,6 +86,7 @@ def stage() -> None:
         if outside:
             st.warning(t("host.captain_outside", names="、".join(f"{label[u]} → {team}" for team, u in outside)))
             outsiders_ok = st.checkbox(t("host.captain_outside_ok"), key="outsiders_ok")
+    counts = st.toggle(t("training.host.counts"), value=True, key="counts", help=t("training.host.counts_help"))
     if st.button(t("host.create"), type="primary", key="create"):
         try:
             new = live.stage(
@@ -95,6 +96,7 @@ def stage() -> None:
                 captains=captains or None,
                 banks=cat.banks,
                 outsiders_ok=outsiders_ok,
+                counts=counts,
             )
         except StorageUnavailable as e:
             storage_error(e)

@@ -5,6 +5,7 @@ import streamlit as st
 from quizzes.fields import SHANGHAI, utcnow
 from tracker.certificates import FontMissing
 from tracker.errors import EventRefused
+from tracker.export import format_hours
 from ui.auth import access
 from ui.event_widgets import ledger_table
 from ui.state import catalog, t
@@ -16,14 +17,14 @@ st.title(t("hours.title"))
 year = st.selectbox(t("hours.year"), [this_year, this_year - 1, this_year - 2], key="year")
 book = me.my_hours(cat, year)
 cols = st.columns(3)
-cols[0].metric(t("hours.total"), f"{book.total:g}")
-cols[1].metric(t("hours.required"), f"{book.required:g}")
-cols[2].metric(t("hours.missing"), f"{book.missing:g}")
+cols[0].metric(t("hours.total"), format_hours(book.total))
+cols[1].metric(t("hours.required"), format_hours(book.required))
+cols[2].metric(t("hours.missing"), format_hours(book.missing))
 if book.met:
     st.success(t("hours.met", year=year))
 st.progress(min(1.0, book.total / book.required) if book.required else 1.0)
 by_kind = book.by_kind
-st.caption(" · ".join(t(f"hours.kind.{k}") + f" {v:g}" for k, v in by_kind.items()))
+st.caption(" · ".join(t(f"hours.kind.{k}") + f" {format_hours(v)}" for k, v in by_kind.items()))
 ledger_table(book)
 
 st.subheader(t("hours.exports"))

@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from ui.auth import access
-from ui.report_widgets import chinese, downloads, header, narrow_table, period_picker, wide
+from ui.report_widgets import chinese, column_config, downloads, header, narrow_table, period_picker, wide, with_dashes
 from ui.state import catalog, lang, t
 
 me = access()
@@ -21,7 +21,7 @@ lesson_id = c3.selectbox(
 )
 
 out = me.participation_output(period, by=by, quiz_id=quiz_id, lesson_id=lesson_id, catalog=cat, lang=lang())
-table, missing = out.tables.values()
+table, events, missing = out.tables.values()
 target = table.attrs.get("target", 0.9)
 st.caption(t("part.caption", period=period.key, target=f"{target:.0%}"))
 
@@ -31,7 +31,13 @@ def highlight(row):
 
 
 shown = table.style.apply(highlight, axis=1).format(
-    {"participation_rate": "{:.1%}", "pass_rate": "{:.1%}", "lesson_completion_rate": "{:.1%}", "avg_percent": "{:.1f}"},
+    {
+        "participation_rate": "{:.1%}",
+        "pass_rate": "{:.1%}",
+        "lesson_completion_rate": "{:.1%}",
+        "avg_percent": "{:.1f}",
+        "any_participation_rate": "{:.1%}",
+    },
     na_rep="—",
 )
 with wide("part"):  # Chinese headers by column_config (st.dataframe ignores a Styler's relabelled headers)
@@ -43,6 +49,8 @@ with wide("part"):  # Chinese headers by column_config (st.dataframe ignores a S
         width="stretch",
     )
 narrow_table(table, ["department", "team", "participation_rate", "avg_percent"], "part")
+
+st.caption(t("training.part.any"))
 
 downloads(out, "part")
 
@@ -59,6 +67,11 @@ else:
     )
     rows = missing[missing["department"] == department].drop(columns="department")
     st.dataframe(chinese(rows), hide_index=True, width="stretch")
+
+st.subheader(t("training.part.events"))
+st.caption(t("training.part.events_caption"))
+shown_events = with_dashes(events)
+st.dataframe(shown_events, column_config=column_config(shown_events), hide_index=True, width="stretch")
 
 st.subheader(t("part.trend"))
 trend = me.participation_trend(period, quiz_id=quiz_id)

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from tracker.access import WRONG_BOOK_ID
+from tracker.export import format_hours
 from ui.auth import access
 from ui.event_widgets import hours_section
+from ui.report_widgets import header
 from ui.state import catalog, saving, t
 from ui.widgets import local_time, md_escape, period_text, show_prompt, type_label
 
@@ -60,9 +62,21 @@ else:
     row = mine.iloc[0]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("results.indicator_total", period=period_text(period.key)), f"{row['indicator']:.1f}")
-    c2.metric(t("results.indicator_lessons"), f"{row['lesson_score']:.1f}")
-    c3.metric(t("results.indicator_quizzes"), f"{row['quiz_score']:.1f}")
-    c4.metric(t("results.indicator_competitions"), f"{row['competition_score']:.1f}")
+    # the names of the reports' columns, each part out of 100 (review #17)
+    c2.metric(header("lesson_score"), t("training.results.of_100", n=f"{row['lesson_score']:.1f}"))
+    c3.metric(header("quiz_score"), t("training.results.of_100", n=f"{row['quiz_score']:.1f}"))
+    c4.metric(header("competition_score"), t("training.results.of_100", n=f"{row['competition_score']:.1f}"))
+    if "attendance_score" in row and "hours" in row:  # (figures locked before they existed have neither)
+        c5, c6, _, _ = st.columns(4)
+        score = row["attendance_score"]
+        c5.metric(
+            header("attendance_score"), "—" if score is None or score != score else t("training.results.of_100", n=f"{score:.1f}")
+        )
+        c6.metric(
+            t("training.results.hours"),
+            t("training.results.hours_of", got=format_hours(row["hours"]), due=format_hours(row["hours_required"])),
+        )
+    st.caption(t("training.results.parts"))
 
 st.subheader(t("results.wrong_book"))
 wrong = me.wrong_book()
