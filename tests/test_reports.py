@@ -3,6 +3,7 @@ policy, inactive employees, competitions), all against tables computed by hand."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -333,6 +334,15 @@ def test_weights_are_rescaled_over_the_parts_that_apply(bureau, catalog):
     assert (a1["quizzes_total"], a1["quiz_score"], a1["lesson_score"]) == (5, 20.0, 50.0)
     assert (a1["lesson_weight"], a1["quiz_weight"], a1["competition_weight"]) == (0.2857, 0.7143, 0.0)
     assert a1["indicator"] == 28.57
+
+
+def test_draft_quizzes_do_not_count(bureau, catalog):
+    """A quiz saved as a draft (组卷 保存草稿 / 撤回为草稿) is due for nobody: it counted in 应参加测验数 and
+    测验成绩 before (found by the new-user review)."""
+    draft = catalog.quizzes["qf"].model_copy(update={"status": "draft"})
+    drafted = dataclasses.replace(catalog, quizzes={**catalog.quizzes, "qf": draft})
+    assert r.period_quizzes(bureau, drafted, "2026Q1") == ["qa", "qh", "ql"]
+    assert "qf" in r.period_quizzes(bureau, catalog, "2026Q1")
 
 
 def test_hidden_quizzes_do_not_count(bureau, catalog):

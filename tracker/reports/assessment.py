@@ -23,15 +23,15 @@ if TYPE_CHECKING:
 
 
 def period_quizzes(tracker: Tracker, catalog: Catalog, period: Period | str) -> list[str]:
-    """The catalogue's quizzes that count in the period: not hidden, and open at some time in it
-    (no ``opens``: open since ever; no ``closes``: open for ever)."""
+    """The catalogue's quizzes that count in the period: published (a draft is due for nobody), not
+    hidden, and open at some time in it (no ``opens``: open since ever; no ``closes``: open for ever)."""
     p = _period(period)
     lo, hi = day_start(p.start), day_start(p.end + dt.timedelta(days=1))
     hidden = {r["quiz_id"] for r in _q(tracker, "SELECT quiz_id FROM quiz_settings WHERE hidden = 1")}
     return sorted(
         q.id
         for q in catalog.quizzes.values()
-        if q.id not in hidden and (q.opens is None or q.opens < hi) and (q.closes is None or q.closes > lo)
+        if q.status == "published" and q.id not in hidden and (q.opens is None or q.opens < hi) and (q.closes is None or q.closes > lo)
     )
 
 
