@@ -178,7 +178,7 @@ def _catalog_key(catalog: Catalog) -> tuple:
         catalog.assessment.model_dump_json() if catalog.assessment else "",
         tuple(sorted((e.id, e.model_dump_json()) for e in catalog.events.values())),
         rule_of(catalog).model_dump_json(),
-        tuple(sorted((q.id, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())),
+        tuple(sorted((q.id, q.status, q.grade_policy, str(q.opens), str(q.closes)) for q in catalog.quizzes.values())),
     )
 
 
