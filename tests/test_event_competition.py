@@ -167,3 +167,28 @@ def test_only_organizers_link_runs(env):
         with pytest.raises(AccessDenied):
             call()
     assert count(tracker) == (0, 0)
+
+
+def test_competitions_and_check_in_are_in_the_audit_log(env):
+    """创建比赛, 裁判加减分 (with the reason), 结束比赛, 开启签到 and 结束签到 were not logged (new-user review)."""
+    from ui.audit_text import say_detail
+    from ui.state import t
+
+    tracker, _, event = env
+    run = finished_run(tracker, finish=False)
+    play_to_end(tracker, run)
+    scores = comps.state(tracker, run).scores
+    top = max(scores, key=scores.get)  # adding to the leader keeps the top untied
+    comps.append(tracker, HOST, run, {"kind": "adjust", "team": top, "delta": 5, "reason": "补记必答题"})
+    comps.finish(tracker, HOST, run)
+    session = event.session_ids[0]
+    tracker.open_checkin(event, session, "org")
+    tracker.close_checkin(event, session, "org")
+    entries = {e["action"]: e for e in tracker.audit_entries(Account("root", "admin", None))}
+    wanted = {"competition.create", "competition.adjust", "competition.finish", "event.checkin_open", "event.checkin_close"}
+    assert wanted <= set(entries)
+    adjust = entries["competition.adjust"]
+    assert adjust["actor"] == HOST.username and adjust["subject"] == run
+    assert f"队伍：{top}" in say_detail(adjust, t) and "原因：补记必答题" in say_detail(adjust, t)
+    assert "参赛队伍：安监部、工会、综合办" in say_detail(entries["competition.create"], t)
+    assert entries["event.checkin_open"]["subject"] == "quiz-day"

@@ -248,6 +248,12 @@ def create_run(
                 "counts": 1 if counts else 0,
             }
         )
+        tracker.audit(  # in the same transaction: the run and its entry land together
+            account.username if account else None,
+            "competition.create",
+            {"competition": competition.id, "title": competition.title, "teams": [t.name for t in setup.teams]},
+            subject=run_id,
+        )
     return run_id
 
 
@@ -383,6 +389,19 @@ def append(tracker: Tracker, account: Account | None, run_id: str, command: dict
         elif event.kind == "finish":
             db.execute("UPDATE competition_runs SET status = 'finished', finished_at = ? WHERE id = ?", (event.at, run_id))
             _write_results(db, run_id, setup, new)
+            tracker.audit(event.actor, "competition.finish", {"run": run_id, "title": run["title"]}, subject=run_id)
+        elif event.kind == "adjust":  # 裁判加减分: who changed which score, by how much and why
+            tracker.audit(
+                event.actor,
+                "competition.adjust",
+                {
+                    "run": run_id,
+                    "side": event.data.get("team"),
+                    "points": event.data.get("delta"),
+                    "reason": event.data.get("reason"),
+                },
+                subject=run_id,
+            )
     with _lock:
         key = _key(tracker, run_id)
         hit = _cache.get(key)

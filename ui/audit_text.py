@@ -17,7 +17,7 @@ DETAIL_KEYS = (
     "kind", "id", "quiz_id", "path", "previous", "file", "upload", "rows", "added", "changed", "deactivated", "role",
     "employee_id", "department", "count", "from", "to", "reason", "left_on", "accounts", "owners", "period",
     "employee", "score", "was", "reference", "name", "team", "username", "run", "competition", "points", "event",
-    "session",
+    "session", "title", "teams", "side",
 )  # fmt: skip
 KINDS = ("question", "lesson", "quiz", "competition", "bank")
 _CHANGE = re.compile(r"^(question|lesson|quiz|competition) (\S+) (added|edited|deleted|saved|copied from (\S+)|saved as (\w+))$")

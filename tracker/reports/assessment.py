@@ -31,7 +31,10 @@ def period_quizzes(tracker: Tracker, catalog: Catalog, period: Period | str) -> 
     return sorted(
         q.id
         for q in catalog.quizzes.values()
-        if q.status == "published" and q.id not in hidden and (q.opens is None or q.opens < hi) and (q.closes is None or q.closes > lo)
+        if q.status == "published"
+        and q.id not in hidden
+        and (q.opens is None or q.opens < hi)
+        and (q.closes is None or q.closes > lo)
     )
 
 

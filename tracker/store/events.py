@@ -136,6 +136,7 @@ class EventStore(Store):
                 "ON CONFLICT (event_id, session_id) DO UPDATE SET status = 'open', closed_at = NULL, closed_by = NULL",
                 (event.id, session_id, iso(now or utcnow()), actor),
             )
+            self.audit(actor, "event.checkin_open", {"event": event.id, "session": session_id}, subject=event.id)
 
     def close_checkin(self, event: Event, session_id: str, actor: str, *, now: dt.datetime | None = None) -> int:
         """Close a session's check-in: every expected person without an entry becomes 缺席. Returns how many."""
@@ -167,6 +168,9 @@ class EventStore(Store):
                         "recorded_at": iso(now),
                     }
                 )
+            self.audit(
+                actor, "event.checkin_close", {"event": event.id, "session": session_id, "count": len(absent)}, subject=event.id
+            )
         return len(absent)
 
     def _open_session(self, event: Event, session_id: str) -> None:
