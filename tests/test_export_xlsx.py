@@ -43,7 +43,7 @@ def test_one_sheet_per_table_and_a_meta_sheet(workbook):
 
 def test_headers_frozen_pane_and_formats(workbook):
     ws = workbook["参与率"]
-    assert [c.value for c in ws[1]] == ["部门", "在岗人数", "参与人数", "参与率", "平均得分率(分)", "低于目标"]
+    assert [c.value for c in ws[1]] == ["部门", "在岗人数", "参与人数", "参与率", "平均得分率（%）", "低于目标"]
     assert ws.freeze_panes == "A2"
     assert ws["A2"].value == "办公室" and ws["B2"].value == 2 and ws["D2"].value == 0.5
     assert ws["D2"].number_format == "0.0%" and ws["D4"].number_format == "0.0%"
@@ -71,7 +71,7 @@ def test_csv_has_a_bom_chinese_headers_and_no_formulas():
     data = to_csv_bytes(PARTICIPATION)
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "部门,在岗人数,参与人数,参与率,平均得分率(分),低于目标"
+    assert lines[0] == "部门,在岗人数,参与人数,参与率,平均得分率（%）,低于目标"
     assert lines[1] == "办公室,2,1,0.5,71.0,是"
     assert lines[2].startswith("\"'=HYPERLINK(")
     english = to_csv_bytes(PARTICIPATION, "en").decode("utf-8-sig").splitlines()
@@ -91,7 +91,7 @@ def test_wide_tables_keep_their_index_and_sheet_names_are_safe():
 
 def test_the_text_table_has_the_same_headers_and_shows_rates_as_percent():
     lines = to_text(PARTICIPATION).splitlines()
-    assert lines[0].split() == ["部门", "在岗人数", "参与人数", "参与率", "平均得分率(分)", "低于目标"]
+    assert lines[0].split() == ["部门", "在岗人数", "参与人数", "参与率", "平均得分率（%）", "低于目标"]
     assert lines[1].split() == ["办公室", "2", "1", "50.0%", "71.00", "是"]
     assert lines[2].split()[-2:] == ["—", "否"]  # NaN shown as a dash
 

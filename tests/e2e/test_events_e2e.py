@@ -10,6 +10,7 @@ import io
 import shutil
 import subprocess
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -17,6 +18,7 @@ from quizzes import load_catalog
 from quizzes.fields import SHANGHAI
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, wait_until
 from tracker import Tracker
+from tracker.export import format_hours
 from tracker.hours import ledger
 
 TIMEOUT = 30_000
@@ -79,7 +81,7 @@ def edit_cell(page, grid, row: int, column: int, text: str) -> None:
     raise AssertionError(f"could not type {text!r} into the grid")
 
 
-def test_a_lecture_from_form_to_certificate(server, browser):
+def test_a_lecture_from_form_to_certificate(server, browser, tmp_path):
     tracker = Tracker(SERVER_FILES["db"])
     now = dt.datetime.now(SHANGHAI)
     # The late threshold (start + 10 min) is a minute boundary 2.5 to 3.5 minutes away: the first
@@ -174,12 +176,35 @@ def test_a_lecture_from_form_to_certificate(server, browser):
         assert statuses.count("absent") == active - 3 and len(statuses) == active
         assert tracker._attendance_row(EVENT, "s1", e005["id"])["method"] == "roll_call"
 
+        # -- the lecture and its 学时 in the participation report (the organizer's Excel download) ---
+        org.goto(f"{server}/participation")
+        expect(org.get_by_role("heading", name="活动出勤（培训班、专题讲座、交流会）")).to_be_visible(timeout=TIMEOUT)
+        with org.expect_download(timeout=TIMEOUT) as info:
+            org.get_by_role("button", name="下载 Excel").click()
+        book_file = tmp_path / "participation.xlsx"
+        info.value.save_as(book_file)
+        workbook = openpyxl.load_workbook(book_file)
+        sheet = list(workbook["活动出勤"].iter_rows(values_only=True))
+        lectures = [dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]]
+        department = tracker.employee("E003")["department"]
+        here = [r for r in tracker.attendance(EVENT, "s1") if tracker.employee(r["employee_id"])["department"] == department]
+        came = sum(1 for r in here if r["status"] in ("present", "late"))
+        row = next(r for r in lectures if r["部门"] == department and r["类型"] == "专题讲座")
+        assert row["实到人次"] >= came >= 1  # this lecture's attendees are in it (others of the period too)
+        head = [c.value for c in workbook["参与情况"][1]]
+        by_department = {
+            r[head.index("部门")]: dict(zip(head, r, strict=True))
+            for r in workbook["参与情况"].iter_rows(min_row=2, values_only=True)
+        }
+        assert float(by_department[department]["人均学时"]) > 0
+        shot(org, "participation-after-lecture")
+
         # -- the 学时 in the person's record and the certificate PDF --------------------------------
         phone_a.goto(f"{server}/my_hours")
         expect(phone_a.get_by_role("heading", name="我的学时")).to_be_visible(timeout=TIMEOUT)
         book = ledger(tracker, load_catalog(SERVER_FILES["content"]), "E003", now.year)
         assert [(e.source, e.counted) for e in book.entries if e.kind == "events"] == [(f"{EVENT}/s1", 2.0)]
-        expect(phone_a.locator("[data-testid='stMetricValue']").first).to_have_text(f"{book.total:g}", timeout=TIMEOUT)
+        expect(phone_a.locator("[data-testid='stMetricValue']").first).to_have_text(format_hours(book.total), timeout=TIMEOUT)
         expect(phone_a.get_by_role("button", name="下载学时证明（PDF）")).to_be_visible(timeout=TIMEOUT)
         shot(phone_a, "my-hours-375")
         with phone_a.expect_download() as download:

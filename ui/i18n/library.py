@@ -21,7 +21,7 @@ ZH: dict[str, str] = {
     "report.col.participants": "参与人数",
     "report.col.participation_rate": "参与率",
     "report.col.attempts": "答题次数",
-    "report.col.avg_percent": "平均得分率(分)",
+    "report.col.avg_percent": "平均得分率（%）",
     "report.col.pass_rate": "及格率",
     "report.col.lessons_completed": "完成课程数",
     "report.col.lesson_completion_rate": "课程完成率",
