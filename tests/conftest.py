@@ -198,6 +198,35 @@ def in_own_thread(fn, *args, timeout: float = 300):
     return out["value"]
 
 
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A copy of the starter content and a demo database (``tracker.demo.seed_demo``), shared by the
+    tests of one module: ``(tracker, content)``."""
+    import shutil
+
+    from tracker.demo import seed_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    tracker = Tracker(root / "demo.db")
+    seed_demo(tracker, load_catalog(content))
+    yield tracker, content
+    tracker.close()
+
+
+@pytest.fixture
+def demo_app(demo, monkeypatch):
+    """The demo database and content set for AppTests of ``app.py`` (working folder, ``MINGDE_DB``,
+    ``MINGDE_CONTENT``, ``MINGDE_LANG=zh``); the tracker."""
+    tracker, content = demo
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MINGDE_DB", str(tracker.path))
+    monkeypatch.setenv("MINGDE_CONTENT", str(content))
+    monkeypatch.setenv("MINGDE_LANG", "zh")
+    return tracker
+
+
 def app_store(
     monkeypatch,
     db: Path,

@@ -165,6 +165,16 @@ def test_accounts_weak_or_taken_names_are_refused_in_chinese(env):
     assert ok(at).error[0].value == "该用户名已存在。"
 
 
+def test_bulk_accounts_without_a_department_asks_for_one(env):
+    """The button is never disabled (a click carries a department chosen just before, even when the
+    rerun of choosing it has not come back: a disabled button lost that click in Chromium)."""
+    at = page(env, "root", "ui/pages/users.py")
+    before = len(env.users())
+    at.button(key="users_bulk_submit").click().run()
+    assert [w.value for w in ok(at).warning] == ["请先选择部门。"]
+    assert len(env.users()) == before
+
+
 def test_accounts_for_a_department_with_a_downloadable_list(env):
     at = page(env, "root", "ui/pages/users.py")
     at.selectbox(key="users_bulk_department").select("办公室").run()

@@ -3,12 +3,10 @@ starter event's schedule is a file an office PC opens."""
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
-from tests.conftest import CONTENT, ROOT, signed_in_page
+from tests.conftest import ROOT, signed_in_page
 from tracker.reports.outputs import ReportOutput
 
 
@@ -26,21 +24,6 @@ def test_report_file_names(monkeypatch, lang, name, sheet, expected):
     monkeypatch.setenv("MINGDE_LANG", lang)
     out = ReportOutput(name, {sheet: pd.DataFrame()})
     assert download_name(out, "xlsx") == expected
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from quizzes import load_catalog
-    from tracker import Tracker
-    from tracker.demo import seed_demo
-
-    root = tmp_path_factory.mktemp("dl")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    tracker = Tracker(root / "demo.db")
-    seed_demo(tracker, load_catalog(content))
-    yield tracker, content
-    tracker.close()
 
 
 def test_event_material_is_a_text_file_named_by_its_title(demo, monkeypatch):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT, signed_in_page
+from tests.conftest import signed_in_page
 
 # Words that may appear in the Chinese interface: file formats and abbreviations people use as such,
 # the language menu's "English" (each language is named in itself), PDCA and AB岗 in the starter content.
@@ -69,30 +68,9 @@ OTHERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A copy of the starter content and a demo database, shared by the module's tests."""
-    from quizzes import load_catalog
-    from tracker import Tracker
-    from tracker.demo import seed_demo
-
-    root = tmp_path_factory.mktemp("lang")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    tracker = Tracker(root / "demo.db")
-    seed_demo(tracker, load_catalog(content))
-    yield tracker, content
-    tracker.close()
-
-
 @pytest.fixture
-def env(demo, monkeypatch):
-    tracker, content = demo
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(tracker.path))
-    monkeypatch.setenv("MINGDE_CONTENT", str(content))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    return tracker
+def env(demo_app):
+    return demo_app
 
 
 def shown_texts(at) -> list[str]:

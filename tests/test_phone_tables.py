@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
 
-from tests.conftest import CONTENT, ROOT, signed_in_page
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from quizzes import load_catalog
-    from tracker import Tracker
-    from tracker.demo import seed_demo
-
-    root = tmp_path_factory.mktemp("phone")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    tracker = Tracker(root / "demo.db")
-    seed_demo(tracker, load_catalog(content))
-    yield tracker, content
-    tracker.close()
+from tests.conftest import CONTENT, signed_in_page
 
 
 @pytest.fixture
-def env(demo, monkeypatch):
-    tracker, content = demo
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("MINGDE_DB", str(tracker.path))
-    monkeypatch.setenv("MINGDE_CONTENT", str(content))
-    monkeypatch.setenv("MINGDE_LANG", "zh")
-    return tracker
+def env(demo_app):
+    return demo_app
 
 
 def test_points_history_puts_the_points_next_to_the_date(env):

@@ -159,7 +159,12 @@ with st.expander(t("users.bulk"), expanded="users_batch" in st.session_state):
             placeholder=t("admin.choose"),
             key="users_bulk_department",
         )
-        if st.button(t("users.bulk_submit"), key="users_bulk_submit", disabled=department is None, type="primary"):
+        # Never disabled: a click carries the department just chosen even when the rerun of choosing it
+        # has not come back yet (a button disabled until then could not be clicked; seen in Chromium).
+        clicked = st.button(t("users.bulk_submit"), key="users_bulk_submit", type="primary")
+        if clicked and department is None:
+            st.warning(t("users.bulk_pick"))
+        elif clicked:
             with saving():
                 made = me.create_department_accounts(department)
                 st.session_state["users_batch"] = [(m.username, m.name or "", m.password) for m in made]
