@@ -18,7 +18,7 @@ def test_leader_downloads_the_participation_workbook(server, page, tmp_path):
         page.get_by_role("button", name="下载 Excel").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
-    assert path.name.startswith("participation-") and path.suffix == ".xlsx"
+    assert path.name.startswith("参与情况-") and path.suffix == ".xlsx"  # a Chinese file name (review #18)
     wb = openpyxl.load_workbook(path)
     sheet = wb.worksheets[0]
     assert [c.value for c in sheet[1]][:4] == ["部门", "在岗人数", "参与人数", "参与率"]
