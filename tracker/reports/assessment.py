@@ -85,7 +85,7 @@ def capped(entries: pd.DataFrame, caps: dict[str, float | None]) -> pd.Series:
     return room.round(2).reindex(entries.index)
 
 
-_HOURS_CACHE: dict[tuple, tuple[Any, tuple, dict[str, float]]] = {}
+_HOURS_CACHE: dict[tuple, tuple[Any, dict[str, float]]] = {}
 
 
 def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id: str | None = None) -> dict[str, float]:
@@ -94,13 +94,12 @@ def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id
     database and the catalogue are unchanged."""
     from tracker.hours import KINDS, raw_table, rules_of
 
-    conn = tracker.db.conn
-    key = (str(tracker.path), id(conn), period.start, period.end, employee_id, _catalog_key(catalog))
-    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    key = (tracker.cache_id, period.start, period.end, employee_id, _catalog_key(catalog))
+    stamp = tracker.change_stamp()  # None inside this thread's write: computed, never cached
     with _CACHE_LOCK:
         hit = _HOURS_CACHE.get(key)
-    if hit is not None and hit[0] is conn and hit[1] == stamp:
-        return dict(hit[2])
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return dict(hit[1])
     rules = rules_of(catalog)
     caps = {k: getattr(rules, k).cap for k in KINDS}
     out: dict[str, float] = {}
@@ -110,11 +109,12 @@ def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id
         inside = table[(table["day"] >= period.start) & (table["day"] <= period.end)]
         for emp, got in inside.groupby("employee_id")["counted"].sum().items():
             out[emp] = round(out.get(emp, 0.0) + float(got), 2)
-    with _CACHE_LOCK:
-        _HOURS_CACHE.pop(key, None)
-        _HOURS_CACHE[key] = (conn, stamp, out)
-        while len(_HOURS_CACHE) > _CACHE_SIZE:
-            _HOURS_CACHE.pop(next(iter(_HOURS_CACHE)))
+    if stamp is not None and tracker.change_stamp() == stamp:  # nothing was committed meanwhile
+        with _CACHE_LOCK:
+            _HOURS_CACHE.pop(key, None)
+            _HOURS_CACHE[key] = (stamp, out)
+            while len(_HOURS_CACHE) > _CACHE_SIZE:
+                _HOURS_CACHE.pop(next(iter(_HOURS_CACHE)))
     return dict(out)
 
 
