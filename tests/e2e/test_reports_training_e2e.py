@@ -4,15 +4,41 @@ and each file's cells are checked against the database."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+from pathlib import Path
 
 import openpyxl
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in
+from tests.conftest import ROOT
+from tests.e2e.conftest import SCREENSHOTS, sign_in
+from ui.serve import free_port, start_server, stop, wait_healthy
 
 TIMEOUT = 30_000
 DEPT, TEAM = "农村经营管理站", "农经组"
+FILES: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_db):
+    """A server of this module's own on the demo data: the counts below are exact, and another module's
+    lecture (the events journey publishes one for everyone) must not change them."""
+    base = tmp_path_factory.mktemp("reports-training")
+    FILES["db"], FILES["content"] = base / "mingde.db", base / "content"
+    shutil.copy(demo_db, FILES["db"])
+    shutil.copytree(ROOT / "content", FILES["content"])
+    env = {**os.environ, "MINGDE_DB": str(FILES["db"]), "MINGDE_CONTENT": str(FILES["content"]), "MINGDE_LANG": "zh"}
+    port = free_port()
+    log = open(base / "streamlit.log", "w")  # noqa: SIM115 (open for the server's life)
+    proc = start_server(port, env, log=log)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, proc)
+    yield url
+    stop(proc)
+    log.close()
 
 
 def record_attendance() -> None:
@@ -21,8 +47,8 @@ def record_attendance() -> None:
     from quizzes import load_catalog
     from tracker import Tracker
 
-    catalog = load_catalog(SERVER_FILES["content"])
-    tracker = Tracker(SERVER_FILES["db"])
+    catalog = load_catalog(FILES["content"])
+    tracker = Tracker(FILES["db"])
     try:
         team = [e["id"] for e in tracker.employees(active_only=True) if e["department"] == DEPT and e["team"] == TEAM]
         lecture, training = catalog.events["integrity-lecture-2026"], catalog.events["ethics-training-2026"]
@@ -42,7 +68,7 @@ def record_attendance() -> None:
 
 
 def db_rows(sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(SERVER_FILES["db"])
+    conn = sqlite3.connect(FILES["db"])
     try:
         return conn.execute(sql, params).fetchall()
     finally:
