@@ -166,8 +166,7 @@ def test_accounts_weak_or_taken_names_are_refused_in_chinese(env):
 
 
 def test_bulk_accounts_without_a_department_asks_for_one(env):
-    """The button is never disabled (a click carries a department chosen just before, even when the
-    rerun of choosing it has not come back: a disabled button lost that click in Chromium)."""
+    """The department and the click travel together (a form); without a department the page asks for one."""
     at = page(env, "root", "ui/pages/users.py")
     before = len(env.users())
     at.button(key="users_bulk_submit").click().run()
@@ -177,7 +176,7 @@ def test_bulk_accounts_without_a_department_asks_for_one(env):
 
 def test_accounts_for_a_department_with_a_downloadable_list(env):
     at = page(env, "root", "ui/pages/users.py")
-    at.selectbox(key="users_bulk_department").select("办公室").run()
+    at.selectbox(key="users_bulk_department").select("办公室")  # a form: the choice goes with the click
     at.button(key="users_bulk_submit").click().run()
     assert "已创建 1 个账号" in ok(at).success[0].value  # E001 has one already
     assert "E002" in frames(at)[-1]

@@ -165,7 +165,7 @@ def authoring_pages() -> list:
     ]
 
 
-WIDE = {"participation", "assessment", "items"}  # pages whose tables need a PC screen's width
+WIDE = {"participation", "assessment", "items", "host"}  # report tables, and the host console (question beside the buttons)
 
 
 def layout_of(page) -> str:

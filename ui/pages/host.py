@@ -135,8 +135,25 @@ def button(label: str, command: dict, key: str, **kw) -> None:
 
 
 def play(c: dict) -> None:
+    """The question on the left, what the host does next on the right: at 1366×768 the judge buttons
+    sit beside the question, above the fold (under it they were below the options and the key)."""
+    view = c["view"]
+    if view["answering_team"] and not view["contenders"]:
+        st.info(t("live.answering", team=view["answering_team"]))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if view["status"] not in (None, "pending"):
+            question_block(view, show_key=True)
+        clock(view)
+        buzz_list(view)
+    with right, st.container(border=True, key="host-actions"):
+        actions(c)
+
+
+def actions(c: dict) -> None:
+    """The buttons the library allows now: a 风险 value, open or reveal, whom a buzz is for, the judgments,
+    公布答案 (confirmed while a team still answers) and 下一题."""
     view, allowed = c["view"], c["allowed"]
-    status = view["status"]
     if view["must_pick"] and "pick_value" in allowed:
         st.warning(t("live.must_pick", team=view["must_pick"]))
         for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
@@ -144,35 +161,28 @@ def play(c: dict) -> None:
                 button(f"{v:g}", {"kind": "pick_value", "team": view["must_pick"], "value": v}, f"pick:{v}")
     if view["picked_value"] is not None:
         st.caption(t("live.picked", value=f"{view['picked_value']:g}"))
-    if view["answering_team"] and not view["contenders"]:
-        st.info(t("live.answering", team=view["answering_team"]))
-    if status not in (None, "pending"):
-        question_block(view, show_key=True)
-    clock(view)
-    buzz_list(view)
-    row = st.columns(4)
-    with row[0]:
-        if "reveal" in allowed:
-            button(t("host.reveal"), {"kind": "reveal"}, "reveal", type="primary")
-        if "open" in allowed:
-            button(t("host.open_answering"), {"kind": "open"}, "open", type="primary")
+    if "reveal" in allowed:
+        button(t("host.reveal"), {"kind": "reveal"}, "reveal", type="primary")
+    if "open" in allowed:
+        button(t("host.open_answering"), {"kind": "open"}, "open", type="primary")
     if c["buzz"]:
         st.caption(t("host.buzz_for"))
-        cols = st.columns(min(len(c["buzz"]), 6))
+        cols = st.columns(min(len(c["buzz"]), 3))
         for i, name in enumerate(c["buzz"]):
             with cols[i % len(cols)]:
                 button(name, {"kind": "buzz", "team": name}, f"buzz:{name}")
     for name in c["judge"]:
-        jc = st.columns(4)
-        jc[0].markdown(f"**{name}**")
-        for col, result in zip(jc[1:], ("right", "wrong", "timeout"), strict=True):
+        st.markdown(f"**{name}**")
+        jc = st.columns(3)
+        for col, result in zip(jc, ("right", "wrong", "timeout"), strict=True):
             with col:
                 button(t(f"host.judge.{result}"), {"kind": "judge", "team": name, "result": result}, f"judge:{name}:{result}")
         if name in view["submitted"] and "auto_judge" in allowed:
             choice = view["choices"].get(name)
             st.caption(t("host.submitted", team=name, choice=result_label(view, choice)))
             button(t("host.auto_judge", team=name), {"kind": "auto_judge", "team": name}, f"auto:{name}")
-    with row[1]:
+    row = st.columns(2)
+    with row[0]:
         if "reveal_answer" in allowed:
             if not c["answering"]:
                 button(t("host.reveal_answer"), {"kind": "reveal_answer"}, "reveal_answer")
@@ -185,7 +195,7 @@ def play(c: dict) -> None:
             elif st.button(t("host.reveal_answer"), key="reveal_answer"):
                 st.session_state["confirm_reveal"] = view["seq"]
                 rerun()
-    with row[2]:
+    with row[1]:
         if "next" in allowed:
             button(t("host.next"), {"kind": "next"}, "next")
 

@@ -152,16 +152,17 @@ with st.expander(t("users.bulk"), expanded="users_batch" in st.session_state):
             st.rerun()
     else:
         st.caption(t("users.bulk_help"))
-        department = st.selectbox(
-            t("users.bulk_department"),
-            list(me.departments()),
-            index=None,
-            placeholder=t("admin.choose"),
-            key="users_bulk_department",
-        )
-        # Never disabled: a click carries the department just chosen even when the rerun of choosing it
-        # has not come back yet (a button disabled until then could not be clicked; seen in Chromium).
-        clicked = st.button(t("users.bulk_submit"), key="users_bulk_submit", type="primary")
+        # A form: the department travels with the click itself. Outside a form, choosing it was a rerun of
+        # its own that the click could overtake at 1366 px (the page then said 请先选择部门).
+        with st.form("users_bulk"):
+            department = st.selectbox(
+                t("users.bulk_department"),
+                list(me.departments()),
+                index=None,
+                placeholder=t("admin.choose"),
+                key="users_bulk_department",
+            )
+            clicked = st.form_submit_button(t("users.bulk_submit"), type="primary", key="users_bulk_submit")
         if clicked and department is None:
             st.warning(t("users.bulk_pick"))
         elif clicked:
