@@ -8,6 +8,7 @@ PostgreSQL server binaries are not installed. The pure translation tests need no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import uuid
@@ -329,6 +330,51 @@ def test_an_unkeyed_write_waits_for_keyed_ones_and_they_for_it(pg):
         holder.join(timeout=30)
     t2.join(timeout=30)
     assert {e["id"] for e in pg.employees()} == {"E001", "E002"}
+
+
+def test_sign_ins_of_different_people_do_not_wait_for_each_other_and_the_same_key_does(pg):
+    from tracker.auth import SignInFailed, sign_in, throttle_keys
+
+    for name in ("alice", "bob"):
+        pg.add_user(name, "Correct-Horse-9", "organizer")
+    held, release = threading.Event(), threading.Event()
+    # alice's try from 10.0.0.1 is in the middle of its count (a list of keys: all of them are held)
+    holder = _hold(pg, [("sign-in throttle", k) for k in throttle_keys("alice", "10.0.0.1")], held, release)
+    try:
+        finished, t1 = _finishes_within(10, lambda: sign_in(pg, "bob", "Correct-Horse-9", address="10.0.0.2"))
+        assert finished  # another person at another address signs in meanwhile
+
+        def carol():
+            with contextlib.suppress(SignInFailed):
+                sign_in(pg, "carol", "x", address="10.0.0.1")
+
+        waiting, t2 = _finishes_within(0.5, carol)
+        assert not waiting  # a try from the same address shares the address's key: it waits
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    t2.join(timeout=30)
+    assert {r["username"] for r in pg.db.query("SELECT username FROM sessions")} == {"bob"}
+
+
+def test_writes_with_several_keys_take_them_in_one_order(pg):
+    """Two writes that share two keys, asked for in opposite orders, both finish (no deadlock)."""
+    errors: list[BaseException] = []
+
+    def write(keys):
+        try:
+            for _ in range(30):
+                with pg.write(lock=keys) as db:
+                    db.execute("SELECT 1")
+        except BaseException as e:  # noqa: BLE001 (reported below)
+            errors.append(e)
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in ([("a",), ("b",)], [("b",), ("a",)])]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert not errors and not any(th.is_alive() for th in threads)
 
 
 def test_a_stopped_server_is_storage_unavailable_and_writes_work_again_once_it_is_back():

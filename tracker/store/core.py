@@ -312,7 +312,7 @@ class Store:
         return conn
 
     @contextmanager
-    def write(self, lock: tuple | None = None) -> Iterator[Database]:
+    def write(self, lock: tuple | list[tuple] | None = None) -> Iterator[Database]:
         """A write transaction (``BEGIN IMMEDIATE``): all of it lands, or none of it.
 
         A full disk, a read-only database or a disk I/O error raises ``StorageUnavailable`` after
@@ -320,8 +320,8 @@ class Store:
         gets a new connection at its next call, so that writes work again once the fault is fixed.
 
         ``lock`` (PostgreSQL only; SQLite serialises every write anyway): the one thing this
-        transaction changes and checks, e.g. ``("attempt", id)``; such writes wait only for writes
-        of the same thing and for unkeyed ones (see ``_pg_write``).
+        transaction changes and checks, e.g. ``("attempt", id)``, or a list of them; such writes wait
+        only for writes of the same things and for unkeyed ones (see ``_pg_write``).
         """
         if self.postgres:
             with self._pg_write(lock) as db:
@@ -349,7 +349,7 @@ class Store:
             raise
 
     @contextmanager
-    def _pg_write(self, lock: tuple | None = None) -> Iterator[pg.PgDatabase]:
+    def _pg_write(self, lock: tuple | list[tuple] | None = None) -> Iterator[pg.PgDatabase]:
         """PostgreSQL's write transaction: READ COMMITTED, and first the advisory locks that stand
         for SQLite's single writer, so that every read inside it sees the writes it must wait for and
         check-then-write code stays right:
@@ -370,26 +370,30 @@ class Store:
             if reason := pg_storage_fault(e):
                 raise StorageUnavailable(storage_message(reason, self.name, e), reason, self.name) from e
             raise
+        # Several keys are taken in one order (by their lock number): two writes that share keys
+        # cannot each hold one the other waits for.
+        keys = sorted(
+            set(lock) if isinstance(lock, list) and lock else {lock or None}, key=lambda k: -1 if k is None else lock_key(k)
+        )
         if db.conn.in_transaction:  # nested: a savepoint in the outer transaction, with its locks too
             held = self._local.pg_locks
             with db.atomic():
-                if lock is not None and lock not in held:
-                    db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock),))
-                    held.add(lock)
-                elif lock is None and None not in held:
-                    db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK,))
-                    held.add(None)
+                for key in keys:
+                    if key not in held:
+                        db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK if key is None else lock_key(key),))
+                        held.add(key)
                 yield db
             return
         try:
             db.raw.execute("BEGIN")
-            if lock is None:
+            if keys == [None]:
                 db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK,))
             else:
-                db.raw.execute(
-                    "SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s)", (self.GLOBAL_LOCK, lock_key(lock))
+                db.raw.execute(  # one round trip: the global lock shared, then each key's, in this order
+                    "SELECT pg_advisory_xact_lock_shared(%s)" + ", pg_advisory_xact_lock(%s)" * len(keys),
+                    (self.GLOBAL_LOCK, *(lock_key(k) for k in keys)),
                 )
-            self._local.pg_locks = {lock}
+            self._local.pg_locks = set(keys)
             yield db
             db.raw.execute("COMMIT")
         except BaseException as e:
@@ -435,7 +439,7 @@ class Store:
     ) -> None:
         """Record who did what (sign-ins, user management, roster changes, publishing, locks) in
         ``audit_log``; ``subject`` is the user name or 工号 acted on, ``address`` the client's."""
-        with self.write() as db:
+        with self.write(lock=("audit log",)) as db:  # an append: it need not wait for other writes
             db["audit_log"].insert(
                 {
                     "at": iso(utcnow()),
