@@ -23,8 +23,8 @@ else:
     account = current_account()
     use_account_lang(account)
     st.set_page_config(
-        page_title=t("app.title"), page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png"), layout="centered"
-    )
+        page_title=t("app.title"), page_icon=str(Path(__file__).parent / "ui" / "assets" / "favicon.png")
+    )  # no layout yet: the page's own comes once the page is known (a "centered" first flickered wide pages)
     with st.sidebar:
         st.selectbox(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang", on_change=remember_lang, args=(account,))
         if account is not None:

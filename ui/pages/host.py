@@ -167,10 +167,11 @@ def actions(c: dict) -> None:
         button(t("host.open_answering"), {"kind": "open"}, "open", type="primary")
     if c["buzz"]:
         st.caption(t("host.buzz_for"))
-        cols = st.columns(min(len(c["buzz"]), 3))
+        per_row = 3 if max(len(n) for n in c["buzz"]) <= 4 else 1  # a team's whole name, never "办公室代…"
+        cols = st.columns(min(len(c["buzz"]), per_row))
         for i, name in enumerate(c["buzz"]):
             with cols[i % len(cols)]:
-                button(name, {"kind": "buzz", "team": name}, f"buzz:{name}")
+                button(name, {"kind": "buzz", "team": name}, f"buzz:{name}", width="stretch")
     for name in c["judge"]:
         st.markdown(f"**{name}**")
         jc = st.columns(3)
