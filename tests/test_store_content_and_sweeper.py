@@ -89,3 +89,22 @@ def test_the_item_analysis_export_names_a_bank_as_a_bank(tmp_path, tracker):
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(out.tables, out.notes)))
     notes = dict(list(wb["说明"].iter_rows(values_only=True))[1:])
     assert notes["分析对象"] == "题库" and notes["题库"] == "小题库" and "测验" not in notes
+
+
+def test_a_sweeper_failing_the_same_way_logs_one_traceback_then_one_line_a_pass(tracker, monkeypatch, caplog):
+    """A sweeper failing every 30 s must not fill the log with tracebacks (formatting one also parses
+    source lines, which on CPython 3.11 can break another thread's ``ast.parse``)."""
+    import logging
+
+    monkeypatch.setattr(tracker, "finalize_expired", lambda **kw: (_ for _ in ()).throw(Boom("x")))
+    with caplog.at_level(logging.ERROR, logger="tracker.store.attempts"):
+        for _ in range(3):
+            tracker.sweep_once()
+    assert [bool(r.exc_info) for r in caplog.records] == [True, False, False]
+    monkeypatch.setattr(tracker, "finalize_expired", lambda **kw: 0)
+    tracker.sweep_once()  # it recovered: the next failure gets its traceback again
+    monkeypatch.setattr(tracker, "finalize_expired", lambda **kw: (_ for _ in ()).throw(Boom("x")))
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="tracker.store.attempts"):
+        tracker.sweep_once()
+    assert [bool(r.exc_info) for r in caplog.records] == [True]

@@ -330,11 +330,18 @@ class AttemptStore(Store):
         database is tried again next time; any other error is logged with its traceback, and the
         sweeper keeps running. Returns how many attempts were submitted (0 after an error)."""
         try:
-            return self.finalize_expired()
+            found = self.finalize_expired()
         except StorageUnavailable as e:
             log.warning("attempt sweeper: %s", e)
-        except Exception:
-            log.exception("attempt sweeper: submitting expired attempts failed; trying again at the next pass")
+        except Exception as e:
+            if repr(e) == getattr(self, "_sweep_error", None):  # the same again: one line, not a traceback per pass
+                log.error("attempt sweeper: still failing: %r", e)
+            else:
+                log.exception("attempt sweeper: submitting expired attempts failed; trying again at the next pass")
+            self._sweep_error = repr(e)
+        else:
+            self._sweep_error = None
+            return found
         return 0
 
     def stop_sweeper(self) -> None:
