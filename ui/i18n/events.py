@@ -79,6 +79,7 @@ ZH: dict[str, str] = {
     "screen.changes_in": "二维码和签到码刷新",
     "screen.seconds": "{s} 秒",
     "screen.code": "签到码",
+    "admin_ev.screen_help": "在新窗口打开，投到会场大屏上（二维码和签到码）",
     "screen.type_at": "无法扫码时，用手机浏览器打开",
     "screen.type_then": "输入上面的签到码",
     # organizer
@@ -268,6 +269,7 @@ EN: dict[str, str] = {
     "screen.changes_in": "New codes in",
     "screen.seconds": "{s} s",
     "screen.code": "Check-in code",
+    "admin_ev.screen_help": "Opens in a new window, for the projector (QR code and check-in code)",
     "screen.type_at": "Cannot scan? Open on your phone",
     "screen.type_then": "and type the code above",
     "admin_ev.pick": "Event",

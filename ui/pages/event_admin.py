@@ -86,7 +86,11 @@ if event is not None:
                     st.rerun()
             params = {"event": event.id, "session": sid}
             c2.link_button(  # the projector's page opens in a new tab: this one stays the organizer's
-                t("page.checkin_screen"), f"checkin_screen?{urlencode(params)}", icon=":material/qr_code_2:", type="tertiary"
+                t("page.checkin_screen"),
+                f"checkin_screen?{urlencode(params)}",
+                icon=":material/qr_code_2:",
+                type="tertiary",
+                help=t("admin_ev.screen_help"),
             )
             c2.page_link(
                 "ui/pages/event_rollcall.py", label=t("page.event_rollcall"), query_params=params, icon=":material/checklist:"
