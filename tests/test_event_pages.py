@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 
@@ -169,7 +170,7 @@ def test_typing_picks_among_open_sessions_and_waits_after_wrong_codes(env):
     env.open_checkin(events(env)["later"], "s1", "org")
     at = page(env, "li", "ui/pages/checkin.py")
     assert len(at.radio[0].options) == 2  # two open sessions: pick one
-    at.radio[0].set_value(1).run()
+    at.radio[0].set_value("later/s1")
     wrong = "000000"
     for _ in range(CODE_MAX_FAILURES):
         now = dt.datetime.now(dt.UTC)
@@ -183,6 +184,8 @@ def test_typing_picks_among_open_sessions_and_waits_after_wrong_codes(env):
     assert "签到码输错次数过多，请 10 分钟后再试" in texts(at)
     assert env.attendance("later") == []
     assert env.code_wait("li") > 0
+    audited = env.db.execute("SELECT detail FROM audit_log WHERE action = 'event.checkin_code_wrong'").fetchall()
+    assert [json.loads(d[0])["event"] for d in audited] == ["later"] * CODE_MAX_FAILURES  # the session picked
 
 
 def test_without_open_sessions_the_page_says_to_scan(env):

@@ -69,20 +69,21 @@ def typed_code() -> None:
         return
     with st.form("checkin.code", border=True):
         st.caption(t("checkin.code_help"))
+        by_key = {f"{e.id}/{sid}": (e, sid) for e, sid in sessions}  # a key, not a position: the list may change
         if len(sessions) == 1:
-            chosen = 0
+            chosen = next(iter(by_key))
             st.markdown(f"**{sessions[0][0].title}**")
             st.caption(session_line(*sessions[0]))
         else:
             chosen = st.radio(
                 t("checkin.code_session"),
-                range(len(sessions)),
-                format_func=lambda i: f"{sessions[i][0].title} · {session_line(*sessions[i])}",
+                list(by_key),
+                format_func=lambda k: f"{by_key[k][0].title} · {session_line(*by_key[k])}",
             )
         typed = st.text_input(t("checkin.code_input"), max_chars=12, placeholder="000000")
         go = st.form_submit_button(t("checkin.code_submit"), type="primary", width="stretch")
-    if go:
-        event, session_id = sessions[chosen]
+    if go and chosen in by_key:
+        event, session_id = by_key[chosen]
         try:
             with saving():
                 me.check_in_code(event, session_id, typed, device)
