@@ -253,3 +253,47 @@ def test_access_open_checkins_and_the_screen_code(store):
         Access(store, Account("admin", "admin", None)).open_checkins(catalog)
     with pytest.raises(EventRefused):
         org.typed_code(other, "s2")  # not open
+
+
+# -- the same throttle on PostgreSQL (issue 20): the SQL is the subset both accept ---------------------
+@pytest.fixture(scope="module")
+def pg_store():
+    import os
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    from tests import pgcluster
+
+    def fresh(url):
+        name = "mingde_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base, _, query = url.partition("?")
+        return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+    if url := os.environ.get("MINGDE_TEST_PG"):
+        store = Tracker(fresh(url))
+        yield store
+        store.close()
+        return
+    if not pgcluster.available():
+        pytest.skip("PostgreSQL server binaries not installed")
+    with pgcluster.Cluster.start() as cluster:
+        store = Tracker(fresh(cluster.url))
+        yield store
+        store.close()
+
+
+def test_wrong_codes_and_the_wait_on_postgresql(pg_store):
+    store = pg_store
+    for i in range(2):
+        store.add_employee(f"E{i}", f"执法员{i}", "执法大队", "执法一中队")
+    event = lecture()
+    store.open_checkin(event, "s1", "org", now=at(-30))
+    wrong = "000000" if typed_at(store, at(0)) != "000000" else "111111"
+    for n in range(CODE_MAX_FAILURES):
+        assert _try(store, event, wrong, at(n))[0] == "code_wrong"
+    assert _try(store, event, typed_at(store, at(5)), at(5))[0] == "throttled"
+    assert _try(store, event, typed_at(store, at(10)), at(10)) == ("ok", 0)
+    assert store.db.execute("SELECT COUNT(*) FROM checkin_code_failures").fetchone()[0] == 0
+    assert store._attendance_row("talk", "s1", "E0")["method"] == "code"
