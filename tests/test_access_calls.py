@@ -24,7 +24,7 @@ from tests.test_competition_store import play_to_end
 from tracker import AccessDenied, Tracker, event_sheets, reports
 from tracker import competitions as comps
 from tracker.access import Access
-from tracker.attendance import make_code, slot_of
+from tracker.attendance import make_code, slot_of, typed_code
 from tracker.event_access import EventCalls
 from tracker.reports import date_period
 from tracker.store import Account
@@ -395,6 +395,27 @@ def own_events(env: Env, account) -> Steps:
     ]
 
 
+def typed_check_in(env: Env, account) -> Steps:
+    me = env.access(account)
+    env.tracker.open_checkin(TALK, "s1", "host")
+    with env.tracker.write() as db:  # the set-up: this person's entry of an earlier row is taken back
+        db.execute(
+            "DELETE FROM attendance WHERE event_id = ? AND session_id = 's1' AND employee_id = ?",
+            (TALK.id, account and account.employee_id),
+        )
+    code = lambda: typed_code(env.tracker.checkin_secret(), TALK.id, "s1", slot_of(dt.datetime.now(dt.UTC)))  # noqa: E731
+    return [
+        lambda: expect((TALK, "s1") in me.open_checkins(env.catalog), True),
+        lambda: expect(me.check_in_code(TALK, "s1", code(), "phone")["method"], "code"),
+    ]
+
+
+def screen_code(env: Env, account) -> Steps:
+    me = env.access(account)
+    env.tracker.open_checkin(TALK, "s1", "host")
+    return [lambda: expect(len(me.typed_code(TALK, "s1")), 6)]
+
+
 def event_reads(env: Env, account) -> Steps:
     me, token = env.access(account), ticket(env)
     return [
@@ -544,6 +565,9 @@ CALLS: dict[str, Callable] = {
     "read the audit log (`Tracker.audit_entries`)": read_audit_log,
     "one's own events: upcoming ones, sign up and cancel, check in with a ticket and out, one's attendance and 学时 "
     "(`Access.upcoming_events`, `sign_up`, `cancel_signup`, `check_in`, `my_attendance`, `check_out`, `my_hours`)": own_events,
+    "check oneself in with the typed 签到码: the open sessions of one's audience, the code (`Access.open_checkins`, "
+    "`check_in_code`)": typed_check_in,
+    "the projector's 6-digit 签到码 (`Access.typed_code`)": screen_code,
     "read a check-in ticket's event, a session's check-in state, an event's material, whether PDFs can be made "
     "(`Access.ticket_event`, `session_state`, `material_path`, `can_make_pdfs`)": event_reads,
     "run check-in: open and close a session, the projector's code, roll call and 请假, the 签到表 out (xlsx, PDF) and "

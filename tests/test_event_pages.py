@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
 
 import pytest
@@ -12,7 +14,8 @@ from quizzes import load_catalog
 from quizzes.fields import SHANGHAI
 from tests.conftest import ROOT, signed_in_page
 from tracker import Tracker
-from tracker.attendance import make_code, slot_of
+from tracker.attendance import make_code, slot_of, typed_code
+from tracker.store.events import CODE_MAX_FAILURES
 
 PASSWORD = "password-1"
 
@@ -116,15 +119,80 @@ def test_check_in_refusals_are_clear(env, params, message):
     assert env.attendance("talk") == []
 
 
-def test_projector_shows_a_code_and_its_address(env):
+def screen_html(at: AppTest) -> str:
+    return " ".join(n.value for n in at.get("html"))
+
+
+def test_projector_shows_the_qr_code_the_typed_code_and_the_short_address(env):
     at = page(env, "org", "ui/pages/checkin_screen.py", event="talk", session="s1")
     assert "本场签到尚未开始" in texts(at)
     env.open_checkin(events(env)["talk"], "s1", "org")
     at.run()
     assert [n.type for n in at.main if type(n).__name__ == "Image"] == ["image"]
-    address = at.code[0].value
-    assert "/c/talk.s1." in address
+    assert not at.code  # no long address to copy any more
+    html = screen_html(at)
+    slot = slot_of(dt.datetime.now(dt.UTC))
+    codes = {typed_code(env.checkin_secret(), "talk", "s1", s) for s in (slot, slot - 1)}  # the slot may just have turned
+    assert re.search(r"id='mingde-typed-code'>(\d{6})<", html).group(1) in codes
+    assert "签到码" in html and "/checkin</div>" in html and "/c/" not in html
+    assert "font-size:clamp(64px,9vw,120px)" in html  # readable from the back of a hall: 120 px at 1366, never below 64
     assert [m.value for m in at.metric][0] == "0 / 2"
+
+
+def test_an_employee_types_the_code(env):
+    talk = events(env)["talk"]
+    env.open_checkin(talk, "s1", "org")
+    at = page(env, "zhang", "ui/pages/checkin.py")
+    assert "输入签到码" in [h.value for h in at.subheader]
+    assert not at.radio  # one open session: no choice to make
+    at.text_input[0].input("12345")
+    at.button[0].click().run()
+    assert "请输入大屏上的 6 位数字签到码。" in texts(at)
+    right = typed_code(env.checkin_secret(), "talk", "s1", slot_of(dt.datetime.now(dt.UTC)))
+    at.text_input[0].input(f"{(int(right) + 500_000) % 10**6:06d}")
+    at.button[0].click().run()
+    assert "签到码错误" in texts(at) or "签到码已过期" in texts(at)
+    assert env.attendance("talk") == []
+    right = typed_code(env.checkin_secret(), "talk", "s1", slot_of(dt.datetime.now(dt.UTC)))
+    at.text_input[0].input(right)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("签到成功：出席")
+    row = env._attendance_row("talk", "s1", "E1")
+    assert (row["status"], row["method"], row["recorded_by"]) == ("present", "code", "zhang")
+    at.button(key="check_out").click().run()
+    assert env._attendance_row("talk", "s1", "E1")["check_out_at"]
+    assert "已签退" in texts(at)
+
+
+def test_typing_picks_among_open_sessions_and_waits_after_wrong_codes(env):
+    env.open_checkin(events(env)["talk"], "s1", "org")
+    env.open_checkin(events(env)["later"], "s1", "org")
+    at = page(env, "li", "ui/pages/checkin.py")
+    assert len(at.radio[0].options) == 2  # two open sessions: pick one
+    at.radio[0].set_value("later/s1")
+    wrong = "000000"
+    for _ in range(CODE_MAX_FAILURES):
+        now = dt.datetime.now(dt.UTC)
+        if wrong in {typed_code(env.checkin_secret(), "later", "s1", slot_of(now) - n) for n in range(20)}:
+            wrong = "999999"
+        at.text_input[0].input(wrong)
+        at.button[0].click().run()
+    right = typed_code(env.checkin_secret(), "later", "s1", slot_of(dt.datetime.now(dt.UTC)))
+    at.text_input[0].input(right)
+    at.button[0].click().run()
+    assert "签到码输错次数过多，请 10 分钟后再试" in texts(at)
+    assert env.attendance("later") == []
+    assert env.code_wait("li") > 0
+    audited = env.db.execute("SELECT detail FROM audit_log WHERE action = 'event.checkin_code_wrong'").fetchall()
+    assert [json.loads(d[0])["event"] for d in audited] == ["later"] * CODE_MAX_FAILURES  # the session picked
+
+
+def test_without_open_sessions_the_page_says_to_scan(env):
+    at = page(env, "zhang", "ui/pages/checkin.py")
+    assert "请用手机扫描会场大屏上的二维码签到。" in texts(at)
+    assert "现在没有你可以签到的场次" in texts(at)
+    assert not at.text_input
 
 
 def test_admin_creates_an_event_opens_and_closes_check_in(env):

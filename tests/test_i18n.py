@@ -74,6 +74,7 @@ DYNAMIC = {
         for r in ("expired", "forged", "replayed", "twice", "outsider", "left", "closed", "not_open", "no_signup", "started")
         + ("not_checked_in", "status", "reason_needed", "storage")
         + ("not_competition", "run_other", "run_unfinished", "run_linked")
+        + ("code_wrong", "code_expired", "code_format", "throttled")
     ],
     "hours_report.by.{": ["hours_report.by.department", "hours_report.by.team"],
     "hours.kind.{": [f"hours.kind.{k}" for k in ("lessons", "quizzes", "events", "competitions")],

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import random
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ ATTENDED = ("present", "late")
 CODE_SECONDS = 20  # a projector's code changes this often (15–30 s)
 PROXY_WINDOW = dt.timedelta(minutes=5)
 PROXY_COUNT = 3  # this many people checked in from one device within PROXY_WINDOW are flagged
+TYPED_DIGITS = 6  # the 签到码 shown beside the QR code, typed on a phone that cannot scan
+TYPED_EXPIRED_SLOTS = 15  # a typed code this many slots old (5 minutes) is "expired", older ones "wrong"
 
 
 def checkin_status(check_in: dt.datetime, starts: dt.datetime, late_after_seconds: int) -> str:
@@ -47,6 +50,39 @@ def _signature(secret: bytes, session_key: str, slot: int) -> str:
 def make_code(secret: bytes, event_id: str, session_id: str, slot: int) -> str:
     """The check-in code of one session in one time slot: ``event.session.slot.signature``."""
     return f"{event_id}.{session_id}.{slot}.{_signature(secret, f'{event_id}/{session_id}', slot)}"
+
+
+def typed_code(secret: bytes, event_id: str, session_id: str, slot: int) -> str:
+    """The 6-digit 签到码 of one session in one time slot (an HMAC with the QR code's secret, kept
+    apart from the QR code's signature by its label), for typing on a phone that cannot scan."""
+    digest = hmac.new(secret, f"typed|{event_id}/{session_id}|{slot}".encode(), hashlib.sha256).digest()
+    return str(int.from_bytes(digest[:8], "big") % 10**TYPED_DIGITS).zfill(TYPED_DIGITS)
+
+
+def normal_typed(typed: str) -> str | None:
+    """What a person typed as a 签到码, as ASCII digits (full-width digits and spaces allowed), or None
+    when it is not ``TYPED_DIGITS`` digits."""
+    text = "".join(unicodedata.normalize("NFKC", str(typed or "")).split())
+    return text if len(text) == TYPED_DIGITS and text.isascii() and text.isdigit() else None
+
+
+def check_typed_code(
+    secret: bytes, event_id: str, session_id: str, typed: str, now: dt.datetime, seconds: int = CODE_SECONDS
+) -> str | None:
+    """Check a typed 签到码 for one session: None when it is the code of the current slot or the one
+    before (like the QR code: at least one slot, usually two, to type it); ``format`` when it is not
+    6 digits; ``expired`` when it was the code of one of the ``TYPED_EXPIRED_SLOTS`` slots before;
+    else ``wrong`` (another session's code, a guess)."""
+    text = normal_typed(typed)
+    if text is None:
+        return "format"
+    current = slot_of(now, seconds)
+    if any(hmac.compare_digest(text, typed_code(secret, event_id, session_id, s)) for s in (current, current - 1)):
+        return None
+    older = range(current - 1 - TYPED_EXPIRED_SLOTS, current - 1)
+    if any(hmac.compare_digest(text, typed_code(secret, event_id, session_id, s)) for s in older):
+        return "expired"
+    return "wrong"
 
 
 @dataclass(frozen=True)

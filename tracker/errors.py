@@ -86,8 +86,11 @@ class EventRefused(TrackerError):
     ``reason_needed`` (请假 without a reason); linking a competition run: ``not_competition`` (the
     event is not one), ``run_other`` (a run of another competition), ``run_unfinished``,
     ``run_linked`` (the run or the session is linked already), ``run_outsider`` (people of the run
-    outside the event's audience: ``people`` names them)."""
+    outside the event's audience: ``people`` names them); a typed 签到码: ``code_wrong``,
+    ``code_expired``, ``code_format`` (not 6 digits), ``throttled`` (too many wrong codes: ``wait``
+    seconds; a wrong code is the one refusal that records something, its count and audit entry)."""
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)
         self.reason = reason
+        self.wait = 0

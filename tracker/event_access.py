@@ -104,6 +104,34 @@ class EventCalls:
         event, _ = self.ticket_event(catalog, token)
         return self.tracker.check_in(event, token, self.employee_id, self._actor(), device, now=now)  # type: ignore[attr-defined]
 
+    def open_checkins(self, catalog: Catalog) -> list[tuple[Event, str]]:
+        """The sessions whose check-in is open now and whose audience one is in, without an entry of
+        one's own yet: where one may type a 签到码 (in the order of their start)."""
+        me = self.tracker.employee(self.employee_id)  # type: ignore[attr-defined]
+        out = []
+        for row in self.tracker.open_sessions():
+            event = catalog.events.get(row["event_id"])
+            if event is None or row["session_id"] not in event.session_ids or not me["active"]:
+                continue
+            if event.audience.includes(me) and self.tracker._attendance_row(event.id, row["session_id"], me["id"]) is None:
+                out.append((event, row["session_id"]))
+        return sorted(out, key=lambda p: (p[0].session(p[1]).starts, p[0].id, p[1]))
+
+    def check_in_code(
+        self, event: Event, session_id: str, typed: str, device: str | None = None, *, now: dt.datetime | None = None
+    ) -> dict:
+        """Check oneself in with the 6-digit 签到码 shown on the projector (wrong codes are counted per
+        account and audited; too many make one wait: ``EventRefused`` ``throttled``)."""
+        return self.tracker.check_in_typed(
+            event,
+            session_id,
+            typed,
+            self.employee_id,  # type: ignore[attr-defined]
+            self._actor(),
+            device,
+            now=now,
+        )
+
     def my_attendance(self, event: Event, session_id: str) -> dict | None:
         return self.tracker._attendance_row(event.id, session_id, self.employee_id)  # type: ignore[attr-defined]
 
@@ -150,6 +178,15 @@ class EventCalls:
         slot = rules.slot_of(now)
         left = (slot + 1) * rules.CODE_SECONDS - now.timestamp()
         return rules.make_code(self.tracker.checkin_secret(), event.id, session_id, slot), left
+
+    def typed_code(self, event: Event, session_id: str, *, now: dt.datetime | None = None) -> str:
+        """The projector's 6-digit 签到码 of an open session now (same slot as ``current_code``; organizers)."""
+        self.require("organizer")  # type: ignore[attr-defined]
+        state = self.tracker.session_state(event.id, session_id)
+        if state is None or state["status"] != "open":
+            raise EventRefused(f"event '{event.id}' session '{session_id}': check-in is not open", "not_open")
+        slot = rules.slot_of(now or utcnow())
+        return rules.typed_code(self.tracker.checkin_secret(), event.id, session_id, slot)
 
     def roll_call(self, event: Event, session_id: str) -> list[RollCallRow]:
         """The expected people of a session (and walk-ins), with what is recorded (organizers, leaders)."""

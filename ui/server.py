@@ -143,6 +143,16 @@ async def login(request: Request) -> Response:
         secure=_secure(request),
         path="/",
     )
+    if not request.cookies.get(DEVICE_COOKIE):  # the phone's id for the proxy flags of a typed 签到码 too
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(12),
+            max_age=400 * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            path="/",
+        )
     response.set_cookie(  # this browser is trusted for this account: exempt from the account-wide lockout
         TRUSTED_COOKIE,
         result.device,

@@ -40,6 +40,7 @@ ACTIONS = (
     "competition.finish",
     "event.checkin_open",
     "event.checkin_close",
+    "event.checkin_code_wrong",
     "period.lock",
     "period.unlock",
 )

@@ -22,6 +22,8 @@ from tracker.store.core import Store, iso, parse_iso
 
 TICKET_TTL = dt.timedelta(minutes=15)  # time to sign in after scanning
 SECRET_ENV = "MINGDE_CHECKIN_SECRET"
+CODE_MAX_FAILURES = 5  # wrong 签到码 per account within CODE_FAILURE_WINDOW, then a wait
+CODE_FAILURE_WINDOW = dt.timedelta(minutes=10)
 
 
 def _hash(token: str) -> str:
@@ -210,6 +212,98 @@ class EventStore(Store):
                 }
             )
         return token
+
+    # -- check-in by the typed 签到码 ---------------------------------------------------------------
+    def open_sessions(self) -> list[dict]:
+        """The sessions whose check-in is open now (event id, session id, opened at and by)."""
+        return list(self.db.query("SELECT * FROM event_sessions WHERE status = 'open' ORDER BY event_id, session_id"))
+
+    def code_wait(self, username: str, *, now: dt.datetime | None = None) -> int:
+        """Seconds ``username`` must wait before typing another 签到码 (0: may type now): after
+        ``CODE_MAX_FAILURES`` wrong codes within ``CODE_FAILURE_WINDOW``, until that window ends."""
+        now = now or utcnow()
+        row = self._one("SELECT * FROM checkin_code_failures WHERE username = ?", (username,))
+        if row is None or row["failures"] < CODE_MAX_FAILURES:
+            return 0
+        left = parse_iso(row["first_failure"]) + CODE_FAILURE_WINDOW - now
+        return max(0, int(left.total_seconds() + 0.999))
+
+    def check_in_typed(
+        self,
+        event: Event,
+        session_id: str,
+        typed: str,
+        employee_id: str,
+        actor: str,
+        device: str | None = None,
+        *,
+        now: dt.datetime | None = None,
+        seconds: int | None = None,
+    ) -> dict:
+        """Check ``employee_id`` in with the 签到码 typed for one session (the rules of a scanned code:
+        check-in open, in the audience, not left, once, 迟到 after the threshold; method ``code``, so
+        that the proxy flags and the 抽查 count it like a scan).
+        A wrong code is counted against ``actor`` (in the same transaction that read the count, so
+        parallel tries cannot slip past it) and audited; after ``CODE_MAX_FAILURES`` within
+        ``CODE_FAILURE_WINDOW`` every try is refused (``throttled``, with ``wait`` seconds) until
+        the window ends; a check-in forgives the count. Returns the attendance row."""
+        now = now or utcnow()
+        try:
+            session = event.session(session_id)
+        except KeyError:
+            raise EventRefused(f"event '{event.id}' has no session '{session_id}'", "code_wrong") from None
+        refusal = None
+        with self.write() as db:
+            wait = self.code_wait(actor, now=now)
+            if wait:
+                refusal = EventRefused(f"{actor}: too many wrong check-in codes: wait {wait} s", "throttled")
+                refusal.wait = wait
+                raise refusal
+            self._open_session(event, session_id)
+            self._member(event, employee_id)
+            if self._attendance_row(event.id, session_id, employee_id):
+                raise EventRefused(f"employee {employee_id} is already checked in", "twice")
+            problem = rules.check_typed_code(
+                self.checkin_secret(), event.id, session_id, typed, now, seconds or rules.CODE_SECONDS
+            )
+            if problem == "wrong":
+                row = self._one("SELECT * FROM checkin_code_failures WHERE username = ?", (actor,))
+                fresh = row is None or now - parse_iso(row["first_failure"]) >= CODE_FAILURE_WINDOW
+                failures = 1 if fresh else row["failures"] + 1
+                db.execute(
+                    "INSERT INTO checkin_code_failures (username, failures, first_failure, last_failure) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, "
+                    "first_failure = excluded.first_failure, last_failure = excluded.last_failure",
+                    (actor, failures, iso(now) if fresh else row["first_failure"], iso(now)),
+                )
+                self.audit(
+                    actor,
+                    "event.checkin_code_wrong",
+                    {"event": event.id, "session": session_id, "failures": failures},
+                    subject=employee_id,
+                )
+                refusal = EventRefused(f"{actor}: wrong check-in code for '{event.id}/{session_id}'", "code_wrong")
+            elif problem:
+                refusal = EventRefused(f"{actor}: check-in code {problem} for '{event.id}/{session_id}'", f"code_{problem}")
+            else:
+                db["attendance"].insert(
+                    {
+                        "event_id": event.id,
+                        "session_id": session_id,
+                        "employee_id": employee_id,
+                        "status": rules.checkin_status(now, session.starts, event.late_after),
+                        "method": "code",  # the session's code, typed instead of scanned
+                        "check_in_at": iso(now),
+                        "minutes": rules.minutes_attended(now, None, session.starts, session.ends),
+                        "device": device,
+                        "recorded_by": actor,
+                        "recorded_at": iso(now),
+                    }
+                )
+                db.execute("DELETE FROM checkin_code_failures WHERE username = ?", (actor,))
+        if refusal is not None:  # after the commit: the wrong code stays counted
+            raise refusal
+        return self._attendance_row(event.id, session_id, employee_id)
 
     def ticket(self, token: str) -> dict | None:
         """The ticket's row (event, session, device, issued, used), or None."""

@@ -1,6 +1,8 @@
 """活动管理 (organizers): create or edit an event with a form (published like any upload), and for
 each session open and close check-in, the projector, roll call, the paper 签到表 and attendance."""
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -83,8 +85,12 @@ if event is not None:
                     st.session_state["admin_ev.flash"] = t("admin_ev.closed", n=n)
                     st.rerun()
             params = {"event": event.id, "session": sid}
-            c2.page_link(
-                "ui/pages/checkin_screen.py", label=t("page.checkin_screen"), query_params=params, icon=":material/qr_code_2:"
+            c2.link_button(  # the projector's page opens in a new tab: this one stays the organizer's
+                t("page.checkin_screen"),
+                f"checkin_screen?{urlencode(params)}",
+                icon=":material/qr_code_2:",
+                type="tertiary",
+                help=t("admin_ev.screen_help"),
             )
             c2.page_link(
                 "ui/pages/event_rollcall.py", label=t("page.event_rollcall"), query_params=params, icon=":material/checklist:"
