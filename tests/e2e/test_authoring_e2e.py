@@ -141,7 +141,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     settle(page)
     shot(page, "preview-desktop")
     page.get_by_role("button", name="交卷（预览）").click()
-    expect(page.get_by_text("得分")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("得分", exact=True)).to_be_visible(timeout=TIMEOUT)
     with db() as conn:
         assert conn.execute("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (EXAM,)).fetchone()[0] == 0
 
