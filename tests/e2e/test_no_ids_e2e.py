@@ -11,7 +11,7 @@ import sqlite3
 import yaml
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in
+from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in, wait_until
 
 TIMEOUT = 30_000
 IDS = re.compile(r"ethics-bank|union-bank|eth-s-\d|[a-z]+-bank/|content/lessons/|monthly-\d{4}")
@@ -24,6 +24,16 @@ def settle(page) -> None:
 def shot(page, name: str, full: bool = False) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"no-ids-{name}-{page.viewport_name}.png"), full_page=full)
+
+
+def typed(page, search, text: str) -> bool:
+    """Open a multiselect's list and type ``text`` into its search; True once both took (a click
+    while the list is still drawing, or keys typed before it has the focus, can be lost)."""
+    if search.input_value() != text:
+        search.click()
+        search.fill("")
+        search.press_sequentially(text, delay=30)
+    return search.input_value() == text and page.get_by_role("listbox").is_visible()
 
 
 def main_text(page) -> str:
@@ -58,13 +68,13 @@ def test_titles_not_ids_publish_in_view_and_newest_quiz_first(server, browser, p
     page.get_by_role("textbox", name="标题", exact=True).press("Enter")
     settle(page)
     page.get_by_text("手动选题（已有", exact=False).first.click()
-    picker = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("从题库中挑选题目"))
-    picker.click()
-    page.keyboard.type("第 1 题")
+    search = page.get_by_role("combobox", name="从题库中挑选题目")
+    search.scroll_into_view_if_needed()
+    wait_until(lambda: typed(page, search, "第 1 题"), what="the search of 从题库中挑选题目")
     option = page.get_by_role("option").filter(has_text=re.compile("^职业道德与服务作风题库 · 第 1 题 · ")).first
     expect(option).to_be_visible(timeout=TIMEOUT)
     shot(page, "quiz-builder-hand-pick")
-    options = page.get_by_role("option").all_inner_texts()
+    options = wait_until(lambda: page.get_by_role("option").all_inner_texts(), what="the options")
     assert options and not [o for o in options if IDS.search(o)], options
     option.click()
     page.keyboard.press("Escape")
@@ -93,6 +103,18 @@ def test_titles_not_ids_publish_in_view_and_newest_quiz_first(server, browser, p
         saves = [json.loads(d) for (d,) in conn.execute("SELECT detail FROM audit_log WHERE action = 'content.save'")]
     assert [s["status"] for s in saves if s.get("id") == quiz_id][-2:] == ["draft", "published"]
 
+    # 课程编辑 and 现场赛编排: the pickers offer titles
+    for path, heading, label in (("lesson_editor", "课程编辑", "课程"), ("competition_builder", "现场赛编排", "现场赛")):
+        page.goto(f"{server}/{path}")
+        expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=TIMEOUT)
+        settle(page)
+        page.get_by_role("combobox", name=label, exact=True).click()
+        expect(page.get_by_role("option").nth(1)).to_be_visible(timeout=TIMEOUT)
+        options = wait_until(lambda: page.get_by_role("option").all_inner_texts(), what="the options")
+        shot(page, f"{path}-picker")
+        assert len(options) > 1 and not [o for o in options if re.search(r"[a-z]+-[a-z0-9]+", o)], options
+        page.keyboard.press("Escape")
+
     # 内容管理: titles and kinds, no file paths in the status list
     page.goto(f"{server}/content")
     expect(page.get_by_role("heading", name="内容状态")).to_be_visible(timeout=TIMEOUT)
@@ -100,6 +122,11 @@ def test_titles_not_ids_publish_in_view_and_newest_quiz_first(server, browser, p
     page.get_by_role("heading", name="内容状态").scroll_into_view_if_needed()
     shot(page, "content-status")
     assert "content/lessons/" not in main_text(page) and "公务员职业道德 · 课程" in main_text(page)
+    quizzes = page.get_by_role("heading", name="测验", exact=True)
+    quizzes.scroll_into_view_if_needed()
+    settle(page)
+    shot(page, "content-quizzes")
+    assert "ethics-exam-2026" not in main_text(page) and "ethics-basics-check" not in main_text(page)
     page.context.clear_cookies()
 
     # the employee: the new quiz on top of 测验; 培训活动 says when no sign-up is needed
