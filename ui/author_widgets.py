@@ -90,6 +90,12 @@ def doc_labels(docs: dict[str, dict]) -> dict[str, str]:
     return distinct_titles(titles, {key: t("author.draft") for key, data in docs.items() if data.get("status") == "draft"})
 
 
+def question_number(questions: list[dict], question_id: str) -> int:
+    """The 1-based place of a question in its bank (0 when it is not there)."""
+    ids = [str(q.get("id")) for q in questions]
+    return ids.index(str(question_id)) + 1 if str(question_id) in ids else 0
+
+
 def question_label(questions: list[dict], question_id: str, width: int = 40) -> str:
     """A question as office staff know it: its number in the bank and the start of its prompt."""
     ids = [str(q.get("id")) for q in questions]

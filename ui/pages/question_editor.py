@@ -5,7 +5,15 @@ import streamlit as st
 from quizzes import authoring as au
 from quizzes.model import LETTERS, count_blanks
 from ui.auth import access
-from ui.author_widgets import bank_labels, question_label, question_preview, show_hints, show_save_error, tags_from
+from ui.author_widgets import (
+    bank_labels,
+    question_label,
+    question_number,
+    question_preview,
+    show_hints,
+    show_save_error,
+    tags_from,
+)
 from ui.state import config, t
 from ui.widgets import md_escape, type_label
 
@@ -81,8 +89,14 @@ elif search:
 else:
     st.caption(t("qe.count", n=len(questions), first=first, last=last))
 for q in listed:
-    number = ids.index(str(q.get("id"))) + 1
-    st.markdown(t("qe.list_line", n=number, type=type_label(q.get("type", "")), prompt=md_escape(str(q.get("prompt", ""))[:60])))
+    st.markdown(
+        t(
+            "qe.list_line",
+            n=question_number(questions, q.get("id")),
+            type=type_label(q.get("type", "")),
+            prompt=md_escape(str(q.get("prompt", ""))[:60]),
+        )
+    )
 
 if "qe:next_pick" in st.session_state:  # after a save: edit the saved question, or a new one
     st.session_state[f"qe:pick:{bank_id}"] = st.session_state.pop("qe:next_pick")
@@ -96,12 +110,13 @@ if choice != NEW:
     copy_col, delete_col = st.columns(2)
     if copy_col.button(t("qe.copy"), key="qe:copy", icon=":material/content_copy:"):
         copied, copy_id = au.copy_question(bank, choice)
-        copy_n = [str(q.get("id")) for q in copied["questions"]].index(copy_id) + 1
-        save(copied, f"question {copy_id} copied from {choice}", t("qe.copied", n=copy_n))
+        save(copied, f"question {copy_id} copied from {choice}", t("qe.copied", n=question_number(copied["questions"], copy_id)))
     if delete_col.checkbox(t("qe.delete_confirm"), key=f"qe:del_ok:{choice}") and delete_col.button(
         t("qe.delete"), key="qe:delete", icon=":material/delete:"
     ):
-        gone = t("qe.deleted", n=ids.index(choice) + 1, prompt=str(questions[ids.index(choice)].get("prompt", ""))[:30])
+        gone = t(
+            "qe.deleted", n=question_number(questions, choice), prompt=str(questions[ids.index(choice)].get("prompt", ""))[:30]
+        )
         save(au.delete_question(bank, choice), f"question {choice} deleted", gone)
 
 # -- the question form (checked as you type) -----------------------------------------------------
@@ -205,7 +220,7 @@ if not hints:
 if st.button(t("qe.save"), type="primary", disabled=bool(hints), key="qe:save"):
     change = f"question {data['id']} " + ("added" if choice == NEW else "edited")
     new_bank = au.put_question(bank, data, replace_id=None if choice == NEW else choice)
-    number = [str(q.get("id")) for q in new_bank["questions"]].index(str(data["id"])) + 1
+    number = question_number(new_bank["questions"], data["id"])
     save(new_bank, change, t("qe.saved", n=number, prompt=str(data.get("prompt", ""))[:30]), shown=data["id"])
 if saved_message := st.session_state.pop("qe:saved", None):  # next to the button that was clicked
     st.success(saved_message, icon=":material/check_circle:")
