@@ -7,6 +7,7 @@ its folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from quizzes.catalog import load_catalog
 from quizzes.errors import ContentProblem, MingdeError
+from quizzes.model import Quiz
 from quizzes.names import file_stem, free_id, readable_id
 from quizzes.source import MAX_FILE_BYTES, parse_yaml
 
@@ -147,3 +149,15 @@ def bank_owner(root: str | Path, bank_id: str) -> str | None:
         if isinstance(data, dict) and data.get("id") == bank_id:
             return str(p.relative_to(root))
     return None
+
+
+def newest_first(quizzes: list[Quiz], published: dict[str, dt.datetime]) -> list[Quiz]:
+    """``quizzes`` newest first, by the later of their ``opens`` and their publication time
+    (``published``: quiz id → when); quizzes with neither keep their order, after the others."""
+
+    def when(quiz: Quiz) -> dt.datetime | None:
+        moments = [m for m in (quiz.opens, published.get(quiz.id)) if m is not None]
+        return max(moments) if moments else None
+
+    dated = sorted((q for q in quizzes if when(q) is not None), key=when, reverse=True)
+    return dated + [q for q in quizzes if when(q) is None]

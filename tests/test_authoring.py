@@ -334,6 +334,7 @@ def test_save_content_is_audited_and_for_organizers_only(people, root, tracker):
         "path": str(saved.path),
         "previous": None,
         "change": "new quiz",
+        "status": "draft",  # a quiz's save records its status (when it was published orders 测验)
     }
 
 

@@ -97,7 +97,7 @@ def test_question_editor_validates_as_you_type_and_saves(env):
     at.text_area(key=k + "expl").set_value("厉行节约、反对浪费。").run()
     assert not at.warning and "职工看到的样子" in texts(at)
     at.button(key="qe:save").click().run()
-    assert not at.exception and "（编号 new-q）" in texts(at)
+    assert not at.exception and "“公务接待应当遵循什么原则？”" in texts(at) and "new-q" not in texts(at)
     bank = load_catalog(env.content).banks["ethics-bank"]
     assert bank.questions[-1].id == "new-q" and bank.questions[-1].answer == "A"
     assert audit(env)[-1]["change"] == "question new-q added" and audit(env)[-1]["actor"] == "org"
@@ -290,7 +290,7 @@ def test_lesson_editor_writes_a_lesson_with_an_uploaded_image(env):
     at.text_area(key=k + "kp").set_value("不收礼\n不吃请").run()
     at.number_input(key=k + "read").set_value(1).run()
     at.button(key="le:save").click().run()
-    assert not at.exception and "已保存课程 clean-office" in texts(at)
+    assert not at.exception and "已保存课程“廉洁办公”" in texts(at) and "clean-office" not in texts(at)
     lesson = load_catalog(env.content).lessons["clean-office"]
     assert lesson.key_points == ["不收礼", "不吃请"] and lesson.min_read_time == 60 and ref in lesson.sections[0].body
 
@@ -322,7 +322,7 @@ def test_competition_builder_writes_a_live_competition(env):
     at.number_input(key=k + "required:count").set_value(4).run()
     at.text_input(key=k + "risk:values").set_value("10、20、30").run()
     at.button(key="cb:save").click().run()
-    assert not at.exception and "已保存现场赛 contest-e2e" in texts(at), texts(at)
+    assert not at.exception and "已保存现场赛“现场赛（测试）”" in texts(at), texts(at)
     comp = load_catalog(env.content).competitions["contest-e2e"]
     assert [r.type for r in comp.rounds] == ["required", "buzzer", "risk"] and comp.rounds[2].values == [10, 20, 30]
     assert [t.name for t in comp.teams] == ["一队", "二队"] and comp.tiebreak and len(comp.tiebreak.questions) == 3
@@ -333,7 +333,7 @@ def test_saving_a_hand_written_competition_unchanged_keeps_every_question(env):
     at = page(env, "ui/pages/competition_builder.py")
     at.selectbox(key="cb:pick").set_value("ethics-contest-2026").run()
     at.button(key="cb:save").click().run()
-    assert not at.exception and "已保存现场赛 ethics-contest-2026" in texts(at), texts(at)
+    assert not at.exception and "已保存现场赛“2026年职业道德知识竞赛（现场赛）”" in texts(at), texts(at)
     after = load_catalog(env.content).competitions["ethics-contest-2026"]
     assert [(r.type, r.questions_available, r.points, r.penalty) for r in after.rounds] == [
         (r.type, r.questions_available, r.points, r.penalty) for r in before.rounds
@@ -368,7 +368,7 @@ def test_competition_builder_makes_one_team_per_banzu_from_the_roster(env):
     at.radio(key=k + "tm").set_value("roster_teams").run()
     at.number_input(key=k + "required:count").set_value(6).run()
     at.button(key="cb:save").click().run()
-    assert "已保存现场赛 per-team" in texts(at), texts(at)
+    assert "已保存现场赛“班组赛”" in texts(at), texts(at)
     comp = load_catalog(env.content).competitions["per-team"]
     assert {t.name: t.members for t in comp.teams} == {"办公室·综合组": ["E001"], "执法大队·综合组": ["E003"], "一中队": ["E002"]}
 

@@ -81,6 +81,11 @@ def test_upcoming_events_sign_up_and_cancel(env):
     at = page(env, "zhang", "ui/pages/my_events.py")
     assert at.title[0].value == "培训活动"
     assert "廉洁自律专题讲座" in texts(at) and "剩余名额 1" in texts(at)
+    # review #20: an event without sign-up says so instead of showing nothing
+    note = "无需报名，到时直接来参加并签到即可。"
+    no_signup = [v for v in events(env).values() if not v.signup and v.ends > dt.datetime.now(dt.UTC)]
+    assert "upcoming:signup:talk" not in [b.key for b in at.button]
+    assert 1 <= [c.value for c in at.caption].count(note) <= len(no_signup)
     at.button(key="upcoming:signup:later").click().run()
     assert env.signup_of("later", "E1") == "signed"
     assert "已报名" in texts(at)

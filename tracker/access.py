@@ -226,6 +226,13 @@ class Access(EventCalls):
         hidden = self.tracker.hidden_quizzes()
         return [q for q in quizzes if q.id not in hidden and q.status == "published" and self.in_audience(q)]
 
+    def newest_first(self, quizzes: list[Quiz]) -> list[Quiz]:
+        """Quizzes newest first: by the later of their opening and their publication from 组卷."""
+        from quizzes.publishing import newest_first
+
+        self._signed_in()
+        return newest_first(quizzes, self.tracker.quiz_publications())
+
     def start_attempt(self, quiz: Quiz, *, now: dt.datetime | None = None) -> str:
         if quiz.id in self.tracker.hidden_quizzes():
             raise QuizUnavailable(f"quiz '{quiz.id}' is hidden")
@@ -579,6 +586,7 @@ class Access(EventCalls):
                 "path": str(saved.path),
                 "previous": str(saved.previous) if saved.previous else None,
                 "change": change,
+                **({"status": data.get("status", "published")} if kind == "quiz" else {}),
             },
         )
         return saved

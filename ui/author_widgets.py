@@ -56,3 +56,50 @@ def tags_from(text: str) -> list[str]:
     import re
 
     return [x for x in re.split(r"[\s,，、;；]+", text) if x]
+
+
+def distinct_titles(titles: dict[str, str], extras: dict[str, str] | None = None) -> dict[str, str]:
+    """Labels for choosing content by its title, never its internal id: a title two items share gets
+    its extra (say, 共 N 题) and, if they still look alike, a number (第 2 个)."""
+    from collections import Counter
+
+    extras = extras or {}
+    shared = Counter(titles.values())
+    labels = {
+        key: t("author.title_extra", title=title, extra=extras[key]) if shared[title] > 1 and extras.get(key) else title
+        for key, title in titles.items()
+    }
+    alike = Counter(labels.values())
+    seen: Counter = Counter()
+    for key, label in labels.items():
+        if alike[label] > 1:
+            seen[label] += 1
+            labels[key] = t("author.title_nth", title=label, n=seen[label])
+    return labels
+
+
+def bank_labels(banks: dict[str, dict]) -> dict[str, str]:
+    """Bank id → its title; banks of the same title are told apart by their number of questions."""
+    titles = {b: str(data.get("title") or b) for b, data in banks.items()}
+    return distinct_titles(titles, {b: t("author.n_questions", n=len(data.get("questions") or [])) for b, data in banks.items()})
+
+
+def doc_labels(docs: dict[str, dict]) -> dict[str, str]:
+    """Content id → its title (quizzes, lessons, competitions), drafts marked as such."""
+    titles = {key: str(data.get("title") or key) for key, data in docs.items()}
+    return distinct_titles(titles, {key: t("author.draft") for key, data in docs.items() if data.get("status") == "draft"})
+
+
+def question_number(questions: list[dict], question_id: str) -> int:
+    """The 1-based place of a question in its bank (0 when it is not there)."""
+    ids = [str(q.get("id")) for q in questions]
+    return ids.index(str(question_id)) + 1 if str(question_id) in ids else 0
+
+
+def question_label(questions: list[dict], question_id: str, width: int = 40) -> str:
+    """A question as office staff know it: its number in the bank and the start of its prompt."""
+    ids = [str(q.get("id")) for q in questions]
+    if question_id not in ids:
+        return question_id
+    n = ids.index(question_id)
+    return t("author.question", n=n + 1, prompt=str(questions[n].get("prompt", ""))[:width])

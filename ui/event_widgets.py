@@ -22,6 +22,17 @@ def session_line(event: Event, session_id: str) -> str:
     )
 
 
+def signin_file_name(event: Event, session_id: str, suffix: str) -> str:
+    """The name of a session's sign-in sheet for download: the event's title and the session's date
+    and start, never its ids (签到表-廉洁从业专题讲座-2026-12-10-0900.xlsx)."""
+    import re
+
+    s = event.session(session_id)
+    session = f"{s.date:%Y-%m-%d}-{str(s.start).replace(':', '')}"
+    name = t("admin_ev.sheet_file", title=event.title, session=session)
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name) + suffix
+
+
 def _sign_up(me: Access, event: Event) -> None:
     try:
         with saving():
@@ -61,6 +72,8 @@ def upcoming_events(me: Access, catalog: Catalog, *, limit: int | None = None, k
                 st.button(t("events.sign_up"), key=f"{key}:signup:{e.id}", on_click=_sign_up, args=(me, e), type="primary")
             if v.can_cancel:
                 st.button(t("events.cancel"), key=f"{key}:cancel:{e.id}", on_click=_cancel, args=(me, e))
+            if not e.signup:  # a 交流会 or an open lecture: nothing to click, so say so
+                st.caption(t("events.no_signup_needed"))
             for m in e.materials:
                 path = me.material_path(catalog, e, m.file)
                 if path.is_file():

@@ -80,7 +80,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     expect(page.get_by_role("heading", name="题目编辑")).to_be_visible(timeout=TIMEOUT)
     choose(page, "题库", BANK)
     expect(page.get_by_text("共 404 题")).to_be_visible(timeout=TIMEOUT)  # the page ran with the chosen bank
-    choose(page, "要编辑的题目", f"{BANK}-001")
+    choose(page, "要编辑的题目", "第 1 题 · 零件图的幅面是")  # its number and prompt, not its id
     expect(page.get_by_role("textbox", name="题干")).to_have_value(re.compile("^零件图的幅面是"), timeout=TIMEOUT)
     explanation = page.get_by_role("textbox", name="解析", exact=True)
     explanation.fill(FIX)
@@ -89,7 +89,8 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     expect(page.get_by_text("职工看到的样子")).to_be_visible(timeout=TIMEOUT)
     shot(page, "question-editor-desktop")
     page.get_by_role("button", name="保存题目").click()
-    expect(page.get_by_text(f"（编号 {BANK}-001）")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("已保存第 1 题“零件图的幅面是")).to_be_visible(timeout=TIMEOUT)
+    assert f"{BANK}-001" not in page.get_by_test_id("stMain").inner_text()  # no internal id on the page
     bank = yaml.safe_load((content / "banks" / f"{BANK}.yaml").read_text(encoding="utf-8"))
     assert bank["questions"][0]["explanation"] == FIX and len(bank["questions"]) == 404
 
@@ -140,16 +141,19 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     settle(page)
     shot(page, "preview-desktop")
     page.get_by_role("button", name="交卷（预览）").click()
-    expect(page.get_by_text("得分")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("得分", exact=True)).to_be_visible(timeout=TIMEOUT)
     with db() as conn:
         assert conn.execute("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (EXAM,)).fetchone()[0] == 0
 
     # 5. back to the builder, publish
     page.get_by_role("link", name="返回组卷").click()
     expect(page.get_by_role("button", name="发布")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_role("combobox", name="测验", exact=True)).to_have_value(re.compile(EXAM), timeout=TIMEOUT)
+    expect(page.get_by_role("combobox", name="测验", exact=True)).to_have_value(
+        "端到端年度考试", timeout=TIMEOUT
+    )  # its title, not its id
     page.get_by_role("button", name="发布").click()
-    expect(page.get_by_text("已发布“")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("已发布“端到端年度考试”")).to_be_in_viewport(timeout=TIMEOUT)  # next to the button (review #12)
+    shot(page, "quiz-builder-published")
     expect(page.get_by_role("button", name="撤回为草稿")).to_be_visible(timeout=TIMEOUT)
     assert "status" not in yaml.safe_load((content / "quizzes" / f"{EXAM}.yaml").read_text(encoding="utf-8"))
     with db() as conn:
@@ -166,6 +170,8 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
 
     # 6. an employee of the audience sees it and takes it to the end
     context, page = new_page(browser, server, "employee")
+    page.goto(f"{server}/quizzes")  # the newest quiz comes first (review #12)
+    expect(page.get_by_role("heading", level=4).first).to_have_text("端到端年度考试", timeout=TIMEOUT)
     page.goto(f"{server}/quizzes?quiz={EXAM}")
     card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_role("heading", name="端到端年度考试")).last
     expect(card).to_contain_text("限时 15 分钟", timeout=TIMEOUT)

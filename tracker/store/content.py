@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from quizzes.fields import utcnow
 from tracker.errors import AccessDenied, AccountError
 from tracker.store.accounts import Account
-from tracker.store.core import Store, iso
+from tracker.store.core import Store, iso, parse_iso
 
 
 class ContentSettings(Store):
@@ -59,6 +62,26 @@ class ContentSettings(Store):
         if account.role != "organizer":
             return set()
         return {quiz for quiz, names in self.quiz_owners().items() if account.username not in names}
+
+    def quiz_publications(self) -> dict[str, dt.datetime]:
+        """When each quiz was last published from 组卷 (a save as published after none or a draft),
+        read from the audit log's ``content.save`` entries; quizzes written by hand are not in it."""
+        out: dict[str, dt.datetime] = {}
+        last: dict[str, str] = {}
+        for row in self.db.query("SELECT at, detail FROM audit_log WHERE action = ? ORDER BY id", ["content.save"]):
+            try:
+                detail = json.loads(row["detail"] or "null") or {}
+            except ValueError:
+                continue
+            if not isinstance(detail, dict) or detail.get("kind") != "quiz" or not detail.get("id"):
+                continue
+            quiz_id = str(detail["id"])
+            # entries written before the status was recorded say it in their change: "quiz X saved as draft"
+            status = detail.get("status") or ("draft" if str(detail.get("change", "")).endswith(" as draft") else "published")
+            if status == "published" and last.get(quiz_id) != "published":
+                out[quiz_id] = parse_iso(row["at"])
+            last[quiz_id] = status
+        return out
 
     def hidden_quizzes(self) -> set[str]:
         """Ids of the quizzes organizers have hidden."""

@@ -5,7 +5,7 @@ import streamlit as st
 from quizzes import authoring as au
 from quizzes.fields import parse_duration
 from ui.auth import access
-from ui.author_widgets import show_save_error, tags_from
+from ui.author_widgets import bank_labels, doc_labels, show_save_error, tags_from
 from ui.state import config, t
 from ui.widgets import type_label
 
@@ -22,16 +22,18 @@ if "cb:next_pick" in st.session_state:
     st.session_state["cb:pick"] = st.session_state.pop("cb:next_pick")
 
 comps = {d.data["id"]: d for d in me.content_documents(root, "quiz") if "rounds" in d.data}
+comp_names = doc_labels({c: d.data for c, d in comps.items()})  # titles, never the ids
 choice = st.selectbox(
     t("cb.pick"),
     [NEW, *comps],
-    format_func=lambda c: t("cb.new") if c == NEW else f"{comps[c].data.get('title', c)} · {c}",
+    format_func=lambda c: t("cb.new") if c == NEW else comp_names[c],
     key="cb:pick",
 )
 doc = comps.get(choice)
 data = doc.data if doc else {"id": "", "title": "", "teams": "departments", "start_score": 100, "rounds": []}
 k = f"cb:{choice}:"
 banks = {d.data["id"]: d.data for d in me.content_documents(root, "bank")}
+bank_names = bank_labels(banks)
 if not banks:
     st.warning(t("cb.no_banks"))
     st.stop()
@@ -76,7 +78,7 @@ for kind, label in kinds.items():
             t("qe.bank"),
             bank_ids,
             index=bank_ids.index(draw["bank"]) if draw.get("bank") in bank_ids else 0,
-            format_func=lambda b: banks[b].get("title", b),
+            format_func=bank_names.get,
             key=rk + "bank",
         )
         qtype = c2.selectbox(
@@ -133,7 +135,7 @@ with st.container(border=True):
         authored = data.get("tiebreak")
         keep = authored and st.checkbox(t("cb.keep_tiebreak", n=len(authored.get("questions") or [])), True, key=k + "tb_keep")
         c1, c2 = st.columns(2)
-        tb_bank = c1.selectbox(t("qe.bank"), list(banks), format_func=lambda b: banks[b].get("title", b), key=k + "tb_bank")
+        tb_bank = c1.selectbox(t("qe.bank"), list(banks), format_func=bank_names.get, key=k + "tb_bank")
         tb_count = c2.number_input(
             t("cb.count"), 1, 20, len((data.get("tiebreak") or {}).get("questions") or []) or 3, key=k + "tb_n"
         )
@@ -149,6 +151,6 @@ if st.button(t("cb.save"), type="primary", key="cb:save", disabled=not rounds):
     except au.AuthoringError as e:
         show_save_error(e)
     else:
-        st.session_state["cb:done"] = t("cb.saved", id=comp["id"])
+        st.session_state["cb:done"] = t("cb.saved", title=comp.get("title") or comp["id"])
         st.session_state["cb:next_pick"] = comp["id"]
         st.rerun()

@@ -162,7 +162,7 @@ owners = me.quiz_owners()
 organizers = sorted(a.username for a in me.accounts(roles=("organizer", "admin")))
 for quiz in cat.quizzes.values():
     cols = st.columns([3, 2, 1])
-    cols[0].markdown(f"**{quiz.title}** · `{quiz.id}` · {t(f'kind.{quiz.kind}')}")
+    cols[0].markdown(f"**{md_escape(quiz.title)}** · {t(f'kind.{quiz.kind}')}")
     current = sorted(owners.get(quiz.id, set()))
     chosen = cols[1].multiselect(
         t("content.owners"),

@@ -13,7 +13,7 @@ from quizzes.publishing import check_upload
 from tracker.errors import EventRefused
 from tracker.event_sheets import SheetError
 from ui.auth import access
-from ui.event_widgets import session_line
+from ui.event_widgets import session_line, signin_file_name
 from ui.state import catalog, config, saving, t
 from ui.widgets import local_time
 
@@ -99,13 +99,16 @@ if event is not None:
                 competition_run(event, sid)
             d1, d2 = st.columns(2)
             d1.download_button(
-                t("admin_ev.sheet"), me.signin_sheet(event, sid), file_name=f"signin-{event.id}-{sid}.xlsx", key=f"sheet:{sid}"
+                t("admin_ev.sheet"),
+                me.signin_sheet(event, sid),
+                file_name=signin_file_name(event, sid, ".xlsx"),
+                key=f"sheet:{sid}",
             )
             if me.can_make_pdfs():  # made when clicked: a PDF takes a moment
                 d2.download_button(
                     t("admin_ev.sheet_pdf"),
                     lambda sid=sid: me.signin_sheet_pdf(event, sid),
-                    file_name=f"signin-{event.id}-{sid}.pdf",
+                    file_name=signin_file_name(event, sid, ".pdf"),
                     mime="application/pdf",
                     key=f"sheet_pdf:{sid}",
                 )

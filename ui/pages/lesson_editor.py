@@ -5,7 +5,7 @@ import streamlit as st
 from quizzes import authoring as au
 from quizzes.fields import parse_duration
 from ui.auth import access
-from ui.author_widgets import markdown_with_images, show_hints, show_save_error, tags_from
+from ui.author_widgets import doc_labels, markdown_with_images, show_hints, show_save_error, tags_from
 from ui.state import catalog, config, t
 
 NEW = "+"
@@ -20,10 +20,11 @@ if "le:next_pick" in st.session_state:
     st.session_state["le:pick"] = st.session_state.pop("le:next_pick")
 
 lessons = {d.data["id"]: d for d in me.content_documents(root, "lesson")}
+lesson_names = doc_labels({x: d.data for x, d in lessons.items()})  # titles, never the ids
 choice = st.selectbox(
     t("le.pick"),
     [NEW, *lessons],
-    format_func=lambda c: t("le.new") if c == NEW else f"{lessons[c].data.get('title', c)} · {c}",
+    format_func=lambda c: t("le.new") if c == NEW else lesson_names[c],
     key="le:pick",
 )
 doc = lessons.get(choice)
@@ -42,11 +43,12 @@ min_read_minutes = c2.number_input(
 )
 tags = st.text_input(t("qe.tags"), "，".join(data.get("tags") or []), key=k + "tags", help=t("qe.tags_help"))
 quizzes = [""] + sorted(catalog().quizzes)
+quiz_names = doc_labels({q: {"title": x.title} for q, x in catalog().quizzes.items()})
 quiz = st.selectbox(
     t("le.quiz"),
     quizzes,
     index=quizzes.index(data.get("quiz")) if data.get("quiz") in quizzes else 0,
-    format_func=lambda q: t("le.no_quiz") if not q else f"{catalog().quizzes[q].title} · {q}",
+    format_func=lambda q: t("le.no_quiz") if not q else quiz_names[q],
     key=k + "quiz",
 )
 
@@ -97,6 +99,6 @@ if st.button(t("le.save"), type="primary", key="le:save", disabled=bool(hints)):
     except au.AuthoringError as e:
         show_save_error(e)
     else:
-        st.session_state["le:done"] = t("le.saved", id=lesson["id"])
+        st.session_state["le:done"] = t("le.saved", title=lesson.get("title") or lesson["id"])
         st.session_state["le:next_pick"] = lesson["id"]
         st.rerun()

@@ -5,9 +5,17 @@ import streamlit as st
 from quizzes import authoring as au
 from quizzes.model import LETTERS, count_blanks
 from ui.auth import access
-from ui.author_widgets import question_preview, show_hints, show_save_error, tags_from
+from ui.author_widgets import (
+    bank_labels,
+    question_label,
+    question_number,
+    question_preview,
+    show_hints,
+    show_save_error,
+    tags_from,
+)
 from ui.state import config, t
-from ui.widgets import type_label
+from ui.widgets import md_escape, type_label
 
 TYPES = ["single", "multiple", "true_false", "fill_blank", "scenario"]
 NEW = "+"
@@ -23,11 +31,12 @@ if done := st.session_state.pop("qe:done", None):
 if "qe:next_bank" in st.session_state:  # a bank just created (a widget's value is set before it is drawn)
     st.session_state["qe:bank"] = st.session_state.pop("qe:next_bank")
 banks = {d.data["id"]: d for d in me.content_documents(root, "bank")}
+bank_names = bank_labels({b: d.data for b, d in banks.items()})  # titles, never the ids
 bank_id = st.selectbox(
     t("qe.bank"),
     [NEW, *banks],
     index=1 if banks else 0,
-    format_func=lambda b: t("qe.new_bank") if b == NEW else f"{banks[b].data.get('title', b)} · {b}",
+    format_func=lambda b: t("qe.new_bank") if b == NEW else bank_names[b],
     key="qe:bank",
 )
 if bank_id == NEW:
@@ -80,25 +89,35 @@ elif search:
 else:
     st.caption(t("qe.count", n=len(questions), first=first, last=last))
 for q in listed:
-    st.markdown(f"`{q.get('id')}` · {type_label(q.get('type', ''))} · {str(q.get('prompt', ''))[:60]}")
+    st.markdown(
+        t(
+            "qe.list_line",
+            n=question_number(questions, q.get("id")),
+            type=type_label(q.get("type", "")),
+            prompt=md_escape(str(q.get("prompt", ""))[:60]),
+        )
+    )
 
 if "qe:next_pick" in st.session_state:  # after a save: edit the saved question, or a new one
     st.session_state[f"qe:pick:{bank_id}"] = st.session_state.pop("qe:next_pick")
 choice = st.selectbox(
     t("qe.pick"),
     [NEW, *ids],
-    format_func=lambda x: t("qe.new_question") if x == NEW else f"{x} · {str(questions[ids.index(x)].get('prompt', ''))[:40]}",
+    format_func=lambda x: t("qe.new_question") if x == NEW else question_label(questions, x),
     key=f"qe:pick:{bank_id}",
 )
 if choice != NEW:
     copy_col, delete_col = st.columns(2)
     if copy_col.button(t("qe.copy"), key="qe:copy", icon=":material/content_copy:"):
         copied, copy_id = au.copy_question(bank, choice)
-        save(copied, f"question {copy_id} copied from {choice}", t("qe.copied", id=copy_id))
+        save(copied, f"question {copy_id} copied from {choice}", t("qe.copied", n=question_number(copied["questions"], copy_id)))
     if delete_col.checkbox(t("qe.delete_confirm"), key=f"qe:del_ok:{choice}") and delete_col.button(
         t("qe.delete"), key="qe:delete", icon=":material/delete:"
     ):
-        save(au.delete_question(bank, choice), f"question {choice} deleted", t("qe.deleted", id=choice))
+        gone = t(
+            "qe.deleted", n=question_number(questions, choice), prompt=str(questions[ids.index(choice)].get("prompt", ""))[:30]
+        )
+        save(au.delete_question(bank, choice), f"question {choice} deleted", gone)
 
 # -- the question form (checked as you type) -----------------------------------------------------
 current = questions[ids.index(choice)] if choice != NEW else {"type": "single", "options": ["", "", "", ""]}
@@ -200,8 +219,9 @@ if not hints:
     question_preview(data, k)
 if st.button(t("qe.save"), type="primary", disabled=bool(hints), key="qe:save"):
     change = f"question {data['id']} " + ("added" if choice == NEW else "edited")
-    saved = t("qe.saved", id=data["id"], prompt=str(data.get("prompt", ""))[:30])
-    save(au.put_question(bank, data, replace_id=None if choice == NEW else choice), change, saved, shown=data["id"])
+    new_bank = au.put_question(bank, data, replace_id=None if choice == NEW else choice)
+    number = question_number(new_bank["questions"], data["id"])
+    save(new_bank, change, t("qe.saved", n=number, prompt=str(data.get("prompt", ""))[:30]), shown=data["id"])
 if saved_message := st.session_state.pop("qe:saved", None):  # next to the button that was clicked
     st.success(saved_message, icon=":material/check_circle:")
 if choice != NEW and st.button(t("qe.add_next"), key="qe:add_next", icon=":material/add:"):
@@ -212,7 +232,12 @@ if choice != NEW and st.button(t("qe.add_next"), key="qe:add_next", icon=":mater
 if questions:
     with st.expander(t("qe.bulk")):
         chosen = st.multiselect(
-            t("qe.bulk_questions"), ids, placeholder=t("author.choose"), select_all=False, key=f"qe:bulk:{bank_id}"
+            t("qe.bulk_questions"),
+            ids,
+            format_func=lambda x: question_label(questions, x),
+            placeholder=t("author.choose"),
+            select_all=False,
+            key=f"qe:bulk:{bank_id}",
         )
         add = st.text_input(t("qe.bulk_add"), key="qe:bulk_add")
         existing = sorted({tag for q in questions for tag in q.get("tags") or []})

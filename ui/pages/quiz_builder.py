@@ -7,7 +7,7 @@ import streamlit as st
 from quizzes import authoring as au
 from quizzes.fields import SHANGHAI
 from ui.auth import access
-from ui.author_widgets import show_save_error
+from ui.author_widgets import bank_labels, doc_labels, question_label, show_save_error
 from ui.state import catalog, config, t
 from ui.widgets import type_label
 
@@ -26,12 +26,13 @@ if wanted and st.session_state.get("qb:opened") != wanted:
 if "qb:next_pick" in st.session_state:  # the quiz just saved (a widget's value is set before it is drawn)
     st.session_state["qb:pick"] = st.session_state.pop("qb:next_pick")
 quizzes = {d.data["id"]: d for d in me.content_documents(root, "quiz") if "rounds" not in d.data}
+quiz_names = doc_labels({q: d.data for q, d in quizzes.items()})  # titles, never the ids
 if st.session_state.get("qb:pick") not in (*templates, *quizzes):
     st.session_state.pop("qb:pick", None)
 choice = st.selectbox(
     t("qb.pick"),
     [*templates, *quizzes],
-    format_func=lambda c: t("qb.new_from", tpl=templates[c]) if c in templates else f"{quizzes[c].data.get('title', c)} · {c}",
+    format_func=lambda c: t("qb.new_from", tpl=templates[c]) if c in templates else quiz_names[c],
     key="qb:pick",
 )
 doc = quizzes.get(choice)
@@ -55,12 +56,13 @@ description = st.text_area(t("qb.description"), fields["description"], key=k + "
 # -- questions: draws from banks and hand-picked ones --------------------------------------------
 st.subheader(t("qb.questions"))
 banks = {d.data["id"]: d.data for d in me.content_documents(root, "bank")}
+bank_names = bank_labels(banks)
 draws_key = k + "draws"
 st.session_state.setdefault(draws_key, list(fields["draws"]))
 draws = st.session_state[draws_key]
 for i, d in enumerate(draws):
     cols = st.columns([5, 1])
-    what = [banks.get(d["bank"], {}).get("title", d["bank"]), t("qb.draw_count", n=d["count"])]
+    what = [bank_names.get(d["bank"], d["bank"]), t("qb.draw_count", n=d["count"])]
     if d.get("type"):
         what.append(type_label(d["type"]))
     if d.get("tags"):
@@ -73,7 +75,7 @@ for i, d in enumerate(draws):
         st.rerun()
 if banks:
     with st.expander(t("qb.add_draw"), expanded=not draws and not fields["questions"]):
-        bank_id = st.selectbox(t("qe.bank"), list(banks), format_func=lambda b: banks[b].get("title", b), key=k + "d_bank")
+        bank_id = st.selectbox(t("qe.bank"), list(banks), format_func=bank_names.get, key=k + "d_bank")
         pool = banks[bank_id].get("questions") or []
         cols = st.columns(2)
         qtype = cols[0].selectbox(
@@ -96,11 +98,10 @@ picks: list[tuple[str, str]] = []
 with st.expander(t("qb.pick_questions", n=len(fields["questions"]))):
     keep = st.checkbox(t("qb.keep_inline", n=len(fields["questions"])), True, key=k + "keep") if fields["questions"] else True
     everything = [(b, str(q["id"])) for b, data in banks.items() for q in data.get("questions") or []]
-    prompts = {(b, str(q["id"])): str(q.get("prompt", ""))[:50] for b, data in banks.items() for q in data.get("questions") or []}
     picks = st.multiselect(
         t("qb.hand_picked"),
         everything,
-        format_func=lambda p: f"{p[0]}/{p[1]} · {prompts[p]}",
+        format_func=lambda p: t("qb.picked", bank=bank_names[p[0]], question=question_label(banks[p[0]]["questions"], p[1], 50)),
         placeholder=t("author.choose"),
         select_all=False,
         key=k + "picks",

@@ -12,8 +12,8 @@ cat = catalog()
 focus = st.query_params.get("quiz")
 
 st.title(t("quizzes.title"))
-# A quiz linked from a lesson (``?quiz=ID``) comes first.
-for quiz in sorted(me.visible(list(cat.quizzes.values())), key=lambda q: q.id != focus):
+# Newest first; a quiz linked from a lesson (``?quiz=ID``) comes before all.
+for quiz in sorted(me.newest_first(me.visible(list(cat.quizzes.values()))), key=lambda q: q.id != focus):
     status = me.quiz_status(quiz)
     with st.container(border=True):
         st.markdown(f"#### {quiz.title}")
