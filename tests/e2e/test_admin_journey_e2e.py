@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -29,7 +30,7 @@ NEW_PASSWORD = "river-stone-42x"
 def own_server(tmp_path, demo_db):
     """A server on a fresh copy of the demo database (this journey changes the roster)."""
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     port = free_port()

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -45,7 +46,7 @@ def clocked(tmp_path_factory, demo_db):
     """A server on the demo data whose clock is the test's; yields (url, db path, clock)."""
     base = tmp_path_factory.mktemp("daily")
     db = base / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = base / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "banks" / "e2e-daily.yaml").write_text(BANK, encoding="utf-8")

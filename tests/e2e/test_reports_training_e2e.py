@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -28,7 +29,7 @@ def server(tmp_path_factory, demo_db):
     lecture (the events journey publishes one for everyone) must not change them."""
     base = tmp_path_factory.mktemp("reports-training")
     FILES["db"], FILES["content"] = base / "mingde.db", base / "content"
-    shutil.copy(demo_db, FILES["db"])
+    copy_database(demo_db, FILES["db"])
     shutil.copytree(ROOT / "content", FILES["content"])
     env = {**os.environ, "MINGDE_DB": str(FILES["db"]), "MINGDE_CONTENT": str(FILES["content"]), "MINGDE_LANG": "zh"}
     port = free_port()
