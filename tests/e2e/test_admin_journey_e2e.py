@@ -5,18 +5,16 @@ signs out at the next click, and the audit log shows all of it. Checked in the d
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import shutil
-import sqlite3
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
-from tests.dbcopy import copy_database
+from tests.dbcopy import copy_database, query_dicts
 from tests.e2e.conftest import SCREENSHOTS
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -46,9 +44,7 @@ def own_server(tmp_path, demo_db):
 
 
 def query(db, sql, params=()):
-    with contextlib.closing(sqlite3.connect(db, timeout=10)) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
+    return query_dicts(db, sql, params)
 
 
 def shot(page: Page, name: str) -> None:

@@ -7,10 +7,11 @@ Each test signs in as an employee of its own (created here), so the steps start 
 from __future__ import annotations
 
 import itertools
-import sqlite3
 
 from playwright.sync_api import expect
 
+from tests.dbcopy import execute as db_execute
+from tests.dbcopy import query as db_query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
 from tracker import Tracker
 
@@ -32,8 +33,7 @@ def new_employee(name: str = "新同事", department: str = "办公室") -> str:
 
 
 def query(sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(SERVER_FILES["db"]) as db:
-        return db.execute(sql, params).fetchall()
+    return db_query(SERVER_FILES["db"], sql, params)
 
 
 def sign_in_as(page, server: str, username: str) -> None:
@@ -71,10 +71,11 @@ def test_lesson_by_click_is_in_the_address_and_finishing_it_is_recorded(server, 
     shot(page, "lesson-too-early")
 
     # the minimum reading time (2 minutes) has passed
-    with sqlite3.connect(SERVER_FILES["db"]) as db:
-        db.execute(
-            "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
-        )
+    db_execute(
+        SERVER_FILES["db"],
+        "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?",
+        (employee_id,),
+    )
     page.get_by_role("button", name="标记为已学完").click()
     expect(page.get_by_text("本课已学完。")).to_be_visible(timeout=TIMEOUT)
     link = page.get_by_role("link", name="参加本课测验：职业道德基本规范 课后测验")
@@ -228,10 +229,11 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     card_of(page, "职业道德基本规范").get_by_role("button", name="开始学习").click()
     expect(page).to_have_url(f"{server}/learn?lesson=ethics-basics", timeout=TIMEOUT)
     expect(page.get_by_text("还需阅读约")).to_be_visible(timeout=TIMEOUT)  # opened (and recorded)
-    with sqlite3.connect(SERVER_FILES["db"]) as db:  # the minimum reading time has passed
-        db.execute(
-            "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
-        )
+    db_execute(  # the minimum reading time has passed
+        SERVER_FILES["db"],
+        "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?",
+        (employee_id,),
+    )
     page.get_by_role("button", name="标记为已学完").click()
     page.get_by_role("link", name="参加本课测验：职业道德基本规范 课后测验").click()
 

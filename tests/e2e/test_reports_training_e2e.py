@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
-from tests.dbcopy import copy_database
+from tests.dbcopy import copy_database, query
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -69,11 +68,7 @@ def record_attendance() -> None:
 
 
 def db_rows(sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(FILES["db"])
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return query(FILES["db"], sql, params)
 
 
 def shot(page: Page, name: str) -> None:
