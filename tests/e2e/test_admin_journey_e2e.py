@@ -18,6 +18,8 @@ from tests.dbcopy import copy_database, query_dicts
 from tests.e2e.conftest import SCREENSHOTS
 from ui.serve import free_port, start_server, stop, wait_healthy
 
+pytestmark = pytest.mark.pg_journey  # also run on PostgreSQL in CI (.ci/run)
+
 TIMEOUT = 30_000
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1366, "height": 768}}
 ROSTER = "工号,姓名,部门,班组\nS901,安全员甲,安全科,一组\nS902,安全员乙,安全科,二组\n"
