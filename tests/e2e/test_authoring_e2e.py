@@ -140,7 +140,7 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     settle(page)
     shot(page, "preview-desktop")
     page.get_by_role("button", name="交卷（预览）").click()
-    expect(page.get_by_text("得分")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("得分", exact=True)).to_be_visible(timeout=TIMEOUT)  # not 得分率
     assert rows_of("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (EXAM,)) == [(0,)]
 
     # 5. back to the builder, publish
