@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from ui.serve import free_port, start_server, stop, wait_healthy
 
 CHROMIUM = "/usr/bin/chromium"
@@ -119,7 +120,7 @@ def server(tmp_path_factory, demo_db):
     """``streamlit run app.py`` on a free port with the demo data and the starter content plus a
     quiz whose explanations and accepted answers carry markers; yields the base URL."""
     db = tmp_path_factory.mktemp("server") / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path_factory.mktemp("content") / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-marker.yaml").write_text(MARKER_QUIZ, encoding="utf-8")

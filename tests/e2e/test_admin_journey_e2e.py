@@ -5,19 +5,20 @@ signs out at the next click, and the audit log shows all of it. Checked in the d
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import shutil
-import sqlite3
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database, query_dicts
 from tests.e2e.conftest import SCREENSHOTS
 from ui.serve import free_port, start_server, stop, wait_healthy
+
+pytestmark = pytest.mark.pg_journey  # also run on PostgreSQL in CI (.ci/run)
 
 TIMEOUT = 30_000
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1366, "height": 768}}
@@ -29,7 +30,7 @@ NEW_PASSWORD = "river-stone-42x"
 def own_server(tmp_path, demo_db):
     """A server on a fresh copy of the demo database (this journey changes the roster)."""
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     port = free_port()
@@ -45,9 +46,7 @@ def own_server(tmp_path, demo_db):
 
 
 def query(db, sql, params=()):
-    with contextlib.closing(sqlite3.connect(db, timeout=10)) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(sql, params)]
+    return query_dicts(db, sql, params)
 
 
 def shot(page: Page, name: str) -> None:

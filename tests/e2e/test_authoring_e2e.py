@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import yaml
 from playwright.sync_api import expect
 
 from tests.conftest import DATA
+from tests.dbcopy import query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
 
 TIMEOUT = 30_000
@@ -57,8 +57,8 @@ def settle(page) -> None:
     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
 
 
-def db() -> sqlite3.Connection:
-    return sqlite3.connect(SERVER_FILES["db"])
+def rows_of(sql: str, params: tuple = ()) -> list[tuple]:
+    return query(SERVER_FILES["db"], sql, params)
 
 
 def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browser):
@@ -141,9 +141,8 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     settle(page)
     shot(page, "preview-desktop")
     page.get_by_role("button", name="交卷（预览）").click()
-    expect(page.get_by_text("得分", exact=True)).to_be_visible(timeout=TIMEOUT)
-    with db() as conn:
-        assert conn.execute("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (EXAM,)).fetchone()[0] == 0
+    expect(page.get_by_text("得分", exact=True)).to_be_visible(timeout=TIMEOUT)  # not 得分率
+    assert rows_of("SELECT COUNT(*) FROM attempts WHERE quiz_id = ?", (EXAM,)) == [(0,)]
 
     # 5. back to the builder, publish
     page.get_by_role("link", name="返回组卷").click()
@@ -156,11 +155,10 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     shot(page, "quiz-builder-published")
     expect(page.get_by_role("button", name="撤回为草稿")).to_be_visible(timeout=TIMEOUT)
     assert "status" not in yaml.safe_load((content / "quizzes" / f"{EXAM}.yaml").read_text(encoding="utf-8"))
-    with db() as conn:
-        saves = [
-            json.loads(d)
-            for (d,) in conn.execute("SELECT detail FROM audit_log WHERE action = 'content.save' AND actor = 'organizer'")
-        ]
+    saves = [
+        json.loads(d)
+        for (d,) in rows_of("SELECT detail FROM audit_log WHERE action = 'content.save' AND actor = 'organizer' ORDER BY id")
+    ]
     assert [s["change"] for s in saves][-3:] == [
         f"question {BANK}-001 edited",
         f"quiz {EXAM} saved as draft",
@@ -186,12 +184,11 @@ def test_organizer_authors_an_exam_and_only_its_audience_takes_it(server, browse
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text("/ 5")).to_be_visible(timeout=TIMEOUT)
     shot(page, "employee-result-desktop")
-    with db() as conn:
-        rows = conn.execute(
-            "SELECT a.submitted_at, a.deadline, a.max_score, (SELECT COUNT(*) FROM answers WHERE attempt_id = a.id) "
-            "FROM attempts a JOIN accounts u ON u.employee_id = a.employee_id WHERE a.quiz_id = ? AND u.username = 'employee'",
-            (EXAM,),
-        ).fetchall()
+    rows = rows_of(
+        "SELECT a.submitted_at, a.deadline, a.max_score, (SELECT COUNT(*) FROM answers WHERE attempt_id = a.id) "
+        "FROM attempts a JOIN accounts u ON u.employee_id = a.employee_id WHERE a.quiz_id = ? AND u.username = 'employee'",
+        (EXAM,),
+    )
     assert len(rows) == 1 and rows[0][0] and rows[0][1] and rows[0][2] == 5 and rows[0][3] == 5
     context.close()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SERVER_FILES, sign_in
 from ui.serve import free_port
 
@@ -26,7 +27,7 @@ def cluster_url(server, tmp_path, monkeypatch):
             pytest.fail("nginx is missing: .ci/run installs nginx-light")
         pytest.skip("nginx not installed")
     db = tmp_path / "cluster.db"
-    shutil.copy(SERVER_FILES["db"], db)
+    copy_database(SERVER_FILES["db"], db)
     monkeypatch.setenv("MINGDE_DB", str(db))
     monkeypatch.setenv("MINGDE_CONTENT", str(SERVER_FILES["content"]))
     port = free_port()

@@ -11,6 +11,7 @@ import shutil
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, wait_until
 from tracker import Tracker
 from tracker import competitions as comp
@@ -106,7 +107,7 @@ def choose(page, box, label: str) -> None:
 
 def test_a_whole_competition(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-final.yaml").write_text(COMPETITION, encoding="utf-8")

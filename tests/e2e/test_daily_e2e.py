@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database, query
 from tests.e2e.conftest import SCREENSHOTS
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -45,7 +45,7 @@ def clocked(tmp_path_factory, demo_db):
     """A server on the demo data whose clock is the test's; yields (url, db path, clock)."""
     base = tmp_path_factory.mktemp("daily")
     db = base / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = base / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "banks" / "e2e-daily.yaml").write_text(BANK, encoding="utf-8")
@@ -130,11 +130,8 @@ def test_three_days_of_daily_practice_on_a_phone(clocked, browser):
     shot(page, "my_points_phone")
     context.close()
 
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT day, correct, total, flagged FROM daily_sets WHERE employee_id = 'E011' ORDER BY day"
-        ).fetchall()
-        answers = conn.execute("SELECT COUNT(*) FROM daily_answers WHERE employee_id = 'E011'").fetchone()[0]
+    rows = query(db, "SELECT day, correct, total, flagged FROM daily_sets WHERE employee_id = 'E011' ORDER BY day")
+    [(answers,)] = query(db, "SELECT COUNT(*) FROM daily_answers WHERE employee_id = 'E011'")
     assert rows == [("2026-12-02", 5, 5, 0), ("2026-12-03", 5, 5, 0), ("2026-12-04", 5, 5, 0)]
     assert answers == 15
 

@@ -6,9 +6,12 @@ quiz plants markers in explanations and accepted answers, and the test looks for
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ANSWER_MARKER, MARKER, sign_in
+
+pytestmark = pytest.mark.pg_journey  # also run on PostgreSQL in CI (.ci/run)
 
 TIMEOUT = 30_000
 

@@ -22,6 +22,8 @@ from tracker import Tracker
 from tracker.export import format_hours
 from tracker.hours import ledger
 
+pytestmark = pytest.mark.pg_journey  # also run on PostgreSQL in CI (.ci/run)
+
 TIMEOUT = 30_000
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 768}

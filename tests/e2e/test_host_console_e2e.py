@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, wait_until
 from tests.e2e.test_competition_e2e import COMPETITION, FARM, OFFICE, choose, new_page
 from tracker import Tracker
@@ -34,7 +35,7 @@ def options(page, box) -> list[str]:
 
 def test_the_console_refresh_never_takes_what_the_host_is_typing(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-final.yaml").write_text(COMPETITION, encoding="utf-8")

@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import openpyxl
 from playwright.sync_api import Page, expect
 
+from tests.dbcopy import query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in
 
 TIMEOUT = 30_000
@@ -32,11 +31,7 @@ def test_leader_reads_and_downloads_hours_and_sees_provisional_assessment(server
     book = openpyxl.load_workbook(path)
     rows = list(book["学时达标"].iter_rows(values_only=True))
     assert rows[0] == ("部门/班组", "在岗人数", "达标人数", "达标率", "人均学时")
-    conn = sqlite3.connect(SERVER_FILES["db"])
-    try:
-        active = conn.execute("SELECT COUNT(*) FROM employees WHERE active = 1").fetchone()[0]
-    finally:
-        conn.close()
+    [(active,)] = query(SERVER_FILES["db"], "SELECT COUNT(*) FROM employees WHERE active = 1")
     assert rows[-1][0] == "合计" and rows[-1][1] == active
     assert sum(r[1] for r in rows[1:-1]) == active
     assert book["学时达标"].cell(len(rows), 5).number_format == "0.0"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import pytest
 import yaml
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
 
 TIMEOUT = 30_000
@@ -88,8 +88,7 @@ def test_organizer_imports_checks_the_keys_and_publishes(organizer, tmp_path):
     data = yaml.safe_load((banks / f"{bank_id}.yaml").read_text(encoding="utf-8"))
     assert (data["id"], data["title"], len(data["questions"])) == (bank_id, "机械制图题库", 404)
     assert data["questions"][-1]["id"] == f"{bank_id}-404"
-    with sqlite3.connect(SERVER_FILES["db"]) as db:
-        rows = db.execute("SELECT actor, detail FROM audit_log WHERE action = 'content.publish'").fetchall()
+    rows = query(SERVER_FILES["db"], "SELECT actor, detail FROM audit_log WHERE action = 'content.publish'")
     assert any(actor == "organizer" and json.loads(detail)["path"].endswith(f"{bank_id}.yaml") for actor, detail in rows)
 
     # the same Chinese name again: a new id, nothing replaced

@@ -7,10 +7,12 @@ Each test signs in as an employee of its own (created here), so the steps start 
 from __future__ import annotations
 
 import itertools
-import sqlite3
+import json
 
 from playwright.sync_api import expect
 
+from tests.dbcopy import execute as db_execute
+from tests.dbcopy import query as db_query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
 from tracker import Tracker
 
@@ -32,8 +34,7 @@ def new_employee(name: str = "新同事", department: str = "办公室") -> str:
 
 
 def query(sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(SERVER_FILES["db"]) as db:
-        return db.execute(sql, params).fetchall()
+    return db_query(SERVER_FILES["db"], sql, params)
 
 
 def sign_in_as(page, server: str, username: str) -> None:
@@ -71,10 +72,11 @@ def test_lesson_by_click_is_in_the_address_and_finishing_it_is_recorded(server, 
     shot(page, "lesson-too-early")
 
     # the minimum reading time (2 minutes) has passed
-    with sqlite3.connect(SERVER_FILES["db"]) as db:
-        db.execute(
-            "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
-        )
+    db_execute(
+        SERVER_FILES["db"],
+        "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?",
+        (employee_id,),
+    )
     page.get_by_role("button", name="标记为已学完").click()
     expect(page.get_by_text("本课已学完。")).to_be_visible(timeout=TIMEOUT)
     link = page.get_by_role("link", name="参加本课测验：职业道德基本规范 课后测验")
@@ -228,10 +230,11 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     card_of(page, "职业道德基本规范").get_by_role("button", name="开始学习").click()
     expect(page).to_have_url(f"{server}/learn?lesson=ethics-basics", timeout=TIMEOUT)
     expect(page.get_by_text("还需阅读约")).to_be_visible(timeout=TIMEOUT)  # opened (and recorded)
-    with sqlite3.connect(SERVER_FILES["db"]) as db:  # the minimum reading time has passed
-        db.execute(
-            "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?", (employee_id,)
-        )
+    db_execute(  # the minimum reading time has passed
+        SERVER_FILES["db"],
+        "UPDATE lesson_progress SET started_at = '2026-01-01T00:00:00.000+00:00' WHERE employee_id = ?",
+        (employee_id,),
+    )
     page.get_by_role("button", name="标记为已学完").click()
     page.get_by_role("link", name="参加本课测验：职业道德基本规范 课后测验").click()
 
@@ -239,13 +242,8 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     card_of(page, "职业道德基本规范 课后测验").get_by_role("button", name="开始答题").click()
     expect(page.locator(".st-key-q10")).to_be_visible(timeout=TIMEOUT)
     attempt = page.url.split("attempt=")[1]
-    kinds = {
-        k
-        for (k,) in query(
-            "SELECT json_extract(value, '$.question.type') FROM attempts, json_each(attempts.paper, '$.questions') WHERE attempts.id = ?",
-            attempt,
-        )
-    }
+    [(paper,)] = query("SELECT paper FROM attempts WHERE id = ?", attempt)
+    kinds = {q["question"]["type"] for q in json.loads(paper)["questions"]}
     assert kinds == {"single", "multiple", "true_false", "fill_blank", "scenario"}
     expect(page.get_by_role("navigation", name="答题卡")).to_be_visible()
     page.locator(".st-key-q1").get_by_role("button", name="标记").click()  # mark one for review
@@ -269,10 +267,8 @@ def test_employee_journey_lesson_quiz_results_wrong_book(server, page):
     expect(page.get_by_role("heading", name="错题本")).to_be_visible()
     page.get_by_role("button", name="错题重练").click()
     expect(page.get_by_role("heading", name="错题重练")).to_be_visible(timeout=TIMEOUT)
-    [(practice, n)] = query(
-        "SELECT id, json_array_length(paper, '$.questions') FROM attempts WHERE employee_id = ? AND quiz_kind = 'practice'",
-        employee_id,
-    )
+    [(practice, paper)] = query("SELECT id, paper FROM attempts WHERE employee_id = ? AND quiz_kind = 'practice'", employee_id)
+    n = len(json.loads(paper)["questions"])
     answer_all(page, n, blank="预防为主")
     page.get_by_role("button", name="交卷").click()
     expect(page.get_by_text("练习", exact=True)).to_be_visible(timeout=TIMEOUT)  # no pass or fail for practice

@@ -3,11 +3,10 @@ desktop sizes (issue 18). Screenshots go to tests/e2e/screenshots/."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.dbcopy import query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
 
 SIZES = {"375x812": {"width": 375, "height": 812}, "1366x768": {"width": 1366, "height": 768}}
@@ -61,6 +60,5 @@ def test_employee_reads_a_new_lesson_and_its_opening_is_recorded(server, browser
         page.screenshot(path=str(SCREENSHOTS / f"lint-new-lesson-{size}.png"), full_page=True)
     finally:
         context.close()
-    with sqlite3.connect(SERVER_FILES["db"]) as conn:
-        rows = conn.execute("SELECT COUNT(*) FROM lesson_progress WHERE lesson_id = 'women-workers'").fetchone()
-    assert rows[0] >= 1
+    [(count,)] = query(SERVER_FILES["db"], "SELECT COUNT(*) FROM lesson_progress WHERE lesson_id = 'women-workers'")
+    assert count >= 1

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, signed_in
 from tracker import Tracker
 from tracker import competitions as comp
+
+pytestmark = pytest.mark.pg_journey  # also run on PostgreSQL in CI (.ci/run)
 
 TIMEOUT = 30_000
 CAPTAINS = {"办公室": "e003", "农业技术推广中心": "e012"}

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from quizzes import load_catalog
 from quizzes.competition import public_view
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, signed_in, wait_until
 from tracker import Tracker
 from tracker import competitions as comp
@@ -61,7 +62,7 @@ def expect_view(page, view: dict, heading_level: int | None) -> None:
 
 def test_a_restart_mid_competition_shows_the_same_state(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     server = RestartableServer(db, content, tmp_path)

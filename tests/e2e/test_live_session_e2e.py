@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_competition_e2e import COMPETITION, FARM, OFFICE, new_page
 from tracker import Tracker
@@ -23,7 +24,7 @@ TIMEOUT = 30_000
 
 def test_a_disabled_captain_or_host_or_a_reset_screen_is_signed_out_by_the_next_refresh(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-final.yaml").write_text(COMPETITION, encoding="utf-8")

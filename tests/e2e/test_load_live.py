@@ -10,6 +10,9 @@ from bench import load_live
 from tests.conftest import in_own_thread
 
 
+# The harness seeds its own SQLite file with sqlite3 (bench/load.py LocalServer.seed); PostgreSQL is its
+# own mode (bench's --postgres), not the test run's schema per file.
+@pytest.mark.sqlite_only
 def test_live_scenario_with_three_devices(capsys):
     result = in_own_thread(load_live.main, ["live", "--teams", "3", "--questions", "2", "--timeout", "20"])
     assert result["errors"] == 0, result["errors_list"]

@@ -4,10 +4,9 @@ Screenshots at 1366×768 and 375×812."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from playwright.sync_api import expect
 
+from tests.dbcopy import query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES
 
 TIMEOUT = 30_000
@@ -67,10 +66,10 @@ def test_leader_enters_a_score_and_a_veto(server, browser):
     page.screenshot(path=str(SCREENSHOTS / "moral_phone.png"))
     context.close()
 
-    with sqlite3.connect(SERVER_FILES["db"]) as conn:
-        score = conn.execute("SELECT score, entered_by FROM democratic_scores WHERE employee_id = ?", (EMP,)).fetchall()
-        veto = conn.execute("SELECT reason, reference, entered_by FROM vetoes WHERE employee_id = ?", (EMP,)).fetchall()
-        audit = {r[0] for r in conn.execute("SELECT action FROM audit_log WHERE action LIKE 'de.%'")}
+    db = SERVER_FILES["db"]
+    score = query(db, "SELECT score, entered_by FROM democratic_scores WHERE employee_id = ?", (EMP,))
+    veto = query(db, "SELECT reason, reference, entered_by FROM vetoes WHERE employee_id = ?", (EMP,))
+    audit = {r[0] for r in query(db, "SELECT action FROM audit_log WHERE action LIKE 'de.%'")}
     assert score == [(100.0, "leader")]
     assert veto == [("违反廉洁纪律", "纪发〔2026〕3号", "leader")]
     assert audit == {"de.score", "de.veto"}

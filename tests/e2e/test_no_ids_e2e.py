@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import yaml
 from playwright.sync_api import expect
 
+from tests.dbcopy import query
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in, wait_until
 
 TIMEOUT = 30_000
@@ -99,8 +99,10 @@ def test_titles_not_ids_publish_in_view_and_newest_quiz_first(server, browser, p
     assert len(files) == 1 and yaml.safe_load(files[0].read_text("utf-8")).get("status", "published") == "published"
     quiz_id = f"e2e-ids-{size}"
     assert yaml.safe_load(files[0].read_text("utf-8"))["id"] == quiz_id
-    with sqlite3.connect(SERVER_FILES["db"]) as conn:
-        saves = [json.loads(d) for (d,) in conn.execute("SELECT detail FROM audit_log WHERE action = 'content.save'")]
+    saves = [
+        json.loads(d)
+        for (d,) in query(SERVER_FILES["db"], "SELECT detail FROM audit_log WHERE action = 'content.save' ORDER BY id")
+    ]
     assert [s["status"] for s in saves if s.get("id") == quiz_id][-2:] == ["draft", "published"]
 
     # 课程编辑 and 现场赛编排: the pickers offer titles

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, signed_in
 from tests.e2e.test_live_restart_e2e import board_scores
 from tests.test_postgres import cluster_url, pg_url  # noqa: F401  (fixtures)
@@ -125,7 +126,7 @@ def drive(browser, db: str | Path, folder: Path, questions: int = QUESTIONS, scr
 
 def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     latency = drive(browser, db, tmp_path, screenshots=True)
     SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / "nodes-latency.json").write_text(

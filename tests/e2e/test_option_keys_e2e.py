@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tracker import Tracker
 from ui.serve import free_port, start_server, stop, wait_healthy
@@ -33,7 +34,7 @@ questions:
 @pytest.fixture
 def multi_server(tmp_path, demo_db):
     db = tmp_path / "mingde.db"
-    shutil.copy(demo_db, db)
+    copy_database(demo_db, db)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     (content / "quizzes" / "e2e-multi.yaml").write_text(MULTI, encoding="utf-8")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
+from tests.dbcopy import copy_database, query
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from ui.serve import free_port, start_server, stop, wait_healthy
 
@@ -28,7 +28,7 @@ def server(tmp_path_factory, demo_db):
     lecture (the events journey publishes one for everyone) must not change them."""
     base = tmp_path_factory.mktemp("reports-training")
     FILES["db"], FILES["content"] = base / "mingde.db", base / "content"
-    shutil.copy(demo_db, FILES["db"])
+    copy_database(demo_db, FILES["db"])
     shutil.copytree(ROOT / "content", FILES["content"])
     env = {**os.environ, "MINGDE_DB": str(FILES["db"]), "MINGDE_CONTENT": str(FILES["content"]), "MINGDE_LANG": "zh"}
     port = free_port()
@@ -68,11 +68,7 @@ def record_attendance() -> None:
 
 
 def db_rows(sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(FILES["db"])
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return query(FILES["db"], sql, params)
 
 
 def shot(page: Page, name: str) -> None:

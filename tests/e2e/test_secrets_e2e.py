@@ -5,10 +5,10 @@ only the cookie's hash."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 from playwright.sync_api import expect
 
+from tests.dbcopy import dump, query, tables_and_columns
 from tests.e2e.conftest import SERVER_FILES, sign_in
 
 WRONG = "wrong-password-5e1b"
@@ -28,16 +28,17 @@ def test_passwords_and_session_tokens_stay_out_of_logs_and_the_database(server, 
 
     log = SERVER_FILES["log"].read_bytes()
     assert b"Streamlit" in log  # the server's own output: the right file
-    database = b"".join(p.read_bytes() for p in SERVER_FILES["db"].parent.glob(SERVER_FILES["db"].name + "*"))
+    database = dump(SERVER_FILES["db"])  # SQLite: the files (free pages too); PostgreSQL: every row
     for secret in (WRONG, "mingde-demo", token):
         assert secret.encode() not in log, f"{secret[:6]}… is in the server log"
         assert secret.encode() not in database, f"{secret[:6]}… is in the database files"
     digest = hashlib.sha256(token.encode()).hexdigest()
-    with sqlite3.connect(f"file:{SERVER_FILES['db']}?mode=ro", uri=True) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        found = any(
-            db.execute(f"SELECT 1 FROM {t} WHERE CAST(({col}) AS TEXT) = ?", (digest,)).fetchone()
-            for t in tables
-            for col in [c[1] for c in db.execute(f"PRAGMA table_info({t})")]
+    found = any(
+        query(
+            SERVER_FILES["db"],
+            f'SELECT 1 FROM "{t}" WHERE ' + " OR ".join(f'CAST("{c}" AS TEXT) = ?' for c in columns),
+            (digest,) * len(columns),
         )
+        for t, columns in tables_and_columns(SERVER_FILES["db"]).items()
+    )
     assert found, "the session's SHA-256 is stored"

@@ -8,14 +8,13 @@ out; tests/test_auth.py the expiry and sign-out in the library.)
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import re
-import sqlite3
 
 from playwright.sync_api import Browser, expect
 
+from tests.dbcopy import execute, query_dicts
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in
 from tracker.store import iso, parse_iso
 
@@ -33,12 +32,11 @@ def session_cookie(context) -> dict | None:
     return next((c for c in context.cookies() if c["name"] == COOKIE), None)
 
 
-def session_row(token: str) -> sqlite3.Row | None:
-    with contextlib.closing(sqlite3.connect(SERVER_FILES["db"], timeout=10)) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(
-            "SELECT * FROM sessions WHERE token_hash = ?", (hashlib.sha256(token.encode()).hexdigest(),)
-        ).fetchone()
+def session_row(token: str) -> dict | None:
+    rows = query_dicts(
+        SERVER_FILES["db"], "SELECT * FROM sessions WHERE token_hash = ?", (hashlib.sha256(token.encode()).hexdigest(),)
+    )
+    return rows[0] if rows else None
 
 
 def open_results(page, server: str) -> str:
@@ -112,8 +110,7 @@ def test_an_expired_session_ends_at_the_next_interaction(server, browser):
 
         # the session expires on the server while the page is open and the browser keeps the cookie
         past = iso(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
-        with contextlib.closing(sqlite3.connect(SERVER_FILES["db"], timeout=10)) as conn, conn:
-            conn.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ?", (past, row["token_hash"]))
+        execute(SERVER_FILES["db"], "UPDATE sessions SET expires_at = ? WHERE token_hash = ?", (past, row["token_hash"]))
         assert session_cookie(context)["value"] == cookie["value"]
 
         page.get_by_role("link", name="测验").click()  # the next interaction
