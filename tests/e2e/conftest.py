@@ -183,6 +183,12 @@ def sign_in(page, server: str, username: str = "employee", password: str = "ming
         expect(page.get_by_role("heading").first).to_be_visible(timeout=30_000)
 
 
+def sign_in_to(page, server: str, username: str, path: str) -> None:
+    """Sign in as ``username`` (the demo password) through the form, then open ``path``."""
+    sign_in(page, server, username)
+    page.goto(f"{server}/{path}")
+
+
 def signed_in(browser, server: str, username: str, path: str):
     """A new desktop browser context signed in as ``username``, on ``path``: (context, page)."""
     from playwright.sync_api import expect

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT
 from tests.dbcopy import copy_database, query_dicts
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, wait_until
 from ui.serve import free_port, start_server, stop, wait_healthy
 
 pytestmark = pytest.mark.pg_journey  # also run on PostgreSQL in CI (.ci/run)
@@ -63,23 +63,23 @@ def sign_in(page: Page, server: str, username: str, password: str) -> None:
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
+    """Pick ``option`` in the Streamlit selectbox labelled ``label`` by clicking it, as a person does.
+    Typed text shows in the box too, so the pick is checked after leaving the box: only a chosen
+    option stays (Enter on typed text had left the box empty at 1366 px: the page said 请先选择部门)."""
     box = page.get_by_label(label, exact=True).first
     expect(box).to_be_editable(timeout=TIMEOUT)
-    wanted = page.get_by_role("option", name=option).first
-    for _ in range(3):  # a rerun may redraw the box while typing: type again until the option shows
+
+    def chosen() -> bool:
         box.click()
-        box.fill("")
-        box.press_sequentially(option[:4])
         try:
-            wanted.wait_for(state="visible", timeout=5_000)
-            break
+            page.get_by_role("option", name=option, exact=True).first.click(timeout=3_000)
         except Exception:
             page.keyboard.press("Escape")
-    # Enter picks the focused (first filtered) option: clicking it could miss, as the list is drawn
-    # again while the page's rerun of the typing comes back (the option detached for 30 s at 1366 px)
-    box.press("Enter")
-    expect(box).to_have_value(option)
+            return False
+        box.blur()
+        return box.input_value() == option
+
+    wait_until(chosen, timeout=TIMEOUT / 1000, what=f"{option!r} chosen in {label!r}")
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.fields import SHANGHAI
-from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, wait_until
+from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in_to, wait_until
 from tracker import Tracker
 
 TIMEOUT = 30_000
@@ -21,15 +21,6 @@ DESKTOP = {"width": 1366, "height": 768}
 EVENT = "e2e-typed-code"
 TITLE = "廉洁从业专题讲座（签到码）"
 EMPLOYEE = "e006"
-
-
-def sign_in(page, server, username, then):
-    page.goto(server)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("mingde-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("退出登录")).to_be_attached(timeout=TIMEOUT)
-    page.goto(f"{server}/{then}")
 
 
 def shot(page, name):
@@ -56,7 +47,7 @@ def test_an_employee_types_the_code_of_the_screen(server, browser):
     screen = None
     try:
         # -- the organizer opens check-in; the 签到大屏 opens in a new tab -----------------------------
-        sign_in(org, server, "organizer", "event_admin")
+        sign_in_to(org, server, "organizer", "event_admin")
         expect(org.get_by_role("heading", name="活动管理")).to_be_visible(timeout=TIMEOUT)
         org.get_by_label("活动", exact=True).click()
         org.get_by_role("option", name=TITLE).click()
@@ -86,7 +77,7 @@ def test_an_employee_types_the_code_of_the_screen(server, browser):
         shot(screen, "screen-1366")
 
         # -- the phone: the short address, a wrong code, then the code on the screen -----------------
-        sign_in(phone, server, EMPLOYEE, "")
+        sign_in_to(phone, server, EMPLOYEE, "")
         phone.goto(address)
         expect(phone.get_by_role("heading", name="输入签到码")).to_be_visible(timeout=TIMEOUT)
         if phone.get_by_role("radiogroup").count():  # other sessions open on this server: pick ours

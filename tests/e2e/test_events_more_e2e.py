@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from quizzes import load_catalog
 from quizzes.fields import SHANGHAI
-from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, VIEWPORTS
+from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, VIEWPORTS, sign_in_to
 from tracker import Tracker
 from tracker import competitions as comps
 from tracker.hours import ledger
@@ -22,15 +22,6 @@ from tracker.store import Account
 
 TIMEOUT = 30_000
 MATERIAL_TEXT = "现场知识竞赛规则：必答、抢答、风险题。".encode()
-
-
-def sign_in(page, server, username, then):
-    page.goto(server)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("mingde-demo")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("退出登录")).to_be_attached(timeout=TIMEOUT)
-    page.goto(f"{server}/{then}")
 
 
 def shot(page, name):
@@ -74,7 +65,7 @@ def test_competition_event_pdf_sheet_and_materials(server, browser, size, tmp_pa
     emp = emp_ctx.new_page()
     try:
         # -- the organizer records the run as the session's attendance -------------------------------
-        sign_in(org, server, "organizer", "event_admin")
+        sign_in_to(org, server, "organizer", "event_admin")
         expect(org.get_by_role("heading", name="活动管理")).to_be_visible(timeout=TIMEOUT)
         org.get_by_label("活动", exact=True).click()
         org.get_by_role("option", name=f"知识竞赛现场赛（{size}）").click()
@@ -116,7 +107,7 @@ def test_competition_event_pdf_sheet_and_materials(server, browser, size, tmp_pa
         assert event.competition == "ethics-contest-2026" and event.kind == "competition"  # the edit kept them
 
         # -- the employee who played: the material, and the 学时 once -------------------------------
-        sign_in(emp, server, "e003", "my_events")
+        sign_in_to(emp, server, "e003", "my_events")
         material = emp.get_by_role("button", name="下载资料：竞赛规则说明").first
         expect(material).to_be_visible(timeout=TIMEOUT)
         with emp.expect_download(timeout=TIMEOUT) as download:
