@@ -152,8 +152,7 @@ with st.expander(t("users.bulk"), expanded="users_batch" in st.session_state):
             st.rerun()
     else:
         st.caption(t("users.bulk_help"))
-        # A form: the department travels with the click itself. Outside a form, choosing it was a rerun of
-        # its own that the click could overtake at 1366 px (the page then said 请先选择部门).
+        # A form: the department travels with the click itself (no rerun of its own for choosing it).
         with st.form("users_bulk"):
             department = st.selectbox(
                 t("users.bulk_department"),
