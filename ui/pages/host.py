@@ -1,5 +1,5 @@
 """现场赛主持台 (organizers): stage a competition, then drive it question by question. Which buttons
-exist is the library's answer (``Access.live.console``); the console refreshes itself twice a second."""
+exist is the library's answer (``Access.live.console``); the console refreshes itself every second."""
 
 import pandas as pd
 import streamlit as st
@@ -311,7 +311,7 @@ def corrections(c: dict) -> None:
             message.error(error)
 
 
-@st.fragment(run_every=0.5)  # a captain's buzz, pick or answer shows here within a second (one host: cheap)
+@st.fragment(run_every=1)  # a captain's buzz, pick or answer shows here within a second
 def console() -> None:
     recheck(me.account)  # a host disabled or signed out meanwhile: the sign-in form, not a working console
     c = live.console(run)
