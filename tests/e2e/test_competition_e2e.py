@@ -6,6 +6,7 @@ and its width and font sizes are measured; the database is checked at the end.""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from playwright.sync_api import expect
@@ -105,6 +106,25 @@ def choose(page, box, label: str) -> None:
     wait_until(chosen, what=f"{label!r} chosen")
 
 
+# The host's step buttons, each of which the console shows at most once. A button that moves in the page's
+# element tree while the console reruns is drawn anew below a faded copy of the old one (a copy a host can
+# click): this watcher records every moment a label is on the page twice.
+STEPS = ["开始比赛", "出示题目", "开始作答 / 抢答", "公布答案", "下一题", "进入加赛", "结束比赛并保存成绩"]
+WATCH_TWICE = """(() => {
+  const steps = new Set(%s);
+  window.__twice = [];
+  const look = () => {
+    const seen = {};
+    for (const b of document.querySelectorAll('button')) {
+      const text = b.innerText.trim();
+      if (steps.has(text)) seen[text] = (seen[text] || 0) + 1;
+    }
+    for (const [text, n] of Object.entries(seen)) if (n > 1) window.__twice.push(text);
+  };
+  new MutationObserver(look).observe(document, {childList: true, subtree: true});
+})();"""
+
+
 def test_a_whole_competition(browser, demo_db, tmp_path):
     db = tmp_path / "mingde.db"
     copy_database(demo_db, db)
@@ -121,6 +141,8 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
         url = server.url
         host_ctx, host = new_page(browser, url, "organizer", "host", {"width": 1366, "height": 768})
         contexts.append(host_ctx)
+        host.add_init_script(WATCH_TWICE % json.dumps(STEPS, ensure_ascii=False))
+        host.reload()
         # -- staging through the form: the file's teams, captains on phones (defaults: one per team)
         try:
             host.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click(timeout=TIMEOUT)
@@ -307,6 +329,8 @@ def test_a_whole_competition(browser, demo_db, tmp_path):
         shot("10-final")
         for name, page in (("host", host), ("phone-o", phone[OFFICE]), ("phone-n", phone[FARM])):
             page.screenshot(path=str(SCREENSHOTS / f"competition-{name}.png"), full_page=True)
+
+        assert sorted(set(host.evaluate("window.__twice"))) == [], "a step button was on the console twice"
 
         # -- the database: the log is append-only and complete, the results are written once
         kinds = [e.kind for e in comp.events(tracker, run)]

@@ -154,17 +154,33 @@ def actions(c: dict) -> None:
     """The buttons the library allows now: a 风险 value, open or reveal, whom a buzz is for, the judgments,
     公布答案 (confirmed while a team still answers) and 下一题."""
     view, allowed = c["view"], c["allowed"]
-    if view["must_pick"] and "pick_value" in allowed:
-        st.warning(t("live.must_pick", team=view["must_pick"]))
-        for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
-            with col:
-                button(f"{v:g}", {"kind": "pick_value", "team": view["must_pick"], "value": v}, f"pick:{v}")
-    if view["picked_value"] is not None:
-        st.caption(t("live.picked", value=f"{view['picked_value']:g}"))
-    if "reveal" in allowed:
-        button(t("host.reveal"), {"kind": "reveal"}, "reveal", type="primary")
-    if "open" in allowed:
-        button(t("host.open_answering"), {"kind": "open"}, "open", type="primary")
+    # One fixed container per section: a button keeps its place in the page's element tree when a section
+    # above it empties (after a judgment 公布答案 is the same element, redrawn in place, not a new one below
+    # a faded copy of the old one until the run ends, which a host could click and a test did find twice).
+    pick, step, buzz, judge, footer = (st.container() for _ in range(5))
+    with pick:
+        if view["must_pick"] and "pick_value" in allowed:
+            st.warning(t("live.must_pick", team=view["must_pick"]))
+            for col, v in zip(st.columns(len(view["values"])), view["values"], strict=True):
+                with col:
+                    button(f"{v:g}", {"kind": "pick_value", "team": view["must_pick"], "value": v}, f"pick:{v}")
+        if view["picked_value"] is not None:
+            st.caption(t("live.picked", value=f"{view['picked_value']:g}"))
+    with step:
+        if "reveal" in allowed:
+            button(t("host.reveal"), {"kind": "reveal"}, "reveal", type="primary")
+        if "open" in allowed:
+            button(t("host.open_answering"), {"kind": "open"}, "open", type="primary")
+    with buzz:
+        buzz_for(c)
+    with judge:
+        judgments(c)
+    with footer:
+        reveal_or_next(c)
+
+
+def buzz_for(c: dict) -> None:
+    """Whom a buzz is for, when the host takes the buzzes."""
     if c["buzz"]:
         st.caption(t("host.buzz_for"))
         per_row = 3 if max(len(n) for n in c["buzz"]) <= 4 else 1  # a team's whole name, never "办公室代…"
@@ -172,6 +188,11 @@ def actions(c: dict) -> None:
         for i, name in enumerate(c["buzz"]):
             with cols[i % len(cols)]:
                 button(name, {"kind": "buzz", "team": name}, f"buzz:{name}", width="stretch")
+
+
+def judgments(c: dict) -> None:
+    """对 / 错 / 超时 per answering team, and judging by the options a captain submitted."""
+    view, allowed = c["view"], c["allowed"]
     for name in c["judge"]:
         st.markdown(f"**{name}**")
         jc = st.columns(3)
@@ -182,6 +203,11 @@ def actions(c: dict) -> None:
             choice = view["choices"].get(name)
             st.caption(t("host.submitted", team=name, choice=result_label(view, choice)))
             button(t("host.auto_judge", team=name), {"kind": "auto_judge", "team": name}, f"auto:{name}")
+
+
+def reveal_or_next(c: dict) -> None:
+    """公布答案 (confirmed while a team still answers) and 下一题."""
+    view, allowed = c["view"], c["allowed"]
     row = st.columns(2)
     with row[0]:
         if "reveal_answer" in allowed:
@@ -318,21 +344,33 @@ def console() -> None:
     if offered(c) != st.session_state.get("host_offered"):
         st.rerun(scope="app")  # a judgment changed what can be corrected: the corrections are drawn anew
     st.session_state.pop("host_handled", None)  # a click handled by its callback has been rendered by now
-    view, allowed = c["view"], c["allowed"]
+    view = c["view"]
     st.title(view["title"])
-    error = st.session_state.get("host_error")
-    if error and error[1] == view["seq"]:  # shown until something happens (not for one second only)
-        st.error(error[0])
-    else:
-        st.session_state.pop("host_error", None)
+    notice = st.container()  # a rule the last click broke
     st.page_link(
         "ui/pages/scoreboard.py", label=t("host.scoreboard"), query_params={"run": run, "kiosk": "1"}, icon=":material/tv:"
     )
+    head, body, board = st.container(), st.container(), st.container()  # fixed places, as in ``actions``
+    error = st.session_state.get("host_error")
+    if error and error[1] == view["seq"]:  # shown until something happens (not for one second only)
+        notice.error(error[0])
+    else:
+        st.session_state.pop("host_error", None)
     heading = view["round_name"] or "" if view["phase"] in ("running", "tiebreak") else ""
     if view["question_index"] is not None:
         heading += " · " + t("live.question_n", n=view["question_index"] + 1, total=view["questions_in_round"])
     if heading:
-        st.markdown(f"### {heading}")
+        head.markdown(f"### {heading}")
+    with body:
+        stage_of(c)
+    with board:
+        st.subheader(t("live.scores"))
+        scores(view)
+
+
+def stage_of(c: dict) -> None:
+    """What the host does in this phase: start, play, a tie-break or finish, the final ranking."""
+    view, allowed = c["view"], c["allowed"]
     phase = view["phase"]
     if phase == "setup":
         button(t("host.start"), {"kind": "start"}, "start", type="primary")
@@ -361,8 +399,6 @@ def console() -> None:
             ]
         )
         st.table(final.style.hide(axis="index"))
-    st.subheader(t("live.scores"))
-    scores(view)
 
 
 if run is None:
