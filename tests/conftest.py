@@ -91,6 +91,52 @@ def tracker(tmp_path):
     t.close()
 
 
+@pytest.fixture
+def store(tracker):
+    """A store with a small roster: E0–E4 in 执法大队/执法一中队, X1 in 办公室, L1 left (inactive)."""
+    for i in range(5):
+        tracker.add_employee(f"E{i}", f"执法员{i}", "执法大队", "执法一中队")
+    tracker.add_employee("X1", "办公室员工", "办公室", "综合组")
+    tracker.add_employee("L1", "已离职", "执法大队", active=False)
+    return tracker
+
+
+@pytest.fixture(scope="module")
+def cluster_url():
+    """The URL of a database in the test run's PostgreSQL cluster (or in one started for the module)."""
+    from tests import pgcluster
+
+    if url := os.environ.get("MINGDE_TEST_PG"):
+        yield url
+        return
+    if not pgcluster.available():
+        pytest.skip("PostgreSQL server binaries not installed")
+    with pgcluster.Cluster.start() as cluster:
+        yield cluster.url
+
+
+@pytest.fixture
+def pg_url(cluster_url):
+    """A fresh, empty PostgreSQL database of its own, dropped after the test."""
+    import uuid
+
+    name = "mingde_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(cluster_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = cluster_url.partition("?")
+    yield f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+    with psycopg.connect(cluster_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg(pg_url):
+    """A store on a fresh PostgreSQL database."""
+    t = Tracker(pg_url)
+    yield t
+    t.close()
+
+
 @pytest.fixture(scope="session")
 def starter_catalog():
     """The starter content in content/, loaded once."""

@@ -45,15 +45,6 @@ def typed_at(store, moment, session="s1", event="talk") -> str:
     return rules.typed_code(store.checkin_secret(), event, session, rules.slot_of(moment))
 
 
-@pytest.fixture
-def store(tracker):
-    for i in range(5):
-        tracker.add_employee(f"E{i}", f"执法员{i}", "执法大队", "执法一中队")
-    tracker.add_employee("X1", "办公室员工", "办公室", "综合组")
-    tracker.add_employee("L1", "已离职", "执法大队", active=False)
-    return tracker
-
-
 def count(store, table="attendance") -> int:
     return store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -256,36 +247,8 @@ def test_access_open_checkins_and_the_screen_code(store):
 
 
 # -- the same throttle on PostgreSQL (issue 20): the SQL is the subset both accept ---------------------
-@pytest.fixture(scope="module")
-def pg_store():
-    import os
-    import uuid
-
-    psycopg = pytest.importorskip("psycopg")
-    from tests import pgcluster
-
-    def fresh(url):
-        name = "mingde_" + uuid.uuid4().hex[:12]
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        base, _, query = url.partition("?")
-        return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
-
-    if url := os.environ.get("MINGDE_TEST_PG"):
-        store = Tracker(fresh(url))
-        yield store
-        store.close()
-        return
-    if not pgcluster.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    with pgcluster.Cluster.start() as cluster:
-        store = Tracker(fresh(cluster.url))
-        yield store
-        store.close()
-
-
-def test_wrong_codes_and_the_wait_on_postgresql(pg_store):
-    store = pg_store
+def test_wrong_codes_and_the_wait_on_postgresql(pg):
+    store = pg
     for i in range(2):
         store.add_employee(f"E{i}", f"执法员{i}", "执法大队", "执法一中队")
     event = lecture()

@@ -28,15 +28,6 @@ def lecture(**extra) -> Event:
     return Event.model_validate(data)
 
 
-@pytest.fixture
-def store(tracker):
-    for i in range(5):
-        tracker.add_employee(f"E{i}", f"执法员{i}", "执法大队", "执法一中队")
-    tracker.add_employee("X1", "办公室员工", "办公室", "综合组")
-    tracker.add_employee("L1", "已离职", "执法大队", active=False)
-    return tracker
-
-
 def at(minutes: float) -> dt.datetime:
     return START + dt.timedelta(minutes=minutes)
 

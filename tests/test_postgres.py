@@ -9,9 +9,7 @@ PostgreSQL server binaries are not installed. The pure translation tests need no
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
-import uuid
 
 import psycopg
 import pytest
@@ -97,37 +95,6 @@ def test_postgresql_fault_messages_name_the_database_without_its_password():
 
 
 # -- on a server -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cluster_url():
-    """The URL of a database in the test run's cluster (or in one started for this module)."""
-    if url := os.environ.get("MINGDE_TEST_PG"):
-        yield url
-        return
-    if not pgcluster.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    with pgcluster.Cluster.start() as cluster:
-        yield cluster.url
-
-
-@pytest.fixture
-def pg_url(cluster_url):
-    """A fresh, empty database of its own."""
-    name = "mingde_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(cluster_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, query = cluster_url.partition("?")
-    yield f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
-    with psycopg.connect(cluster_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def pg(pg_url):
-    t = Tracker(pg_url)
-    yield t
-    t.close()
 
 
 def test_a_url_opens_postgresql_with_the_migrations_applied_once(pg_url):

@@ -249,7 +249,7 @@ class EventStore(Store):
         the window ends; a check-in forgives the count. Returns the attendance row."""
         now = now or utcnow()
         try:
-            session = event.session(session_id)
+            event.session(session_id)  # an unknown session: refused as a wrong code
         except KeyError:
             raise EventRefused(f"event '{event.id}' has no session '{session_id}'", "code_wrong") from None
         refusal = None
@@ -259,10 +259,7 @@ class EventStore(Store):
                 refusal = EventRefused(f"{actor}: too many wrong check-in codes: wait {wait} s", "throttled")
                 refusal.wait = wait
                 raise refusal
-            self._open_session(event, session_id)
-            self._member(event, employee_id)
-            if self._attendance_row(event.id, session_id, employee_id):
-                raise EventRefused(f"employee {employee_id} is already checked in", "twice")
+            self._may_check_in(event, session_id, employee_id)
             problem = rules.check_typed_code(
                 self.checkin_secret(), event.id, session_id, typed, now, seconds or rules.CODE_SECONDS
             )
@@ -286,24 +283,38 @@ class EventStore(Store):
             elif problem:
                 refusal = EventRefused(f"{actor}: check-in code {problem} for '{event.id}/{session_id}'", f"code_{problem}")
             else:
-                db["attendance"].insert(
-                    {
-                        "event_id": event.id,
-                        "session_id": session_id,
-                        "employee_id": employee_id,
-                        "status": rules.checkin_status(now, session.starts, event.late_after),
-                        "method": "code",  # the session's code, typed instead of scanned
-                        "check_in_at": iso(now),
-                        "minutes": rules.minutes_attended(now, None, session.starts, session.ends),
-                        "device": device,
-                        "recorded_by": actor,
-                        "recorded_at": iso(now),
-                    }
-                )
+                self._code_attendance(db, event, session_id, employee_id, actor, device, now)  # typed instead of scanned
                 db.execute("DELETE FROM checkin_code_failures WHERE username = ?", (actor,))
         if refusal is not None:  # after the commit: the wrong code stays counted
             raise refusal
         return self._attendance_row(event.id, session_id, employee_id)
+
+    def _may_check_in(self, event: Event, session_id: str, employee_id: str) -> None:
+        """The rules a scanned or typed code shares: check-in open, in the audience, not in yet."""
+        self._open_session(event, session_id)
+        self._member(event, employee_id)
+        if self._attendance_row(event.id, session_id, employee_id):
+            raise EventRefused(f"employee {employee_id} is already checked in", "twice")
+
+    def _code_attendance(
+        self, db, event: Event, session_id: str, employee_id: str, actor: str, device: str | None, now: dt.datetime
+    ) -> None:
+        """Write the attendance row of a check-in by the session's code (迟到 after the threshold)."""
+        session = event.session(session_id)
+        db["attendance"].insert(
+            {
+                "event_id": event.id,
+                "session_id": session_id,
+                "employee_id": employee_id,
+                "status": rules.checkin_status(now, session.starts, event.late_after),
+                "method": "code",
+                "check_in_at": iso(now),
+                "minutes": rules.minutes_attended(now, None, session.starts, session.ends),
+                "device": device,
+                "recorded_by": actor,
+                "recorded_at": iso(now),
+            }
+        )
 
     def ticket(self, token: str) -> dict | None:
         """The ticket's row (event, session, device, issued, used), or None."""
@@ -330,24 +341,8 @@ class EventStore(Store):
             if now - parse_iso(ticket["issued_at"]) > TICKET_TTL:
                 raise EventRefused("this check-in ticket has expired: scan the code again", "expired")
             session_id = ticket["session_id"]
-            self._open_session(event, session_id)
-            self._member(event, employee_id)
-            if self._attendance_row(event.id, session_id, employee_id):
-                raise EventRefused(f"employee {employee_id} is already checked in", "twice")
-            session = event.session(session_id)
-            row = {
-                "event_id": event.id,
-                "session_id": session_id,
-                "employee_id": employee_id,
-                "status": rules.checkin_status(now, session.starts, event.late_after),
-                "method": "code",
-                "check_in_at": iso(now),
-                "minutes": rules.minutes_attended(now, None, session.starts, session.ends),
-                "device": device or ticket["device"],
-                "recorded_by": actor,
-                "recorded_at": iso(now),
-            }
-            db["attendance"].insert(row)
+            self._may_check_in(event, session_id, employee_id)
+            self._code_attendance(db, event, session_id, employee_id, actor, device or ticket["device"], now)
             db.execute(
                 "UPDATE checkin_tickets SET used_at = ?, used_by = ? WHERE token_hash = ?", (iso(now), employee_id, _hash(token))
             )
