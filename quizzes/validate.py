@@ -126,7 +126,7 @@ def problems_from(error: ValidationError, source: Source) -> list[ContentProblem
             msg = ctx_error.message
         elif kind == "extra_forbidden":
             key = str(loc[-1]) if loc else "?"
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+            close = difflib.get_close_matches(key, [n for n in names if n != key], n=1, cutoff=0.75)  # not itself
             msg = f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
             shown = loc[:-1]
         elif kind == "missing":

@@ -162,6 +162,12 @@ def test_load_quiz_refuses_a_quiz_that_draws(tmp_path):
     assert str(e.value) == f"{path}:3: draw: quiz 'd' draws from banks: load its folder with load_catalog()"
 
 
+def test_a_key_of_another_kind_is_unknown_without_suggesting_itself(tmp_path):
+    bank = "id: b\ntitle: 题库\nkind: bank\nquestions:\n  - {id: q, type: true_false, prompt: 对吗？, answer: true}\n"
+    catalog = load_catalog(write_files(tmp_path, {"banks/b.yaml": bank}))
+    assert [p.message for p in catalog.errors] == ["unknown key 'kind'"]  # not "(did you mean 'kind'?)"
+
+
 def test_missing_folder_is_one_problem(tmp_path):
     catalog = load_catalog(tmp_path / "nope")
     assert [p.message for p in catalog.errors] == ["content folder not found"]

@@ -559,6 +559,7 @@ class Access(EventCalls):
 
         self.require("organizer")
         path = publish(root, yaml_text, filename, kind, replace=replace)
+        self.tracker.share_content_files(root, [path], self.account.username)  # every node's folder
         self.tracker.audit(self.account.username, "content.publish", {"path": str(path)})
         return path
 
@@ -577,6 +578,7 @@ class Access(EventCalls):
 
         self.require("organizer")
         saved = save_document(root, kind, data, path=path)
+        self.tracker.share_content_files(root, [saved.path, *([saved.previous] if saved.previous else [])], self.account.username)
         self.tracker.audit(
             self.account.username,
             "content.save",
@@ -597,6 +599,7 @@ class Access(EventCalls):
 
         self.require("organizer")
         ref = save_image(root, filename, data)
+        self.tracker.share_content_files(root, [ref], self.account.username)
         self.tracker.audit(self.account.username, "content.image", {"file": ref, "upload": filename})
         return ref
 

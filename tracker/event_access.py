@@ -327,6 +327,7 @@ class EventCalls:
             self._remove_materials(root, written)
             raise
         if written:
+            self.tracker.share_content_files(root, [f"events/{MATERIALS_FOLDER}/{n}" for n in written], self._actor())
             self.tracker.audit(self._actor(), "content.material", {"files": written})
         return entries, written
 
@@ -334,6 +335,8 @@ class EventCalls:
         """Take back materials written for an event that was not saved (organizers)."""
         self.require("organizer")  # type: ignore[attr-defined]
         self._remove_materials(root, written)
+        names = [n for n in written if Path(n).name == n]
+        self.tracker.share_content_files(root, [f"events/{MATERIALS_FOLDER}/{n}" for n in names], self._actor())
 
     @staticmethod
     def _remove_materials(root: Any, names: list[str]) -> None:

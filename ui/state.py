@@ -33,6 +33,7 @@ def _catalog(root: str, fingerprint: tuple) -> Catalog:
 
 def catalog() -> Catalog:
     root = config().content
+    tracker().sync_content(root)  # what organizers changed in the browser on another node (at most once a second)
     return _catalog(str(root), _fingerprint(root))
 
 

@@ -1,6 +1,6 @@
 """The store: ``Tracker`` combines the core (connections, transactions, storage faults) with one
 mixin per domain. Modules: ``core``, ``roster``, ``accounts``, ``attempts``, ``lessons``,
-``content``, ``backup``, ``audit``, ``events``, ``daily``, ``changes`` (has anything changed: the caches' version check); sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
+``content``, ``content_files`` (the browser's content changes, for every node's folder), ``backup``, ``audit``, ``events``, ``daily``, ``changes`` (has anything changed: the caches' version check); sign-in sessions are ``tracker.auth``, reports ``tracker.reports``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from tracker.store.audit import AuditStore
 from tracker.store.backup import BackupStore
 from tracker.store.changes import ChangeStamps
 from tracker.store.content import ContentSettings
+from tracker.store.content_files import ContentFiles
 from tracker.store.core import (
     BUSY_TIMEOUT_MS,
     Store,
@@ -53,6 +54,7 @@ class Tracker(
     AttemptStore,
     LessonStore,
     ContentSettings,
+    ContentFiles,
     BackupStore,
     AuditStore,
     EventStore,

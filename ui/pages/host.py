@@ -337,7 +337,7 @@ def corrections(c: dict) -> None:
             message.error(error)
 
 
-@st.fragment(run_every=1)  # a captain's buzz, pick or answer shows here within a second
+@st.fragment(run_every=0.5)  # a captain's buzz, pick or answer shows here within a second
 def console() -> None:
     recheck(me.account)  # a host disabled or signed out meanwhile: the sign-in form, not a working console
     c = live.console(run)
