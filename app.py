@@ -32,7 +32,7 @@ else:
             sign_out_button()
     with handled():  # the one error handler: a library error is a clear message, never a traceback
         page = st.navigation(pages_for(account), expanded=True)  # every page listed (no English "View more")
-        st.set_page_config(layout=layout_of(page))  # report tables get the width of a PC screen
+        st.set_page_config(layout=layout_of(page))  # report tables and the host console get the width of a PC screen
         after_forced_change(account)  # 进入系统 after a one-time password's change opens 首页
         phone_tabs(account, page)  # the main pages one tap away on a phone
         st.html(streamlit_words_css(int(st.get_option("server.maxUploadSize"))))  # the uploader's words in ours

@@ -91,6 +91,17 @@ def tracker(tmp_path):
     t.close()
 
 
+def wrong_code(secret: bytes, event_id: str, session_id: str, moment: dt.datetime) -> str:
+    """A 6-digit 签到码 that is no code of the session around ``moment``, not even an expired one (so a
+    test that types it is told 错误, never 已过期)."""
+    from tracker import attendance as rules
+
+    slot = rules.slot_of(moment)
+    near = range(slot - rules.TYPED_EXPIRED_SLOTS - 3, slot + 3)
+    codes = {rules.typed_code(secret, event_id, session_id, s) for s in near}
+    return next(c for c in (f"{n:06d}" for n in range(0, 10**6, 111_111)) if c not in codes)
+
+
 @pytest.fixture
 def store(tracker):
     """A store with a small roster: E0–E4 in 执法大队/执法一中队, X1 in 办公室, L1 left (inactive)."""

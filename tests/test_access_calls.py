@@ -628,7 +628,7 @@ def test_the_table_lists_every_role_check_of_the_library():
 
 # How an event call checks who calls: a role, or the signed-in account and its own 工号 (directly or
 # through a call that does).
-IDENTITY = {"check_role", "require", "_signed_in", "employee_id", "_person", "ticket_event", "roll_call"}
+IDENTITY = {"check_role", "require", "_signed_in", "employee_id", "_person", "ticket_event", "roll_call", "_open_slot"}
 
 
 def test_every_event_call_checks_the_caller_and_has_a_row():

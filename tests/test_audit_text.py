@@ -13,7 +13,6 @@ import pytest
 
 from tests.conftest import ROOT
 from tracker.store.audit import ACTIONS
-from ui import i18n
 from ui.audit_text import export_name, say_action, say_change, say_detail, say_object
 from ui.i18n import admin
 from ui.state import t as translate
@@ -31,7 +30,7 @@ def test_every_action_written_anywhere_has_a_text_in_both_languages():
     assert {"content.save", "content.publish", "roster.import", "de.score"} <= written
     assert written <= set(ACTIONS) | {"sign_in.failed"}, sorted(written - set(ACTIONS))
     for code in ACTIONS:
-        assert f"audit.action.{code}" in i18n.ZH and f"audit.action.{code}" in i18n.EN  # admin's, or an area's own
+        assert f"audit.action.{code}" in admin.ZH and f"audit.action.{code}" in admin.EN
 
 
 @pytest.mark.parametrize(
@@ -75,6 +74,10 @@ def test_actions_are_named_never_shown_as_codes(code, text):
          "zhang", "原为：职工；改为：领导"),
         ({"action": "period.lock", "subject": "2026Q4", "detail": "季度结束"}, "2026Q4", "原因：季度结束"),
         ({"action": "sign_in", "subject": "zhang", "detail": None}, "zhang", ""),
+        ({"action": "content.save", "subject": None, "detail": json.dumps({"kind": "quiz", "id": "m1", "status": "published"})},
+         "m1", "类型：测验；编号：m1；状态：已发布"),
+        ({"action": "event.checkin_code_wrong", "subject": "E001", "detail": json.dumps(
+            {"event": "talk", "session": "s1", "failures": 3})}, "E001", "活动：talk；场次：s1；错误次数：3"),
     ],
 )  # fmt: skip
 def test_entries_in_chinese(entry, obj, detail):
@@ -101,7 +104,7 @@ def test_change_notes_in_chinese(note, text):
 
 def test_the_export_is_dated_by_the_shanghai_day():
     late = dt.datetime(2026, 12, 1, 17, 30, tzinfo=dt.UTC)  # 01:30 on 2 December in Shanghai
-    assert export_name(late) == "audit-2026-12-02.csv"
+    assert export_name(late, zh) == "审计日志-2026-12-02.csv"
 
 
 def test_the_roster_import_logs_the_uploaded_files_name(tmp_path):

@@ -152,6 +152,44 @@ def test_a_quiz_published_from_the_builder_comes_first_for_employees(env):  # no
     at.button(key="qb:publish").click().run()
     assert "已发布“十二月自测”" in at.success[-1].value
     assert [q for q in env.quiz_publications() if q.startswith("monthly-")]
+    reads = []
+    original = env._publications_from_audit
+    env._publications_from_audit = lambda: reads.append(1) or original()
+    env.audit("org", "sign_in")  # another action: the content saves are not read again
+    assert [q for q in env.quiz_publications() if q.startswith("monthly-")] and reads == []
     employee = page(env, "ui/pages/quizzes.py", "zhang")
     cards = [m.value for m in employee.markdown if m.value.startswith("#### ")]
     assert cards[0] == "#### 十二月自测", cards[:3]
+
+
+def test_every_download_is_named_in_the_users_language_without_ids():
+    """Every ``file_name=`` of a page goes through a helper that names it from the catalogue (titles and
+    dates): no literal English names like ``attendance-<event id>.xlsx``."""
+    import re
+
+    from tests.conftest import ROOT
+
+    helpers = ("file_name(", "download_name(", "export_name(", "signin_file_name(")
+    literal = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / "ui").rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bfile_name=", line) and not any(h in line for h in helpers)
+    ]
+    assert literal == []
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "name"),
+    [
+        ("file.attendance", {"title": "廉洁 从业/专题:讲座"}, "出勤表-廉洁_从业_专题_讲座.xlsx"),
+        ("file.completion", {"title": "新职工岗前培训班"}, "结业证明-新职工岗前培训班.xlsx"),
+        ("file.training_record", {"year": 2026}, "培训档案-2026.xlsx"),
+    ],
+)
+def test_download_names_are_safe_for_any_file_system(monkeypatch, key, values, name):
+    from ui import widgets
+    from ui.i18n import translate
+
+    monkeypatch.setattr(widgets, "t", lambda k, **kw: translate("zh", k, **kw))
+    assert widgets.file_name(key, ".xlsx", **values) == name

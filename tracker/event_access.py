@@ -108,10 +108,12 @@ class EventCalls:
         """The sessions whose check-in is open now and whose audience one is in, without an entry of
         one's own yet: where one may type a 签到码 (in the order of their start)."""
         me = self.tracker.employee(self.employee_id)  # type: ignore[attr-defined]
+        if not me["active"]:
+            return []
         out = []
         for row in self.tracker.open_sessions():
             event = catalog.events.get(row["event_id"])
-            if event is None or row["session_id"] not in event.session_ids or not me["active"]:
+            if event is None or row["session_id"] not in event.session_ids:
                 continue
             if event.audience.includes(me) and self.tracker._attendance_row(event.id, row["session_id"], me["id"]) is None:
                 out.append((event, row["session_id"]))
@@ -170,23 +172,23 @@ class EventCalls:
 
     def current_code(self, event: Event, session_id: str, *, now: dt.datetime | None = None) -> tuple[str, float]:
         """The projector's code of an open session now, and the seconds until it changes (organizers)."""
-        self.require("organizer")  # type: ignore[attr-defined]
-        state = self.tracker.session_state(event.id, session_id)
-        if state is None or state["status"] != "open":
-            raise EventRefused(f"event '{event.id}' session '{session_id}': check-in is not open", "not_open")
         now = now or utcnow()
-        slot = rules.slot_of(now)
+        slot = self._open_slot(event, session_id, now)
         left = (slot + 1) * rules.CODE_SECONDS - now.timestamp()
         return rules.make_code(self.tracker.checkin_secret(), event.id, session_id, slot), left
 
     def typed_code(self, event: Event, session_id: str, *, now: dt.datetime | None = None) -> str:
         """The projector's 6-digit 签到码 of an open session now (same slot as ``current_code``; organizers)."""
+        slot = self._open_slot(event, session_id, now or utcnow())
+        return rules.typed_code(self.tracker.checkin_secret(), event.id, session_id, slot)
+
+    def _open_slot(self, event: Event, session_id: str, now: dt.datetime) -> int:
+        """The code slot of ``now`` for a session whose check-in is open (organizers)."""
         self.require("organizer")  # type: ignore[attr-defined]
         state = self.tracker.session_state(event.id, session_id)
         if state is None or state["status"] != "open":
             raise EventRefused(f"event '{event.id}' session '{session_id}': check-in is not open", "not_open")
-        slot = rules.slot_of(now or utcnow())
-        return rules.typed_code(self.tracker.checkin_secret(), event.id, session_id, slot)
+        return rules.slot_of(now)
 
     def roll_call(self, event: Event, session_id: str) -> list[RollCallRow]:
         """The expected people of a session (and walk-ins), with what is recorded (organizers, leaders)."""

@@ -31,7 +31,6 @@ Window
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,6 +41,7 @@ from quizzes.fields import (
 )
 from quizzes.model import Quiz
 from tracker.store import Tracker, iso, parse_iso
+from tracker.store.changes import StampCache
 
 INDIVIDUAL_COLUMNS = [
     "rank",
@@ -58,8 +58,7 @@ INDIVIDUAL_COLUMNS = [
 ]
 GROUP_COLUMNS = ["rank", "headcount", "participants", "participation_rate", "mean_percent", "score"]
 
-_frozen: dict[tuple[str, str, str], tuple[object, Leaderboard]] = {}
-_lock = threading.Lock()
+_frozen = StampCache(64)  # frozen leaderboards (immutable), while the database is unchanged
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,7 @@ class Leaderboard:
 
 
 def clear_cache() -> None:
-    with _lock:
-        _frozen.clear()
+    _frozen.clear()
 
 
 def _rank(df: pd.DataFrame, keys: list[str], ascending: list[bool]) -> pd.DataFrame:
@@ -149,16 +147,7 @@ def leaderboard(tracker: Tracker, quiz: Quiz, *, now: dt.datetime | None = None)
     frozen = quiz.closes is not None and now >= quiz.closes
     if frozen:
         key = (tracker.cache_id, quiz.id, iso(quiz.closes))
-        stamp = tracker.change_stamp()
-        with _lock:
-            hit = _frozen.get(key)
-        if stamp is not None and hit is not None and hit[0] == stamp:
-            return hit[1]
-        board = Leaderboard(*compute(tracker, quiz, quiz.closes), frozen=True, as_of=quiz.closes)
-        if stamp is not None and tracker.change_stamp() == stamp:
-            with _lock:
-                _frozen[key] = (stamp, board)
-                while len(_frozen) > 64:
-                    _frozen.pop(next(iter(_frozen)))
-        return board
+        return _frozen.get(
+            tracker, key, lambda: Leaderboard(*compute(tracker, quiz, quiz.closes), frozen=True, as_of=quiz.closes)
+        )
     return Leaderboard(*compute(tracker, quiz, now), frozen=False, as_of=now)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from quizzes.fields import utcnow
 from quizzes.model import ACTIVITIES, Points
 from tracker.errors import AccessDenied, NotFound, TrackerError
 from tracker.store import Account, Tracker, iso
+from tracker.store.changes import StampCache
 
 if TYPE_CHECKING:
     from quizzes.catalog import Catalog
@@ -292,8 +292,7 @@ def compute_totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFram
 # Computed totals by database, period and rules. An entry holds while the database is unchanged:
 # ``tracker.change_stamp()`` moves whenever anyone commits, on this node or another (see
 # tracker.store.changes); every thread (each Streamlit rerun is one) shares the cache.
-_CACHE: dict[tuple, tuple[Any, pd.DataFrame]] = {}
-_CACHE_LOCK = threading.Lock()
+_CACHE = StampCache(32, lambda df: df.copy())
 
 
 def _catalog_key(catalog: Catalog) -> tuple:
@@ -316,18 +315,7 @@ def totals(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
         df.attrs["locked"] = {k: lock[k] for k in ("locked_at", "locked_by", "reason")}
         return df
     key = (tracker.cache_id, p.key, p.start, p.end, _catalog_key(catalog))
-    stamp = tracker.change_stamp()
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        df = hit[1].copy()
-    else:
-        df = compute_totals(tracker, catalog, p)
-        if stamp is not None and tracker.change_stamp() == stamp:  # nothing was committed meanwhile
-            with _CACHE_LOCK:
-                _CACHE[key] = (stamp, df.copy())
-                while len(_CACHE) > 32:
-                    _CACHE.pop(next(iter(_CACHE)))
+    df = _CACHE.get(tracker, key, lambda: compute_totals(tracker, catalog, p))
     df.attrs["locked"] = None
     return df
 

@@ -17,7 +17,7 @@ DETAIL_KEYS = (
     "kind", "id", "quiz_id", "path", "previous", "file", "upload", "rows", "added", "changed", "deactivated", "role",
     "employee_id", "department", "count", "from", "to", "reason", "left_on", "accounts", "owners", "period",
     "employee", "score", "was", "reference", "name", "team", "username", "run", "competition", "points", "event",
-    "session", "title", "teams", "side",
+    "session", "title", "teams", "side", "status", "failures",
 )  # fmt: skip
 KINDS = ("question", "lesson", "quiz", "competition", "bank")
 _CHANGE = re.compile(r"^(question|lesson|quiz|competition) (\S+) (added|edited|deleted|saved|copied from (\S+)|saved as (\w+))$")
@@ -81,6 +81,8 @@ def say_detail(entry: dict, t: Callable[..., str]) -> str:
             value = t(f"audit.kind.{value}")
         elif key in ("path", "previous"):
             value = Path(str(value)).name
+        elif key == "status" and value in ("draft", "published"):
+            value = t(f"audit.state.{value}")
         elif key in ("role", "from", "to") and value in ("employee", "leader", "organizer", "admin"):
             value = t(f"role.{value}")
         elif isinstance(value, list):
@@ -90,6 +92,7 @@ def say_detail(entry: dict, t: Callable[..., str]) -> str:
     return "；".join(parts)
 
 
-def export_name(now: dt.datetime) -> str:
-    """The export's file name, dated by the day in Asia/Shanghai (as the entries are shown)."""
-    return f"audit-{now.astimezone(SHANGHAI).date().isoformat()}.csv"
+def export_name(now: dt.datetime, t: Callable[..., str]) -> str:
+    """The export's file name in the user's language, dated by the day in Asia/Shanghai (as the entries
+    are shown): 审计日志-2026-12-02.csv."""
+    return t("file.audit", date=now.astimezone(SHANGHAI).date().isoformat()) + ".csv"

@@ -85,7 +85,8 @@ def bank_labels(banks: dict[str, dict]) -> dict[str, str]:
 
 
 def doc_labels(docs: dict[str, dict]) -> dict[str, str]:
-    """Content id → its title (quizzes, lessons, competitions), drafts marked as such."""
+    """Content id → its title (quizzes, lessons, competitions); a draft whose title another item shares
+    is told apart by 草稿."""
     titles = {key: str(data.get("title") or key) for key, data in docs.items()}
     return distinct_titles(titles, {key: t("author.draft") for key, data in docs.items() if data.get("status") == "draft"})
 
@@ -96,10 +97,9 @@ def question_number(questions: list[dict], question_id: str) -> int:
     return ids.index(str(question_id)) + 1 if str(question_id) in ids else 0
 
 
-def question_label(questions: list[dict], question_id: str, width: int = 40) -> str:
-    """A question as office staff know it: its number in the bank and the start of its prompt."""
-    ids = [str(q.get("id")) for q in questions]
-    if question_id not in ids:
-        return question_id
-    n = ids.index(question_id)
-    return t("author.question", n=n + 1, prompt=str(questions[n].get("prompt", ""))[:width])
+def question_labels(questions: list[dict], width: int = 40) -> dict[str, str]:
+    """Each question as office staff know it, by id: its number in the bank and the start of its
+    prompt. Built once per bank for a list's ``format_func`` (not once per option)."""
+    return {
+        str(q.get("id")): t("author.question", n=n, prompt=str(q.get("prompt", ""))[:width]) for n, q in enumerate(questions, 1)
+    }

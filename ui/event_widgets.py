@@ -13,6 +13,7 @@ from tracker.access import Access
 from tracker.errors import EventRefused
 from tracker.export import format_hours
 from ui.state import saving, t
+from ui.widgets import file_name, safe_file_name
 
 
 def session_line(event: Event, session_id: str) -> str:
@@ -25,12 +26,10 @@ def session_line(event: Event, session_id: str) -> str:
 def signin_file_name(event: Event, session_id: str, suffix: str) -> str:
     """The name of a session's sign-in sheet for download: the event's title and the session's date
     and start, never its ids (签到表-廉洁从业专题讲座-2026-12-10-0900.xlsx)."""
-    import re
-
     s = event.session(session_id)
-    session = f"{s.date:%Y-%m-%d}-{str(s.start).replace(':', '')}"
-    name = t("admin_ev.sheet_file", title=event.title, session=session)
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name) + suffix
+    return file_name(
+        "admin_ev.sheet_file", suffix, title=event.title, session=f"{s.date:%Y-%m-%d}-{str(s.start).replace(':', '')}"
+    )
 
 
 def _sign_up(me: Access, event: Event) -> None:
@@ -80,7 +79,7 @@ def upcoming_events(me: Access, catalog: Catalog, *, limit: int | None = None, k
                     st.download_button(
                         t("events.material", title=m.title),
                         path.read_bytes(),
-                        file_name=f"{m.title}{path.suffix}",  # 培训日程安排.txt, not the file's id
+                        file_name=safe_file_name(m.title) + path.suffix,  # 培训日程安排.txt, not the file's id
                         key=f"{key}:m:{e.id}:{m.file}",
                     )
 

@@ -169,7 +169,8 @@ WIDE = {"participation", "assessment", "items", "host"}  # report tables, and th
 
 
 def layout_of(page) -> str:
-    """``st.set_page_config`` layout of the page about to run: wide for the report pages."""
+    """``st.set_page_config`` layout of the page about to run: wide for the report pages and the host
+    console (``WIDE``), centered for the rest."""
     return "wide" if getattr(page, "url_path", "") in WIDE else "centered"
 
 

@@ -149,7 +149,7 @@ def xlsx_download(out: ReportOutput, key: str, label: str) -> None:
     st.download_button(
         label,
         lambda: to_xlsx_bytes(out.tables, out.notes, lang()),
-        file_name=f"{out.name}.xlsx",
+        file_name=download_name(out, "xlsx"),
         key=f"{key}:xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",

@@ -144,15 +144,7 @@ async def login(request: Request) -> Response:
         path="/",
     )
     if not request.cookies.get(DEVICE_COOKIE):  # the phone's id for the proxy flags of a typed 签到码 too
-        response.set_cookie(
-            DEVICE_COOKIE,
-            secrets.token_urlsafe(12),
-            max_age=400 * 86400,
-            httponly=True,
-            samesite="lax",
-            secure=_secure(request),
-            path="/",
-        )
+        _set_device_cookie(response, request, secrets.token_urlsafe(12))
     response.set_cookie(  # this browser is trusted for this account: exempt from the account-wide lockout
         TRUSTED_COOKIE,
         result.device,
@@ -245,10 +237,15 @@ async def scan(request: Request) -> Response:
     except StorageUnavailable:
         target = "/checkin?refused=storage"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True, samesite="lax", secure=_secure(request), path="/"
-    )
+    _set_device_cookie(response, request, device)
     return response
+
+
+def _set_device_cookie(response, request: Request, value: str) -> None:
+    """The phone's id (for the proxy flags of check-ins): kept 400 days, script-proof, this site only."""
+    response.set_cookie(
+        DEVICE_COOKIE, value, max_age=400 * 86400, httponly=True, samesite="lax", secure=_secure(request), path="/"
+    )
 
 
 def routes() -> list[Route]:

@@ -65,6 +65,17 @@ def streamlit_words_css(max_upload_mb: int = 20) -> str:
     )
 
 
+def safe_file_name(text: str) -> str:
+    """``text`` with the characters a file system refuses, and white space, turned into "_"."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
+
+
+def file_name(key: str, suffix: str, **values: object) -> str:
+    """A download's file name in the user's language (``file.*`` in the catalogue: titles and dates,
+    never ids), safe for any file system."""
+    return safe_file_name(t(key, **values)) + suffix
+
+
 def local_time(value: str | dt.datetime | None) -> str:
     """An ISO timestamp or datetime as Asia/Shanghai ``YYYY-MM-DD HH:MM``."""
     if not value:

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import sign_in
-from tests.test_postgres import cluster_url, pg_url  # noqa: F401  (fixtures)
 from ui.serve import free_port
 
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -34,7 +33,7 @@ def can_netns() -> bool:
 
 
 @pytest.fixture
-def pg_cluster(pg_url, tmp_path, monkeypatch):  # noqa: F811
+def pg_cluster(pg_url, tmp_path, monkeypatch):
     from bench import pgcopy
 
     demo = tmp_path / "demo.db"
@@ -112,7 +111,7 @@ def test_two_postgresql_nodes_share_nothing_but_the_database(pg_cluster, browser
     assert own.returncode == 0 and other.returncode != 0  # node A reaches itself, never node B
 
 
-def test_stopping_removes_the_namespaces(pg_url, tmp_path, monkeypatch):  # noqa: F811
+def test_stopping_removes_the_namespaces(pg_url, tmp_path, monkeypatch):
     if not can_netns() or not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         pytest.skip("needs root, ip netns and nginx")
     monkeypatch.setenv("MINGDE_DB", pg_url)

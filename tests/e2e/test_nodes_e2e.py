@@ -23,7 +23,6 @@ from tests.conftest import ROOT
 from tests.dbcopy import copy_database
 from tests.e2e.conftest import SCREENSHOTS, signed_in
 from tests.e2e.test_live_restart_e2e import board_scores
-from tests.test_postgres import cluster_url, pg_url  # noqa: F401  (fixtures)
 from tracker import Tracker
 from tracker import competitions as comp
 from ui.serve import RestartableServer
@@ -135,7 +134,7 @@ def test_a_host_on_node_a_drives_the_screen_on_node_b(browser, demo_db, tmp_path
     assert all(len(v) == QUESTIONS for v in latency.values())
 
 
-def test_on_postgresql_a_host_on_node_a_drives_the_screen_on_node_b(browser, pg_url, tmp_path):  # noqa: F811
+def test_on_postgresql_a_host_on_node_a_drives_the_screen_on_node_b(browser, pg_url, tmp_path):
     from bench import pgcopy
 
     demo = tmp_path / "demo.db"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,6 +16,7 @@ from tracker.reports.activities import attendance_facts
 from tracker.reports.common import DEFAULT_WEIGHTS, REPORT_ROLES, PeriodLocked, _frame, _period, _q, word
 from tracker.reports.periods import Period
 from tracker.store import Account, Tracker, day_start, iso
+from tracker.store.changes import StampCache
 
 if TYPE_CHECKING:
     from quizzes.catalog import Catalog
@@ -85,7 +85,7 @@ def capped(entries: pd.DataFrame, caps: dict[str, float | None]) -> pd.Series:
     return room.round(2).reindex(entries.index)
 
 
-_HOURS_CACHE: dict[tuple, tuple[Any, dict[str, float]]] = {}
+_HOURS_CACHE = StampCache(32, dict)
 
 
 def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id: str | None = None) -> dict[str, float]:
@@ -94,28 +94,20 @@ def period_hours(tracker: Tracker, catalog: Catalog, period: Period, employee_id
     database and the catalogue are unchanged."""
     from tracker.hours import KINDS, raw_table, rules_of
 
+    def compute() -> dict[str, float]:
+        rules = rules_of(catalog)
+        caps = {k: getattr(rules, k).cap for k in KINDS}
+        out: dict[str, float] = {}
+        for year in range(period.start.year, period.end.year + 1):
+            table = raw_table(tracker, catalog, [employee_id] if employee_id else None, year)
+            table["counted"] = capped(table, caps)
+            inside = table[(table["day"] >= period.start) & (table["day"] <= period.end)]
+            for emp, got in inside.groupby("employee_id")["counted"].sum().items():
+                out[emp] = round(out.get(emp, 0.0) + float(got), 2)
+        return out
+
     key = (tracker.cache_id, period.start, period.end, employee_id, _catalog_key(catalog))
-    stamp = tracker.change_stamp()  # None inside this thread's write: computed, never cached
-    with _CACHE_LOCK:
-        hit = _HOURS_CACHE.get(key)
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        return dict(hit[1])
-    rules = rules_of(catalog)
-    caps = {k: getattr(rules, k).cap for k in KINDS}
-    out: dict[str, float] = {}
-    for year in range(period.start.year, period.end.year + 1):
-        table = raw_table(tracker, catalog, [employee_id] if employee_id else None, year)
-        table["counted"] = capped(table, caps)
-        inside = table[(table["day"] >= period.start) & (table["day"] <= period.end)]
-        for emp, got in inside.groupby("employee_id")["counted"].sum().items():
-            out[emp] = round(out.get(emp, 0.0) + float(got), 2)
-    if stamp is not None and tracker.change_stamp() == stamp:  # nothing was committed meanwhile
-        with _CACHE_LOCK:
-            _HOURS_CACHE.pop(key, None)
-            _HOURS_CACHE[key] = (stamp, out)
-            while len(_HOURS_CACHE) > _CACHE_SIZE:
-                _HOURS_CACHE.pop(next(iter(_HOURS_CACHE)))
-    return dict(out)
+    return _HOURS_CACHE.get(tracker, key, compute)
 
 
 WEIGHT_COLUMNS = {
@@ -169,9 +161,7 @@ EMPLOYEE_COLUMNS = [
 # Per-period cache of computed indicators. An entry is valid while the database is unchanged:
 # ``tracker.change_stamp()`` moves whenever anyone commits, on this node or another (see
 # tracker.store.changes). The catalogue's relevant fields are part of the key.
-_CACHE: dict[tuple, tuple[Any, pd.DataFrame]] = {}
-_CACHE_SIZE = 32
-_CACHE_LOCK = threading.Lock()
+_CACHE = StampCache(32, lambda df: df.copy())
 
 
 def _catalog_key(catalog: Catalog) -> tuple:
@@ -187,21 +177,7 @@ def _catalog_key(catalog: Catalog) -> tuple:
 
 def _cached_indicators(tracker: Tracker, catalog: Catalog, p: Period) -> pd.DataFrame:
     key = (tracker.cache_id, p.key, p.start, p.end, _catalog_key(catalog))
-    stamp = tracker.change_stamp()
-    if stamp is None:  # inside this thread's write, or unknown: never cached
-        return _compute_indicators(tracker, catalog, p)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1].copy()
-    df = _compute_indicators(tracker, catalog, p)
-    if tracker.change_stamp() == stamp:  # nothing was committed meanwhile
-        with _CACHE_LOCK:
-            _CACHE.pop(key, None)
-            _CACHE[key] = (stamp, df)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
-    return df.copy()
+    return _CACHE.get(tracker, key, lambda: _compute_indicators(tracker, catalog, p))
 
 
 def _compute_indicators(tracker: Tracker, catalog: Catalog, p: Period, employee_id: str | None = None) -> pd.DataFrame:

@@ -327,8 +327,8 @@ class AttemptStore(Store):
 
     def sweep_once(self) -> int:
         """One pass of the sweeper: ``finalize_expired``, never raising. A busy, full or read-only
-        database is tried again next time; any other error is logged with its traceback, and the
-        sweeper keeps running. Returns how many attempts were submitted (0 after an error)."""
+        database is tried again next time; any other error is logged with its traceback the first
+        time and in one line while it repeats, and the sweeper keeps running. Returns how many attempts were submitted (0 after an error)."""
         try:
             found = self.finalize_expired()
         except StorageUnavailable as e:

@@ -24,7 +24,8 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from tracker.store.core import Store
 
@@ -74,12 +75,6 @@ class ChangeStamps(Store):
             except sqlite3.Error:
                 return None
 
-    def _in_transaction(self) -> bool:
-        """Whether this thread's connection is inside a transaction (sqlite3's and the PostgreSQL
-        facade's ``in_transaction``)."""
-        db = getattr(self._local, "db", None)
-        return bool(db is not None and db.conn.in_transaction)
-
     def _stamp_guard(self) -> threading.Lock:
         lock = getattr(self, "_stamp_lock", None)
         if lock is None:
@@ -94,3 +89,40 @@ class ChangeStamps(Store):
             if conn is not None:
                 conn.close()
         super().close()
+
+
+class StampCache:
+    """Values computed from the database, each kept while ``change_stamp()`` is what it was when the
+    value was computed (the report indicators, 学时 per period, learning points, frozen leaderboards).
+
+    ``get(tracker, key, compute)``: the kept value, or ``compute()``; a value is kept only when the
+    stamp is known (not inside this thread's write) and did not move while it was computed (a value
+    computed while someone committed may be older than the stamp it would be kept under). ``copy``
+    returns each value copied (a DataFrame, a dict), so callers may change what they get. The oldest
+    entries go beyond ``size``."""
+
+    def __init__(self, size: int = 32, copy: Callable[[Any], Any] | None = None):
+        self.size = size
+        self.copy = copy or (lambda v: v)
+        self._entries: dict[Hashable, tuple[Hashable, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tracker: ChangeStamps, key: Hashable, compute: Callable[[], Any]) -> Any:
+        stamp = tracker.change_stamp()
+        if stamp is not None:
+            with self._lock:
+                hit = self._entries.get(key)
+            if hit is not None and hit[0] == stamp:
+                return self.copy(hit[1])
+        value = compute()
+        if stamp is not None and tracker.change_stamp() == stamp:  # nothing was committed meanwhile
+            with self._lock:
+                self._entries.pop(key, None)
+                self._entries[key] = (stamp, self.copy(value))
+                while len(self._entries) > self.size:
+                    self._entries.pop(next(iter(self._entries)))
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -65,7 +65,20 @@ class ContentSettings(Store):
 
     def quiz_publications(self) -> dict[str, dt.datetime]:
         """When each quiz was last published from 组卷 (a save as published after none or a draft),
-        read from the audit log's ``content.save`` entries; quizzes written by hand are not in it."""
+        read from the audit log's ``content.save`` entries; quizzes written by hand are not in it.
+        The 测验 page asks at every run: the entries are read again only when their count or last id
+        moved (one look at the action's index), i.e. after an organizer saved content."""
+        key = self._one("SELECT COUNT(*) AS n, MAX(id) AS last FROM audit_log WHERE action = ?", ("content.save",))
+        stamp = (int(key["n"]), key["last"])
+        cached = self.__dict__.get("_publications")
+        if cached is not None and cached[0] == stamp:
+            return dict(cached[1])
+        out = self._publications_from_audit()
+        if not self._in_transaction():  # never keep what a transaction may still roll back
+            self._publications = (stamp, out)
+        return dict(out)
+
+    def _publications_from_audit(self) -> dict[str, dt.datetime]:
         out: dict[str, dt.datetime] = {}
         last: dict[str, str] = {}
         for row in self.db.query("SELECT at, detail FROM audit_log WHERE action = ? ORDER BY id", ["content.save"]):

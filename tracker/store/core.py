@@ -430,6 +430,12 @@ class Store:
             self._conns.clear()
         self._local = threading.local()
 
+    def _in_transaction(self) -> bool:
+        """Whether this thread's connection is inside a transaction (sqlite3's and the PostgreSQL
+        facade's ``in_transaction``)."""
+        db = getattr(self._local, "db", None)
+        return bool(db is not None and db.conn.in_transaction)
+
     def _one(self, sql: str, params: dict | tuple = ()) -> dict | None:
         rows = list(self.db.query(sql, params))
         return rows[0] if rows else None

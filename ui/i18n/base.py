@@ -286,6 +286,13 @@ ZH: dict[str, str] = {
     "col.minutes": "时长（分钟）",
     "col.time_limit": "限时",
     "col.window": "开放时间",
+    "file.attendance": "出勤表-{title}",
+    "file.training_record": "培训档案-{year}",
+    "file.hours_certificate": "学时证明-{year}",
+    "file.completion": "结业证明-{title}",
+    "file.roster": "职工名册-{date}",
+    "file.one_time_passwords": "一次性密码-{date}",
+    "file.audit": "审计日志-{date}",
 }
 
 EN: dict[str, str] = {
@@ -564,4 +571,11 @@ EN: dict[str, str] = {
     "col.minutes": "Minutes",
     "col.time_limit": "Time limit",
     "col.window": "Window",
+    "file.attendance": "Attendance-{title}",
+    "file.training_record": "Training record-{year}",
+    "file.hours_certificate": "Hours certificate-{year}",
+    "file.completion": "Completion-{title}",
+    "file.roster": "Roster-{date}",
+    "file.one_time_passwords": "One-time passwords-{date}",
+    "file.audit": "Audit log-{date}",
 }

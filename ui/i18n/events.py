@@ -73,7 +73,6 @@ ZH: dict[str, str] = {
     "checkin.code_submit": "签到",
     "checkin.code_none": "现在没有你可以签到的场次。请等组织者开启签到后再试。",
     "checkin.code_wait": "签到码输错次数过多，请 {minutes} 分钟后再试，或扫描大屏上的二维码签到。",
-    "audit.action.event.checkin_code_wrong": "签到码错误",
     # projector
     "screen.scan": "请用手机扫码签到",
     "screen.checked_in": "已签到",
@@ -266,7 +265,6 @@ EN: dict[str, str] = {
     "checkin.code_submit": "Check in",
     "checkin.code_none": "No session is open for your check-in now: try again once the organizer opens it.",
     "checkin.code_wait": "Too many wrong codes: try again in {minutes} min, or scan the QR code on the screen.",
-    "audit.action.event.checkin_code_wrong": "Wrong check-in code",
     "screen.scan": "Scan with your phone to check in",
     "screen.checked_in": "Checked in",
     "screen.changes_in": "New codes in",

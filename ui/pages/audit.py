@@ -52,7 +52,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     t("audit.export"),
     to_csv_bytes(table, translate_headers=False),
-    file_name=export_name(utcnow()),
+    file_name=export_name(utcnow(), t),
     mime="text/csv",
     on_click="ignore",
     key="audit_export",

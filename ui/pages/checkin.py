@@ -50,17 +50,22 @@ def result(event, session_id: str, row: dict) -> None:
 
 
 def typed_code() -> None:
-    """The 签到码 form: the open sessions of one's audience (no choice when there is one), 6 digits."""
+    """The 签到码 form: the open sessions of one's audience (no choice when there is one), 6 digits.
+    After a check-in its result (and 签退) stays on top, and the form stays below while another session
+    is open (a training's afternoon session, in the same tab)."""
     done = st.session_state.get(TYPED)
     if done and (event := cat.events.get(done[0])) is not None and (row := me.my_attendance(event, done[1])):
         st.subheader(event.title)
         st.caption(session_line(event, done[1]))
         result(event, done[1], row)
-        return
+    else:
+        done = None
     try:
-        sessions = me.open_checkins(cat)
+        sessions = me.open_checkins(cat)  # without the sessions one is checked in for
     except AccessDenied:  # an account without an employee record checks nobody in
         st.info(t("checkin.scan"))
+        return
+    if done and not sessions:
         return
     st.subheader(t("checkin.code_title"))
     if not sessions:

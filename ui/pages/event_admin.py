@@ -15,7 +15,7 @@ from tracker.event_sheets import SheetError
 from ui.auth import access
 from ui.event_widgets import session_line, signin_file_name
 from ui.state import catalog, config, saving, t
-from ui.widgets import local_time
+from ui.widgets import file_name, local_time
 
 me = access()
 me.require("organizer")
@@ -127,7 +127,10 @@ if event is not None:
     if flash := st.session_state.pop("admin_ev.flash", None):
         st.info(flash)
     st.download_button(
-        t("admin_ev.attendance"), me.attendance_sheet(event), file_name=f"attendance-{event.id}.xlsx", key="attendance"
+        t("admin_ev.attendance"),
+        me.attendance_sheet(event),
+        file_name=file_name("file.attendance", ".xlsx", title=event.title),
+        key="attendance",
     )
 
 # -- the form: a new event, or the chosen one --------------------------------------------------------

@@ -9,6 +9,7 @@ from tracker.export import format_hours
 from ui.auth import access
 from ui.event_widgets import ledger_table
 from ui.state import catalog, t
+from ui.widgets import file_name
 
 me = access()
 cat = catalog()
@@ -29,11 +30,17 @@ ledger_table(book)
 
 st.subheader(t("hours.exports"))
 st.download_button(
-    t("hours.record_xlsx"), me.training_record(cat, years=[year]), file_name=f"training-record-{year}.xlsx", key="record"
+    t("hours.record_xlsx"),
+    me.training_record(cat, years=[year]),
+    file_name=file_name("file.training_record", ".xlsx", year=year),
+    key="record",
 )
 try:
     st.download_button(
-        t("hours.certificate_pdf"), me.hours_certificate(cat, None, year), file_name=f"hours-{year}.pdf", key="cert"
+        t("hours.certificate_pdf"),
+        me.hours_certificate(cat, None, year),
+        file_name=file_name("file.hours_certificate", ".pdf", year=year),
+        key="cert",
     )
     for event in cat.events.values():
         if event.kind != "training":
@@ -43,7 +50,10 @@ try:
         except EventRefused:
             continue
         st.download_button(
-            t("hours.completion_pdf", title=event.title), pdf, file_name=f"completion-{event.id}.pdf", key=f"done:{event.id}"
+            t("hours.completion_pdf", title=event.title),
+            pdf,
+            file_name=file_name("file.completion", ".pdf", title=event.title),
+            key=f"done:{event.id}",
         )
 except FontMissing:
     st.warning(t("hours.no_font"))

@@ -7,7 +7,7 @@ from quizzes.model import LETTERS, count_blanks
 from ui.auth import access
 from ui.author_widgets import (
     bank_labels,
-    question_label,
+    question_labels,
     question_number,
     question_preview,
     show_hints,
@@ -100,10 +100,11 @@ for q in listed:
 
 if "qe:next_pick" in st.session_state:  # after a save: edit the saved question, or a new one
     st.session_state[f"qe:pick:{bank_id}"] = st.session_state.pop("qe:next_pick")
+question_names = question_labels(questions)  # built once, not per option
 choice = st.selectbox(
     t("qe.pick"),
     [NEW, *ids],
-    format_func=lambda x: t("qe.new_question") if x == NEW else question_label(questions, x),
+    format_func=lambda x: t("qe.new_question") if x == NEW else question_names.get(x, x),
     key=f"qe:pick:{bank_id}",
 )
 if choice != NEW:
@@ -234,7 +235,7 @@ if questions:
         chosen = st.multiselect(
             t("qe.bulk_questions"),
             ids,
-            format_func=lambda x: question_label(questions, x),
+            format_func=lambda x: question_names.get(x, x),
             placeholder=t("author.choose"),
             select_all=False,
             key=f"qe:bulk:{bank_id}",

@@ -7,7 +7,7 @@ import streamlit as st
 from quizzes import authoring as au
 from quizzes.fields import SHANGHAI
 from ui.auth import access
-from ui.author_widgets import bank_labels, doc_labels, question_label, show_save_error
+from ui.author_widgets import bank_labels, doc_labels, question_labels, show_save_error
 from ui.state import catalog, config, t
 from ui.widgets import type_label
 
@@ -98,10 +98,11 @@ picks: list[tuple[str, str]] = []
 with st.expander(t("qb.pick_questions", n=len(fields["questions"]))):
     keep = st.checkbox(t("qb.keep_inline", n=len(fields["questions"])), True, key=k + "keep") if fields["questions"] else True
     everything = [(b, str(q["id"])) for b, data in banks.items() for q in data.get("questions") or []]
+    picked_names = {b: question_labels(data.get("questions") or [], 50) for b, data in banks.items()}
     picks = st.multiselect(
         t("qb.hand_picked"),
         everything,
-        format_func=lambda p: t("qb.picked", bank=bank_names[p[0]], question=question_label(banks[p[0]]["questions"], p[1], 50)),
+        format_func=lambda p: t("qb.picked", bank=bank_names[p[0]], question=picked_names[p[0]].get(p[1], p[1])),
         placeholder=t("author.choose"),
         select_all=False,
         key=k + "picks",

@@ -8,12 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from quizzes.fields import SHANGHAI
 from tracker import AccountError, NotFound, RosterError
 from tracker.export import to_csv_bytes
 from ui.admin_ui import refusal
 from ui.auth import access
 from ui.roster_text import say_problem
 from ui.state import saving, t
+from ui.widgets import file_name
 
 me = access()
 me.require("admin")
@@ -74,7 +76,7 @@ if found:
     st.download_button(
         t("roster.export"),
         to_csv_bytes(export, translate_headers=False),
-        file_name=f"roster-{dt.date.today().isoformat()}.csv",
+        file_name=file_name("file.roster", ".csv", date=dt.datetime.now(SHANGHAI).date().isoformat()),
         mime="text/csv",
         on_click="ignore",
         key="roster_export",

@@ -7,11 +7,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from quizzes.fields import SHANGHAI
 from tracker import ROLES, AccountError, NotFound
 from tracker.export import to_csv_bytes
 from ui.admin_ui import local_time, refusal
 from ui.auth import access
 from ui.state import saving, t
+from ui.widgets import file_name
 
 me = access()
 me.require("admin")
@@ -140,7 +142,7 @@ with st.expander(t("users.bulk"), expanded="users_batch" in st.session_state):
             st.download_button(
                 t("users.bulk_download"),
                 to_csv_bytes(table, translate_headers=False),
-                file_name=f"one-time-passwords-{dt.date.today().isoformat()}.csv",
+                file_name=file_name("file.one_time_passwords", ".csv", date=dt.datetime.now(SHANGHAI).date().isoformat()),
                 mime="text/csv",
                 on_click="ignore",
                 key="users_bulk_download",
