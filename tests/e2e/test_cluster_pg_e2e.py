@@ -16,11 +16,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from ui.serve import free_port
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import cluster  # noqa: E402
+
+SYNC_QUIZ = """id: cluster-sync-quiz
+title: 多节点同步测验
+kind: quiz
+questions:
+  - {id: q1, type: true_false, prompt: 诚实守信是职业道德的基本规范。, answer: 对}
+"""
 
 
 def can_netns() -> bool:
@@ -94,13 +101,36 @@ def test_two_postgresql_nodes_share_nothing_but_the_database(pg_cluster, browser
         signed = {r[0] for r in conn.execute("SELECT username FROM sessions")}
     assert {"employee", "e003", "e004"} <= signed
 
+    # an organizer publishes a quiz on node A (its own folder); an employee on node B sees it, and the
+    # file is in B's folder too: content written in the browser follows every node (content_files)
+    a, b = nodes
+    quiz = run / "cluster-sync-quiz.yaml"
+    quiz.write_text(SYNC_QUIZ, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, f"http://{a.host}:{a.port}", "organizer")
+    page.goto(f"http://{a.host}:{a.port}/content")
+    page.locator("input[type=file]").set_input_files(str(quiz))
+    page.get_by_role("button", name="发布", exact=True).click(timeout=60_000)
+    expect(page.get_by_text("已发布 cluster-sync-quiz.yaml")).to_be_visible(timeout=60_000)
+    context.close()
+    assert (a.folder / "content" / "quizzes" / "cluster-sync-quiz.yaml").is_file()
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, f"http://{b.host}:{b.port}", "employee")
+    page.goto(f"http://{b.host}:{b.port}/quizzes")
+    expect(page.get_by_text("多节点同步测验").first).to_be_visible(timeout=60_000)
+    page.screenshot(path=str(SCREENSHOTS / "cluster-pg-synced-quiz-375.png"), full_page=True)
+    context.close()
+    synced = b.folder / "content" / "quizzes" / "cluster-sync-quiz.yaml"
+    assert synced.read_bytes() == (a.folder / "content" / "quizzes" / "cluster-sync-quiz.yaml").read_bytes()
+
     seen = {f"token-{i}": node_of(f"token-{i}") for i in range(16)}
     assert set(seen.values()) == {f"{n.host}:{n.port}" for n in nodes}  # spread over both
     assert all(node_of(cookie) == addr for cookie, addr in list(seen.items())[:4])  # and sticky
 
     if not netns:
         pytest.skip("no network namespaces here (needs root and ip netns): own process and folder only")
-    a, b = nodes
     assert len({a.host, b.host}) == 2 and all(n.host.startswith("10.231.") for n in nodes)
     for node, proc in zip(nodes, procs, strict=False):
         pids = subprocess.run(["ip", "netns", "pids", node.netns], capture_output=True, text=True).stdout.split()
