@@ -54,6 +54,9 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     if _CLUSTER is not None:
+        from tracker.store.attempts import stop_all_sweepers
+
+        stop_all_sweepers()  # the pages' stores sweep every 30 s: not into a cluster that is gone
         os.environ.pop("MINGDE_TEST_PG", None)
         _CLUSTER.remove()
 

@@ -108,3 +108,19 @@ def test_a_sweeper_failing_the_same_way_logs_one_traceback_then_one_line_a_pass(
     with caplog.at_level(logging.ERROR, logger="tracker.store.attempts"):
         tracker.sweep_once()
     assert [bool(r.exc_info) for r in caplog.records] == [True]
+
+
+def test_stop_all_sweepers_stops_every_running_sweeper(tmp_path):
+    from tracker.store.attempts import _SWEEPING, stop_all_sweepers
+
+    stores = [Tracker(tmp_path / f"{n}.db") for n in range(2)]
+    try:
+        threads = [s.start_sweeper(interval=0.05) for s in stores]
+        assert all(s in _SWEEPING for s in stores)
+        stop_all_sweepers()
+        for thread in threads:
+            thread.join(timeout=5)
+        assert not any(t.is_alive() for t in threads) and not any(s in _SWEEPING for s in stores)
+    finally:
+        for s in stores:
+            s.close()

@@ -8,6 +8,7 @@ import logging
 import secrets
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -323,12 +324,14 @@ class AttemptStore(Store):
 
         self._sweeper = threading.Thread(target=sweep, name="mingde-sweeper", daemon=True)
         self._sweeper.start()
+        _SWEEPING.add(self)
         return self._sweeper
 
     def sweep_once(self) -> int:
         """One pass of the sweeper: ``finalize_expired``, never raising. A busy, full or read-only
         database is tried again next time; any other error is logged with its traceback the first
-        time and in one line while it repeats, and the sweeper keeps running. Returns how many attempts were submitted (0 after an error)."""
+        time and in one line while it repeats, and the sweeper keeps running. Returns how many
+        attempts were submitted (0 after an error)."""
         try:
             found = self.finalize_expired()
         except StorageUnavailable as e:
@@ -348,3 +351,13 @@ class AttemptStore(Store):
         stop = getattr(self, "_sweeper_stop", None)
         if stop is not None:
             stop.set()
+        _SWEEPING.discard(self)
+
+
+_SWEEPING: weakref.WeakSet = weakref.WeakSet()  # the stores whose sweeper runs, in this process
+
+
+def stop_all_sweepers() -> None:
+    """Stop every sweeper of this process (before its database goes away, e.g. a test run's cluster)."""
+    for store in list(_SWEEPING):
+        store.stop_sweeper()
