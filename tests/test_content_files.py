@@ -121,3 +121,14 @@ def test_a_read_only_folder_is_logged_and_tried_again(nodes, caplog, monkeypatch
 def test_a_path_outside_the_folder_is_refused(tmp_path, path):
     with pytest.raises(ContentPathError):
         relative(tmp_path, path)
+
+
+def test_a_quiz_uploaded_in_content_management_counts_as_published_now(nodes):
+    """内容管理's upload of a quiz puts it first for employees, like a quiz published from 组卷."""
+    (me_a, root_a, store_a), _ = nodes
+    quiz = "id: uploaded-quiz\ntitle: 上传的测验\nkind: quiz\nquestions:\n  - {id: q1, type: true_false, prompt: 对吗？, answer: 对}\n"
+    me_a.publish(root_a, quiz, "uploaded-quiz.yaml")
+    assert "uploaded-quiz" in store_a.quiz_publications()
+    draft = quiz.replace("uploaded-quiz", "draft-quiz").replace("kind: quiz", "kind: quiz\nstatus: draft")
+    me_a.publish(root_a, draft, "draft-quiz.yaml")
+    assert "draft-quiz" not in store_a.quiz_publications()

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from lessons.model import Lesson
 from quizzes.fields import utcnow
 from quizzes.grading import Grade, QuestionResult
@@ -560,7 +562,11 @@ class Access(EventCalls):
         self.require("organizer")
         path = publish(root, yaml_text, filename, kind, replace=replace)
         self.tracker.share_content_files(root, [path], self.account.username)  # every node's folder
-        self.tracker.audit(self.account.username, "content.publish", {"path": str(path)})
+        detail: dict[str, Any] = {"path": str(path)}
+        data = yaml.safe_load(yaml_text)  # valid: publish checked it
+        if path.parent.name == "quizzes" and isinstance(data, dict):  # newest first for employees, as from 组卷
+            detail |= {"kind": "quiz", "id": data.get("id"), "status": data.get("status", "published")}
+        self.tracker.audit(self.account.username, "content.publish", detail)
         return path
 
     # -- authoring in the browser (organizers) -----------------------------------------------------

@@ -64,11 +64,14 @@ class ContentSettings(Store):
         return {quiz for quiz, names in self.quiz_owners().items() if account.username not in names}
 
     def quiz_publications(self) -> dict[str, dt.datetime]:
-        """When each quiz was last published from 组卷 (a save as published after none or a draft),
-        read from the audit log's ``content.save`` entries; quizzes written by hand are not in it.
+        """When each quiz was last published from 组卷 or uploaded in 内容管理 (a save or upload as published
+        after none or a draft), read from the audit log's ``content.save`` and ``content.publish``
+        entries; quizzes written by hand into the folder are not in it.
         The 测验 page asks at every run: the entries are read again only when their count or last id
         moved (one look at the action's index), i.e. after an organizer saved content."""
-        key = self._one("SELECT COUNT(*) AS n, MAX(id) AS last FROM audit_log WHERE action = ?", ("content.save",))
+        key = self._one(
+            "SELECT COUNT(*) AS n, MAX(id) AS last FROM audit_log WHERE action IN (?, ?)", ("content.save", "content.publish")
+        )
         stamp = (int(key["n"]), key["last"])
         cached = self.__dict__.get("_publications")
         if cached is not None and cached[0] == stamp:
@@ -81,7 +84,10 @@ class ContentSettings(Store):
     def _publications_from_audit(self) -> dict[str, dt.datetime]:
         out: dict[str, dt.datetime] = {}
         last: dict[str, str] = {}
-        for row in self.db.query("SELECT at, detail FROM audit_log WHERE action = ? ORDER BY id", ["content.save"]):
+        rows = self.db.query(
+            "SELECT at, detail FROM audit_log WHERE action IN (?, ?) ORDER BY id", ["content.save", "content.publish"]
+        )
+        for row in rows:
             try:
                 detail = json.loads(row["detail"] or "null") or {}
             except ValueError:
