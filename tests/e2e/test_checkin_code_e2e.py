@@ -11,10 +11,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from quizzes import load_catalog
 from quizzes.fields import SHANGHAI
 from tests.conftest import wrong_code
 from tests.e2e.conftest import SCREENSHOTS, SERVER_FILES, sign_in_to, wait_until
 from tracker import Tracker
+from tracker import attendance as rules
 
 TIMEOUT = 30_000
 PHONE = {"width": 375, "height": 812}
@@ -22,6 +24,7 @@ DESKTOP = {"width": 1366, "height": 768}
 EVENT = "e2e-typed-code"
 TITLE = "廉洁从业专题讲座（签到码）"
 EMPLOYEE = "e006"
+LATER, LATER_TITLE = "e2e-typed-code-later", "交流会（同日下午场）"
 
 
 def shot(page, name):
@@ -39,7 +42,13 @@ def test_an_employee_types_the_code_of_the_screen(server, browser):
         f"sessions:\n  - date: {now.date().isoformat()}\n    start: '{start:%H:%M}'\n    end: '23:59'\n    place: 三楼会议室\n",
         encoding="utf-8",
     )
+    (SERVER_FILES["content"] / "events" / f"{LATER}.yaml").write_text(  # a second session open at the same time
+        f"id: {LATER}\ntitle: {LATER_TITLE}\nkind: exchange\norganizer: 局办公室\naudience: everyone\ncredit_hours: 1\n"
+        f"sessions:\n  - date: {now.date().isoformat()}\n    start: '{start:%H:%M}'\n    end: '23:59'\n    place: 二楼会议室\n",
+        encoding="utf-8",
+    )
     tracker = Tracker(SERVER_FILES["db"])
+    tracker.open_checkin(load_catalog(SERVER_FILES["content"]).events[LATER], "s1", "organizer")
     employee = tracker.db.execute("SELECT employee_id FROM accounts WHERE username = ?", (EMPLOYEE,)).fetchone()[0]
     org_ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     org = org_ctx.new_page()
@@ -105,6 +114,15 @@ def test_an_employee_types_the_code_of_the_screen(server, browser):
         assert audited == 1
         expect(phone.get_by_role("button", name="签退")).to_be_visible()
         shot(phone, "phone-done-375")
+        # the form stays below the result for the other session open now (same tab), and checks in there too
+        expect(phone.get_by_role("heading", name="输入签到码")).to_be_visible(timeout=TIMEOUT)
+        expect(phone.get_by_text(LATER_TITLE)).to_be_visible()
+        later = rules.typed_code(tracker.checkin_secret(), LATER, "s1", rules.slot_of(dt.datetime.now(dt.UTC)))
+        phone.get_by_label("签到码（6 位数字）").fill(later)
+        phone.get_by_role("button", name="签到", exact=True).click()
+        wait_until(lambda: tracker._attendance_row(LATER, "s1", employee), what="the second session's attendance row")
+        expect(phone.get_by_role("heading", name="输入签到码")).to_have_count(0, timeout=TIMEOUT)  # nothing left open
+        shot(phone, "phone-done-two-375")
         expect(screen.get_by_text("1 / ")).to_be_visible(timeout=TIMEOUT)  # the screen counts them
         shot(screen, "screen-after-1366")
         phone.set_viewport_size(DESKTOP)
@@ -117,4 +135,5 @@ def test_an_employee_types_the_code_of_the_screen(server, browser):
                 shot(pg, f"last-{name}")
         org_ctx.close()
         phone_ctx.close()
+        tracker.close_checkin(load_catalog(SERVER_FILES["content"]).events[LATER], "s1", "organizer")  # not open for later tests
         tracker.close()

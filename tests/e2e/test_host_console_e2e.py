@@ -94,7 +94,11 @@ def test_the_console_refresh_never_takes_what_the_host_is_typing(browser, demo_d
         # the new judgment is in the list without a reload (the list is drawn again right after the
         # console: a dropdown opened in between closes when the list changes, so look until it is there)
         new = f"抢答题 第 2 题 · {FARM} · 答对"
-        wait_until(lambda: new in options(host, which), what="the list with the new judgment")
+        try:
+            wait_until(lambda: new in options(host, which), what="the list with the new judgment")
+        except Exception:
+            host.screenshot(path=str(SCREENSHOTS / "host-console-correction-fail.png"), full_page=True)
+            raise
         # … and nothing the host had picked or typed was lost: the section is open, the values are there
         expect(which).to_have_value(f"抢答题 第 1 题 · {OFFICE} · 答错")
         expect(host.get_by_role("radiogroup", name="改判为").get_by_role("radio", name="答对")).to_be_checked()
