@@ -143,12 +143,14 @@ def history_of(root: str | Path, path: str | Path) -> list[Path]:
     return sorted(folder.glob(f"{p.stem}.*.yaml")) if folder.is_dir() else []
 
 
-def _write_atomic(target: Path, text: str) -> None:
+def write_atomic(target: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``target`` whole or not at all: a temporary file beside it,
+    then a rename (a reader never sees half a file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".edit-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -188,7 +190,7 @@ def save_document(
         previous = root / HISTORY / target.parent.name / f"{target.stem}.{_stamp(now)}.yaml"
         previous.parent.mkdir(parents=True, exist_ok=True)
         previous.write_bytes(target.read_bytes())
-    _write_atomic(target, text)
+    write_atomic(target, text)
     return Saved(target, previous, previous is None)
 
 

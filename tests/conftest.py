@@ -106,6 +106,14 @@ def wrong_code(secret: bytes, event_id: str, session_id: str, moment: dt.datetim
 
 
 @pytest.fixture
+def fast_hashing(monkeypatch):
+    """Cheap password hashes (scrypt N = 2**8) for tests that create many accounts."""
+    from tracker import passwords
+
+    monkeypatch.setattr(passwords, "N", 2**8)
+
+
+@pytest.fixture
 def store(tracker):
     """A store with a small roster: E0–E4 in 执法大队/执法一中队, X1 in 办公室, L1 left (inactive)."""
     for i in range(5):

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from tests.conftest import CONTENT
-from tracker import Tracker, passwords
+from tracker import Tracker
 from tracker.access import Access
 from tracker.store.content_files import ContentPathError, relative
 
@@ -22,9 +22,7 @@ questions:
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    monkeypatch.setattr(passwords, "N", 2**8)
+pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 
 @pytest.fixture
@@ -109,7 +107,7 @@ def test_a_read_only_folder_is_logged_and_tried_again(nodes, caplog, monkeypatch
     def refuse(*_a, **_k):
         raise PermissionError("read-only file system")
 
-    monkeypatch.setattr("tracker.store.content_files._write_atomic", refuse)
+    monkeypatch.setattr("tracker.store.content_files.write_atomic", refuse)
     with caplog.at_level(logging.WARNING):
         assert store_b.sync_content(root_b, force=True) == []
     assert "banks/sync-bank.yaml" in caplog.text and "read-only" in caplog.text

@@ -14,11 +14,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path, PurePosixPath
 
+from quizzes.authoring import write_atomic
 from quizzes.fields import utcnow
 from tracker.errors import MingdeError
 from tracker.store.core import Store, iso
@@ -48,18 +47,6 @@ def relative(root: Path, path: str | Path) -> str:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".sync-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class ContentFiles(Store):
@@ -115,7 +102,7 @@ class ContentFiles(Store):
                     body = self._one("SELECT body FROM content_files WHERE path = ?", (r["path"],))
                     if body is None or body["body"] is None:
                         continue  # taken back meanwhile: the next sync removes it
-                    _write_atomic(target, base64.b64decode(body["body"]))
+                    write_atomic(target, base64.b64decode(body["body"]))
                     changed.append(rel)
             except (OSError, ContentPathError) as e:  # a read-only folder, a full disk, a forged path
                 failed = True
